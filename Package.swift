@@ -1,0 +1,35 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Chairside",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "chairside", targets: ["chairside"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CNCurses",
+            providers: [.apt(["libncursesw5-dev"])]
+        ),
+        .target(name: "ChairsideCore"),
+        .target(name: "ChairsideStore", dependencies: ["ChairsideCore"]),
+        .target(name: "ChairsideTerminal", dependencies: ["ChairsideCore", "ChairsideStore", "CNCurses"]),
+        .executableTarget(
+            name: "chairside",
+            dependencies: [
+                "ChairsideCore", "ChairsideStore", "ChairsideTerminal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "TestSupport", dependencies: ["ChairsideCore"], path: "Tests/TestSupport"),
+        .testTarget(name: "ChairsideCoreTests", dependencies: ["ChairsideCore", "TestSupport"]),
+        .testTarget(name: "ChairsideStoreTests", dependencies: ["ChairsideStore", "TestSupport"]),
+        .testTarget(name: "ChairsideTerminalTests", dependencies: ["ChairsideTerminal", "TestSupport"]),
+        .testTarget(name: "ChairsideEndToEndTests", dependencies: ["chairside", "TestSupport"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

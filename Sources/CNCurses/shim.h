@@ -1,0 +1,83 @@
+// The only C in Chairside: ncursesw with wide characters, plus accessors for
+// the globals and macros that Swift 6 cannot import directly.
+#ifndef CHAIRSIDE_NCURSES_SHIM_H
+#define CHAIRSIDE_NCURSES_SHIM_H
+
+// SwiftPM drops pkg-config's defines, so ask for the wide API ourselves.
+#ifndef NCURSES_WIDECHAR
+#define NCURSES_WIDECHAR 1
+#endif
+#ifndef _XOPEN_SOURCE_EXTENDED
+#define _XOPEN_SOURCE_EXTENDED 1
+#endif
+
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <wchar.h>
+#include <ncursesw/curses.h>
+
+// Globals Swift 6 rejects as shared mutable state.
+static inline WINDOW *cs_stdscr(void) { return stdscr; }
+static inline int cs_lines(void) { return LINES; }
+static inline int cs_cols(void) { return COLS; }
+static inline int cs_colors(void) { return COLORS; }
+static inline int cs_color_pairs(void) { return COLOR_PAIRS; }
+
+// Attribute and colour-pair macros.
+static inline attr_t cs_a_normal(void) { return A_NORMAL; }
+static inline attr_t cs_a_bold(void) { return A_BOLD; }
+static inline attr_t cs_a_dim(void) { return A_DIM; }
+static inline attr_t cs_a_reverse(void) { return A_REVERSE; }
+static inline attr_t cs_a_underline(void) { return A_UNDERLINE; }
+static inline attr_t cs_a_italic(void) { return A_ITALIC; }
+static inline attr_t cs_a_blink(void) { return A_BLINK; }
+static inline int cs_key_f(int n) { return KEY_F(n); }
+
+static inline void cs_getmaxyx(WINDOW *w, int *y, int *x) {
+    int yy, xx;
+    getmaxyx(w, yy, xx);
+    *y = yy;
+    *x = xx;
+}
+
+// Draws one grapheme (up to a few code points) at y, x with attributes and a colour pair.
+static inline int cs_put_cell(int y, int x, const wchar_t *chars, attr_t attrs, short pair) {
+    cchar_t cell;
+    if (setcchar(&cell, chars, attrs, pair, NULL) == ERR) return ERR;
+    return mvwadd_wch(stdscr, y, x, &cell);
+}
+
+// Leaves curses on every way out, so a signal never strands the terminal in raw mode.
+static void cs_restore_and_exit(int sig) {
+    endwin();
+    fflush(stdout);
+    _exit(128 + sig);
+}
+
+static void cs_restore_and_reraise(int sig) {
+    endwin();
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static inline void cs_install_signal_handlers(void) {
+    signal(SIGINT, cs_restore_and_exit);
+    signal(SIGTERM, cs_restore_and_exit);
+    signal(SIGHUP, cs_restore_and_exit);
+    signal(SIGSEGV, cs_restore_and_reraise);
+    signal(SIGBUS, cs_restore_and_reraise);
+    signal(SIGILL, cs_restore_and_reraise);
+    signal(SIGTRAP, cs_restore_and_reraise);
+    signal(SIGABRT, cs_restore_and_reraise);
+    signal(SIGFPE, cs_restore_and_reraise);
+}
+
+// A stderr-free newterm: returns NULL with no output when TERM is unusable.
+static inline SCREEN *cs_newterm(const char *term) {
+    return newterm(term, stdout, stdin);
+}
+
+#endif

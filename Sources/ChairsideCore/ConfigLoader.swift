@@ -1,0 +1,184 @@
+import Foundation
+
+/// A config problem that names the file, the line and the key, and says what to do.
+public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var key: String?
+    public var message: String
+
+    public var description: String {
+        let place = key.map { "\(file):\(line): \($0): " } ?? "\(file):\(line): "
+        return place + message
+    }
+}
+
+/// Turns the text of `config.toml` into a complete `ClinicConfig`, or refuses with a
+/// `ConfigError`. Missing keys take the built-in defaults; unknown keys are errors,
+/// because a misspelt setting silently ignored is a protocol nobody meant.
+public enum ConfigLoader {
+    public static func load(text: String, file: String) throws(ConfigError) -> ClinicConfig {
+        let document: TOMLDocument
+        do {
+            document = try TOMLDocument(parsing: text)
+        } catch let error as TOMLDocument.ParseError {
+            throw ConfigError(file: file, line: error.line, key: nil, message: error.message)
+        } catch {
+            throw ConfigError(file: file, line: 0, key: nil, message: "\(error)")
+        }
+        let reader = Reader(file: file)
+        do {
+            return try reader.config(document.root)
+        } catch let error as ConfigError {
+            throw error
+        } catch {
+            throw ConfigError(file: file, line: 0, key: nil, message: "\(error)")
+        }
+    }
+
+    private struct Reader {
+        let file: String
+
+        func fail(_ line: Int, _ key: String, _ message: String) -> ConfigError {
+            ConfigError(file: file, line: line, key: key, message: message)
+        }
+
+        func config(_ root: TOMLDocument.Table) throws -> ClinicConfig {
+            var config = ClinicConfig.standard
+            try rejectUnknown(root, values: [], tables: ["clinic", "protocol"], arrays: [], prefix: "")
+            if let clinic = root.table("clinic") {
+                try rejectUnknown(clinic, values: ["name", "phone", "technicians", "rooms", "printer", "theme"], tables: [], arrays: [], prefix: "clinic.")
+                config.clinicName = try string(clinic, "name", prefix: "clinic.") ?? config.clinicName
+                config.clinicPhone = try string(clinic, "phone", prefix: "clinic.") ?? config.clinicPhone
+                config.technicians = try strings(clinic, "technicians", prefix: "clinic.") ?? config.technicians
+                config.rooms = try strings(clinic, "rooms", prefix: "clinic.") ?? config.rooms
+                config.printer = try string(clinic, "printer", prefix: "clinic.") ?? config.printer
+                config.theme = try string(clinic, "theme", prefix: "clinic.") ?? config.theme
+            }
+            if let proto = root.table("protocol") {
+                config.protocolSettings = try protocolSettings(proto)
+            }
+            return config
+        }
+
+        func protocolSettings(_ t: TOMLDocument.Table) throws -> ClinicProtocol {
+            var p = ClinicProtocol.standard
+            let pre = "protocol."
+            try rejectUnknown(t, values: ["depth_step_mm", "device_max_depth_mm", "numbing_dwell_target_min", "numbing_dwell_max_min",
+                                          "prp_age_limit_min", "min_interval_days"],
+                              tables: [], arrays: ["zone", "contraindication"], prefix: pre)
+            p.depthStep = try number(t, "depth_step_mm", prefix: pre, range: 0.01...1.0) ?? p.depthStep
+            p.deviceMaxDepth = try number(t, "device_max_depth_mm", prefix: pre, range: 0.1...5.0) ?? p.deviceMaxDepth
+            p.numbingDwellTargetMinutes = try integer(t, "numbing_dwell_target_min", prefix: pre, range: 1...180) ?? p.numbingDwellTargetMinutes
+            p.numbingDwellMaxMinutes = try integer(t, "numbing_dwell_max_min", prefix: pre, range: 1...240) ?? p.numbingDwellMaxMinutes
+            p.prpAgeLimitMinutes = try integer(t, "prp_age_limit_min", prefix: pre, range: 1...1440) ?? p.prpAgeLimitMinutes
+            p.minimumIntervalDays = try integer(t, "min_interval_days", prefix: pre, range: 0...365) ?? p.minimumIntervalDays
+            if p.numbingDwellMaxMinutes < p.numbingDwellTargetMinutes {
+                let line = t.values.first { $0.key == "numbing_dwell_max_min" }?.line ?? t.line
+                throw fail(line, pre + "numbing_dwell_max_min", "must be at least numbing_dwell_target_min (\(p.numbingDwellTargetMinutes))")
+            }
+            if let zones = t.array("zone") {
+                p.zones = try zones.map { try zone($0, protocolSettings: p) }
+                var seen = Set<String>()
+                for (z, table) in zip(p.zones, zones) where !seen.insert(z.id).inserted {
+                    throw fail(table.line, pre + "zone.id", "zone id \"\(z.id)\" is used twice")
+                }
+                if p.zones.isEmpty { throw fail(t.line, pre + "zone", "at least one zone is needed") }
+            } else if let over = p.zones.first(where: { $0.maxDepth > p.deviceMaxDepth }) {
+                let line = t.values.first { $0.key == "device_max_depth_mm" }?.line ?? t.line
+                throw fail(line, pre + "device_max_depth_mm", "is below the built-in maximum for \(over.name) (\(over.maxDepth) mm); raise it or list your own [[protocol.zone]] entries")
+            }
+            if let items = t.array("contraindication") {
+                p.contraindications = try items.map(contraindication)
+            }
+            return p
+        }
+
+        func zone(_ t: TOMLDocument.Table, protocolSettings p: ClinicProtocol) throws -> ZoneSetting {
+            let pre = "protocol.zone."
+            try rejectUnknown(t, values: ["id", "name", "default_depth_mm", "max_depth_mm"], tables: [], arrays: [], prefix: pre)
+            let id = try required(string(t, "id", prefix: pre), t, pre + "id")
+            guard id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+                throw fail(line(t, "id"), pre + "id", "use letters, digits, - or _ only")
+            }
+            let name = try string(t, "name", prefix: pre) ?? id
+            let def = try required(number(t, "default_depth_mm", prefix: pre, range: 0.01...5.0), t, pre + "default_depth_mm")
+            let max = try required(number(t, "max_depth_mm", prefix: pre, range: 0.01...5.0), t, pre + "max_depth_mm")
+            if def > max { throw fail(line(t, "default_depth_mm"), pre + "default_depth_mm", "is deeper than max_depth_mm (\(max)) for zone \(id)") }
+            if max > p.deviceMaxDepth { throw fail(line(t, "max_depth_mm"), pre + "max_depth_mm", "is deeper than the device maximum (\(p.deviceMaxDepth) mm)") }
+            return ZoneSetting(id: id, name: name, defaultDepth: def, maxDepth: max)
+        }
+
+        func contraindication(_ t: TOMLDocument.Table) throws -> Contraindication {
+            let pre = "protocol.contraindication."
+            try rejectUnknown(t, values: ["id", "label", "severity", "within_days"], tables: [], arrays: [], prefix: pre)
+            let id = try required(string(t, "id", prefix: pre), t, pre + "id")
+            let label = try string(t, "label", prefix: pre) ?? id
+            let severityText = try string(t, "severity", prefix: pre) ?? "block"
+            guard let severity = Severity(rawValue: severityText) else {
+                throw fail(line(t, "severity"), pre + "severity", "must be \"block\" or \"warn\", not \"\(severityText)\"")
+            }
+            let within = try integer(t, "within_days", prefix: pre, range: 1...3650)
+            return Contraindication(id: id, label: label, severity: severity, withinDays: within)
+        }
+
+        func line(_ t: TOMLDocument.Table, _ key: String) -> Int { t.values.first { $0.key == key }?.line ?? t.line }
+
+        func required<T>(_ value: T?, _ t: TOMLDocument.Table, _ key: String) throws -> T {
+            guard let value else { throw fail(t.line, key, "is required here") }
+            return value
+        }
+
+        func rejectUnknown(_ t: TOMLDocument.Table, values: Set<String>, tables: Set<String>, arrays: Set<String>, prefix: String) throws {
+            for v in t.values where !values.contains(v.key) {
+                throw fail(v.line, prefix + v.key, "is not a setting Chairside knows; check the spelling against the README")
+            }
+            for tb in t.tables where !tables.contains(tb.key) {
+                throw fail(tb.table.line, prefix + tb.key, "is not a section Chairside knows")
+            }
+            for a in t.arrays where !arrays.contains(a.key) {
+                throw fail(a.tables.first?.line ?? t.line, prefix + a.key, "is not a list Chairside knows")
+            }
+        }
+
+        func entry(_ t: TOMLDocument.Table, _ key: String) -> (value: TOMLDocument.Value, line: Int)? {
+            t.values.first { $0.key == key }.map { ($0.value, $0.line) }
+        }
+
+        func string(_ t: TOMLDocument.Table, _ key: String, prefix: String) throws -> String? {
+            guard let (value, line) = entry(t, key) else { return nil }
+            guard case .string(let s) = value else { throw fail(line, prefix + key, "must be text in quotes, not \(value.typeName)") }
+            return s
+        }
+
+        func strings(_ t: TOMLDocument.Table, _ key: String, prefix: String) throws -> [String]? {
+            guard let (value, line) = entry(t, key) else { return nil }
+            guard case .array(let items) = value else { throw fail(line, prefix + key, "must be a list of text, like [\"A\", \"B\"]") }
+            let texts: [String] = try items.map {
+                guard case .string(let s) = $0, !s.isEmpty else { throw fail(line, prefix + key, "must hold only non-empty text") }
+                return s
+            }
+            guard !texts.isEmpty else { throw fail(line, prefix + key, "needs at least one entry") }
+            return texts
+        }
+
+        func number(_ t: TOMLDocument.Table, _ key: String, prefix: String, range: ClosedRange<Double>) throws -> Double? {
+            guard let (value, line) = entry(t, key) else { return nil }
+            let d: Double
+            switch value {
+            case .integer(let i): d = Double(i)
+            case .float(let f): d = f
+            default: throw fail(line, prefix + key, "must be a number, not \(value.typeName)")
+            }
+            guard range.contains(d) else { throw fail(line, prefix + key, "must be between \(range.lowerBound) and \(range.upperBound)") }
+            return d
+        }
+
+        func integer(_ t: TOMLDocument.Table, _ key: String, prefix: String, range: ClosedRange<Int>) throws -> Int? {
+            guard let (value, line) = entry(t, key) else { return nil }
+            guard case .integer(let i) = value else { throw fail(line, prefix + key, "must be a whole number, not \(value.typeName)") }
+            guard range.contains(i) else { throw fail(line, prefix + key, "must be between \(range.lowerBound) and \(range.upperBound)") }
+            return i
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+
+/// One line of plain text per event, for the timeline, `chairside show` and exports.
+/// Stored text is passed through `Visible.text` by whoever draws or prints the line.
+public enum EventDescription {
+    public static func line(_ kind: EventKind, proto: ClinicProtocol) -> String {
+        func zones(_ ids: [String]) -> String { ids.map(proto.zoneName).joined(separator: ", ") }
+        func ml(_ v: Double) -> String { String(format: "%.1f mL", v) }
+        switch kind {
+        case let .started(_, name, tech, room, planned): return "Started: \(name) with \(tech) in \(room); planned \(zones(planned))"
+        case .screeningRecorded(let answers):
+            let yes = answers.filter(\.present).map { a in proto.contraindications.first { $0.id == a.item }?.label ?? a.item }
+            return yes.isEmpty ? "Screening recorded: nothing to report" : "Screening recorded: " + yes.joined(separator: "; ")
+        case .consentRecorded(let by): return "Consent signed by \(by)"
+        case let .overridden(provider, reason, items): return "Override by \(provider) (\(items.joined(separator: ", "))): \(reason)"
+        case let .bloodDrawn(v, t, lot): return "Blood drawn: \(ml(v)) in \(t) tube\(t == 1 ? "" : "s"), lot \(lot)"
+        case .centrifugeStarted(let p): return "Centrifuge started: \(p.summary)"
+        case .centrifugeStopped: return "Centrifuge stopped"
+        case .prpPrepared(let v): return "PRP prepared: \(ml(v))"
+        case let .growthFactorsOpened(product, lot): return "Growth factors opened: \(product), lot \(lot)"
+        case let .numbingApplied(agent, lot, z, target): return "Numbing applied: \(agent), lot \(lot), on \(zones(z)); target \(target) min"
+        case .numbingRemoved(let s): return "Numbing removed after \(Clock.mmss(s))"
+        case .numbingSkipped(let reason): return "Numbing skipped: \(reason)"
+        case .skinCleansed: return "Skin cleansed"
+        case let .passLogged(p, above):
+            return "Pass: \(proto.zoneName(p.zone)) \(Depth.text(p.depth)) ×\(p.count) \(p.pattern.rawValue), \(p.endpoint.label)" + (above ? " (above protocol, confirmed)" : "")
+        case let .depthChanged(zone, from, to, _): return "Depth \(proto.zoneName(zone)): \(Depth.text(from)) → \(Depth.text(to))"
+        case let .prpApplied(zone, v, method): return "PRP applied: \(ml(v)) on \(zone.map(proto.zoneName) ?? "all zones"), \(method.label)"
+        case let .postCareApplied(product, lot): return "Post-care: \(product), lot \(lot)"
+        case .aftercareGiven(let d): return "Aftercare: \(d.summary)"
+        case .note(let text): return "Note: \(text)"
+        case .adverseEvent(let d): return "ADVERSE EVENT: \(d)"
+        case .paused: return "Paused"
+        case .resumed: return "Resumed"
+        case let .voided(seq, reason): return "Voided #\(seq): \(reason)"
+        case .completed: return "Completed"
+        case .aborted(let reason): return "Aborted: \(reason)"
+        case let .amended(text, ref): return "Amendment\(ref.map { " to #\($0)" } ?? ""): \(text)"
+        case let .warning(_, message): return "Warning: \(message)"
+        }
+    }
+}

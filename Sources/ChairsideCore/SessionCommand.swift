@@ -1,0 +1,115 @@
+import Foundation
+
+/// What a technician asks for. The decider turns an accepted command into events.
+public enum SessionCommand: Equatable, Sendable {
+    case start(patient: Patient, technician: String, room: String, plannedZones: [String])
+    case recordScreening(answers: [ScreeningAnswer])
+    case recordConsent(signedBy: String)
+    case override(provider: String, reason: String)
+    case drawBlood(volumeML: Double, tubes: Int, lot: String)
+    case startCentrifuge(CentrifugeProgram)
+    case stopCentrifuge
+    case preparePRP(volumeML: Double)
+    case openGrowthFactors(product: String, lot: String)
+    case applyNumbing(agent: String, lot: String, zones: [String], dwellTargetMinutes: Int)
+    case removeNumbing
+    case skipNumbing(reason: String)
+    case cleanseSkin
+    /// `confirmAboveProtocol` is the technician's explicit yes to a depth above the zone's protocol maximum.
+    case logPass(Pass, confirmAboveProtocol: Bool)
+    case changeDepth(zone: String, to: Double, confirmAboveProtocol: Bool)
+    case applyPRP(zone: String?, volumeML: Double, method: PRPMethod)
+    case applyPostCare(product: String, lot: String)
+    case recordAftercare(AftercareDelivery)
+    case note(String)
+    case adverseEvent(String)
+    case pause
+    case resume
+    case void(seq: Int, reason: String)
+    case complete
+    case abort(reason: String)
+    case amend(text: String, refersTo: Int?)
+}
+
+/// Why the decider said no, in words a technician can act on.
+public enum Refusal: Error, Equatable, Sendable, CustomStringConvertible {
+    case alreadyStarted
+    case notStarted
+    case missingField(String)
+    case invalidValue(String)
+    case unknownZone(String)
+    case unknownTechnician(String)
+    case screeningFirst
+    case consentFirst
+    case blockedByScreening([String])
+    case nothingToOverride
+    case sessionClosed
+    case sessionPaused
+    case notPaused
+    case bloodNotDrawn
+    case centrifugeAlreadyRunning
+    case centrifugeNotRunning
+    case centrifugeStillRunning
+    case prpAlreadyAvailable
+    case prpNotReady
+    case numbingAlreadyApplied
+    case numbingNotApplied
+    case numbingStillOn
+    case numbingAlreadyDecided
+    case skinNotCleansed
+    case depthAboveDevice(depth: Double, max: Double)
+    case depthAboveProtocol(zone: String, depth: Double, max: Double)
+    case noPassYet
+    case aftercareMissing
+    case aftercareAlreadyGiven
+    case unknownEvent(Int)
+    case cannotVoid(String)
+    case notCompleted
+
+    public var description: String {
+        switch self {
+        case .alreadyStarted: "This session has already started."
+        case .notStarted: "Start the session first."
+        case .missingField(let f): "\(f) is needed; fill it in and try again."
+        case .invalidValue(let why): why
+        case .unknownZone(let z): "\(Visible.text(z)) is not a zone in the protocol; pick one from the list."
+        case .unknownTechnician(let t): "\(Visible.text(t)) is not a technician in the clinic config."
+        case .screeningFirst: "Record the screening first (panel 1): nothing clinical happens before it."
+        case .consentFirst: "Record the patient's consent first (panel 1, key c)."
+        case .blockedByScreening(let items): "Screening blocks treatment (\(items.joined(separator: ", "))): a provider must override with a reason (key o), or abort."
+        case .nothingToOverride: "Nothing in the screening blocks this session, so there is nothing to override."
+        case .sessionClosed: "This session is closed: only notes and amendments can be added."
+        case .sessionPaused: "The session is paused: resume it first (key p)."
+        case .notPaused: "The session is not paused."
+        case .bloodNotDrawn: "Record the blood draw first."
+        case .centrifugeAlreadyRunning: "The centrifuge is already running."
+        case .centrifugeNotRunning: "The centrifuge is not running."
+        case .centrifugeStillRunning: "Stop the centrifuge before recording the PRP."
+        case .prpAlreadyAvailable: "PRP or growth factors are already recorded for this session."
+        case .prpNotReady: "Record the PRP as prepared (or growth factors opened) before applying it."
+        case .numbingAlreadyApplied: "Numbing is already on."
+        case .numbingNotApplied: "Numbing has not been applied."
+        case .numbingStillOn: "Remove the numbing cream before needling (panel 3, key r), or skip numbing with a reason."
+        case .numbingAlreadyDecided: "Numbing is already recorded for this session."
+        case .skinNotCleansed: "Cleanse the skin before needling (panel 3, key l)."
+        case .depthAboveDevice(let d, let m): "\(Depth.text(d)) is beyond the device maximum of \(Depth.text(m)); choose a shallower depth."
+        case .depthAboveProtocol(let z, let d, let m): "\(Depth.text(d)) is above the protocol maximum of \(Depth.text(m)) for \(z): confirm to go on."
+        case .noPassYet: "Log at least one pass before completing."
+        case .aftercareMissing: "Record the aftercare (panel 7) before completing."
+        case .aftercareAlreadyGiven: "Aftercare is already recorded; void it first to change it."
+        case .unknownEvent(let seq): "There is no event #\(seq) to void."
+        case .cannotVoid(let why): why
+        case .notCompleted: "Amendments are for completed or aborted sessions; while the session is open, void and record again."
+        }
+    }
+}
+
+public enum Depth {
+    /// 0.5 -> "0.50 mm".
+    public static func text(_ mm: Double) -> String { String(format: "%.2f mm", mm) }
+
+    /// Depths are compared on a 1/1000 mm grid so 0.1 + 0.2 style drift never refuses a legal depth.
+    public static func exceeds(_ depth: Double, _ limit: Double) -> Bool {
+        (depth * 1000).rounded() > (limit * 1000).rounded()
+    }
+}

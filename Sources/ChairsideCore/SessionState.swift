@@ -1,0 +1,248 @@
+import Foundation
+
+public enum SessionStatus: String, Codable, Equatable, Sendable {
+    case notStarted = "not-started"
+    case inProgress = "in-progress"
+    case completed
+    case aborted
+}
+
+/// The tracks of a session that run side by side; the console shows one panel per track.
+public enum Track: Int, CaseIterable, Sendable {
+    case screening = 1, prp, numbing, needling, prpApplied, postCare, aftercare
+
+    public var title: String {
+        switch self {
+        case .screening: "Screening"
+        case .prp: "PRP"
+        case .numbing: "Numbing"
+        case .needling: "Needling"
+        case .prpApplied: "PRP applied"
+        case .postCare: "Post-care"
+        case .aftercare: "Aftercare"
+        }
+    }
+}
+
+public struct StartInfo: Equatable, Sendable {
+    public var patientID: String
+    public var patientName: String
+    public var technician: String
+    public var room: String
+    public var plannedZones: [String]
+    public var at: Date
+}
+
+public struct NumbingRecord: Equatable, Sendable {
+    public var agent: String
+    public var lot: String
+    public var zones: [String]
+    public var dwellTargetMinutes: Int
+    public var appliedAt: Date
+    public var removedAt: Date?
+}
+
+public struct PRPSource: Equatable, Sendable {
+    public enum Kind: Equatable, Sendable { case autologous(volumeML: Double), growthFactors(product: String, lot: String) }
+    public var kind: Kind
+    public var readyAt: Date
+}
+
+public struct BloodDraw: Equatable, Sendable {
+    public var volumeML: Double
+    public var tubes: Int
+    public var lot: String
+}
+
+public struct PostCareRecord: Equatable, Sendable {
+    public var product: String
+    public var lot: String
+    public var at: Date
+}
+
+public struct LoggedPass: Equatable, Sendable {
+    public var seq: Int
+    public var at: Date
+    public var pass: Pass
+}
+
+public struct PRPApplication: Equatable, Sendable {
+    public var zone: String?
+    public var volumeML: Double
+    public var method: PRPMethod
+    public var at: Date
+}
+
+/// The fold of a session's events. Only `evolve` changes it.
+public struct SessionState: Equatable, Sendable {
+    public var id: String
+    /// Every event ever accepted, voided ones included, in order.
+    public private(set) var events: [SessionEvent] = []
+    /// seq of each voided event -> the reason given.
+    public private(set) var voided: [Int: String] = [:]
+
+    public var start: StartInfo?
+    public var status: SessionStatus = .notStarted
+    public var pausedAt: Date?
+    public var answers: [ScreeningAnswer]?
+    public var consentBy: String?
+    public var overrideBy: String?
+    public var blood: BloodDraw?
+    public var centrifugeStartedAt: Date?
+    public var centrifugeProgram: CentrifugeProgram?
+    public var centrifugeDone = false
+    public var prp: PRPSource?
+    public var numbing: NumbingRecord?
+    public var numbingSkipReason: String?
+    public var cleansedAt: Date?
+    public var currentDepth: [String: Double] = [:]
+    public var passes: [LoggedPass] = []
+    public var prpApplications: [PRPApplication] = []
+    public var postCare: [PostCareRecord] = []
+    public var aftercare: AftercareDelivery?
+    public var warnings: [String] = []
+    public var adverseEvents: [String] = []
+    public var endedAt: Date?
+    public var abortReason: String?
+
+    public init(id: String) { self.id = id }
+
+    public var lastSeq: Int { events.last?.seq ?? 0 }
+    public var isOpen: Bool { status == .inProgress }
+    public var isClosed: Bool { status == .completed || status == .aborted }
+
+    /// Blocking screening items that are present and not yet overridden.
+    public func blockingItems(in proto: ClinicProtocol, now: Date) -> [Contraindication] {
+        guard overrideBy == nil, let answers else { return [] }
+        return Screening.present(answers, in: proto, now: now).filter { $0.severity == .block }
+    }
+
+    public var screeningDone: Bool { answers != nil }
+    public var numbingCleared: Bool { numbing?.removedAt != nil || numbingSkipReason != nil }
+
+    /// The deepest depth used in any pass, for the aftercare's downtime.
+    public var deepestPass: Double? { passes.map(\.pass.depth).max() }
+
+    public func depth(for zone: String, proto: ClinicProtocol) -> Double {
+        currentDepth[zone] ?? proto.zone(zone)?.defaultDepth ?? proto.depthStep
+    }
+
+    public func event(seq: Int) -> SessionEvent? { events.first { $0.seq == seq } }
+
+    /// The step a technician would expect to work on next; a resumed session opens here.
+    public func currentStep(now: Date) -> Track {
+        if answers == nil || consentBy == nil { return .screening }
+        if numbing == nil && numbingSkipReason == nil { return .numbing }
+        if numbing != nil && numbing?.removedAt == nil { return prp == nil ? .prp : .numbing }
+        if cleansedAt == nil { return .numbing }
+        if passes.isEmpty { return .needling }
+        if prp != nil && prpApplications.isEmpty { return .prpApplied }
+        if postCare.isEmpty { return .postCare }
+        return .aftercare
+    }
+
+    public var statusLabel: String {
+        switch status {
+        case .notStarted: "new"
+        case .inProgress: pausedAt == nil ? "in progress" : "paused"
+        case .completed: "completed"
+        case .aborted: "aborted"
+        }
+    }
+
+    // MARK: evolve
+
+    /// Applies an accepted event. Never fails; a void replays the session without the voided event.
+    public func evolve(_ event: SessionEvent) -> SessionState {
+        var next = self
+        next.events.append(event)
+        if case .voided(let seq, let reason) = event.kind {
+            next.voided[seq] = reason
+            return next.replayed()
+        }
+        next.apply(event)
+        return next
+    }
+
+    public static func fold(id: String, _ events: [SessionEvent]) -> SessionState {
+        events.reduce(SessionState(id: id)) { $0.evolve($1) }
+    }
+
+    private func replayed() -> SessionState {
+        var fresh = SessionState(id: id)
+        fresh.events = events
+        fresh.voided = voided
+        for e in events where voided[e.seq] == nil { fresh.apply(e) }
+        return fresh
+    }
+
+    private mutating func apply(_ e: SessionEvent) {
+        switch e.kind {
+        case let .started(patientID, patientName, technician, room, zones):
+            start = StartInfo(patientID: patientID, patientName: patientName, technician: technician, room: room, plannedZones: zones, at: e.at)
+            status = .inProgress
+        case .screeningRecorded(let a): answers = a
+        case .consentRecorded(let by): consentBy = by
+        case .overridden(let provider, _, _): overrideBy = provider
+        case let .bloodDrawn(v, t, l): blood = BloodDraw(volumeML: v, tubes: t, lot: l)
+        case .centrifugeStarted(let program):
+            centrifugeStartedAt = e.at; centrifugeProgram = program; centrifugeDone = false
+        case .centrifugeStopped: centrifugeDone = true
+        case .prpPrepared(let v): prp = PRPSource(kind: .autologous(volumeML: v), readyAt: e.at)
+        case let .growthFactorsOpened(product, lot): prp = PRPSource(kind: .growthFactors(product: product, lot: lot), readyAt: e.at)
+        case let .numbingApplied(agent, lot, zones, target):
+            numbing = NumbingRecord(agent: agent, lot: lot, zones: zones, dwellTargetMinutes: target, appliedAt: e.at)
+        case .numbingRemoved: numbing?.removedAt = e.at
+        case .numbingSkipped(let reason): numbingSkipReason = reason
+        case .skinCleansed: cleansedAt = e.at
+        case .passLogged(let pass, _):
+            passes.append(LoggedPass(seq: e.seq, at: e.at, pass: pass))
+            currentDepth[pass.zone] = pass.depth
+        case let .depthChanged(zone, _, to, _): currentDepth[zone] = to
+        case let .prpApplied(zone, v, method): prpApplications.append(PRPApplication(zone: zone, volumeML: v, method: method, at: e.at))
+        case let .postCareApplied(product, lot): postCare.append(PostCareRecord(product: product, lot: lot, at: e.at))
+        case .aftercareGiven(let d): aftercare = d
+        case .note, .amended: break
+        case .adverseEvent(let d): adverseEvents.append(d)
+        case .paused: pausedAt = e.at
+        case .resumed: pausedAt = nil
+        case .voided: break
+        case .completed: status = .completed; endedAt = e.at; pausedAt = nil
+        case .aborted(let reason): status = .aborted; endedAt = e.at; abortReason = reason; pausedAt = nil
+        case .warning(_, let message): warnings.append(message)
+        }
+    }
+
+    // MARK: live figures
+
+    public func elapsedSeconds(now: Date) -> Int {
+        guard let start else { return 0 }
+        return Int((endedAt ?? now).timeIntervalSince(start.at))
+    }
+
+    /// Seconds the numbing has been on (or was on, once removed).
+    public func numbingDwellSeconds(now: Date) -> Int? {
+        guard let numbing else { return nil }
+        return Int((numbing.removedAt ?? now).timeIntervalSince(numbing.appliedAt))
+    }
+
+    public func prpAgeSeconds(now: Date) -> Int? {
+        guard let prp else { return nil }
+        return Int((endedAt ?? now).timeIntervalSince(prp.readyAt))
+    }
+
+    public var totalPRPAppliedML: Double { prpApplications.reduce(0) { $0 + $1.volumeML } }
+}
+
+/// Reads screening answers against the protocol's checklist.
+public enum Screening {
+    /// Checklist items answered "yes" whose time window (if any) still covers today.
+    public static func present(_ answers: [ScreeningAnswer], in proto: ClinicProtocol, now: Date) -> [Contraindication] {
+        proto.contraindications.filter { item in
+            guard let a = answers.first(where: { $0.item == item.id }), a.present else { return false }
+            guard let days = item.withinDays, let last = a.lastDate else { return true }
+            let utc = TimeZone(identifier: "UTC")!
+            return last.adding(days: days) >= ClinicDay(now, timeZone: utc)
+        }
+    }
+}
