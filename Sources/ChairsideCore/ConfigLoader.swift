@@ -7,6 +7,10 @@ public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
     public var key: String?
     public var message: String
 
+    public init(file: String, line: Int, key: String?, message: String) {
+        self.file = file; self.line = line; self.key = key; self.message = message
+    }
+
     public var description: String {
         let place = key.map { "\(file):\(line): \($0): " } ?? "\(file):\(line): "
         return place + message

@@ -1,1 +1,416 @@
+import ChairsideCore
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The embedded store: one directory, journals as the truth, indexes derived from them.
+///
+///     store/
+///       days/2026-11-21/20261121-093000-ab12.jsonl   one session's journal
+///       days/2026-11-21/index.json                   the day's summaries (derived)
+///       patients/journal.jsonl                       every patient record, appended
+///       patients/index.json                          patients and their sessions (derived)
+///       quarantine/                                  damaged files moved aside, with reports
+///
+/// Use from one thread; the terminal and the commands each own one `Store`.
+public final class Store {
+    public static let maxJournalBytes = 64 * 1_048_576
+    public static let maxIndexBytes = 256 * 1_048_576
+
+    public let root: String
+    public let timeZone: TimeZone
+    public private(set) var report = RecoveryReport()
+    public private(set) var directory = PatientDirectory()
+    /// Set when an event was recorded but a derived index could not be rewritten; it is rebuilt at the next open.
+    public private(set) var indexWarning: String?
+
+    let files: DurableFiles
+    private var patientIndex = PatientIndexFile()
+    private var days: [ClinicDay: [String: SessionSummary]] = [:]
+    private let encoder = JSONCoding.encoder()
+    private let decoder = JSONCoding.decoder()
+
+    /// Opens (creating if needed) the store and recovers what a crash may have left: today's
+    /// journals and the patient index. History is read on demand.
+    public init(root: String, timeZone: TimeZone, today: ClinicDay) throws(StoreError) {
+        self.root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
+        self.timeZone = timeZone
+        files = DurableFiles(root: self.root)
+        try files.makeDirectory(self.root)
+        for sub in ["days", "patients", "quarantine"] { try files.makeDirectory(self.root + "/" + sub) }
+        try loadPatients()
+        _ = try sessions(on: today)
+    }
+
+    // MARK: paths
+
+    func dayPath(_ day: ClinicDay) -> String { "\(root)/days/\(day)" }
+
+    func journalPath(_ id: String) throws(StoreError) -> (day: ClinicDay, path: String) {
+        guard let day = SessionID.day(of: id) else { throw .invalidSessionID(id) }
+        return (day, "\(dayPath(day))/\(id).jsonl")
+    }
+
+    var patientJournal: String { "\(root)/patients/journal.jsonl" }
+    var patientIndexPath: String { "\(root)/patients/index.json" }
+
+    // MARK: patients
+
+    public func history(of patientID: String) -> [SessionRef] {
+        (patientIndex.sessions[patientID] ?? []).sorted { $0.startedAt < $1.startedAt }
+    }
+
+    /// Records a new or edited patient durably; a new patient gets an ID here.
+    @discardableResult
+    public func savePatient(_ input: Patient) throws -> Patient {
+        var patient = input
+        patient.name = patient.name.trimmingCharacters(in: .whitespaces)
+        patient.chartNumber = patient.chartNumber.trimmingCharacters(in: .whitespaces)
+        if patient.id.isEmpty { patient.id = "p-" + Self.randomHex(8) }
+        try directory.validate(patient)
+        let seq = patientIndex.lastSeq + 1
+        let line = JournalLine.encode(seq: seq, payload: try encoder.encode(patient))
+        let exists = FileManager.default.fileExists(atPath: patientJournal)
+        let fd = exists ? try files.openJournal(patientJournal) : try files.createJournal(patientJournal)
+        defer { close(fd) }
+        guard flock(fd, LOCK_EX) == 0 else { throw files.fail("lock", patientJournal) }
+        let length = files.size(patientJournal) ?? 0
+        if length != patientIndex.journalBytes {
+            // Another console added patients since we loaded: catch up before numbering ours.
+            try loadPatients()
+            return try savePatient(input)
+        }
+        try files.append(fd, line, knownLength: length, path: patientJournal)
+        patientIndex.lastSeq = seq
+        patientIndex.journalBytes = length + line.count
+        patientIndex.upsert(patient)
+        directory.upsert(patient)
+        writePatientIndex()
+        return patient
+    }
+
+    private func loadPatients() throws(StoreError) {
+        var index: PatientIndexFile?
+        if FileManager.default.fileExists(atPath: patientIndexPath) {
+            if let data = try? files.read(patientIndexPath, limit: Self.maxIndexBytes) {
+                index = try? decoder.decode(PatientIndexFile.self, from: data)
+            }
+            if index == nil { try quarantine(patientIndexPath, reason: "unreadable patient index") }
+        }
+        let journalSize = files.size(patientJournal) ?? 0
+        if let index, index.journalBytes == journalSize {
+            patientIndex = index
+        } else {
+            var rebuilt = PatientIndexFile()
+            if journalSize > 0, let scan = try recoverJournal(patientJournal) {
+                for entry in scan.entries {
+                    guard let p = try? decoder.decode(Patient.self, from: entry.payload) else { break }
+                    rebuilt.upsert(p)
+                    rebuilt.lastSeq = entry.seq
+                }
+                rebuilt.journalBytes = scan.goodLength
+            }
+            if let index {
+                rebuilt.sessions = index.sessions
+            } else {
+                rebuilt.sessions = try rebuildSessionRefs()
+            }
+            patientIndex = rebuilt
+            if index != nil || journalSize > 0 { report.add(.indexRebuilt(path: "patients/index.json")) }
+            writePatientIndex()
+        }
+        directory = PatientDirectory(patientIndex.patients)
+    }
+
+    private func rebuildSessionRefs() throws(StoreError) -> [String: [SessionRef]] {
+        var refs: [String: [SessionRef]] = [:]
+        for day in allDays() {
+            for s in try sessions(on: day, updatePatientRefs: false) { refs[s.patientID, default: []].append(s.ref) }
+        }
+        return refs
+    }
+
+    private func writePatientIndex() {
+        do {
+            try files.replace(patientIndexPath, with: try encoder.encode(patientIndex))
+        } catch {
+            indexWarning = "The patient index could not be saved (\(error)); it will be rebuilt at the next start."
+        }
+    }
+
+    // MARK: days
+
+    public func allDays() -> [ClinicDay] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root + "/days")) ?? []
+        return names.compactMap(ClinicDay.init(string:)).sorted()
+    }
+
+    /// The day's sessions, oldest first. Stale or missing summaries are rebuilt from the journals.
+    public func sessions(on day: ClinicDay) throws(StoreError) -> [SessionSummary] {
+        try sessions(on: day, updatePatientRefs: true)
+    }
+
+    private func sessions(on day: ClinicDay, updatePatientRefs: Bool, trustIndex: Bool = true) throws(StoreError) -> [SessionSummary] {
+        let dir = dayPath(day)
+        guard FileManager.default.fileExists(atPath: dir) else { return [] }
+        let indexPath = dir + "/index.json"
+        var fromFile: [SessionSummary]?
+        if days[day] == nil, FileManager.default.fileExists(atPath: indexPath) {
+            fromFile = (try? files.read(indexPath, limit: Self.maxIndexBytes)).flatMap { try? decoder.decode([SessionSummary].self, from: $0) }
+            if fromFile == nil { try quarantine(indexPath, reason: "unreadable day index") }
+        }
+        var index: [String: SessionSummary] = days[day]
+            ?? (trustIndex ? Dictionary((fromFile ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }) : [:])
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+        var changed = false
+        var present = Set<String>()
+        for name in names.sorted() {
+            if name.hasPrefix(".") && name.contains(".tmp-") {
+                report.add(.leftoverTempFile(path: "days/\(day)/\(name)"))
+                continue
+            }
+            guard name.hasSuffix(".jsonl") else { continue }
+            let id = String(name.dropLast(6))
+            guard SessionID.day(of: id) == day else { continue }
+            present.insert(id)
+            let path = dir + "/" + name
+            if let cached = index[id], cached.journalBytes == files.size(path) { continue }
+            changed = true
+            guard let scan = try recoverJournal(path), let state = decodeSession(id: id, scan: scan),
+                  let summary = SessionSummary(state: state.state, journalBytes: state.length) else {
+                index[id] = nil
+                continue
+            }
+            index[id] = summary
+            if updatePatientRefs { patientIndex.upsertRef(summary.patientID, summary.ref) }
+        }
+        for id in index.keys where !present.contains(id) { index[id] = nil; changed = true }
+        days[day] = index
+        let list = index.values.sorted { ($0.startedAt, $0.id) < ($1.startedAt, $1.id) }
+        if changed {
+            if let fromFile, fromFile.sorted(by: { $0.id < $1.id }) != list.sorted(by: { $0.id < $1.id }) {
+                report.add(.indexRebuilt(path: "days/\(day)/index.json"))
+            }
+            writeDayIndex(day)
+            if updatePatientRefs { writePatientIndex() }
+        }
+        return list
+    }
+
+    private func writeDayIndex(_ day: ClinicDay) {
+        let list = (days[day] ?? [:]).values.sorted { $0.id < $1.id }
+        do {
+            try files.replace(dayPath(day) + "/index.json", with: try encoder.encode(list))
+        } catch {
+            indexWarning = "The day index could not be saved (\(error)); it will be rebuilt at the next start."
+        }
+    }
+
+    // MARK: sessions
+
+    /// Reads a session without taking it over; for review and for `show`.
+    public func loadSession(id: String) throws(StoreError) -> SessionState {
+        let (_, path) = try journalPath(id)
+        guard FileManager.default.fileExists(atPath: path) else { throw .sessionNotFound(id) }
+        let data = try files.read(path, limit: Self.maxJournalBytes)
+        let scan = JournalScan(data)
+        guard let loaded = decodeSession(id: id, scan: scan) else { throw .corrupt(path: files.display(path), reason: "no readable events") }
+        return loaded.state
+    }
+
+    /// Creates a session's journal with its first events and holds its lock.
+    public func beginSession(id: String, events: [SessionEvent]) throws -> SessionWriter {
+        let (day, path) = try journalPath(id)
+        try files.makeDirectory(dayPath(day))
+        let fd = try files.createJournal(path)
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { close(fd); throw StoreError.sessionLocked(id) }
+        let writer = SessionWriter(id: id, day: day, path: path, fd: fd, length: 0, state: SessionState(id: id))
+        try append(events, to: writer)
+        return writer
+    }
+
+    /// Takes over a session for recording: locks it (refusing if another console holds it),
+    /// cuts any torn tail, and replays it.
+    public func openSession(id: String) throws -> SessionWriter {
+        let (day, path) = try journalPath(id)
+        guard FileManager.default.fileExists(atPath: path) else { throw StoreError.sessionNotFound(id) }
+        let fd = try files.openJournal(path)
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw StoreError.sessionLocked(id)
+        }
+        do {
+            guard let scan = try recoverJournal(path, holdingLock: true), let loaded = decodeSession(id: id, scan: scan) else {
+                throw StoreError.corrupt(path: files.display(path), reason: "no readable events")
+            }
+            return SessionWriter(id: id, day: day, path: path, fd: fd, length: loaded.length, state: loaded.state)
+        } catch {
+            close(fd)
+            throw error
+        }
+    }
+
+    /// Appends events and fsyncs. Only when this returns are they recorded; then the
+    /// writer's state moves on and the derived indexes follow.
+    public func append(_ events: [SessionEvent], to writer: SessionWriter) throws {
+        guard !events.isEmpty else { return }
+        var data = Data()
+        for event in events {
+            data.append(JournalLine.encode(seq: event.seq, payload: try encoder.encode(event)))
+        }
+        guard writer.fd >= 0 else { throw StoreError.sessionLocked(writer.id) }
+        try files.append(writer.fd, data, knownLength: writer.length, path: writer.path)
+        writer.length += data.count
+        writer.state = events.reduce(writer.state) { $0.evolve($1) }
+        guard let summary = SessionSummary(state: writer.state, journalBytes: writer.length) else { return }
+        let before = days[writer.day]?[writer.id]
+        days[writer.day, default: [:]][writer.id] = summary
+        writeDayIndex(writer.day)
+        if before?.ref != summary.ref {
+            patientIndex.upsertRef(summary.patientID, summary.ref)
+            writePatientIndex()
+        }
+    }
+
+    // MARK: recovery
+
+    private func decodeSession(id: String, scan: JournalScan) -> (state: SessionState, length: Int)? {
+        var state = SessionState(id: id)
+        var length = 0
+        var offset = 0
+        for entry in scan.entries {
+            offset += JournalLine.encode(seq: entry.seq, payload: entry.payload).count
+            guard let event = try? decoder.decode(SessionEvent.self, from: entry.payload), event.seq == entry.seq else { break }
+            state = state.evolve(event)
+            length = offset
+        }
+        return state.events.isEmpty ? nil : (state, length)
+    }
+
+    /// Reads a journal and repairs what a crash or damage left: a torn tail is cut; damage in
+    /// the middle keeps the intact prefix and puts a copy of the original in quarantine; a file
+    /// with nothing readable is moved to quarantine. Repairs happen only when no other console
+    /// holds the journal.
+    func recoverJournal(_ path: String, holdingLock: Bool = false) throws(StoreError) -> JournalScan? {
+        let rel = files.display(path)
+        let data: Data
+        do {
+            data = try files.read(path, limit: Self.maxJournalBytes)
+        } catch .tooLarge {
+            try quarantine(path, reason: "larger than \(Self.maxJournalBytes / 1_048_576) MiB")
+            return nil
+        }
+        if data.isEmpty {
+            report.add(.emptyJournal(path: rel))
+            return nil
+        }
+        var scan = JournalScan(data)
+        if scan.entries.isEmpty {
+            if canRepair(path, holdingLock: holdingLock) { try quarantine(path, reason: "no readable line") }
+            return nil
+        }
+        if scan.clean { return scan }
+        guard canRepair(path, holdingLock: holdingLock) else { return scan }
+        if scan.tornTail {
+            report.add(.tornTailCut(path: rel, bytes: scan.totalLength - scan.goodLength))
+        } else {
+            let copy = try quarantineCopy(path, reason: "damaged after line \(scan.entries.count)")
+            report.add(.damagedJournalCut(path: rel, keptLines: scan.entries.count, quarantinedAs: copy))
+        }
+        try files.truncate(path, to: scan.goodLength)
+        scan.totalLength = scan.goodLength
+        return scan
+    }
+
+    private func canRepair(_ path: String, holdingLock: Bool) -> Bool {
+        if holdingLock { return true }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        return flock(fd, LOCK_EX | LOCK_NB) == 0
+    }
+
+    private func quarantineName(_ path: String) -> String {
+        let stamp = Timestamp.format(Date()).replacingOccurrences(of: ":", with: "")
+        return "quarantine/\(stamp)-" + files.display(path).replacingOccurrences(of: "/", with: "_")
+    }
+
+    private func quarantine(_ path: String, reason: String) throws(StoreError) {
+        let name = quarantineName(path)
+        try files.move(path, to: root + "/" + name)
+        try files.replace(root + "/" + name + ".report.txt", with: Data("\(files.display(path)): \(reason)\n".utf8))
+        report.add(.quarantined(path: files.display(path), as: name, reason: reason))
+    }
+
+    private func quarantineCopy(_ path: String, reason: String) throws(StoreError) -> String {
+        let name = quarantineName(path)
+        try files.copy(path, to: root + "/" + name, limit: Self.maxJournalBytes)
+        try files.replace(root + "/" + name + ".report.txt", with: Data("\(files.display(path)): \(reason)\n".utf8))
+        return name
+    }
+
+    /// Verifies the whole store: re-reads every journal instead of trusting the indexes,
+    /// repairs what it can, and rebuilds any index that disagrees.
+    public func check() throws(StoreError) -> RecoveryReport {
+        report = RecoveryReport()
+        days = [:]
+        for day in allDays() { _ = try sessions(on: day, updatePatientRefs: false, trustIndex: false) }
+        let refs = try rebuildSessionRefs()
+        if refs != patientIndex.sessions {
+            patientIndex.sessions = refs
+            report.add(.indexRebuilt(path: "patients/index.json"))
+            writePatientIndex()
+        }
+        return report
+    }
+
+    static func randomHex(_ count: Int) -> String {
+        var rng = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in String(Int.random(in: 0..<16, using: &rng), radix: 16) }.joined()
+    }
+
+    public static func newSessionID(startedAt: Date, timeZone: TimeZone) -> String {
+        var rng = SystemRandomNumberGenerator()
+        return SessionID.make(startedAt: startedAt, timeZone: timeZone, suffix: UInt16.random(in: 0...UInt16.max, using: &rng))
+    }
+}
+
+/// A session held for recording: the open journal (locked) and its current state.
+public final class SessionWriter {
+    public let id: String
+    public let day: ClinicDay
+    let path: String
+    fileprivate(set) var fd: Int32
+    fileprivate(set) var length: Int
+    public fileprivate(set) var state: SessionState
+
+    init(id: String, day: ClinicDay, path: String, fd: Int32, length: Int, state: SessionState) {
+        self.id = id; self.day = day; self.path = path; self.fd = fd; self.length = length; self.state = state
+    }
+
+    /// Releases the lock; the session stays resumable.
+    public func close() {
+        if fd >= 0 { Glibc.close(fd); fd = -1 }
+    }
+
+    deinit { close() }
+}
+
+/// patients/index.json: the patients and, per patient, their sessions.
+struct PatientIndexFile: Codable, Equatable {
+    var journalBytes = 0
+    var lastSeq = 0
+    var patients: [Patient] = []
+    var sessions: [String: [SessionRef]] = [:]
+
+    mutating func upsert(_ p: Patient) {
+        if let i = patients.firstIndex(where: { $0.id == p.id }) { patients[i] = p } else { patients.append(p) }
+    }
+
+    mutating func upsertRef(_ patientID: String, _ ref: SessionRef) {
+        var list = sessions[patientID] ?? []
+        if let i = list.firstIndex(where: { $0.sessionID == ref.sessionID }) { list[i] = ref } else { list.append(ref) }
+        sessions[patientID] = list
+    }
+}

@@ -1,0 +1,81 @@
+import ChairsideCore
+import Foundation
+
+/// A session as the day list shows it; derived from the journal, kept in the day index.
+public struct SessionSummary: Codable, Equatable, Sendable {
+    public var id: String
+    public var patientID: String
+    public var patientName: String
+    public var technician: String
+    public var room: String
+    public var plannedZones: [String]
+    public var startedAt: Date
+    public var endedAt: Date?
+    public var status: SessionStatus
+    public var paused: Bool
+    public var step: String
+    public var passes: Int
+    public var prpAppliedML: Double
+    public var warnings: Int
+    public var adverseEvents: Int
+    public var overridden: Bool
+    public var lastSeq: Int
+    /// Journal length this summary was derived from; a mismatch means it is stale.
+    public var journalBytes: Int
+
+    public init?(state: SessionState, journalBytes: Int) {
+        guard let start = state.start else { return nil }
+        id = state.id
+        patientID = start.patientID
+        patientName = start.patientName
+        technician = start.technician
+        room = start.room
+        plannedZones = start.plannedZones
+        startedAt = start.at
+        endedAt = state.endedAt
+        status = state.status
+        paused = state.pausedAt != nil
+        step = state.isClosed ? state.statusLabel : state.currentStep(now: start.at).title
+        passes = state.passes.count
+        prpAppliedML = state.totalPRPAppliedML
+        warnings = state.warnings.count
+        adverseEvents = state.adverseEvents.count
+        overridden = state.overrideBy != nil
+        lastSeq = state.lastSeq
+        self.journalBytes = journalBytes
+    }
+
+    public var statusLabel: String {
+        switch status {
+        case .inProgress: paused ? "paused" : "in progress"
+        default: status.rawValue
+        }
+    }
+
+    public var ref: SessionRef { SessionRef(sessionID: id, startedAt: startedAt, status: status) }
+}
+
+/// Session IDs carry their day, so a session is found without a scan: 20261121-093000-ab12.
+public enum SessionID {
+    public static func make(startedAt: Date, timeZone: TimeZone, suffix: UInt16) -> String {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = timeZone
+        let c = cal.dateComponents([.year, .month, .day, .hour, .minute, .second], from: startedAt)
+        let hex = String(suffix, radix: 16)
+        return String(format: "%04d%02d%02d-%02d%02d%02d-", c.year!, c.month!, c.day!, c.hour!, c.minute!, c.second!)
+            + String(repeating: "0", count: 4 - hex.count) + hex
+    }
+
+    /// The day folder of a well-formed ID; nil for anything else (including `../` tricks).
+    public static func day(of id: String) -> ClinicDay? {
+        let b = Array(id.utf8)
+        guard b.count == 20, b[8] == UInt8(ascii: "-"), b[15] == UInt8(ascii: "-") else { return nil }
+        for (i, c) in b.enumerated() where i != 8 && i != 15 {
+            let digit = (48...57).contains(c)
+            let hex = digit || (97...102).contains(c)
+            if i < 15 ? !digit : !hex { return nil }
+        }
+        let s = String(id.prefix(8))
+        return ClinicDay(string: "\(s.prefix(4))-\(s.dropFirst(4).prefix(2))-\(s.suffix(2))")
+    }
+}

@@ -1,0 +1,33 @@
+import ChairsideCore
+import Foundation
+
+/// What can go wrong in the store, said so the technician knows what to do.
+/// Messages name files by their place in the store, never patient data.
+public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+    case io(operation: String, path: String, errno: Int32)
+    case sessionLocked(String)
+    case sessionNotFound(String)
+    case invalidSessionID(String)
+    case tooLarge(path: String, limit: Int)
+    case corrupt(path: String, reason: String)
+    case notAStoreDirectory(String)
+
+    public var description: String {
+        switch self {
+        case let .io(op, path, code):
+            let reason = String(cString: strerror(code))
+            switch code {
+            case ENOSPC: return "The disk is full (\(op) \(path)): nothing was recorded. Free some space and try again."
+            case EACCES, EPERM: return "No permission to \(op) \(path): \(reason). Check the store directory's owner."
+            case EROFS: return "The disk is read-only (\(op) \(path)): nothing was recorded."
+            default: return "Could not \(op) \(path): \(reason). Nothing was recorded; try again."
+            }
+        case .sessionLocked(let id): return "Session \(id) is open on another console; close it there first."
+        case .sessionNotFound(let id): return "No session \(id) in this store. `chairside today` lists the day's sessions."
+        case .invalidSessionID(let id): return "\(Visible.text(id)) is not a session ID; IDs look like 20261121-093000-ab12."
+        case let .tooLarge(path, limit): return "\(path) is larger than \(limit / 1_048_576) MiB and was not read; `chairside check` will move it aside."
+        case let .corrupt(path, reason): return "\(path) is damaged (\(reason)); run `chairside check` to move it aside."
+        case .notAStoreDirectory(let path): return "\(path) exists and is not a directory; choose another --store."
+        }
+    }
+}
