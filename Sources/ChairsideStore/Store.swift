@@ -389,6 +389,12 @@ public final class SessionWriter {
         self.id = id; self.day = day; self.path = path; self.fd = fd; self.length = length; self.state = state
     }
 
+    /// Lets store tests swap in a dead descriptor to exercise a failed append.
+    var fdForTesting: Int32 {
+        get { fd }
+        set { fd = newValue }
+    }
+
     /// Releases the lock; the session stays resumable.
     public func close() {
         if fd >= 0 { Glibc.close(fd); fd = -1 }

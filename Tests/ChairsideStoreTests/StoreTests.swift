@@ -1,0 +1,226 @@
+import ChairsideCore
+@testable import ChairsideStore
+import Foundation
+import TestSupport
+import XCTest
+
+final class StoreTests: XCTestCase {
+    var dir: String!
+    let today = ClinicDay(string: "2026-11-21")!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("chairside-store-\(UUID().uuidString)").path
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
+    func openStore() throws -> Store { try Store(root: dir, timeZone: Fixture.utc, today: today) }
+
+    /// Records a session walked to needling through the real store; returns its ID and events.
+    func recordSession(_ store: Store, patient: Patient? = nil) throws -> (id: String, events: [SessionEvent]) {
+        let p = try store.savePatient(patient ?? Fixture.patient(id: ""))
+        var d = SessionDriver(id: Store.newSessionID(startedAt: Fixture.t0, timeZone: Fixture.utc))
+        let start = try d.run(.start(patient: p, technician: "Alex Rivera", room: "Room 1", plannedZones: ["cheeks"]), after: 0)
+        let writer = try store.beginSession(id: d.state.id, events: start)
+        var all = start
+        let before = d.state.events.count
+        _ = try d.readyToNeedleFromStarted()
+        let rest = Array(d.state.events[before...])
+        try store.append(rest, to: writer)
+        all += rest
+        writer.close()
+        return (d.state.id, all)
+    }
+
+    func journal(_ id: String) -> String { "\(dir!)/days/2026-11-21/\(id).jsonl" }
+
+    func testEventsRoundTripThroughTheJournal() throws {
+        let store = try openStore()
+        let (id, events) = try recordSession(store)
+        let reopened = try openStore()
+        XCTAssertEqual(try reopened.loadSession(id: id).events, events)
+        let summaries = try reopened.sessions(on: today)
+        XCTAssertEqual(summaries.map(\.id), [id])
+        XCTAssertEqual(summaries[0].step, "Needling")
+        XCTAssertEqual(summaries[0].patientName, "José Müller")
+    }
+
+    func testEachLineCarriesSequenceAndChecksum() throws {
+        let store = try openStore()
+        let (id, _) = try recordSession(store)
+        let lines = try String(contentsOfFile: journal(id), encoding: .utf8).split(separator: "\n")
+        for (i, line) in lines.enumerated() {
+            XCTAssertTrue(line.hasPrefix("{\"seq\":\(i + 1),\"crc\":\""), String(line))
+            XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(line.utf8)), "each line is plain JSON")
+        }
+    }
+
+    func testTornTailIsCutBackToTheLastGoodLine() throws {
+        let store = try openStore()
+        let (id, events) = try recordSession(store)
+        let goodSize = try XCTUnwrap(DurableFiles(root: dir).size(journal(id)))
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: journal(id)))
+        handle.seekToEndOfFile()
+        handle.write(Data("{\"seq\":\(events.count + 1),\"crc\":\"0000".utf8))
+        try handle.close()
+
+        let reopened = try openStore()
+        XCTAssertEqual(try reopened.loadSession(id: id).events, events)
+        XCTAssertEqual(DurableFiles(root: dir).size(journal(id)), goodSize)
+        XCTAssertTrue(reopened.report.findings.contains { if case .tornTailCut = $0 { true } else { false } })
+        XCTAssertFalse(reopened.report.hasDamage)
+    }
+
+    func testGarbledMiddleLineKeepsPrefixAndQuarantinesTheOriginal() throws {
+        let store = try openStore()
+        let (id, events) = try recordSession(store)
+        var lines = try String(contentsOfFile: journal(id), encoding: .utf8).split(separator: "\n").map(String.init)
+        lines[3] = lines[3].replacingOccurrences(of: "\"by\":\"", with: "\"by\":\"X")
+        try (lines.joined(separator: "\n") + "\n").write(toFile: journal(id), atomically: false, encoding: .utf8)
+
+        let reopened = try openStore()
+        XCTAssertEqual(try reopened.loadSession(id: id).events, Array(events.prefix(3)))
+        XCTAssertTrue(reopened.report.hasDamage)
+        let quarantined = try FileManager.default.contentsOfDirectory(atPath: dir + "/quarantine")
+        XCTAssertTrue(quarantined.contains { $0.hasSuffix("\(id).jsonl") })
+        XCTAssertTrue(quarantined.contains { $0.hasSuffix("\(id).jsonl.report.txt") })
+    }
+
+    func testUnreadableJournalIsQuarantinedAndTheRestStillLoads() throws {
+        let store = try openStore()
+        let (good, _) = try recordSession(store)
+        let badID = "20261121-100000-beef"
+        try Data("this is not a journal\n".utf8).write(to: URL(fileURLWithPath: journal(badID)))
+
+        let reopened = try openStore()
+        XCTAssertEqual(try reopened.sessions(on: today).map(\.id), [good])
+        XCTAssertFalse(FileManager.default.fileExists(atPath: journal(badID)))
+        XCTAssertTrue(reopened.report.findings.contains { if case .quarantined = $0 { true } else { false } })
+    }
+
+    func testUnreadableDayIndexIsRebuiltFromJournals() throws {
+        let store = try openStore()
+        let (id, _) = try recordSession(store)
+        try Data("{garbage".utf8).write(to: URL(fileURLWithPath: dir + "/days/2026-11-21/index.json"))
+        let reopened = try openStore()
+        XCTAssertEqual(try reopened.sessions(on: today).map(\.id), [id])
+    }
+
+    func testStaleIndexIsRebuilt() throws {
+        let store = try openStore()
+        let (id, _) = try recordSession(store)
+        try Data("[]".utf8).write(to: URL(fileURLWithPath: dir + "/days/2026-11-21/index.json"))
+        let reopened = try openStore()
+        XCTAssertEqual(try reopened.sessions(on: today).map(\.id), [id])
+        XCTAssertTrue(reopened.report.findings.contains(.indexRebuilt(path: "days/2026-11-21/index.json")))
+    }
+
+    func testPermissionsHoldUnderUmaskZero() throws {
+        let old = umask(0)
+        defer { umask(old) }
+        let store = try openStore()
+        let (id, _) = try recordSession(store)
+        func mode(_ path: String) throws -> Int {
+            (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as! NSNumber).intValue
+        }
+        for d in [dir!, dir + "/days", dir + "/days/2026-11-21", dir + "/patients", dir + "/quarantine"] {
+            XCTAssertEqual(try mode(d), 0o700, d)
+        }
+        for f in [journal(id), dir + "/days/2026-11-21/index.json", dir + "/patients/index.json", dir + "/patients/journal.jsonl"] {
+            XCTAssertEqual(try mode(f), 0o600, f)
+        }
+    }
+
+    func testSecondWriterIsRefusedButCanStillRead() throws {
+        let store = try openStore()
+        let (id, _) = try recordSession(store)
+        let first = try store.openSession(id: id)
+        let other = try openStore()
+        XCTAssertThrowsError(try other.openSession(id: id)) { XCTAssertEqual($0 as? StoreError, .sessionLocked(id)) }
+        XCTAssertNoThrow(try other.loadSession(id: id))
+        first.close()
+        XCTAssertNoThrow(try other.openSession(id: id).close())
+    }
+
+    func testFailedAppendRecordsNothingAndRetrySucceeds() throws {
+        let store = try openStore()
+        let (id, events) = try recordSession(store)
+        let writer = try store.openSession(id: id)
+        let note = SessionEvent(seq: events.count + 1, at: Fixture.minutes(90), by: "A", kind: .note(text: "n"))
+        let saved = writer.fd
+        writer.fdForTesting = -2 // a closed descriptor: write fails with EBADF
+        XCTAssertThrowsError(try store.append([note], to: writer))
+        XCTAssertEqual(writer.state.events.count, events.count, "a failed append is not shown as recorded")
+        writer.fdForTesting = saved
+        try store.append([note], to: writer)
+        writer.close()
+        XCTAssertEqual(try openStore().loadSession(id: id).events.last, note)
+    }
+
+    func testPatientsAndHistorySurviveReopen() throws {
+        let store = try openStore()
+        let (id, _) = try recordSession(store)
+        let reopened = try openStore()
+        let p = try XCTUnwrap(reopened.directory.search("müller").first)
+        XCTAssertEqual(reopened.history(of: p.id).map(\.sessionID), [id])
+    }
+
+    func testLostPatientIndexIsRebuiltFromJournals() throws {
+        let store = try openStore()
+        let (id, _) = try recordSession(store)
+        try FileManager.default.removeItem(atPath: dir + "/patients/index.json")
+        let reopened = try openStore()
+        let p = try XCTUnwrap(reopened.directory.patients.first)
+        XCTAssertEqual(reopened.history(of: p.id).map(\.sessionID), [id])
+    }
+
+    func testDuplicateChartNumberIsRefused() throws {
+        let store = try openStore()
+        try store.savePatient(Fixture.patient(id: ""))
+        XCTAssertThrowsError(try store.savePatient(Fixture.patient("Other", id: "", chart: "C-1001")))
+    }
+
+    func testSessionIDsCannotEscapeTheStore() throws {
+        let store = try openStore()
+        for bad in ["../../etc/passwd", "/etc/passwd", "20261121-093000-ab1/", "2026112A-093000-ab12", ""] {
+            XCTAssertThrowsError(try store.loadSession(id: bad)) { XCTAssertEqual($0 as? StoreError, .invalidSessionID(bad)) }
+        }
+    }
+
+    func testCheckReportsCleanStoreAndRebuildsIndexes() throws {
+        let store = try openStore()
+        _ = try recordSession(store)
+        XCTAssertFalse(try openStore().check().hasDamage)
+    }
+
+    func testStartupReadsOnlyTodayNotHistory() throws {
+        let store = try openStore()
+        _ = try recordSession(store)
+        // A damaged journal on another day is not touched by startup, only by `check`.
+        let old = "\(dir!)/days/2020-01-02"
+        try FileManager.default.createDirectory(atPath: old, withIntermediateDirectories: true)
+        try Data("garbage\n".utf8).write(to: URL(fileURLWithPath: old + "/20200102-090000-0001.jsonl"))
+        let reopened = try openStore()
+        XCTAssertTrue(FileManager.default.fileExists(atPath: old + "/20200102-090000-0001.jsonl"))
+        XCTAssertFalse(reopened.report.hasDamage)
+        XCTAssertTrue(try reopened.check().hasDamage)
+    }
+}
+
+extension SessionDriver {
+    /// Like `readyToNeedle` for a session already started.
+    mutating func readyToNeedleFromStarted() throws -> SessionDriver {
+        try run(.recordScreening(answers: Fixture.noScreeningFlags()))
+        try run(.recordConsent(signedBy: "José Müller"))
+        try run(.applyNumbing(agent: "BLT 20/8/4", lot: "N-77", zones: ["cheeks"], dwellTargetMinutes: 30))
+        try run(.drawBlood(volumeML: 30, tubes: 3, lot: "T-1"), after: 2)
+        try run(.startCentrifuge(CentrifugeProgram(unit: .g, value: 1500, minutes: 8)))
+        try run(.stopCentrifuge, after: 8)
+        try run(.preparePRP(volumeML: 4))
+        try run(.removeNumbing, after: 18)
+        try run(.cleanseSkin)
+        return self
+    }
+}
