@@ -36,6 +36,9 @@ static inline attr_t cs_a_italic(void) { return A_ITALIC; }
 static inline attr_t cs_a_blink(void) { return A_BLINK; }
 static inline int cs_key_f(int n) { return KEY_F(n); }
 
+// Glibc's Swift overlay hides wcwidth; column widths must agree with what ncurses draws.
+static inline int cs_wcwidth(wchar_t c) { return wcwidth(c); }
+
 static inline void cs_getmaxyx(WINDOW *w, int *y, int *x) {
     int yy, xx;
     getmaxyx(w, yy, xx);
@@ -78,6 +81,12 @@ static inline void cs_install_signal_handlers(void) {
 // A stderr-free newterm: returns NULL with no output when TERM is unusable.
 static inline SCREEN *cs_newterm(const char *term) {
     return newterm(term, stdout, stdin);
+}
+
+// After newterm: can this terminal place the cursor? `dumb` and friends cannot run a full-screen console.
+static inline int cs_terminal_can_address(void) {
+    char *cup = tigetstr("cup");
+    return cup != NULL && cup != (char *)-1;
 }
 
 #endif

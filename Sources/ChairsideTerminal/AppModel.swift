@@ -1,0 +1,78 @@
+import ChairsideCore
+import ChairsideStore
+import Foundation
+
+/// Everything the console shows, as plain values. The view is a pure function of this and the time.
+public struct AppModel {
+    public enum Screen: Equatable { case today, newSession, session }
+
+    public struct Status: Equatable {
+        public var text: String
+        public var role: StyleRole
+    }
+
+    public enum Overlay: Equatable {
+        case help
+        case form(Form, FormPurpose)
+        case confirm(String, ConfirmAction)
+    }
+
+    public struct TodayScreen {
+        public var day: ClinicDay
+        public var sessions: [SessionSummary] = []
+        public var selected = 0
+    }
+
+    public struct NewSessionScreen {
+        public var query = ""
+        public var results: [Patient] = []
+        public var selected = 0
+    }
+
+    public struct SessionScreen {
+        public var state: SessionState
+        public var panel: Track
+        public var patient: Patient?
+        public var history: [SessionRef]
+        public var screeningCursor = 0
+        public var draftAnswers: [String: Bool] = [:]
+        public var zoneCursor = 0
+        /// Lines scrolled back from the newest timeline entry.
+        public var timelineBack = 0
+        /// The numbing application whose target already rang, so the alert fires once.
+        public var numbingAlerted = false
+    }
+
+    public var config: ClinicConfig
+    public var timeZone: TimeZone
+    public var width: Int
+    public var height: Int
+    public var screen: Screen = .today
+    public var today: TodayScreen
+    public var newSession = NewSessionScreen()
+    public var session: SessionScreen?
+    public var overlay: Overlay?
+    public var status: Status?
+    public var notice: String?
+
+    public static let minWidth = 80
+    public static let minHeight = 24
+
+    public var tooSmall: Bool { width < Self.minWidth || height < Self.minHeight }
+}
+
+/// Why a form is open, so its values can be turned into the right command.
+public enum FormPurpose: Equatable {
+    case newPatient
+    case startSession(Patient)
+    case consent, override, bloodDraw, centrifuge, prpPrepared, growthFactors
+    case numbingApply, numbingSkip, logPass(zone: String), prpApply, postCare, aftercareDeclined
+    case note, adverseEvent, void([Int]), abort
+}
+
+public enum ConfirmAction: Equatable {
+    case leaveSession
+    case depth(zone: String, depth: Double)
+    case complete
+    case saveScreening
+}

@@ -1,0 +1,45 @@
+import ChairsideCore
+import ChairsideStore
+import Foundation
+
+/// Plain-text reports for the command line; every stored string passes through `Visible.text`.
+public enum Reports {
+    public static func day(_ day: ClinicDay, sessions: [SessionSummary], now: Date, timeZone: TimeZone) -> String {
+        var out = "Sessions on \(day)\n"
+        if sessions.isEmpty { return out + "No sessions.\n" }
+        let table = TextTable(columns: [
+            .init("START", width: 5), .init("ROOM", width: 10), .init("PATIENT", width: 22), .init("STEP", width: 12),
+            .init("ELAPSED", width: 8, alignRight: true), .init("STATUS", width: 11), .init("ID", width: 20),
+        ], totalWidth: 110)
+        out += trimmed(table.row(table.columns.map(\.title))) + "\n"
+        for s in sessions {
+            let elapsed = Int((s.endedAt ?? now).timeIntervalSince(s.startedAt))
+            out += trimmed(table.row([Clock.hhmm(s.startedAt, timeZone: timeZone), Visible.text(s.room), Visible.text(s.patientName),
+                                      s.status == .inProgress ? s.step : "—", Clock.mmss(max(0, elapsed)), s.statusLabel, s.id])) + "\n"
+        }
+        return out
+    }
+
+    public static func session(_ st: SessionState, patient: Patient?, proto: ClinicProtocol, now: Date, timeZone: TimeZone) -> String {
+        guard let start = st.start else { return "Session \(st.id) has no events.\n" }
+        var out = "Session \(st.id) · \(st.statusLabel)\n"
+        out += "Patient: \(Visible.text(start.patientName))\(patient.map { " (\(Visible.text($0.chartNumber)))" } ?? "")\n"
+        out += "Technician: \(Visible.text(start.technician)) · Room: \(Visible.text(start.room))\n"
+        out += "Started \(Clock.hhmm(start.at, timeZone: timeZone))\(st.endedAt.map { " · ended \(Clock.hhmm($0, timeZone: timeZone))" } ?? "") · \(Clock.mmss(st.elapsedSeconds(now: now)))\n"
+        out += "Planned zones: \(start.plannedZones.map(proto.zoneName).joined(separator: ", "))\n"
+        out += String(format: "Passes: %d · PRP applied: %.1f mL", st.passes.count, st.totalPRPAppliedML) + "\n"
+        out += "Timeline:\n"
+        for e in st.events {
+            var line = "  \(Clock.hhmm(e.at, timeZone: timeZone)) #\(e.seq) \(Visible.text(e.by)): \(Visible.text(EventDescription.line(e.kind, proto: proto)))"
+            if let reason = st.voided[e.seq] { line += " [VOIDED: \(Visible.text(reason))]" }
+            out += line + "\n"
+        }
+        return out
+    }
+
+    private static func trimmed(_ s: String) -> String {
+        var t = Substring(s)
+        while t.last == " " { t = t.dropLast() }
+        return String(t)
+    }
+}

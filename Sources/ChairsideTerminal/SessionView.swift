@@ -1,0 +1,228 @@
+import ChairsideCore
+import Foundation
+
+/// The session console: header with live timers, step strip, the current panel, the timeline.
+enum SessionView {
+    static func draw(_ m: AppModel, now: Date, into c: inout Canvas) {
+        guard let s = m.session, let start = s.state.start else { return }
+        let proto = m.config.protocolSettings
+        let st = s.state
+        let who = [Visible.text(start.patientName), s.patient.map { Visible.text($0.chartNumber) }, Visible.text(start.room), Visible.text(start.technician)]
+            .compactMap { $0 }.joined(separator: " · ")
+        AppView.header(who, right: "Total \(Clock.mmss(st.elapsedSeconds(now: now)))", into: &c)
+        drawTimers(st, proto: proto, now: now, y: 1, into: &c)
+        drawStrip(s, proto: proto, now: now, y: 2, into: &c)
+        c.hline(y: 3)
+        let panelWidth = m.width >= 120 ? 60 : 44
+        let top = 4, bottom = m.height - 4
+        for y in top...bottom { c.put("│", x: panelWidth, y: y, role: .border) }
+        var panel = PanelWriter(x: 1, y: top, width: panelWidth - 2, maxY: bottom)
+        drawPanel(m, s, proto: proto, now: now, into: &c, &panel)
+        drawTimeline(st, proto: proto, timeZone: m.timeZone, back: s.timelineBack,
+                     x: panelWidth + 2, y: top, width: m.width - panelWidth - 3, maxY: bottom, into: &c)
+    }
+
+    static func drawTimers(_ st: SessionState, proto: ClinicProtocol, now: Date, y: Int, into c: inout Canvas) {
+        var x = 1
+        func item(_ text: String, _ role: StyleRole) {
+            x += c.put(text, x: x, y: y, role: role) + 3
+        }
+        if st.pausedAt != nil { item("PAUSED", .warning) }
+        if let n = st.numbing, n.removedAt == nil, let dwell = st.numbingDwellSeconds(now: now) {
+            let target = n.dwellTargetMinutes * 60
+            if dwell < target {
+                item("Numbing \(Clock.mmss(dwell)) · target in \(Clock.mmss(target - dwell))", .timer)
+            } else if dwell <= proto.numbingDwellMaxMinutes * 60 {
+                item("NUMBING TARGET REACHED · \(Clock.mmss(dwell - target)) past", .timerDone)
+            } else {
+                item("NUMBING PAST MAXIMUM · \(Clock.mmss(dwell - target)) past target", .danger)
+            }
+        }
+        if let started = st.centrifugeStartedAt, !st.centrifugeDone, let program = st.centrifugeProgram {
+            let spun = Int(now.timeIntervalSince(started))
+            let total = program.minutes * 60
+            item(spun < total ? "Spin \(Clock.mmss(spun)) of \(Clock.mmss(total))" : "Spin done: stop it (x)", spun < total ? .timer : .timerDone)
+        }
+        if let age = st.prpAgeSeconds(now: now) {
+            item("PRP age \(Clock.mmss(age))", age > proto.prpAgeLimitMinutes * 60 ? .danger : .timer)
+        }
+        if x == 1 { item(st.isClosed ? "Session \(st.statusLabel)" : "No timers running", .muted) }
+    }
+
+    enum Mark { case done, active, blocked, pending }
+
+    static func mark(_ t: Track, _ st: SessionState, proto: ClinicProtocol, now: Date) -> Mark {
+        switch t {
+        case .screening:
+            if !st.blockingItems(in: proto, now: now).isEmpty { return .blocked }
+            return st.screeningDone && st.consentBy != nil ? .done : (st.screeningDone ? .active : .pending)
+        case .prp:
+            if st.prp != nil { return .done }
+            return st.blood != nil ? .active : .pending
+        case .numbing:
+            if st.numbingCleared && st.cleansedAt != nil { return .done }
+            return st.numbing != nil || st.numbingSkipReason != nil ? .active : .pending
+        case .needling: return st.passes.isEmpty ? .pending : .done
+        case .prpApplied: return st.prpApplications.isEmpty ? .pending : .done
+        case .postCare: return st.postCare.isEmpty ? .pending : .done
+        case .aftercare: return st.aftercare == nil ? .pending : .done
+        }
+    }
+
+    static func drawStrip(_ s: AppModel.SessionScreen, proto: ClinicProtocol, now: Date, y: Int, into c: inout Canvas) {
+        let short = c.width < 110
+        var x = 1
+        for t in Track.allCases {
+            let name = short ? ["", "Screen", "PRP", "Numb", "Needle", "PRP on", "Post", "After"][t.rawValue] : t.title
+            let m = mark(t, s.state, proto: proto, now: now)
+            let sym = switch m { case .done: "✓"; case .active: "●"; case .blocked: "!"; case .pending: "·" }
+            let role: StyleRole = t == s.panel ? .selected : (m == .blocked ? .danger : (m == .done ? .ok : .normal))
+            x += c.put(" \(t.rawValue) \(name) \(sym) ", x: x, y: y, role: role)
+        }
+    }
+
+    /// Writes panel lines top to bottom, clipped to the panel.
+    struct PanelWriter {
+        var x: Int, y: Int, width: Int, maxY: Int
+
+        mutating func line(_ text: String, _ role: StyleRole = .normal, into c: inout Canvas) {
+            guard y <= maxY else { return }
+            c.put(text, x: x, y: y, role: role, maxWidth: width)
+            y += 1
+        }
+
+        mutating func gap() { y += 1 }
+    }
+
+    static func drawPanel(_ m: AppModel, _ s: AppModel.SessionScreen, proto: ClinicProtocol, now: Date, into c: inout Canvas, _ p: inout PanelWriter) {
+        let st = s.state
+        let tz = m.timeZone
+        func ml(_ v: Double) -> String { String(format: "%.1f mL", v) }
+        p.line(s.panel.title.uppercased(), .header, into: &c)
+        switch s.panel {
+        case .screening:
+            if let answers = st.answers {
+                let present = Screening.present(answers, in: proto, now: now)
+                p.line("Recorded.", .ok, into: &c)
+                if present.isEmpty { p.line("Nothing to report.", into: &c) }
+                for item in present { p.line("\(item.severity == .block ? "BLOCK" : "warn ") \(item.label)", item.severity == .block ? .danger : .warning, into: &c) }
+                p.gap()
+                p.line(st.consentBy.map { "Consent signed by \(Visible.text($0))" } ?? "Consent: not yet recorded (c)", st.consentBy == nil ? .warning : .ok, into: &c)
+                if let by = st.overrideBy { p.line("Override by \(Visible.text(by))", .warning, into: &c) }
+                if !st.blockingItems(in: proto, now: now).isEmpty {
+                    p.line("Treatment blocked: a provider override (o)", .danger, into: &c)
+                    p.line("with a reason is needed, or abort (A).", .danger, into: &c)
+                }
+            } else {
+                let items = proto.contraindications
+                let room = p.maxY - p.y + 1
+                let first = max(0, min(s.screeningCursor - room / 2, items.count - room))
+                for (i, item) in items.enumerated().dropFirst(first).prefix(room) {
+                    let yes = s.draftAnswers[item.id] ?? false
+                    let tag = item.severity == .block ? "block" : "warn "
+                    let role: StyleRole = i == s.screeningCursor ? .selected : (yes ? (item.severity == .block ? .danger : .warning) : .normal)
+                    p.line("\(yes ? "[x]" : "[ ]") \(tag) \(item.label)", role, into: &c)
+                }
+            }
+        case .prp:
+            if let b = st.blood { p.line("Blood: \(ml(b.volumeML)), \(b.tubes) tubes, lot \(Visible.text(b.lot))", into: &c) } else { p.line("Blood: not drawn yet (b)", .muted, into: &c) }
+            if let program = st.centrifugeProgram, let at = st.centrifugeStartedAt {
+                p.line("Centrifuge: \(program.summary)", into: &c)
+                p.line(st.centrifugeDone ? "  spun, started \(Clock.hhmm(at, timeZone: tz))" : "  running since \(Clock.hhmm(at, timeZone: tz))", st.centrifugeDone ? .ok : .timer, into: &c)
+            } else {
+                p.line("Centrifuge: not started (g)", .muted, into: &c)
+            }
+            switch st.prp?.kind {
+            case .autologous(let v)?: p.line("PRP: \(ml(v)) ready at \(Clock.hhmm(st.prp!.readyAt, timeZone: tz))", .ok, into: &c)
+            case let .growthFactors(product, lot)?: p.line("Growth factors: \(Visible.text(product)), lot \(Visible.text(lot))", .ok, into: &c)
+            case nil: p.line("PRP: not ready (r), or growth factors (f)", .muted, into: &c)
+            }
+            if let age = st.prpAgeSeconds(now: now) {
+                p.line("Age \(Clock.mmss(age)) · limit \(proto.prpAgeLimitMinutes) min", age > proto.prpAgeLimitMinutes * 60 ? .danger : .normal, into: &c)
+            }
+        case .numbing:
+            if let n = st.numbing {
+                p.line("\(Visible.text(n.agent)), lot \(Visible.text(n.lot))", into: &c)
+                p.line("On: " + n.zones.map(proto.zoneName).joined(separator: ", "), into: &c)
+                p.line("Applied \(Clock.hhmm(n.appliedAt, timeZone: tz)) · target \(n.dwellTargetMinutes) min · max \(proto.numbingDwellMaxMinutes)", into: &c)
+                if let removed = n.removedAt {
+                    p.line("Removed \(Clock.hhmm(removed, timeZone: tz)) after \(Clock.mmss(st.numbingDwellSeconds(now: now) ?? 0))", .ok, into: &c)
+                } else if let dwell = st.numbingDwellSeconds(now: now) {
+                    p.line("Dwelling \(Clock.mmss(dwell)) — remove with r", dwell >= n.dwellTargetMinutes * 60 ? .timerDone : .timer, into: &c)
+                }
+            } else if let reason = st.numbingSkipReason {
+                p.line("Skipped: \(Visible.text(reason))", .warning, into: &c)
+            } else {
+                p.line("Not applied yet (a), or skip with a reason (k).", .muted, into: &c)
+            }
+            p.line(st.cleansedAt.map { "Skin cleansed \(Clock.hhmm($0, timeZone: tz))" } ?? "Skin not cleansed yet (l)", st.cleansedAt == nil ? .muted : .ok, into: &c)
+        case .needling:
+            let zones = AppModelZones.needling(st, proto: proto)
+            let planned = st.start?.plannedZones ?? []
+            p.line(DisplayWidth.pad("  Zone", to: 24) + "Depth    Max  Passes", .muted, into: &c)
+            for (i, z) in zones.enumerated() {
+                let depth = st.depth(for: z.id, proto: proto)
+                let passes = st.passes.filter { $0.pass.zone == z.id }.reduce(0) { $0 + $1.pass.count }
+                let mark = planned.contains(z.id) ? "• " : "  "
+                let text = DisplayWidth.pad(mark + z.name, to: 24) + String(format: "%.2f  %5.2f  %6d", depth, z.maxDepth, passes)
+                let role: StyleRole = i == s.zoneCursor ? .selected : (Depth.exceeds(depth, z.maxDepth) ? .warning : (planned.contains(z.id) ? .normal : .muted))
+                p.line(text, role, into: &c)
+            }
+            if !st.numbingCleared || st.cleansedAt == nil { p.line("Numbing off and skin cleansed first (panel 3).", .warning, into: &c) }
+        case .prpApplied:
+            if st.prpApplications.isEmpty { p.line(st.prp == nil ? "No PRP ready yet (panel 2)." : "Nothing applied yet (a).", .muted, into: &c) }
+            for a in st.prpApplications {
+                p.line("\(Clock.hhmm(a.at, timeZone: tz))  \(ml(a.volumeML)) on \(a.zone.map(proto.zoneName) ?? "all zones"), \(a.method.label)", into: &c)
+            }
+            if !st.prpApplications.isEmpty { p.line("Total \(ml(st.totalPRPAppliedML))", .ok, into: &c) }
+        case .postCare:
+            if st.postCare.isEmpty { p.line("No products yet (a): serum, mask, mineral SPF.", .muted, into: &c) }
+            for item in st.postCare { p.line("\(Clock.hhmm(item.at, timeZone: tz))  \(Visible.text(item.product)), lot \(Visible.text(item.lot))", into: &c) }
+        case .aftercare:
+            if let given = st.aftercare {
+                p.line("Aftercare: " + Visible.text(given.summary), .ok, into: &c)
+            } else {
+                p.line("Not recorded yet.", .muted, into: &c)
+                p.line("h  the patient was handed the printed sheet", into: &c)
+                p.line("d  the patient declined it (with a reason)", into: &c)
+            }
+            p.gap()
+            p.line("To complete (C):", .header, into: &c)
+            p.line("\(st.passes.isEmpty ? "·" : "✓") at least one pass", st.passes.isEmpty ? .normal : .ok, into: &c)
+            p.line("\(st.aftercare == nil ? "·" : "✓") aftercare recorded", st.aftercare == nil ? .normal : .ok, into: &c)
+            if st.isClosed { p.line("Session \(st.statusLabel)\(st.abortReason.map { ": " + Visible.text($0) } ?? "").", .header, into: &c) }
+        }
+    }
+
+    static func drawTimeline(_ st: SessionState, proto: ClinicProtocol, timeZone: TimeZone, back: Int, x: Int, y: Int, width: Int, maxY: Int, into c: inout Canvas) {
+        c.put("TIMELINE" + (back > 0 ? " (scrolled: ] for newer)" : ""), x: x, y: y, role: .header, maxWidth: width)
+        let rows = maxY - y
+        let events = st.events
+        let end = max(0, events.count - back)
+        let shown = events[max(0, end - rows)..<end]
+        for (i, e) in shown.enumerated() {
+            var text = "\(Clock.hhmm(e.at, timeZone: timeZone)) #\(e.seq) " + Visible.text(EventDescription.line(e.kind, proto: proto))
+            var role: StyleRole = .normal
+            switch e.kind {
+            case .warning, .overridden: role = .warning
+            case .adverseEvent, .aborted: role = .danger
+            case .voided: role = .muted
+            case .completed: role = .ok
+            default: break
+            }
+            if let reason = st.voided[e.seq] {
+                text = "✗ " + text + " (voided: \(Visible.text(reason)))"
+                role = .muted
+            }
+            c.put(text, x: x, y: y + 1 + i, role: role, maxWidth: width)
+        }
+    }
+}
+
+enum AppModelZones {
+    /// Planned zones first, then the rest, as the needling panel lists them.
+    static func needling(_ st: SessionState, proto: ClinicProtocol) -> [ZoneSetting] {
+        let planned = st.start?.plannedZones ?? []
+        return planned.compactMap(proto.zone) + proto.zones.filter { !planned.contains($0.id) }
+    }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+@main
+struct Chairside: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The treatment-room console for microneedling with PRP.",
+        discussion: "Run without a subcommand to open the console.",
+        subcommands: [Console.self, Today.self, Show.self, Check.self, Demo.self],
+        defaultSubcommand: Console.self
+    )
+}

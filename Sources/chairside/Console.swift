@@ -1,0 +1,24 @@
+import ArgumentParser
+import ChairsideStore
+import ChairsideTerminal
+import Foundation
+
+struct Console: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Open the treatment-room console (the default).")
+
+    @OptionGroup var options: StoreOptions
+
+    func run() throws {
+        let config = try options.loadConfig()
+        let store = try options.openStore()
+        let terminal: NCursesTerminal
+        do {
+            terminal = try NCursesTerminal(monochrome: ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        let size = terminal.size
+        let app = App(store: store, config: config, timeZone: options.timeZone, width: size.width, height: size.height, clock: Date.init)
+        ConsoleLoop.run(app, terminal: terminal)
+    }
+}

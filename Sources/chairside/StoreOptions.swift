@@ -1,0 +1,32 @@
+import ArgumentParser
+import ChairsideCore
+import ChairsideStore
+import Foundation
+
+/// Options every command shares: which store, which config.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The store directory (default: $CHAIRSIDE_STORE, else $XDG_DATA_HOME/chairside).", valueName: "dir"))
+    var store: String?
+
+    @Option(name: .long, help: ArgumentHelp("The clinic config file (default: $XDG_CONFIG_HOME/chairside/config.toml).", valueName: "file"))
+    var config: String?
+
+    var timeZone: TimeZone { .current }
+
+    func loadConfig() throws -> ClinicConfig {
+        do {
+            return try ConfigFile.load(path: config ?? ConfigFile.defaultPath())
+        } catch {
+            throw ValidationError("\(error)\nFix the config file (see README, Configuration) and start again.")
+        }
+    }
+
+    func openStore(today: Date = Date()) throws -> Store {
+        let root = StoreLocation.resolve(store)
+        do {
+            return try Store(root: root, timeZone: timeZone, today: ClinicDay(today, timeZone: timeZone))
+        } catch {
+            throw ValidationError("Cannot open the store at \(root): \(error)")
+        }
+    }
+}

@@ -1,0 +1,97 @@
+import ArgumentParser
+import ChairsideCore
+import ChairsideStore
+import ChairsideTerminal
+import Foundation
+
+struct Today: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List a day's sessions (today by default).")
+
+    @OptionGroup var options: StoreOptions
+
+    @Option(help: ArgumentHelp("The day to list.", valueName: "YYYY-MM-DD"))
+    var date: String?
+
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+
+    func run() throws {
+        let now = Date()
+        var day = ClinicDay(now, timeZone: options.timeZone)
+        if let date {
+            guard let d = ClinicDay(string: date) else { throw ValidationError("--date must be a real day written YYYY-MM-DD, e.g. 2026-11-21.") }
+            day = d
+        }
+        let store = try options.openStore(today: now)
+        let sessions = try store.sessions(on: day)
+        if json {
+            print(String(decoding: try JSONCoding.encoder(pretty: true).encode(sessions), as: UTF8.self))
+        } else {
+            print(Reports.day(day, sessions: sessions, now: now, timeZone: options.timeZone), terminator: "")
+        }
+    }
+}
+
+struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show one session's record and timeline.")
+
+    @OptionGroup var options: StoreOptions
+
+    @Argument(help: "The session ID, as `chairside today` lists it.")
+    var id: String
+
+    @Flag(help: "Print the events as JSON.")
+    var json = false
+
+    func run() throws {
+        let config = try options.loadConfig()
+        let store = try options.openStore()
+        let state: SessionState
+        do {
+            state = try store.loadSession(id: id)
+        } catch {
+            throw ValidationError("\(error)")
+        }
+        if json {
+            print(String(decoding: try JSONCoding.encoder(pretty: true).encode(state.events), as: UTF8.self))
+        } else {
+            let patient = state.start.flatMap { store.directory.patient(id: $0.patientID) }
+            print(Reports.session(state, patient: patient, proto: config.protocolSettings, now: Date(), timeZone: options.timeZone), terminator: "")
+        }
+    }
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Verify the whole store; repair, quarantine and report. Exits 1 on damage.")
+
+    @OptionGroup var options: StoreOptions
+
+    func run() throws {
+        let store = try options.openStore()
+        let opening = store.report
+        let report = try store.check()
+        let findings = opening.findings + report.findings
+        for f in findings { print(f.text) }
+        let days = store.allDays()
+        let sessions = try days.reduce(0) { $0 + (try store.sessions(on: $1)).count }
+        print("Checked \(store.root): \(days.count) day\(days.count == 1 ? "" : "s"), \(sessions) session\(sessions == 1 ? "" : "s"), \(store.directory.patients.count) patients.")
+        if findings.contains(where: \.isDamage) {
+            print("Damage found: originals are in quarantine/ with a report beside each.")
+            throw ExitCode(1)
+        }
+        print("No damage.")
+    }
+}
+
+struct Demo: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Fill the store with a realistic sample day, for trying Chairside out.")
+
+    @OptionGroup var options: StoreOptions
+
+    func run() throws {
+        let config = try options.loadConfig()
+        let store = try options.openStore()
+        let count = try DemoClinic.fill(store, config: config, now: Date(), timeZone: options.timeZone)
+        print("Wrote \(count) sample sessions (history and today) to \(store.root).")
+    }
+}
