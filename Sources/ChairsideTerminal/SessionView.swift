@@ -87,7 +87,7 @@ enum SessionView {
 
         mutating func line(_ text: String, _ role: StyleRole = .normal, into c: inout Canvas) {
             guard y <= maxY else { return }
-            c.put(text, x: x, y: y, role: role, maxWidth: width)
+            c.put(DisplayWidth.truncate(text, to: width), x: x, y: y, role: role)
             y += 1
         }
 
@@ -159,12 +159,12 @@ enum SessionView {
         case .needling:
             let zones = AppModelZones.needling(st, proto: proto)
             let planned = st.start?.plannedZones ?? []
-            p.line(DisplayWidth.pad("  Zone", to: 24) + "Depth    Max  Passes", .muted, into: &c)
+            p.line(DisplayWidth.pad("  Zone", to: 22) + "Depth   Max  Passes", .muted, into: &c)
             for (i, z) in zones.enumerated() {
                 let depth = st.depth(for: z.id, proto: proto)
                 let passes = st.passes.filter { $0.pass.zone == z.id }.reduce(0) { $0 + $1.pass.count }
                 let mark = planned.contains(z.id) ? "• " : "  "
-                let text = DisplayWidth.pad(mark + z.name, to: 24) + String(format: "%.2f  %5.2f  %6d", depth, z.maxDepth, passes)
+                let text = DisplayWidth.pad(mark + z.name, to: 22) + String(format: "%.2f  %4.2f  %6d", depth, z.maxDepth, passes)
                 let role: StyleRole = i == s.zoneCursor ? .selected : (Depth.exceeds(depth, z.maxDepth) ? .warning : (planned.contains(z.id) ? .normal : .muted))
                 p.line(text, role, into: &c)
             }
@@ -201,7 +201,8 @@ enum SessionView {
         let end = max(0, events.count - back)
         let shown = events[max(0, end - rows)..<end]
         for (i, e) in shown.enumerated() {
-            var text = "\(Clock.hhmm(e.at, timeZone: timeZone)) #\(e.seq) " + Visible.text(EventDescription.line(e.kind, proto: proto))
+            let time = "\(Clock.hhmm(e.at, timeZone: timeZone)) #\(e.seq) "
+            var text = time + Visible.text(EventDescription.line(e.kind, proto: proto))
             var role: StyleRole = .normal
             switch e.kind {
             case .warning, .overridden: role = .warning
@@ -211,10 +212,11 @@ enum SessionView {
             default: break
             }
             if let reason = st.voided[e.seq] {
-                text = "✗ " + text + " (voided: \(Visible.text(reason)))"
+                // The reason goes first so a narrow timeline never cuts it off.
+                text = "✗ " + time + "(voided: \(Visible.text(reason))) " + Visible.text(EventDescription.line(e.kind, proto: proto))
                 role = .muted
             }
-            c.put(text, x: x, y: y + 1 + i, role: role, maxWidth: width)
+            c.put(DisplayWidth.truncate(text, to: width), x: x, y: y + 1 + i, role: role)
         }
     }
 }

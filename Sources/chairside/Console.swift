@@ -11,12 +11,7 @@ struct Console: ParsableCommand {
     func run() throws {
         let config = try options.loadConfig()
         let store = try options.openStore()
-        let terminal: NCursesTerminal
-        do {
-            terminal = try NCursesTerminal(monochrome: ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false)
-        } catch {
-            throw ValidationError("\(error)")
-        }
+        let terminal = try NCursesTerminal(monochrome: ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false)
         let size = terminal.size
         let app = App(store: store, config: config, timeZone: options.timeZone, width: size.width, height: size.height, clock: Date.init)
         ConsoleLoop.run(app, terminal: terminal)

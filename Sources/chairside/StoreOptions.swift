@@ -17,7 +17,7 @@ struct StoreOptions: ParsableArguments {
         do {
             return try ConfigFile.load(path: config ?? ConfigFile.defaultPath())
         } catch {
-            throw ValidationError("\(error)\nFix the config file (see README, Configuration) and start again.")
+            throw Failure("\(error)\nFix the config file (see README, Configuration) and start again.")
         }
     }
 
@@ -26,7 +26,13 @@ struct StoreOptions: ParsableArguments {
         do {
             return try Store(root: root, timeZone: timeZone, today: ClinicDay(today, timeZone: timeZone))
         } catch {
-            throw ValidationError("Cannot open the store at \(root): \(error)")
+            throw Failure("Cannot open the store at \(root): \(error)")
         }
     }
+}
+
+/// A failure that is not a usage mistake: ArgumentParser prints it as `Error: …` and exits 1, without the usage text.
+struct Failure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }

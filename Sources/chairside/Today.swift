@@ -50,7 +50,7 @@ struct Show: ParsableCommand {
         do {
             state = try store.loadSession(id: id)
         } catch {
-            throw ValidationError("\(error)")
+            throw Failure("\(error)")
         }
         if json {
             print(String(decoding: try JSONCoding.encoder(pretty: true).encode(state.events), as: UTF8.self))
