@@ -135,8 +135,8 @@ public struct SessionState: Equatable, Sendable {
         if numbing == nil && numbingSkipReason == nil { return .numbing }
         if numbing != nil && numbing?.removedAt == nil { return prp == nil ? .prp : .numbing }
         if cleansedAt == nil { return .numbing }
-        if passes.isEmpty { return .needling }
-        if prp != nil && prpApplications.isEmpty { return .prpApplied }
+        // PRP may go on during the passes, so needling lasts until PRP or post-care follows it.
+        if passes.isEmpty || (prpApplications.isEmpty && postCare.isEmpty) { return .needling }
         if postCare.isEmpty { return .postCare }
         return .aftercare
     }

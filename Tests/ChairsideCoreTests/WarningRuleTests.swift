@@ -85,7 +85,7 @@ final class WarningRuleTests: XCTestCase {
         try d.run(.cleanseSkin)
         XCTAssertEqual(d.state.currentStep(now: d.clock), .needling)
         try d.run(.logPass(Pass(zone: "cheeks", depth: 1, count: 1, pattern: .horizontal, endpoint: .erythema), confirmAboveProtocol: false))
-        XCTAssertEqual(d.state.currentStep(now: d.clock), .prpApplied)
+        XCTAssertEqual(d.state.currentStep(now: d.clock), .needling, "needling goes on after the first pass")
         try d.run(.applyPRP(zone: nil, volumeML: 1, method: .after))
         XCTAssertEqual(d.state.currentStep(now: d.clock), .postCare)
         try d.run(.applyPostCare(product: "Serum", lot: "S1"))
