@@ -69,18 +69,23 @@ public final class Store {
         patient.chartNumber = patient.chartNumber.trimmingCharacters(in: .whitespaces)
         if patient.id.isEmpty { patient.id = "p-" + Self.randomHex(8) }
         try directory.validate(patient)
-        let seq = patientIndex.lastSeq + 1
-        let line = JournalLine.encode(seq: seq, payload: try encoder.encode(patient))
         let exists = FileManager.default.fileExists(atPath: patientJournal)
         let fd = exists ? try files.openJournal(patientJournal) : try files.createJournal(patientJournal)
         defer { close(fd) }
         guard flock(fd, LOCK_EX) == 0 else { throw files.fail("lock", patientJournal) }
-        let length = files.size(patientJournal) ?? 0
+        var length = files.size(patientJournal) ?? 0
         if length != patientIndex.journalBytes {
-            // Another console added patients since we loaded: catch up before numbering ours.
+            // Another console added patients since we loaded: catch up (under the lock) before numbering ours.
             try loadPatients()
-            return try savePatient(input)
+            try directory.validate(patient)
+            if patientIndex.journalBytes < length {
+                // A torn tail left by a crashed writer; we hold the lock, so cut it before appending.
+                try files.truncate(patientJournal, to: patientIndex.journalBytes)
+                length = patientIndex.journalBytes
+            }
         }
+        let seq = patientIndex.lastSeq + 1
+        let line = JournalLine.encode(seq: seq, payload: try encoder.encode(patient))
         try files.append(fd, line, knownLength: length, path: patientJournal)
         patientIndex.lastSeq = seq
         patientIndex.journalBytes = length + line.count

@@ -176,6 +176,20 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(reopened.history(of: p.id).map(\.sessionID), [id])
     }
 
+    func testTwoConsolesAddingPatientsKeepOneJournal() throws {
+        let a = try openStore()
+        let b = try openStore()
+        try a.savePatient(Fixture.patient("Ana", id: "", chart: "A-1"))
+        try b.savePatient(Fixture.patient("Ben", id: "", chart: "B-1"))
+        XCTAssertThrowsError(try b.savePatient(Fixture.patient("Other", id: "", chart: "A-1")), "b sees a's chart number once it catches up")
+        let reopened = try openStore()
+        XCTAssertEqual(Set(reopened.directory.patients.map(\.name)), ["Ana", "Ben"])
+        let lines = try String(contentsOfFile: dir + "/patients/journal.jsonl", encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, 2)
+        XCTAssertTrue(lines[1].hasPrefix("{\"seq\":2,"))
+        XCTAssertFalse(reopened.report.hasDamage)
+    }
+
     func testDuplicateChartNumberIsRefused() throws {
         let store = try openStore()
         try store.savePatient(Fixture.patient(id: ""))
