@@ -83,6 +83,17 @@ public struct Canvas: Sendable {
 
     public var text: String { lines().joined(separator: "\n") }
 
-    /// Rows of role letters, for tests that check styling (n=normal, d=danger …).
-    public func roleAt(_ x: Int, _ y: Int) -> StyleRole { self[x, y].role }
+    /// The role of the cell where `text` first appears on row `y`, for tests that check styling.
+    public func role(of text: String, onRow y: Int) -> StyleRole? {
+        let line = lines()[y]
+        guard let range = line.range(of: text) else { return nil }
+        // Wide characters own two cells but one character of the line; count characters, not columns.
+        let before = line[..<range.lowerBound].count
+        var seen = 0
+        for x in 0..<width where !self[x, y].text.isEmpty {
+            if seen == before { return self[x, y].role }
+            seen += 1
+        }
+        return nil
+    }
 }

@@ -85,7 +85,7 @@ public struct Form: Equatable, Sendable {
         return .editing
     }
 
-    /// Lines a multi-choice takes when drawn in `width` columns.
+    /// Draws the form as a centred box over the screen.
     func render(into canvas: inout Canvas, screenWidth: Int, screenHeight: Int) {
         let w = min(screenWidth - 4, 72)
         var body: [(String, StyleRole, Int?)] = [] // text, role, field index for focus marking

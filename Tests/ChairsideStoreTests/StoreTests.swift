@@ -26,7 +26,7 @@ final class StoreTests: XCTestCase {
         let writer = try store.beginSession(id: d.state.id, events: start)
         var all = start
         let before = d.state.events.count
-        _ = try d.readyToNeedleFromStarted()
+        _ = try d.preparedForNeedling()
         let rest = Array(d.state.events[before...])
         try store.append(rest, to: writer)
         all += rest
@@ -220,21 +220,5 @@ final class StoreTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: old + "/20200102-090000-0001.jsonl"))
         XCTAssertFalse(reopened.report.hasDamage)
         XCTAssertTrue(try reopened.check().hasDamage)
-    }
-}
-
-extension SessionDriver {
-    /// Like `readyToNeedle` for a session already started.
-    mutating func readyToNeedleFromStarted() throws -> SessionDriver {
-        try run(.recordScreening(answers: Fixture.noScreeningFlags()))
-        try run(.recordConsent(signedBy: "José Müller"))
-        try run(.applyNumbing(agent: "BLT 20/8/4", lot: "N-77", zones: ["cheeks"], dwellTargetMinutes: 30))
-        try run(.drawBlood(volumeML: 30, tubes: 3, lot: "T-1"), after: 2)
-        try run(.startCentrifuge(CentrifugeProgram(unit: .g, value: 1500, minutes: 8)))
-        try run(.stopCentrifuge, after: 8)
-        try run(.preparePRP(volumeML: 4))
-        try run(.removeNumbing, after: 18)
-        try run(.cleanseSkin)
-        return self
     }
 }

@@ -66,7 +66,14 @@ public struct SessionDriver {
 
     /// Screening done, blood spun, PRP ready, numbing on for 30 minutes and removed, skin cleansed.
     public mutating func readyToNeedle() throws -> SessionDriver {
-        _ = try screened()
+        _ = try started()
+        return try preparedForNeedling()
+    }
+
+    /// The same walk for a session that has already started (for instance through a store).
+    public mutating func preparedForNeedling() throws -> SessionDriver {
+        try run(.recordScreening(answers: Fixture.noScreeningFlags()))
+        try run(.recordConsent(signedBy: "José Müller"))
         try run(.applyNumbing(agent: "BLT 20/8/4", lot: "N-77", zones: ["forehead", "cheeks"], dwellTargetMinutes: 30))
         try run(.drawBlood(volumeML: 30, tubes: 3, lot: "T-1"), after: 2)
         try run(.startCentrifuge(CentrifugeProgram(unit: .g, value: 1500, minutes: 8)))
