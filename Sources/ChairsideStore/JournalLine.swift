@@ -77,7 +77,8 @@ struct CRC32 {
 
 /// The result of reading a journal: the intact lines, and where damage began if any.
 public struct JournalScan {
-    public var entries: [(seq: Int, payload: Data)] = []
+    /// Intact lines in order; `end` is the byte offset just past each line's newline.
+    public var entries: [(seq: Int, payload: Data, end: Int)] = []
     /// Byte length of the intact prefix.
     public var goodLength = 0
     public var totalLength = 0
@@ -103,7 +104,7 @@ public struct JournalScan {
                 tornTail = nl + 1 == bytes.count
                 return
             }
-            entries.append(entry)
+            entries.append((entry.seq, entry.payload, nl + 1))
             expected += 1
             start = nl + 1
             goodLength = start

@@ -283,12 +283,10 @@ public final class Store {
     private func decodeSession(id: String, scan: JournalScan) -> (state: SessionState, length: Int)? {
         var state = SessionState(id: id)
         var length = 0
-        var offset = 0
         for entry in scan.entries {
-            offset += JournalLine.encode(seq: entry.seq, payload: entry.payload).count
             guard let event = try? decoder.decode(SessionEvent.self, from: entry.payload), event.seq == entry.seq else { break }
             state = state.evolve(event)
-            length = offset
+            length = entry.end
         }
         return state.events.isEmpty ? nil : (state, length)
     }
