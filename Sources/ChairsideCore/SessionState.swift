@@ -130,7 +130,7 @@ public struct SessionState: Equatable, Sendable {
     public func event(seq: Int) -> SessionEvent? { events.first { $0.seq == seq } }
 
     /// The step a technician would expect to work on next; a resumed session opens here.
-    public func currentStep(now: Date) -> Track {
+    public func currentStep() -> Track {
         if answers == nil || consentBy == nil { return .screening }
         if numbing == nil && numbingSkipReason == nil { return .numbing }
         if numbing != nil && numbing?.removedAt == nil { return prp == nil ? .prp : .numbing }

@@ -35,7 +35,7 @@ public struct SessionSummary: Codable, Equatable, Sendable {
         endedAt = state.endedAt
         status = state.status
         paused = state.pausedAt != nil
-        step = state.isClosed ? state.statusLabel : state.currentStep(now: start.at).title
+        step = state.isClosed ? state.statusLabel : state.currentStep().title
         passes = state.passes.count
         prpAppliedML = state.totalPRPAppliedML
         warnings = state.warnings.count

@@ -114,7 +114,7 @@ public final class App {
         do {
             let w = try store.openSession(id: id)
             enterSession(w)
-            say(w.state.isClosed ? "This session is \(w.state.statusLabel); notes can still be added (n)." : "Resumed at \(w.state.currentStep(now: now).title).")
+            say(w.state.isClosed ? "This session is \(w.state.statusLabel); notes can still be added (n)." : "Resumed at \(w.state.currentStep().title).")
         } catch {
             say("\(error)", .danger)
         }
@@ -124,7 +124,7 @@ public final class App {
         writer?.close()
         writer = w
         let patientID = w.state.start?.patientID ?? ""
-        var s = AppModel.SessionScreen(state: w.state, panel: w.state.currentStep(now: now),
+        var s = AppModel.SessionScreen(state: w.state, panel: w.state.currentStep(),
                                        patient: store.directory.patient(id: patientID),
                                        history: store.history(of: patientID).filter { $0.sessionID != w.id })
         // An alert that would have rung before a restart is not rung again.
