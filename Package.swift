@@ -9,13 +9,17 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
             name: "CNCurses",
             providers: [.apt(["libncursesw5-dev"])]
         ),
-        .target(name: "ChairsideCore"),
+        .target(
+            name: "ChairsideCore",
+            dependencies: [.product(name: "Mustache", package: "swift-mustache")]
+        ),
         .target(name: "ChairsideStore", dependencies: ["ChairsideCore"]),
         .target(name: "ChairsideTerminal", dependencies: ["ChairsideCore", "ChairsideStore", "CNCurses"]),
         .executableTarget(

@@ -100,6 +100,7 @@ public struct ClinicConfig: Codable, Equatable, Sendable {
     public var printer: String?
     public var theme: String
     public var protocolSettings: ClinicProtocol
+    public var aftercare: AftercareSettings
 
     public static let standard = ClinicConfig(
         clinicName: "Chairside Clinic",
@@ -108,6 +109,7 @@ public struct ClinicConfig: Codable, Equatable, Sendable {
         rooms: ["Room 1"],
         printer: nil,
         theme: "default",
-        protocolSettings: .standard
+        protocolSettings: .standard,
+        aftercare: .standard
     )
 }

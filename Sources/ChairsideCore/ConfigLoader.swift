@@ -49,7 +49,7 @@ public enum ConfigLoader {
 
         func config(_ root: TOMLDocument.Table) throws -> ClinicConfig {
             var config = ClinicConfig.standard
-            try rejectUnknown(root, values: [], tables: ["clinic", "protocol"], arrays: [], prefix: "")
+            try rejectUnknown(root, values: [], tables: ["clinic", "protocol", "aftercare"], arrays: [], prefix: "")
             if let clinic = root.table("clinic") {
                 try rejectUnknown(clinic, values: ["name", "phone", "technicians", "rooms", "printer", "theme"], tables: [], arrays: [], prefix: "clinic.")
                 config.clinicName = try string(clinic, "name", prefix: "clinic.") ?? config.clinicName
@@ -61,6 +61,9 @@ public enum ConfigLoader {
             }
             if let proto = root.table("protocol") {
                 config.protocolSettings = try protocolSettings(proto)
+            }
+            if let aftercare = root.table("aftercare") {
+                config.aftercare = try aftercareSettings(aftercare, protocolSettings: config.protocolSettings)
             }
             return config
         }
@@ -96,6 +99,63 @@ public enum ConfigLoader {
                 p.contraindications = try items.map(contraindication)
             }
             return p
+        }
+
+        func aftercareSettings(_ t: TOMLDocument.Table, protocolSettings p: ClinicProtocol) throws -> AftercareSettings {
+            var a = AftercareSettings.standard
+            let pre = "aftercare."
+            try rejectUnknown(t, values: ["paper", "makeup_free_hours", "sun_avoid_days", "exercise_free_hours", "actives_after_days",
+                                          "toner_free_days", "next_visit_max_days", "series_min", "series_max", "series_gap_days",
+                                          "maintenance_min_days", "maintenance_max_days"],
+                              tables: [], arrays: ["downtime"], prefix: pre)
+            if let paper = try string(t, "paper", prefix: pre) {
+                guard let value = Paper(rawValue: paper.lowercased()) else {
+                    throw fail(line(t, "paper"), pre + "paper", "must be \"a4\" or \"letter\", not \"\(paper)\"")
+                }
+                a.paper = value
+            }
+            a.makeupFreeHours = try integer(t, "makeup_free_hours", prefix: pre, range: 0...168) ?? a.makeupFreeHours
+            a.sunAvoidDays = try integer(t, "sun_avoid_days", prefix: pre, range: 0...60) ?? a.sunAvoidDays
+            a.exerciseFreeHours = try integer(t, "exercise_free_hours", prefix: pre, range: 0...168) ?? a.exerciseFreeHours
+            a.activesAfterDays = try integer(t, "actives_after_days", prefix: pre, range: 0...60) ?? a.activesAfterDays
+            a.tonerFreeDays = try integer(t, "toner_free_days", prefix: pre, range: 0...60) ?? a.tonerFreeDays
+            a.nextVisitMaxDays = try integer(t, "next_visit_max_days", prefix: pre, range: 1...365) ?? a.nextVisitMaxDays
+            a.seriesMin = try integer(t, "series_min", prefix: pre, range: 1...20) ?? a.seriesMin
+            a.seriesMax = try integer(t, "series_max", prefix: pre, range: 1...20) ?? a.seriesMax
+            a.seriesGapDays = try integer(t, "series_gap_days", prefix: pre, range: 1...3650) ?? a.seriesGapDays
+            a.maintenanceMinDays = try integer(t, "maintenance_min_days", prefix: pre, range: 1...730) ?? a.maintenanceMinDays
+            a.maintenanceMaxDays = try integer(t, "maintenance_max_days", prefix: pre, range: 1...730) ?? a.maintenanceMaxDays
+            if a.seriesMax < a.seriesMin {
+                throw fail(line(t, "series_max"), pre + "series_max", "must be at least series_min (\(a.seriesMin))")
+            }
+            if a.nextVisitMaxDays < p.minimumIntervalDays {
+                throw fail(line(t, "next_visit_max_days"), pre + "next_visit_max_days",
+                           "must be at least protocol.min_interval_days (\(p.minimumIntervalDays))")
+            }
+            if a.maintenanceMaxDays < a.maintenanceMinDays {
+                throw fail(line(t, "maintenance_max_days"), pre + "maintenance_max_days", "must be at least maintenance_min_days (\(a.maintenanceMinDays))")
+            }
+            if let bands = t.array("downtime") {
+                a.downtime = try bands.map(downtimeBand)
+                if bands.isEmpty { throw fail(t.line, pre + "downtime", "at least one band is needed") }
+                for (band, table) in zip(a.downtime.dropFirst(), bands.dropFirst()) {
+                    let previous = a.downtime[a.downtime.firstIndex(of: band)! - 1]
+                    if band.upToDepth <= previous.upToDepth {
+                        throw fail(self.line(table, "up_to_mm"), pre + "downtime.up_to_mm", "list the bands shallowest first")
+                    }
+                }
+            }
+            return a
+        }
+
+        func downtimeBand(_ t: TOMLDocument.Table) throws -> DowntimeBand {
+            let pre = "aftercare.downtime."
+            try rejectUnknown(t, values: ["up_to_mm", "min_days", "max_days"], tables: [], arrays: [], prefix: pre)
+            let depth = try required(number(t, "up_to_mm", prefix: pre, range: 0.01...5.0), t, pre + "up_to_mm")
+            let lo = try required(integer(t, "min_days", prefix: pre, range: 0...60), t, pre + "min_days")
+            let hi = try required(integer(t, "max_days", prefix: pre, range: 0...60), t, pre + "max_days")
+            if hi < lo { throw fail(line(t, "max_days"), pre + "max_days", "must be at least min_days (\(lo))") }
+            return DowntimeBand(upToDepth: depth, minDays: lo, maxDays: hi)
         }
 
         func zone(_ t: TOMLDocument.Table, protocolSettings p: ClinicProtocol) throws -> ZoneSetting {

@@ -50,6 +50,14 @@ public enum Decider {
             if let seq = refersTo, state.event(seq: seq) == nil { throw .unknownEvent(seq) }
             kinds.append(.amended(text: text, refersTo: refersTo))
 
+        case .reissueAftercare(let delivery):
+            guard state.status != .notStarted else { throw .notStarted }
+            guard state.aftercare != nil else { throw .aftercareNotGivenYet }
+            switch delivery {
+            case .printed, .saved: kinds.append(.aftercareReissued(delivery: delivery))
+            case .handedPrePrinted, .declined: throw .invalidValue("A reprint is printed or saved; record a note for anything else.")
+            }
+
         case .adverseEvent(let text):
             try requireOpen(state)
             try require(text, "A description of the adverse event")

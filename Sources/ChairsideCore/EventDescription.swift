@@ -28,6 +28,7 @@ public enum EventDescription {
         case let .prpApplied(zone, v, method): return "PRP applied: \(ml(v)) on \(zone.map(proto.zoneName) ?? "all zones"), \(method.label)"
         case let .postCareApplied(product, lot): return "Post-care: \(product), lot \(lot)"
         case .aftercareGiven(let d): return "Aftercare: \(d.summary)"
+        case .aftercareReissued(let d): return "Aftercare copy: \(d.summary)"
         case .note(let text): return "Note: \(text)"
         case .adverseEvent(let d): return "ADVERSE EVENT: \(d)"
         case .paused: return "Paused"

@@ -21,6 +21,8 @@ public enum SessionCommand: Equatable, Sendable {
     case applyPRP(zone: String?, volumeML: Double, method: PRPMethod)
     case applyPostCare(product: String, lot: String)
     case recordAftercare(AftercareDelivery)
+    /// A further copy once aftercare is recorded (a reprint, a saved copy), also after completion.
+    case reissueAftercare(AftercareDelivery)
     case note(String)
     case adverseEvent(String)
     case pause
@@ -62,6 +64,7 @@ public enum Refusal: Error, Equatable, Sendable, CustomStringConvertible {
     case noPassYet
     case aftercareMissing
     case aftercareAlreadyGiven
+    case aftercareNotGivenYet
     case unknownEvent(Int)
     case cannotVoid(String)
     case notCompleted
@@ -97,6 +100,7 @@ public enum Refusal: Error, Equatable, Sendable, CustomStringConvertible {
         case .noPassYet: "Log at least one pass before completing."
         case .aftercareMissing: "Record the aftercare (panel 7) before completing."
         case .aftercareAlreadyGiven: "Aftercare is already recorded; void it first to change it."
+        case .aftercareNotGivenYet: "No aftercare is recorded for this session yet; record it before reprinting."
         case .unknownEvent(let seq): "There is no event #\(seq) to void."
         case .cannotVoid(let why): why
         case .notCompleted: "Amendments are for completed or aborted sessions; while the session is open, void and record again."

@@ -54,14 +54,15 @@ public enum PRPMethod: String, Codable, CaseIterable, Sendable {
 }
 
 public enum AftercareDelivery: Codable, Equatable, Sendable {
-    case printed(jobID: String)
+    /// Sent to a CUPS queue; the job id is what `lp` answered ("clinic-laser-42").
+    case printed(printer: String, jobID: String)
     case saved(file: String)
     case handedPrePrinted
     case declined(reason: String)
 
     public var summary: String {
         switch self {
-        case .printed(let job): "printed (job \(job))"
+        case .printed(let printer, let job): "printed on \(printer) (job \(job))"
         case .saved(let file): "saved to \(file)"
         case .handedPrePrinted: "handed a pre-printed sheet"
         case .declined(let reason): "declined: \(reason)"
@@ -90,6 +91,8 @@ public enum EventKind: Codable, Equatable, Sendable {
     case prpApplied(zone: String?, volumeML: Double, method: PRPMethod)
     case postCareApplied(product: String, lot: String)
     case aftercareGiven(delivery: AftercareDelivery)
+    /// Another copy after the aftercare was recorded: a reprint, a saved copy.
+    case aftercareReissued(delivery: AftercareDelivery)
     case note(text: String)
     case adverseEvent(description: String)
     case paused

@@ -202,7 +202,7 @@ public struct SessionState: Equatable, Sendable {
         case let .prpApplied(zone, v, method): prpApplications.append(PRPApplication(zone: zone, volumeML: v, method: method, at: e.at))
         case let .postCareApplied(product, lot): postCare.append(PostCareRecord(product: product, lot: lot, at: e.at))
         case .aftercareGiven(let d): aftercare = d
-        case .note, .amended: break
+        case .aftercareReissued, .note, .amended: break
         case .adverseEvent(let d): adverseEvents.append(d)
         case .paused: pausedAt = e.at
         case .resumed: pausedAt = nil

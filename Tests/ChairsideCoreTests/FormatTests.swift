@@ -21,7 +21,8 @@ final class FormatTests: XCTestCase {
             .screeningRecorded(answers: [ScreeningAnswer(item: "neurotoxin", present: true, lastDate: ClinicDay(string: "2026-11-01"))]),
             .passLogged(pass: Pass(zone: "nose", depth: 0.25, count: 2, pattern: .stamping, endpoint: .pinpointBleeding), aboveProtocolConfirmed: false),
             .prpApplied(zone: nil, volumeML: 1.5, method: .duringPasses),
-            .aftercareGiven(delivery: .declined(reason: "no")), .aftercareGiven(delivery: .printed(jobID: "q-12")),
+            .aftercareGiven(delivery: .declined(reason: "no")), .aftercareGiven(delivery: .printed(printer: "front", jobID: "front-12")),
+            .aftercareReissued(delivery: .saved(file: "/tmp/a.txt")),
             .centrifugeStarted(program: CentrifugeProgram(unit: .rpm, value: 3000, minutes: 8)),
             .voided(seq: 3, reason: "r"), .completed, .paused, .amended(text: "t", refersTo: nil),
         ]

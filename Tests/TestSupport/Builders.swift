@@ -83,4 +83,15 @@ public struct SessionDriver {
         try run(.cleanseSkin)
         return self
     }
+
+    /// Needled (forehead 0.5 mm; cheeks 1.0 then 1.5 mm), PRP on, post-care done: ready for aftercare.
+    public mutating func treated() throws -> SessionDriver {
+        _ = try readyToNeedle()
+        try run(.logPass(Pass(zone: "forehead", depth: 0.5, count: 3, pattern: .horizontal, endpoint: .erythema), confirmAboveProtocol: false), after: 4)
+        try run(.logPass(Pass(zone: "cheeks", depth: 1.0, count: 2, pattern: .vertical, endpoint: .erythema), confirmAboveProtocol: false), after: 4)
+        try run(.logPass(Pass(zone: "cheeks", depth: 1.5, count: 1, pattern: .diagonal, endpoint: .pinpointBleeding), confirmAboveProtocol: false), after: 4)
+        try run(.applyPRP(zone: nil, volumeML: 3.5, method: .after), after: 2)
+        try run(.applyPostCare(product: "Soothing serum", lot: "S-9"), after: 3)
+        return self
+    }
 }

@@ -1,0 +1,148 @@
+import Foundation
+
+/// The facts of one session that go on the patient's aftercare sheet, ready for a template.
+/// Every text here has passed through `Visible.text`, so a hostile name cannot act on a
+/// terminal or a printer whatever template a clinic writes.
+public struct AftercareSheet: Equatable, Sendable {
+    public struct Zone: Equatable, Sendable {
+        public var name: String
+        public var depthRange: String
+    }
+
+    public var clinicName: String
+    public var clinicPhone: String
+    public var patientName: String
+    public var technician: String
+    public var date: String
+    public var time: String
+    public var zones: [Zone]
+    /// "0.50–1.50 mm", empty when no pass was logged.
+    public var depthRange: String
+    public var deepestDepth: String
+    /// "4–5 days", empty when no pass was logged.
+    public var downtime: String
+    public var nextVisitFrom: String
+    public var nextVisitTo: String
+    public var series: SeriesPosition
+    public var settings: AftercareSettings
+
+    public init(state: SessionState, history: [SessionRef], config: ClinicConfig, timeZone: TimeZone) {
+        let proto = config.protocolSettings
+        let settings = config.aftercare
+        let startedAt = state.start?.at ?? state.events.first?.at ?? Date(timeIntervalSince1970: 0)
+        self.settings = settings
+        clinicName = Visible.text(config.clinicName)
+        clinicPhone = Visible.text(config.clinicPhone)
+        patientName = Visible.text(state.start?.patientName ?? "")
+        technician = Visible.text(state.start?.technician ?? "")
+        let day = ClinicDay(startedAt, timeZone: timeZone)
+        date = SheetDate.long(day)
+        time = Clock.hhmm(startedAt, timeZone: timeZone)
+
+        var byZone: [(id: String, depths: [Double])] = []
+        for logged in state.passes {
+            if let i = byZone.firstIndex(where: { $0.id == logged.pass.zone }) {
+                byZone[i].depths.append(logged.pass.depth)
+            } else {
+                byZone.append((logged.pass.zone, [logged.pass.depth]))
+            }
+        }
+        zones = byZone.map { Zone(name: Visible.text(proto.zoneName($0.id)), depthRange: Self.range($0.depths)) }
+        let all = state.passes.map(\.pass.depth)
+        depthRange = all.isEmpty ? "" : Self.range(all)
+        deepestDepth = all.max().map(Self.mm) ?? ""
+        if let deepest = all.max(), let band = settings.downtime(forDepth: deepest) {
+            downtime = band.minDays == band.maxDays ? "\(band.minDays) days" : "\(band.minDays)–\(band.maxDays) days"
+        } else {
+            downtime = ""
+        }
+
+        series = SeriesPosition(sessionID: state.id, startedAt: startedAt, history: history, settings: settings)
+        let window = series.seriesComplete
+            ? (settings.maintenanceMinDays, settings.maintenanceMaxDays)
+            : (proto.minimumIntervalDays, max(proto.minimumIntervalDays, settings.nextVisitMaxDays))
+        nextVisitFrom = SheetDate.long(day.adding(days: window.0))
+        nextVisitTo = SheetDate.long(day.adding(days: window.1))
+    }
+
+    static func mm(_ depth: Double) -> String { String(format: "%.2f mm", depth) }
+
+    static func range(_ depths: [Double]) -> String {
+        guard let lo = depths.min(), let hi = depths.max() else { return "" }
+        return lo == hi ? mm(lo) : String(format: "%.2f–%.2f mm", lo, hi)
+    }
+
+    /// The names a template may use, with what each holds; the validator and the README use this list.
+    public static let fields: [(name: String, meaning: String)] = [
+        ("clinic_name", "the clinic's name from the config"),
+        ("clinic_phone", "the clinic's phone number (empty if not set)"),
+        ("patient_name", "the patient's name"),
+        ("technician", "who did the treatment"),
+        ("date", "the session date, e.g. Saturday 21 November 2026"),
+        ("time", "the session start time, e.g. 09:00"),
+        ("has_zones", "true when at least one pass was logged"),
+        ("zones", "list of treated zones; inside: name, depth_range"),
+        ("zone_list", "the treated zones in one line, e.g. Cheeks, Forehead"),
+        ("depth_range", "the range of depths used, e.g. 0.50–1.50 mm"),
+        ("deepest_depth", "the deepest depth used"),
+        ("downtime", "expected downtime from the deepest depth, e.g. 4–5 days"),
+        ("makeup_free_hours", "hours without make-up"),
+        ("sun_avoid_days", "days to avoid direct sun"),
+        ("exercise_free_hours", "hours without heavy exercise, sauna or swimming"),
+        ("actives_after_days", "days before retinoids and acids"),
+        ("toner_free_days", "days without alcohol-based toners"),
+        ("next_visit_from", "earliest date for the next session"),
+        ("next_visit_to", "latest date for the next session"),
+        ("series", "e.g. session 2 of a 4–6 series"),
+        ("session_number", "the session's number in the series"),
+        ("series_min", "the shortest series"),
+        ("series_max", "the longest series"),
+        ("series_complete", "true when this session ends the longest series; the next visit is maintenance"),
+    ]
+
+    static let zoneFields: Set<String> = ["name", "depth_range"]
+
+    /// The template context. Keys are exactly `fields`.
+    public var context: [String: Any] {
+        [
+            "clinic_name": clinicName,
+            "clinic_phone": clinicPhone,
+            "patient_name": patientName,
+            "technician": technician,
+            "date": date,
+            "time": time,
+            "has_zones": !zones.isEmpty,
+            "zones": zones.map { ["name": $0.name, "depth_range": $0.depthRange] },
+            "zone_list": zones.map(\.name).joined(separator: ", "),
+            "depth_range": depthRange,
+            "deepest_depth": deepestDepth,
+            "downtime": downtime,
+            "makeup_free_hours": settings.makeupFreeHours,
+            "sun_avoid_days": settings.sunAvoidDays,
+            "exercise_free_hours": settings.exerciseFreeHours,
+            "actives_after_days": settings.activesAfterDays,
+            "toner_free_days": settings.tonerFreeDays,
+            "next_visit_from": nextVisitFrom,
+            "next_visit_to": nextVisitTo,
+            "series": series.label,
+            "session_number": series.number,
+            "series_min": settings.seriesMin,
+            "series_max": settings.seriesMax,
+            "series_complete": series.seriesComplete,
+        ]
+    }
+}
+
+/// Dates as a patient reads them, in English whatever the machine's locale.
+enum SheetDate {
+    static let weekdays = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+    static let months = ["January", "February", "March", "April", "May", "June", "July",
+                         "August", "September", "October", "November", "December"]
+
+    static func long(_ day: ClinicDay) -> String {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "UTC")!
+        let weekday = cal.component(.weekday, from: day.start(in: cal.timeZone))
+        return "\(weekdays[weekday - 1]) \(day.day) \(months[day.month - 1]) \(day.year)"
+    }
+}
