@@ -21,11 +21,12 @@ let package = Package(
             dependencies: [.product(name: "Mustache", package: "swift-mustache")]
         ),
         .target(name: "ChairsideStore", dependencies: ["ChairsideCore"]),
-        .target(name: "ChairsideTerminal", dependencies: ["ChairsideCore", "ChairsideStore", "CNCurses"]),
+        .target(name: "ChairsidePrinting", dependencies: ["ChairsideCore"]),
+        .target(name: "ChairsideTerminal", dependencies: ["ChairsideCore", "ChairsideStore", "ChairsidePrinting", "CNCurses"]),
         .executableTarget(
             name: "chairside",
             dependencies: [
-                "ChairsideCore", "ChairsideStore", "ChairsideTerminal",
+                "ChairsideCore", "ChairsideStore", "ChairsidePrinting", "ChairsideTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,4 +1,5 @@
 import ChairsideCore
+import ChairsidePrinting
 import ChairsideStore
 import Foundation
 
@@ -18,11 +19,14 @@ public final class App {
     public private(set) var model: AppModel
     let store: Store
     let clock: () -> Date
+    let desk: AftercareDesk
     private var writer: SessionWriter?
 
-    public init(store: Store, config: ClinicConfig, timeZone: TimeZone, width: Int, height: Int, clock: @escaping () -> Date, notice: String? = nil) {
+    public init(store: Store, config: ClinicConfig, timeZone: TimeZone, width: Int, height: Int, clock: @escaping () -> Date,
+                notice: String? = nil, desk: AftercareDesk = AftercareDesk()) {
         self.store = store
         self.clock = clock
+        self.desk = desk
         let day = ClinicDay(clock(), timeZone: timeZone)
         model = AppModel(config: config, timeZone: timeZone, width: width, height: height,
                          today: .init(day: day), notice: notice)
@@ -221,6 +225,8 @@ public final class App {
                     model.overlay = .form(form, purpose)
                 }
             }
+        case .sheet(let preview):
+            handleSheet(key, preview)
         case nil: break
         }
         return []
@@ -317,6 +323,13 @@ public final class App {
             try recordOrThrow(.applyPostCare(product: f.text(0), lot: f.text(1)))
         case .aftercareDeclined:
             try recordOrThrow(.recordAftercare(.declined(reason: f.text(0))))
+        case .aftercareSave(let preview):
+            let typed = f.text(0).trimmingCharacters(in: .whitespaces)
+            guard !typed.isEmpty else { throw FormProblem(description: "Type the file to save to.") }
+            let path = typed.hasPrefix("/") ? typed : FileManager.default.currentDirectoryPath + "/" + typed
+            try checkAftercare(preview)
+            try store.saveAftercare(preview.text, to: path)
+            try recordOrThrow(aftercareCommand(.saved(file: path), preview))
         case .note:
             guard let s = model.session else { return }
             try recordOrThrow(s.state.isClosed ? .amend(text: f.text(0), refersTo: nil) : .note(f.text(0)))
@@ -484,12 +497,92 @@ public final class App {
             ]), .prpApply)
         case (.postCare, .char("a")):
             model.overlay = .form(Form(title: "Post-care product", fields: [.text("Product"), .text("Lot")]), .postCare)
+        case (.aftercare, .char("v")), (.aftercare, .enter):
+            openSheet(s)
         case (.aftercare, .char("h")):
             record(.recordAftercare(.handedPrePrinted))
         case (.aftercare, .char("d")):
             model.overlay = .form(Form(title: "Aftercare declined", fields: [.text("Reason")]), .aftercareDeclined)
         default:
             if case .char = key { say("\(key.label) does nothing here; press ? for this screen's keys.") }
+        }
+    }
+
+    // MARK: aftercare
+
+    private func openSheet(_ s: AppModel.SessionScreen) {
+        let sheet = AftercareSheet(state: s.state, history: s.state.withOwnRef(s.history), config: model.config, timeZone: model.timeZone)
+        let rendered = RenderedSheet(sheet: sheet, clinic: desk.template, measure: DisplayWidth.of)
+        let preview = SheetPreview(rendered: rendered, reprint: s.state.aftercare != nil)
+        model.overlay = .sheet(preview)
+        if let warning = preview.warning { say(warning, .warning) }
+    }
+
+    private func aftercareCommand(_ delivery: AftercareDelivery, _ preview: SheetPreview) -> SessionCommand {
+        model.session?.state.aftercareCommand(delivery) ?? .recordAftercare(delivery)
+    }
+
+    /// Asks the decider before anything leaves the room, so a refused step never prints a sheet.
+    private func checkAftercare(_ preview: SheetPreview) throws {
+        guard let s = model.session else { return }
+        let context = DecisionContext(protocolSettings: proto, history: s.history, actor: s.state.start?.technician ?? "")
+        _ = try Decider.decide(aftercareCommand(.printed(printer: "", jobID: ""), preview), state: s.state, context: context, now: now)
+    }
+
+    private func handleSheet(_ key: Key, _ preview: SheetPreview) {
+        var p = preview
+        let page = max(1, model.height - 6)
+        let last = max(0, p.lines.count - page)
+        switch key {
+        case .escape, .char("q"):
+            model.overlay = nil
+            return
+        case .up, .char("k"): p.scroll = max(0, p.scroll - 1)
+        case .down, .char("j"): p.scroll = min(last, p.scroll + 1)
+        case .pageUp: p.scroll = max(0, p.scroll - page)
+        case .pageDown, .char(" "): p.scroll = min(last, p.scroll + page)
+        case .home: p.scroll = 0
+        case .end: p.scroll = last
+        case .char("p"):
+            printSheet(p)
+            return
+        case .char("s"):
+            let path = store.defaultAftercarePath(sessionID: model.session?.state.id ?? "sheet")
+            model.overlay = .form(Form(title: "Save the aftercare sheet", fields: [.text("File", path)]), .aftercareSave(p))
+            return
+        case .char("h") where !p.reprint:
+            model.overlay = nil
+            record(.recordAftercare(.handedPrePrinted))
+            return
+        case .char("d") where !p.reprint:
+            model.overlay = .form(Form(title: "Aftercare declined", fields: [.text("Reason")]), .aftercareDeclined)
+            return
+        default:
+            if case .char = key { say("\(key.label) does nothing here; p print · s save" + (p.reprint ? "" : " · h handed · d declined") + " · Esc back.") }
+        }
+        model.overlay = .sheet(p)
+    }
+
+    /// Prints through CUPS and records the job. A failure keeps the preview open with every choice still there.
+    private func printSheet(_ preview: SheetPreview) {
+        do {
+            try checkAftercare(preview)
+        } catch {
+            say("\(error)", .warning)
+            return
+        }
+        let job: PrintJob
+        do {
+            job = try desk.printer.print(preview.text, printer: desk.queue, paper: model.config.aftercare.paper)
+        } catch {
+            say("Not printed: \(error) Nothing was recorded; you can also save (s) or hand a pre-printed sheet (h).", .danger)
+            return
+        }
+        do {
+            try recordOrThrow(aftercareCommand(.printed(printer: job.printer, jobID: job.jobID), preview))
+            say("Printed on \(Visible.text(job.printer)) (job \(Visible.text(job.jobID))) and recorded.", .ok)
+        } catch {
+            say("Printed as job \(Visible.text(job.jobID)), but it could not be recorded: \(error) Take the sheet from the printer and record it again.", .danger)
         }
     }
 

@@ -15,6 +15,7 @@ public struct AppModel {
         case help
         case form(Form, FormPurpose)
         case confirm(String, ConfirmAction)
+        case sheet(SheetPreview)
     }
 
     public struct TodayScreen {
@@ -67,6 +68,7 @@ public enum FormPurpose: Equatable {
     case startSession(Patient)
     case consent, override, bloodDraw, centrifuge, prpPrepared, growthFactors
     case numbingApply, numbingSkip, logPass(zone: String), prpApply, postCare, aftercareDeclined
+    case aftercareSave(SheetPreview)
     case note, adverseEvent, void([Int]), abort
 }
 

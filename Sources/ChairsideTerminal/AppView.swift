@@ -31,6 +31,7 @@ public enum AppView {
             c.box(x: x, y: y, width: w, height: h, title: "Confirm")
             for (i, l) in lines.enumerated() { c.put(l, x: x + 2, y: y + 1 + i, role: .warning) }
             c.put("y yes · n no", x: x + 2, y: y + h - 2, role: .keyHint)
+        case .sheet(let preview): SheetPreviewView.draw(preview, m, into: &c)
         case nil: break
         }
         return c
@@ -66,6 +67,7 @@ public enum AppView {
 
     /// Every key of the current screen: the hint bar shows the marked ones, `?` shows all.
     public static func keys(for m: AppModel) -> [KeyHelp] {
+        if case .sheet(let preview) = m.overlay { return SheetPreviewView.keys(preview) }
         switch m.screen {
         case .today:
             return [KeyHelp("n", "new session"), KeyHelp("Enter", "open / resume"), KeyHelp("↑↓", "select"),
@@ -92,9 +94,11 @@ public enum AppView {
             case .postCare:
                 list = [KeyHelp("a", "add product")]
             case .aftercare:
-                list = [KeyHelp("h", "handed sheet"), KeyHelp("d", "declined"), KeyHelp("C", "complete")]
+                list = s.state.aftercare == nil
+                    ? [KeyHelp("v", "preview sheet"), KeyHelp("h", "handed sheet"), KeyHelp("d", "declined")]
+                    : [KeyHelp("v", "reprint / save copy"), KeyHelp("C", "complete")]
             }
-            if s.state.isClosed { list = [] }
+            if s.state.isClosed { list = s.panel == .aftercare && s.state.aftercare != nil ? [KeyHelp("v", "reprint / save copy")] : [] }
             list += [
                 KeyHelp("1-7", "panel"), KeyHelp("n", s.state.isClosed ? "amendment" : "note"),
                 KeyHelp("u", "undo", hint: !s.state.isClosed), KeyHelp("e", "adverse event", hint: false),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChairsideStore
+import ChairsideCore
 import ChairsideTerminal
 import Foundation
 
@@ -13,7 +14,9 @@ struct Console: ParsableCommand {
         let store = try options.openStore()
         let terminal = try NCursesTerminal(monochrome: ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false)
         let size = terminal.size
-        let app = App(store: store, config: config, timeZone: options.timeZone, width: size.width, height: size.height, clock: Date.init)
+        let desk = AftercareDesk(template: options.loadAftercareTemplate(), queue: config.printer)
+        let app = App(store: store, config: config, timeZone: options.timeZone, width: size.width, height: size.height,
+                      clock: Date.init, desk: desk)
         ConsoleLoop.run(app, terminal: terminal)
     }
 }

@@ -13,9 +13,16 @@ struct StoreOptions: ParsableArguments {
 
     var timeZone: TimeZone { .current }
 
+    var configPath: String { config ?? ConfigFile.defaultPath() }
+
+    /// The clinic's aftercare template beside the config file: nil if there is none.
+    func loadAftercareTemplate() -> Result<AftercareTemplate, TemplateError>? {
+        AftercareTemplateFile.load(path: AftercareTemplateFile.path(besideConfig: configPath))
+    }
+
     func loadConfig() throws -> ClinicConfig {
         do {
-            return try ConfigFile.load(path: config ?? ConfigFile.defaultPath())
+            return try ConfigFile.load(path: configPath)
         } catch {
             throw Failure("\(error)\nFix the config file (see README, Configuration) and start again.")
         }

@@ -102,9 +102,10 @@ public struct AftercareSheet: Equatable, Sendable {
 
     static let zoneFields: Set<String> = ["name", "depth_range"]
 
-    /// The template context. Keys are exactly `fields`.
+    /// The template context. Keys are `fields`; an empty phone or technician is left out, so
+    /// `{{#clinic_phone}}…{{/clinic_phone}}` shows only when there is one.
     public var context: [String: Any] {
-        [
+        var values: [String: Any] = [
             "clinic_name": clinicName,
             "clinic_phone": clinicPhone,
             "patient_name": patientName,
@@ -130,6 +131,9 @@ public struct AftercareSheet: Equatable, Sendable {
             "series_max": settings.seriesMax,
             "series_complete": series.seriesComplete,
         ]
+        if clinicPhone.isEmpty { values["clinic_phone"] = nil }
+        if technician.isEmpty { values["technician"] = nil }
+        return values
     }
 }
 
@@ -144,5 +148,19 @@ enum SheetDate {
         cal.timeZone = TimeZone(identifier: "UTC")!
         let weekday = cal.component(.weekday, from: day.start(in: cal.timeZone))
         return "\(weekdays[weekday - 1]) \(day.day) \(months[day.month - 1]) \(day.year)"
+    }
+}
+
+extension SessionState {
+    /// The command that records handing out `delivery`: the aftercare itself, or once that is
+    /// recorded, a further copy.
+    public func aftercareCommand(_ delivery: AftercareDelivery) -> SessionCommand {
+        aftercare == nil ? .recordAftercare(delivery) : .reissueAftercare(delivery)
+    }
+
+    /// The session's own entry for series counting, whether or not the patient index has it yet.
+    public func withOwnRef(_ history: [SessionRef]) -> [SessionRef] {
+        guard let start, !history.contains(where: { $0.sessionID == id }) else { return history }
+        return history + [SessionRef(sessionID: id, startedAt: start.at, status: status)]
     }
 }

@@ -11,6 +11,9 @@ public struct AftercareTemplate: Sendable {
     /// Plain text, not HTML: a name like "O'Brien & <Co>" prints as written.
     private static let plainText = "{{% CONTENT_TYPE: TEXT}}"
 
+    /// The built-in template's source, for clinics that start their own from it.
+    public static var builtInText: String { DefaultAftercareTemplate.text + "\n" }
+
     public static let builtIn: AftercareTemplate = {
         do {
             return try AftercareTemplate(text: DefaultAftercareTemplate.text, file: "built-in")
@@ -35,8 +38,15 @@ public struct AftercareTemplate: Sendable {
     /// The sheet as text, each line at most `width` columns as `measure` counts them.
     public func render(_ sheet: AftercareSheet, width: Int = AftercareLayout.columns,
                        measure: (String) -> Int = { $0.count }) -> String {
-        let raw = template.render(sheet.context)
-        return TextWrap.wrap(raw, width: width, measure: measure)
+        // The clinic's own text is made as harmless as the fields: a template saved on Windows
+        // loses its carriage returns, tabs become spaces, other control characters show as ^X.
+        let lines = template.render(sheet.context)
+            .split(separator: "\n", omittingEmptySubsequences: false)
+            .map { line -> String in
+                let trimmed = line.hasSuffix("\r") ? line.dropLast() : line
+                return Visible.text(trimmed.replacingOccurrences(of: "\t", with: "    "))
+            }
+        return TextWrap.wrap(lines.joined(separator: "\n"), width: width, measure: measure)
     }
 }
 

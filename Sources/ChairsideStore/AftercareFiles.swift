@@ -1,0 +1,46 @@
+import ChairsideCore
+import Foundation
+
+/// The clinic's own aftercare template (`aftercare.mustache` beside config.toml) and saved sheets.
+public enum AftercareTemplateFile {
+    public static let name = "aftercare.mustache"
+    public static let maxBytes = 1_048_576
+
+    public static func path(besideConfig configPath: String) -> String {
+        (configPath as NSString).deletingLastPathComponent + "/" + name
+    }
+
+    /// nil when the clinic has no template; otherwise the template or why it cannot be used.
+    public static func load(path: String) -> Result<AftercareTemplate, TemplateError>? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let data: Data
+        do {
+            data = try DurableFiles(root: "").read(path, limit: maxBytes)
+        } catch {
+            return .failure(TemplateError(file: path, line: 0, message: "\(error)"))
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            return .failure(TemplateError(file: path, line: 0, message: "is not UTF-8 text; save it as UTF-8"))
+        }
+        do {
+            return .success(try AftercareTemplate(text: text, file: path))
+        } catch {
+            return .failure(error)
+        }
+    }
+}
+
+extension Store {
+    /// Where a session's sheet is saved unless the technician names another file: inside the
+    /// store (0700), named by session ID so the file name carries no patient data.
+    public func defaultAftercarePath(sessionID: String) -> String {
+        "\(root)/aftercare/\(sessionID).txt"
+    }
+
+    /// Writes a sheet durably (temp file, fsync, rename), 0600. The folder is created when it is the store's own.
+    public func saveAftercare(_ text: String, to path: String) throws(StoreError) {
+        let folder = (path as NSString).deletingLastPathComponent
+        if folder == "\(root)/aftercare" { try files.makeDirectory(folder) }
+        try files.replace(path, with: Data(text.utf8))
+    }
+}
