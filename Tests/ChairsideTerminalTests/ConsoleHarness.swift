@@ -1,4 +1,5 @@
 import ChairsideCore
+import ChairsidePrinting
 import ChairsideStore
 import ChairsideTerminal
 import Foundation
@@ -12,6 +13,8 @@ final class ConsoleHarness {
     var store: Store!
     var app: App!
     let config = ClinicConfig.standard
+    /// No printer program by default, so no test prints by accident; print tests set a real one.
+    var desk = AftercareDesk(printer: CUPSPrinter(command: "/nonexistent/lp"))
 
     init(width: Int = 80, height: Int = 24, now: Date = Fixture.t0) throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("chairside-ui-\(UUID().uuidString)").path
@@ -21,7 +24,8 @@ final class ConsoleHarness {
     }
 
     func start(width: Int, height: Int) {
-        app = App(store: store, config: config, timeZone: Fixture.utc, width: width, height: height, clock: { [unowned self] in self.now })
+        app = App(store: store, config: config, timeZone: Fixture.utc, width: width, height: height,
+                  clock: { [unowned self] in self.now }, desk: desk)
     }
 
     deinit { try? FileManager.default.removeItem(atPath: dir) }
@@ -69,6 +73,21 @@ final class ConsoleHarness {
         press(.char("x"), .char("r"), .enter)
         now = now.addingTimeInterval(20 * 60)
         press(.char("3"), .char("r"), .char("l"), .char("4"))
+    }
+
+    /// On from needling: one pass, PRP over all zones, a post-care product, then the aftercare panel.
+    func walkToAftercare() {
+        walkToNeedling()
+        press(.enter, .enter)                                  // one pass on the first zone
+        press(.char("5"), .char("a"), .enter)                  // PRP on all zones
+        press(.char("6"), .char("a")); type("Soothing serum"); press(.tab); type("S-9"); press(.enter)
+        press(.char("7"))
+    }
+
+    /// The session's journal as the store has it on disk.
+    func journalEvents() throws -> [SessionEvent] {
+        guard let id = app.model.session?.state.id else { return [] }
+        return try store.loadSession(id: id).events
     }
 
     /// Compares the screen with a stored snapshot; CHAIRSIDE_RECORD=1 writes it instead.

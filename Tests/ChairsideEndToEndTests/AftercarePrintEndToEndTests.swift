@@ -1,0 +1,146 @@
+import Foundation
+import XCTest
+
+/// Printing for real: the console and the CLI send the sheet to a cups-pdf queue on a running
+/// CUPS daemon (.ci/cups-setup starts one with PreserveJobFiles Yes), then the test reads what
+/// CUPS received and the PDF that came out.
+final class AftercarePrintEndToEndTests: EndToEndCase {
+    let queue = ProcessInfo.processInfo.environment["CHAIRSIDE_TEST_QUEUE"] ?? "chairside-pdf"
+
+    override func setUpWithError() throws {
+        try super.setUpWithError()
+        let probe = Tmux.run(["lpstat", "-p", queue])
+        guard probe.status == 0 else {
+            let why = "no CUPS queue \(queue) (\(probe.err.trimmingCharacters(in: .whitespacesAndNewlines))); run .ci/cups-setup as root"
+            if ProcessInfo.processInfo.environment["CI"] != nil { XCTFail(why) }
+            throw XCTSkip(why)
+        }
+        let config = """
+            [clinic]
+            name = "Harbour Skin Clinic"
+            phone = "020 7946 0001"
+            printer = "\(queue)"
+            """
+        try config.write(toFile: dir + "/config/chairside/config.toml", atomically: true, encoding: .utf8)
+    }
+
+    override func createConfigFolder() throws {
+        try FileManager.default.createDirectory(atPath: dir + "/config/chairside", withIntermediateDirectories: true)
+    }
+
+    /// Waits for CUPS to finish the job, then returns the document it received.
+    func completedJobDocument(_ jobID: String, file: StaticString = #filePath, line: UInt = #line) throws -> String {
+        let deadline = Date().addingTimeInterval(60)
+        var completed = ""
+        while Date() < deadline {
+            completed = Tmux.run(["lpstat", "-W", "completed", "-o", queue]).out
+            if completed.split(separator: "\n").contains(where: { $0.hasPrefix(jobID + " ") }) { break }
+            Thread.sleep(forTimeInterval: 0.3)
+        }
+        XCTAssertTrue(completed.split(separator: "\n").contains(where: { $0.hasPrefix(jobID + " ") }),
+                      "job \(jobID) did not complete:\n\(completed)\n\(Tmux.run(["lpstat", "-o", queue]).out)", file: file, line: line)
+        let number = try XCTUnwrap(Int(jobID.split(separator: "-").last ?? ""), file: file, line: line)
+        let spool = String(format: "/var/spool/cups/d%05d-001", number)
+        return try String(contentsOfFile: spool, encoding: .utf8)
+    }
+
+    /// The PDF cups-pdf wrote for the job: "<title>-job_<n>.pdf" in the user's ~/PDF.
+    func pdf(for jobID: String) throws -> Data {
+        let number = jobID.split(separator: "-").last ?? ""
+        let home = String(cString: getpwuid(getuid())!.pointee.pw_dir)
+        for folder in [home + "/PDF", "/var/spool/cups-pdf/ANONYMOUS"] {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            if let name = names.first(where: { $0.hasSuffix("job_\(number).pdf") }) {
+                return try Data(contentsOf: URL(fileURLWithPath: folder + "/" + name))
+            }
+        }
+        XCTFail("no PDF for job \(jobID) in ~/PDF")
+        return Data()
+    }
+
+    /// The job id from "Printed on QUEUE (job ID) …" (the timeline may show a truncated copy above it).
+    func jobID(in text: String) -> String? {
+        guard let printed = text.range(of: "Printed on "), let r = text.range(of: "(job ", range: printed.upperBound..<text.endIndex) else { return nil }
+        return String(text[r.upperBound...].prefix { $0 != ")" })
+    }
+
+    func testPrintFromTheConsoleReachesCUPSWithTheSheetAndMakesAPDF() throws {
+        tmux.start(consoleLine())
+        startSession(name: "Siobhán Nakamura-Okafor")
+        walkToNeedling()
+        logPass()
+        tmux.send("5", "a", "Enter")
+        tmux.waitFor("Recorded: PRP applied")
+        tmux.send("6", "a")
+        tmux.type("Soothing serum")
+        tmux.send("Tab")
+        tmux.type("S-1")
+        tmux.send("Enter")
+        tmux.waitFor("Recorded: Post-care")
+        tmux.send("7", "v")
+        tmux.waitFor("CARING FOR YOUR SKIN")
+        tmux.send("p")
+        let screen = tmux.waitFor("Printed on \(queue) (job ", timeout: 30)
+        let job = try XCTUnwrap(jobID(in: screen))
+        tmux.send("C")
+        tmux.waitFor("Complete this session?")
+        tmux.send("y")
+        tmux.waitFor("Recorded: Completed")
+        tmux.send("q")
+        tmux.waitFor("completed")
+        tmux.send("q")
+        tmux.waitFor("EXIT=0")
+
+        let show = cli("show", try onlySessionID(), "--json")
+        XCTAssertTrue(show.out.contains("\"jobID\" : \"\(job)\""), show.out)
+        XCTAssertTrue(show.out.contains("\"printer\" : \"\(queue)\""), show.out)
+
+        let document = try completedJobDocument(job)
+        XCTAssertTrue(document.contains("Patient:  Siobhán Nakamura-Okafor"), document)
+        XCTAssertTrue(document.contains("Harbour Skin Clinic"))
+        XCTAssertTrue(document.contains("  - Forehead: 0.50 mm"))
+        XCTAssertTrue(document.contains("Avoid direct sun for 10 days"))
+        XCTAssertTrue(document.contains("Phone Harbour Skin Clinic on 020 7946 0001."))
+        XCTAssertTrue(try pdf(for: job).starts(with: Data("%PDF".utf8)))
+    }
+
+    func testPrintFromTheCommandLineRecordsACopyAndMakesAPDF() throws {
+        XCTAssertEqual(cli("demo").status, 0)
+        let list = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(cli("today", "--json").out.utf8)) as? [[String: Any]])
+        let done = try XCTUnwrap(list.first { $0["status"] as? String == "completed" })
+        let id = try XCTUnwrap(done["id"] as? String)
+        let name = try XCTUnwrap(done["patientName"] as? String)
+        let before = try eventCount(id)
+
+        let printed = cli("aftercare", id, "--print")
+        XCTAssertEqual(printed.status, 0, printed.err)
+        XCTAssertTrue(printed.out.hasPrefix("Printed on \(queue) (job \(queue)-"), printed.out)
+        let job = try XCTUnwrap(jobID(in: printed.out))
+        XCTAssertEqual(try eventCount(id), before + 1)
+        XCTAssertTrue(cli("show", id).out.contains("Aftercare copy: printed on \(queue) (job \(job))"))
+
+        let document = try completedJobDocument(job)
+        XCTAssertTrue(document.contains("Patient:  \(name)"), document)
+        XCTAssertTrue(document.contains("CALL US if you notice any of these:"))
+        XCTAssertTrue(try pdf(for: job).starts(with: Data("%PDF".utf8)))
+    }
+
+    func testPrintToAMissingQueueFromTheCommandLineFailsClearlyAndRecordsNothing() throws {
+        XCTAssertEqual(cli("demo").status, 0)
+        let list = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(cli("today", "--json").out.utf8)) as? [[String: Any]])
+        let id = try XCTUnwrap(list.first { $0["status"] as? String == "completed" }?["id"] as? String)
+        let before = try eventCount(id)
+        let r = cli("aftercare", id, "--print", "--printer", "no-such-queue")
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.err.contains("Not printed: CUPS refused the job: lp: "), r.err)
+        XCTAssertTrue(r.err.contains("Check the printer"), r.err)
+        XCTAssertEqual(try eventCount(id), before)
+
+        let saved = cli("aftercare", id, "--output", dir + "/sheet.txt")
+        XCTAssertEqual(saved.status, 0, saved.err)
+        XCTAssertEqual(try eventCount(id), before + 1, "the other choices still work")
+        let stdout = cli("aftercare", id)
+        XCTAssertEqual(try String(contentsOfFile: dir + "/sheet.txt", encoding: .utf8), stdout.out)
+        XCTAssertEqual(try eventCount(id), before + 1, "writing to stdout records nothing")
+    }
+}

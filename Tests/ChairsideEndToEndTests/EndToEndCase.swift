@@ -1,0 +1,105 @@
+import Foundation
+import XCTest
+
+/// What every end-to-end test shares: a temp store and config, a tmux server, the CLI,
+/// and the key sequences that walk a session.
+class EndToEndCase: XCTestCase {
+    var dir: String!
+    var tmux: Tmux!
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("chairside-e2e-\(UUID().uuidString)").path
+        try createConfigFolder()
+        tmux = Tmux()
+    }
+
+    func createConfigFolder() throws {
+        try FileManager.default.createDirectory(atPath: dir + "/config", withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        tmux.kill()
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
+    var store: String { dir + "/store" }
+    var env: [String: String] { ["CHAIRSIDE_STORE": store, "XDG_CONFIG_HOME": dir + "/config", "TZ": "UTC", "LANG": "C.UTF-8"] }
+
+    /// A shell line that runs the console, then reports how it ended and the terminal's modes.
+    func consoleLine() -> String {
+        let vars = env.map { "\($0.key)='\($0.value)'" }.sorted().joined(separator: " ")
+        return "env \(vars) '\(Tmux.binary)'; echo EXIT=$?; stty -a | tr '\\n' ' '; echo; sleep 600"
+    }
+
+    func cli(_ args: String...) -> (status: Int32, out: String, err: String) {
+        Tmux.run([Tmux.binary] + args, environment: env)
+    }
+
+    /// New patient, start form with Forehead planned, then the session console.
+    func startSession(name: String) {
+        tmux.waitFor("n new session")
+        tmux.send("n")
+        tmux.waitFor("Patient:")
+        tmux.send("C-n")
+        tmux.waitFor("New patient")
+        tmux.type(name)
+        tmux.send("Tab")
+        tmux.type("C-7001")
+        tmux.send("Enter")
+        tmux.waitFor("Start session")
+        tmux.send("Tab", "Tab", "Space", "Enter")
+        tmux.waitFor("Session started")
+    }
+
+    func walkToNeedling() {
+        tmux.send("s")
+        tmux.waitFor("Save the screening")
+        tmux.send("y")
+        tmux.waitFor("Recorded: Screening")
+        tmux.send("c", "Enter")
+        tmux.waitFor("Recorded: Consent")
+        tmux.send("3", "a")
+        tmux.type("BLT cream")
+        tmux.send("Tab")
+        tmux.type("N-77")
+        tmux.send("Enter")
+        tmux.waitFor("Recorded: Numbing applied")
+        tmux.send("2", "b", "Tab", "Tab")
+        tmux.type("T-1")
+        tmux.send("Enter")
+        tmux.waitFor("Recorded: Blood drawn")
+        tmux.send("g", "Enter")
+        tmux.waitFor("Recorded: Centrifuge started")
+        tmux.send("x")
+        tmux.waitFor("Recorded: Centrifuge stopped")
+        tmux.send("r", "Enter")
+        tmux.waitFor("Recorded: PRP prepared")
+        tmux.send("3", "r")
+        tmux.waitFor("Recorded: Numbing removed")
+        tmux.send("l")
+        tmux.waitFor("Recorded: Skin cleansed")
+        tmux.send("4")
+        tmux.waitFor("NEEDLING")
+    }
+
+    func logPass() {
+        tmux.send("Enter")
+        tmux.waitFor("Log pass")
+        tmux.send("Enter")
+        tmux.waitFor("Recorded: Pass")
+    }
+
+    func eventCount(_ id: String) throws -> Int {
+        let r = cli("show", id, "--json")
+        XCTAssertEqual(r.status, 0, r.err)
+        let events = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [[String: Any]]
+        return events?.count ?? -1
+    }
+
+    func onlySessionID() throws -> String {
+        let r = cli("today", "--json")
+        let list = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [[String: Any]])
+        XCTAssertEqual(list.count, 1)
+        return try XCTUnwrap(list.first?["id"] as? String)
+    }
+}
