@@ -33,6 +33,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["ChairsideCore"], path: "Tests/TestSupport"),
         .testTarget(name: "ChairsideCoreTests", dependencies: ["ChairsideCore", "TestSupport"]),
         .testTarget(name: "ChairsideStoreTests", dependencies: ["ChairsideStore", "TestSupport"]),
+        .testTarget(name: "ChairsidePrintingTests", dependencies: ["ChairsidePrinting"]),
         .testTarget(name: "ChairsideTerminalTests", dependencies: ["ChairsideTerminal", "ChairsidePrinting", "TestSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "ChairsideEndToEndTests", dependencies: ["chairside", "TestSupport"]),
     ],

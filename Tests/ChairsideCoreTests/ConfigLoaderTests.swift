@@ -92,3 +92,47 @@ final class ConfigLoaderTests: XCTestCase {
         XCTAssertEqual(error("[[protocol.contraindication]]\nid = \"x\"\nseverity = \"maybe\"\n")?.line, 3)
     }
 }
+
+final class AftercareConfigTests: XCTestCase {
+    func testAftercareSettingsAreReadFromTheConfig() throws {
+        let text = """
+            [aftercare]
+            paper = "letter"
+            sun_avoid_days = 7
+            series_min = 3
+            series_max = 5
+
+            [[aftercare.downtime]]
+            up_to_mm = 1.0
+            min_days = 1
+            max_days = 2
+
+            [[aftercare.downtime]]
+            up_to_mm = 2.5
+            min_days = 3
+            max_days = 4
+            """
+        let config = try ConfigLoader.load(text: text, file: "c.toml")
+        XCTAssertEqual(config.aftercare.paper, .letter)
+        XCTAssertEqual(config.aftercare.sunAvoidDays, 7)
+        XCTAssertEqual(config.aftercare.seriesMax, 5)
+        XCTAssertEqual(config.aftercare.downtime(forDepth: 1.5), DowntimeBand(upToDepth: 2.5, minDays: 3, maxDays: 4))
+        XCTAssertEqual(config.aftercare.makeupFreeHours, AftercareSettings.standard.makeupFreeHours)
+    }
+
+    func testBadAftercareSettingsNameLineAndKey() {
+        let cases: [(String, String)] = [
+            ("[aftercare]\npaper = \"a5\"\n", "c.toml:2: aftercare.paper: must be \"a4\" or \"letter\", not \"a5\""),
+            ("[aftercare]\nseries_min = 6\nseries_max = 4\n", "c.toml:3: aftercare.series_max: must be at least series_min (6)"),
+            ("[aftercare]\nsun_days = 3\n", "c.toml:2: aftercare.sun_days: is not a setting Chairside knows; check the spelling against the README"),
+            ("[aftercare]\nnext_visit_max_days = 14\n", "c.toml:2: aftercare.next_visit_max_days: must be at least protocol.min_interval_days (28)"),
+            ("[[aftercare.downtime]]\nup_to_mm = 1.0\nmin_days = 1\nmax_days = 2\n[[aftercare.downtime]]\nup_to_mm = 0.5\nmin_days = 1\nmax_days = 2\n",
+             "c.toml:6: aftercare.downtime.up_to_mm: list the bands shallowest first"),
+        ]
+        for (text, message) in cases {
+            XCTAssertThrowsError(try ConfigLoader.load(text: text, file: "c.toml"), text) { error in
+                XCTAssertEqual((error as? ConfigError)?.description, message)
+            }
+        }
+    }
+}

@@ -222,3 +222,26 @@ final class StoreTests: XCTestCase {
         XCTAssertTrue(try reopened.check().hasDamage)
     }
 }
+
+final class AftercareFileTests: XCTestCase {
+    func testTemplateFileMissingBrokenOrNotUTF8() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tpl-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = AftercareTemplateFile.path(besideConfig: dir + "/config.toml")
+        XCTAssertEqual(path, dir + "/aftercare.mustache")
+        XCTAssertNil(AftercareTemplateFile.load(path: path), "no file: the built-in sheet, no warning")
+
+        try "Dear {{patient_name}},\r\n\r\n{{#zones}}{{name}}\r\n{{/zones}}{{nmae}}\r\n".write(toFile: path, atomically: true, encoding: .utf8)
+        guard case .failure(let error) = AftercareTemplateFile.load(path: path) else { return XCTFail("accepted a misspelt field") }
+        XCTAssertEqual(error.description, "\(path):4: unknown field \"nmae\": the fields are listed in the README under \"Aftercare template\"")
+
+        try Data([0x7B, 0x7B, 0xFF, 0xFE]).write(to: URL(fileURLWithPath: path))
+        guard case .failure(let binary) = AftercareTemplateFile.load(path: path) else { return XCTFail("accepted bytes that are not UTF-8") }
+        XCTAssertTrue(binary.description.contains("not UTF-8"))
+
+        try "Dear {{patient_name}},\r\nSee you on {{next_visit_from}}.\r\n".write(toFile: path, atomically: true, encoding: .utf8)
+        guard case .success(let template) = AftercareTemplateFile.load(path: path) else { return XCTFail("refused a good template") }
+        XCTAssertEqual(template.source, path)
+    }
+}

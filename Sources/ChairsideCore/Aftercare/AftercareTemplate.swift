@@ -22,7 +22,9 @@ public struct AftercareTemplate: Sendable {
         }
     }()
 
-    public init(text: String, file: String) throws(TemplateError) {
+    public init(text original: String, file: String) throws(TemplateError) {
+        // A template saved on Windows reads like any other; line numbers are unchanged.
+        let text = original.replacingOccurrences(of: "\r\n", with: "\n")
         try TemplateTags.check(text, file: file)
         do {
             // The pragma goes on the first line without a newline, so line numbers stay the file's own.
@@ -38,14 +40,11 @@ public struct AftercareTemplate: Sendable {
     /// The sheet as text, each line at most `width` columns as `measure` counts them.
     public func render(_ sheet: AftercareSheet, width: Int = AftercareLayout.columns,
                        measure: (String) -> Int = { $0.count }) -> String {
-        // The clinic's own text is made as harmless as the fields: a template saved on Windows
-        // loses its carriage returns, tabs become spaces, other control characters show as ^X.
+        // The clinic's own text is made as harmless as the fields: tabs become spaces,
+        // other control characters show as ^X.
         let lines = template.render(sheet.context)
             .split(separator: "\n", omittingEmptySubsequences: false)
-            .map { line -> String in
-                let trimmed = line.hasSuffix("\r") ? line.dropLast() : line
-                return Visible.text(trimmed.replacingOccurrences(of: "\t", with: "    "))
-            }
+            .map { Visible.text($0.replacingOccurrences(of: "\t", with: "    ")) }
         return TextWrap.wrap(lines.joined(separator: "\n"), width: width, measure: measure)
     }
 }

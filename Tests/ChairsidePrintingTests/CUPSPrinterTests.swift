@@ -1,0 +1,72 @@
+import ChairsideCore
+@testable import ChairsidePrinting
+import Foundation
+import XCTest
+
+final class CUPSPrinterTests: XCTestCase {
+    func testArgumentsSetThePaperMarginsAndATitleWithoutPatientData() {
+        let args = CUPSPrinter(command: "lp").arguments(printer: "front-desk", paper: .letter)
+        XCTAssertEqual(args, ["lp", "-d", "front-desk", "-t", "Chairside aftercare",
+                              "-o", "media=Letter", "-o", "document-format=text/plain", "-o", "cpi=12", "-o", "lpi=7",
+                              "-o", "page-left=54", "-o", "page-right=54", "-o", "page-top=54", "-o", "page-bottom=54"])
+        let a4 = CUPSPrinter(command: "lp").arguments(printer: nil, paper: .a4)
+        XCTAssertFalse(a4.contains("-d"), "no printer named: the system default")
+        XCTAssertTrue(a4.contains("media=A4"))
+    }
+
+    func testSeventyTwoColumnsFitBothPapersAtTwelveCharactersPerInch() {
+        // A4 is 8.27 in wide, Letter 8.5 in; less two 0.75 in margins.
+        let textInches = Double(AftercareLayout.columns) / Double(AftercareLayout.charactersPerInch)
+        let margins = 2 * Double(AftercareLayout.marginPoints) / 72
+        XCTAssertLessThanOrEqual(textInches, 8.27 - margins)
+        XCTAssertLessThanOrEqual(textInches, 8.5 - margins)
+    }
+
+    func testJobIDIsReadFromLpsAnswer() {
+        XCTAssertEqual(CUPSPrinter.jobID(in: "request id is front-desk-42 (0 file(s))\n"), "front-desk-42")
+        XCTAssertNil(CUPSPrinter.jobID(in: "something else"))
+        XCTAssertEqual(CUPSPrinter.queue(of: "front-desk-42"), "front-desk")
+    }
+
+    func testAMissingPrintProgramIsCUPSMissing() {
+        XCTAssertThrowsError(try CUPSPrinter(command: "/nonexistent/lp").print("x", printer: nil, paper: .a4)) { error in
+            XCTAssertEqual(error as? PrintError, .cupsMissing)
+        }
+    }
+
+    /// A real program stands in for lp to show the argv and stdin arrive unchanged, with no shell between.
+    func testArgumentsAndTextReachTheProgramUnchangedWithNoShell() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lp-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let script = dir + "/fake-lp"
+        try """
+            #!/bin/sh
+            printf '%s\\n' "$@" > "\(dir)/argv"
+            cat > "\(dir)/stdin"
+            echo "request id is fake-7 (0 file(s))"
+            """.write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        let hostile = "q; touch \(dir)/pwned $(touch \(dir)/pwned2)"
+        let text = String(repeating: "Séance ✓ 山田\n", count: 20_000)   // larger than a pipe buffer
+        let job = try CUPSPrinter(command: script).print(text, printer: hostile, paper: .a4)
+        XCTAssertEqual(job, PrintJob(printer: "fake", jobID: "fake-7"))
+        XCTAssertEqual(try String(contentsOfFile: dir + "/stdin", encoding: .utf8), text)
+        let argv = try String(contentsOfFile: dir + "/argv", encoding: .utf8).split(separator: "\n").map(String.init)
+        XCTAssertEqual(argv[1], hostile)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/pwned"))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/pwned2"))
+    }
+
+    func testAProgramThatHangsTimesOut() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lp-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let script = dir + "/slow-lp"
+        try "#!/bin/sh\nexec sleep 30\n".write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        XCTAssertThrowsError(try CUPSPrinter(command: script, timeoutSeconds: 1).print("x", printer: nil, paper: .a4)) { error in
+            XCTAssertEqual(error as? PrintError, .timedOut(seconds: 1))
+        }
+    }
+}
