@@ -75,6 +75,12 @@ public enum Clock {
         return String(format: "%02d:%02d", s / 60, s % 60)
     }
 
+    /// Chair time in hours and minutes: 3000 -> "0:50", 27730 -> "7:42".
+    public static func hmm(_ seconds: Int) -> String {
+        let m = abs(seconds) / 60
+        return String(format: "%d:%02d", m / 60, m % 60)
+    }
+
     public static func hhmm(_ date: Date, timeZone: TimeZone) -> String {
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = timeZone

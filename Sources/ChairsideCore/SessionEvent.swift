@@ -60,6 +60,16 @@ public enum AftercareDelivery: Codable, Equatable, Sendable {
     case handedPrePrinted
     case declined(reason: String)
 
+    /// One word for tables and exports: printed, saved, handed, declined.
+    public var kindLabel: String {
+        switch self {
+        case .printed: "printed"
+        case .saved: "saved"
+        case .handedPrePrinted: "handed"
+        case .declined: "declined"
+        }
+    }
+
     public var summary: String {
         switch self {
         case .printed(let printer, let job): "printed on \(printer) (job \(job))"

@@ -423,3 +423,32 @@ struct PatientIndexFile: Codable, Equatable {
         sessions[patientID] = list
     }
 }
+
+// MARK: review
+
+extension Store {
+    /// Every session of a patient, from the patient index and the day indexes of the days
+    /// they came; no journal is read unless its day index is stale.
+    public func historySummaries(of patientID: String) throws(StoreError) -> [SessionSummary] {
+        let refs = history(of: patientID)
+        let ids = Set(refs.map(\.sessionID))
+        var days: [ClinicDay] = []
+        for ref in refs {
+            if let day = SessionID.day(of: ref.sessionID), !days.contains(day) { days.append(day) }
+        }
+        var out: [SessionSummary] = []
+        for day in days {
+            out += try sessions(on: day).filter { ids.contains($0.id) }
+        }
+        return out.sorted { ($0.startedAt, $0.id) < ($1.startedAt, $1.id) }
+    }
+
+    /// The sessions of every stored day from `first` through `last`, oldest first.
+    public func sessions(from first: ClinicDay, through last: ClinicDay) throws(StoreError) -> [SessionSummary] {
+        var out: [SessionSummary] = []
+        for day in allDays() where day >= first && day <= last {
+            out += try sessions(on: day)
+        }
+        return out
+    }
+}

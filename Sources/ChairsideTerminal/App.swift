@@ -65,6 +65,7 @@ public final class App {
             case .today: return handleToday(key)
             case .newSession: handleNewSession(key); return []
             case .session: return handleSession(key)
+            case .history: handleHistory(key); return []
             }
         }
     }
@@ -108,16 +109,72 @@ public final class App {
         case .char("r"):
             reloadToday()
             say("Refreshed.")
+        case .left, .right:
+            showDay(model.today.day.adding(days: key == .left ? -1 : 1))
+        case .char("t"):
+            showDay(ClinicDay(now, timeZone: model.timeZone))
+        case .char("g"):
+            model.overlay = .form(Form(title: "Go to date", fields: [.text("Date (YYYY-MM-DD)", model.today.day.description)]), .goToDate)
+        case .char("H"):
+            guard count > 0 else { say("No session selected."); return [] }
+            let s = model.today.sessions[model.today.selected]
+            openHistory(patientID: s.patientID, returnTo: .today)
         default:
             break
         }
         return []
     }
 
+    private func showDay(_ day: ClinicDay) {
+        model.today.day = day
+        model.today.selected = 0
+        model.status = nil
+        reloadToday()
+    }
+
+    // MARK: history
+
+    private func openHistory(patientID: String, returnTo: AppModel.Screen) {
+        do {
+            let sessions = try store.historySummaries(of: patientID)
+            let history = PatientHistory(sessions: sessions, protocolSettings: proto, aftercare: model.config.aftercare)
+            model.history = .init(patientID: patientID, patient: store.directory.patient(id: patientID), history: history,
+                                  selected: max(0, history.rows.count - 1), returnTo: returnTo)
+            model.screen = .history
+            model.status = nil
+        } catch {
+            say("\(error)", .danger)
+        }
+    }
+
+    private func handleHistory(_ key: Key) {
+        guard var h = model.history else { return }
+        switch key {
+        case .escape, .char("q"):
+            model.history = nil
+            model.screen = h.returnTo == .session && model.session == nil ? .today : h.returnTo
+            return
+        case .up, .char("k"): h.selected = max(0, h.selected - 1)
+        case .down, .char("j"): h.selected = min(max(0, h.history.rows.count - 1), h.selected + 1)
+        case .enter:
+            guard h.selected < h.history.rows.count else { return }
+            let id = h.history.rows[h.selected].summary.id
+            if model.session?.state.id == id {
+                model.screen = .session
+            } else {
+                openSession(id: id)
+            }
+            return
+        default: break
+        }
+        model.history = h
+    }
+
     private func openSession(id: String) {
         do {
             let w = try store.openSession(id: id)
             enterSession(w)
+            model.session?.detail = w.state.isClosed
             say(w.state.isClosed ? "This session is \(w.state.statusLabel); notes can still be added (n)." : "Resumed at \(w.state.currentStep().title).")
         } catch {
             say("\(error)", .danger)
@@ -156,6 +213,10 @@ public final class App {
             return
         case .up: ns.selected = max(0, ns.selected - 1)
         case .down: ns.selected = min(max(0, ns.results.count - 1), ns.selected + 1)
+        case .right:
+            guard ns.selected < ns.results.count else { say("No patient selected: type to search."); return }
+            openHistory(patientID: ns.results[ns.selected].id, returnTo: .newSession)
+            return
         case .ctrl("n"), .function(2):
             var form = Form(title: "New patient", fields: [
                 .text("Name", ns.query), .text("Chart number"), .text("Date of birth (YYYY-MM-DD)"),
@@ -323,6 +384,12 @@ public final class App {
             try recordOrThrow(.applyPostCare(product: f.text(0), lot: f.text(1)))
         case .aftercareDeclined:
             try recordOrThrow(.recordAftercare(.declined(reason: f.text(0))))
+        case .goToDate:
+            guard let day = ClinicDay(string: f.text(0).trimmingCharacters(in: .whitespaces)) else {
+                throw FormProblem(description: "Type a date like 2026-11-21.")
+            }
+            model.overlay = nil
+            showDay(day)
         case .aftercareSave(let preview):
             let typed = f.text(0).trimmingCharacters(in: .whitespaces)
             guard !typed.isEmpty else { throw FormProblem(description: "Type the file to save to.") }
@@ -426,11 +493,39 @@ public final class App {
         case .char("C"):
             model.overlay = .confirm("Complete this session? After this, only notes and amendments can be added.", .complete)
             return []
+        case .char("t"):
+            model.session?.detail.toggle()
+            model.session?.detailBack = 0
+            return []
+        case .char("H"):
+            openHistory(patientID: s.state.start?.patientID ?? "", returnTo: .session)
+            return []
         default:
             break
         }
-        handlePanel(key, s)
+        if s.detail {
+            handleDetail(key, s)
+        } else {
+            handlePanel(key, s)
+        }
         return []
+    }
+
+    /// The full-screen timeline scrolls; `v` opens the aftercare sheet for a reprint.
+    private func handleDetail(_ key: Key, _ s: AppModel.SessionScreen) {
+        let page = max(1, model.height - 10)
+        let last = max(0, s.state.events.count - 1)
+        switch key {
+        case .up, .char("k"): model.session?.detailBack = min(last, s.detailBack + 1)
+        case .down, .char("j"): model.session?.detailBack = max(0, s.detailBack - 1)
+        case .pageUp: model.session?.detailBack = min(last, s.detailBack + page)
+        case .pageDown: model.session?.detailBack = max(0, s.detailBack - page)
+        case .home: model.session?.detailBack = last
+        case .end: model.session?.detailBack = 0
+        case .char("v"): openSheet(s)
+        default:
+            if case .char = key { say("\(key.label) does nothing in the timeline; t goes back to the panels, ? lists the keys.") }
+        }
     }
 
     private func handlePanel(_ key: Key, _ s: AppModel.SessionScreen) {

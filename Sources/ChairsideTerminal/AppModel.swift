@@ -4,7 +4,7 @@ import Foundation
 
 /// Everything the console shows, as plain values. The view is a pure function of this and the time.
 public struct AppModel {
-    public enum Screen: Equatable { case today, newSession, session }
+    public enum Screen: Equatable { case today, newSession, session, history }
 
     public struct Status: Equatable {
         public var text: String
@@ -30,6 +30,15 @@ public struct AppModel {
         public var selected = 0
     }
 
+    public struct HistoryScreen {
+        public var patientID: String
+        public var patient: Patient?
+        public var history: PatientHistory
+        public var selected = 0
+        /// Where Esc goes back to.
+        public var returnTo: Screen
+    }
+
     public struct SessionScreen {
         public var state: SessionState
         public var panel: Track
@@ -42,6 +51,10 @@ public struct AppModel {
         public var timelineBack = 0
         /// The numbing application whose target already rang, so the alert fires once.
         public var numbingAlerted = false
+        /// The full-screen timeline (session detail) instead of the panels; closed sessions open here.
+        public var detail = false
+        /// Lines scrolled back from the newest entry of the detail timeline.
+        public var detailBack = 0
     }
 
     public var config: ClinicConfig
@@ -52,6 +65,7 @@ public struct AppModel {
     public var today: TodayScreen
     public var newSession = NewSessionScreen()
     public var session: SessionScreen?
+    public var history: HistoryScreen?
     public var overlay: Overlay?
     public var status: Status?
     public var notice: String?
@@ -69,6 +83,7 @@ public enum FormPurpose: Equatable {
     case consent, override, bloodDraw, centrifuge, prpPrepared, growthFactors
     case numbingApply, numbingSkip, logPass(zone: String), prpApply, postCare, aftercareDeclined
     case aftercareSave(SheetPreview)
+    case goToDate
     case note, adverseEvent, void([Int]), abort
 }
 

@@ -15,7 +15,8 @@ public enum AppView {
             return c
         }
         switch m.screen {
-        case .today: TodayView.draw(m, now: now, into: &c)
+        case .today: DayReviewView.draw(m, now: now, into: &c)
+        case .history: HistoryView.draw(m, into: &c)
         case .newSession: NewSessionView.draw(m, into: &c)
         case .session: SessionView.draw(m, now: now, into: &c)
         }
@@ -70,13 +71,20 @@ public enum AppView {
         if case .sheet(let preview) = m.overlay { return SheetPreviewView.keys(preview) }
         switch m.screen {
         case .today:
-            return [KeyHelp("n", "new session"), KeyHelp("Enter", "open / resume"), KeyHelp("↑↓", "select"),
+            return [KeyHelp("n", "new session"), KeyHelp("Enter", "open"), KeyHelp("← →", "day"), KeyHelp("g", "go to date"),
+                    KeyHelp("t", "today", hint: false), KeyHelp("H", "patient history"), KeyHelp("↑↓", "select", hint: false),
                     KeyHelp("r", "refresh", hint: false), KeyHelp("?", "help"), KeyHelp("q", "quit")]
+        case .history:
+            return [KeyHelp("↑↓", "select"), KeyHelp("Enter", "open session"), KeyHelp("Esc", "back"), KeyHelp("?", "help")]
         case .newSession:
             return [KeyHelp("type", "search name or chart no."), KeyHelp("↑↓", "select"), KeyHelp("Enter", "start session"),
-                    KeyHelp("Ctrl-N", "new patient"), KeyHelp("Ctrl-U", "clear search", hint: false), KeyHelp("Esc", "back")]
+                    KeyHelp("Ctrl-N", "new patient"), KeyHelp("→", "history"), KeyHelp("Ctrl-U", "clear search", hint: false), KeyHelp("Esc", "back")]
         case .session:
             guard let s = m.session else { return [] }
+            if s.detail {
+                return [KeyHelp("↑↓ PgUp PgDn", "scroll"), KeyHelp("t", "panels"), KeyHelp("n", s.state.isClosed ? "amendment" : "note"),
+                        KeyHelp("v", "aftercare sheet"), KeyHelp("H", "patient history"), KeyHelp("?", "help"), KeyHelp("q", "leave")]
+            }
             var list: [KeyHelp]
             switch s.panel {
             case .screening:
@@ -105,6 +113,7 @@ public enum AppView {
                 KeyHelp("p", s.state.pausedAt == nil ? "pause" : "resume", hint: false),
                 KeyHelp("C", "complete", hint: false), KeyHelp("A", "abort", hint: false),
                 KeyHelp("Tab", "next panel", hint: false), KeyHelp("[ ]", "scroll timeline", hint: false),
+                KeyHelp("t", "full timeline", hint: false), KeyHelp("H", "patient history", hint: false),
                 KeyHelp("?", "help"), KeyHelp("q", "leave"),
             ]
             return list
@@ -132,38 +141,6 @@ public enum AppView {
         let rw = DisplayWidth.of(right)
         c.put(title, x: 1, y: 0, role: .title, maxWidth: c.width - rw - 3)
         c.put(right, x: c.width - rw - 1, y: 0, role: .title)
-    }
-}
-
-enum TodayView {
-    static func draw(_ m: AppModel, now: Date, into c: inout Canvas) {
-        AppView.header("Chairside · \(Visible.text(m.config.clinicName))", right: "Today \(m.today.day)  \(Clock.hhmm(now, timeZone: m.timeZone))", into: &c)
-        let table = TextTable(columns: [
-            .init("Start", width: 5), .init("Room", width: 10), .init("Patient", width: 0),
-            .init("Step", width: 12), .init("Elapsed", width: 8, alignRight: true), .init("Status", width: 11),
-        ], totalWidth: m.width - 2)
-        c.put(table.row(table.columns.map(\.title)), x: 1, y: 2, role: .header)
-        if m.today.sessions.isEmpty {
-            c.put("No sessions yet today. Press n to start one.", x: 1, y: 4, role: .muted)
-            return
-        }
-        let visible = m.height - 7
-        let first = max(0, m.today.selected - visible + 1)
-        for (row, s) in m.today.sessions.enumerated().dropFirst(first).prefix(visible) {
-            let elapsed = Int((s.endedAt ?? now).timeIntervalSince(s.startedAt))
-            let cells = [Clock.hhmm(s.startedAt, timeZone: m.timeZone), Visible.text(s.room), Visible.text(s.patientName),
-                         s.status == .inProgress ? s.step : "—", Clock.mmss(max(0, elapsed)), s.statusLabel]
-            let role: StyleRole = row == m.today.selected ? .selected : (s.status == .aborted ? .muted : .normal)
-            let y = 3 + row - first
-            if row == m.today.selected { c.fill(x: 0, y: y, width: m.width, height: 1, role: .selected) }
-            c.put(table.row(cells), x: 1, y: y, role: role)
-            if s.adverseEvents > 0 || s.overridden {
-                c.put("!", x: 0, y: y, role: .danger)
-            }
-        }
-        let open = m.today.sessions.filter { $0.status == .inProgress }.count
-        let done = m.today.sessions.filter { $0.status == .completed }.count
-        c.put("\(m.today.sessions.count) sessions · \(done) completed · \(open) open", x: 1, y: m.height - 4, role: .muted)
     }
 }
 

@@ -17,6 +17,30 @@ public enum Reports {
             out += trimmed(table.row([Clock.hhmm(s.startedAt, timeZone: timeZone), Visible.text(s.room), Visible.text(s.patientName),
                                       s.status == .inProgress ? s.step : "—", Clock.mmss(max(0, elapsed)), s.statusLabel, s.id])) + "\n"
         }
+        return out + DayTotals(sessions, now: now).line + "\n"
+    }
+
+    public static func history(_ h: PatientHistory, patient: Patient, config: ClinicConfig, timeZone: TimeZone) -> String {
+        let proto = config.protocolSettings
+        var out = "History of \(Visible.text(patient.name)) (chart \(Visible.text(patient.chartNumber)))"
+            + (patient.dateOfBirth.map { ", born \($0)" } ?? "") + "\n"
+        let dates = PatientHistory.datedItems.map { item in "\(item) \(h.lastDates[item]?.description ?? "—")" }
+        out += "Last given at screening: " + dates.joined(separator: ", ") + "\n"
+        if h.rows.isEmpty { return out + "No sessions.\n" }
+        let table = TextTable(columns: [
+            .init("DATE", width: 10), .init("DAYS", width: 4, alignRight: true), .init("SERIES", width: 6), .init("STATUS", width: 11),
+            .init("TECHNICIAN", width: 16), .init("ID", width: 20), .init("DEPTH PER ZONE (mm)", width: 40),
+        ], totalWidth: 140)
+        out += trimmed(table.row(table.columns.map(\.title))) + "\n"
+        for row in h.rows {
+            let s = row.summary
+            let depths = s.zoneDepths.map { "\(proto.zoneName($0.zone)) \($0.range)" }.joined(separator: ", ")
+            out += trimmed(table.row([
+                ClinicDay(s.startedAt, timeZone: timeZone).description, row.intervalDays.map(String.init) ?? "—",
+                row.series.map { "\($0)/\(config.aftercare.seriesMax)" } ?? "—", s.statusLabel, Visible.text(s.technician), s.id,
+                Visible.text(depths.isEmpty ? "—" : depths),
+            ])) + "\n"
+        }
         return out
     }
 

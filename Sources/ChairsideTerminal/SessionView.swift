@@ -10,6 +10,10 @@ enum SessionView {
         let who = [Visible.text(start.patientName), s.patient.map { Visible.text($0.chartNumber) }, Visible.text(start.room), Visible.text(start.technician)]
             .compactMap { $0 }.joined(separator: " · ")
         AppView.header(who, right: "Total \(Clock.mmss(st.elapsedSeconds(now: now)))", into: &c)
+        if s.detail {
+            SessionDetailView.draw(m, s, now: now, into: &c)
+            return
+        }
         drawTimers(st, proto: proto, now: now, y: 1, into: &c)
         drawStrip(s, proto: proto, now: now, y: 2, into: &c)
         c.hline(y: 3)

@@ -15,6 +15,13 @@ struct Today: ParsableCommand {
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
+    @Flag(help: "Print CSV (the export's session columns, see README) instead of a table.")
+    var csv = false
+
+    func validate() throws {
+        if json && csv { throw ValidationError("Choose one of --json and --csv.") }
+    }
+
     func run() throws {
         let now = Date()
         var day = ClinicDay(now, timeZone: options.timeZone)
@@ -26,6 +33,8 @@ struct Today: ParsableCommand {
         let sessions = try store.sessions(on: day)
         if json {
             print(String(decoding: try JSONCoding.encoder(pretty: true).encode(sessions), as: UTF8.self))
+        } else if csv {
+            print(Export.sessionsCSV(sessions, store: store, timeZone: options.timeZone, now: now), terminator: "")
         } else {
             print(Reports.day(day, sessions: sessions, now: now, timeZone: options.timeZone), terminator: "")
         }

@@ -65,6 +65,9 @@ public struct AftercareSheet: Equatable, Sendable {
         nextVisitTo = SheetDate.long(day.adding(days: window.1))
     }
 
+    /// "Saturday 21 November 2026", whatever the machine's locale.
+    public static func longDate(_ day: ClinicDay) -> String { SheetDate.long(day) }
+
     static func mm(_ depth: Double) -> String { String(format: "%.2f mm", depth) }
 
     static func range(_ depths: [Double]) -> String {

@@ -1,0 +1,64 @@
+import Foundation
+
+/// CSV as RFC 4180 writes it, for the clinic's spreadsheets. Text from patients and staff is
+/// made harmless twice over: control characters become visible (as on screen), and a cell
+/// that a spreadsheet would run as a formula (=, +, -, @ first) gets a leading apostrophe.
+public enum CSV {
+    public static func line(_ cells: [String]) -> String {
+        cells.map(field).joined(separator: ",") + "\r\n"
+    }
+
+    static func field(_ value: String) -> String {
+        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// For free text only; numbers and dates are written as they are.
+    public static func text(_ value: String) -> String {
+        let visible = Visible.text(value)
+        guard let first = visible.unicodeScalars.first, "=+-@".unicodeScalars.contains(first) else { return visible }
+        return "'" + visible
+    }
+}
+
+/// The export's columns. Names and order are stable: README documents them, spreadsheets depend on them.
+public enum SessionExport {
+    public static let sessionColumns = [
+        "session_id", "date", "start", "end", "duration_min", "status", "patient_id", "patient_name", "chart_number",
+        "technician", "room", "planned_zones", "treated_zones", "passes", "max_depth_mm", "prp_applied_ml",
+        "warnings", "adverse_events", "overridden", "amendments", "aftercare", "abort_reason",
+    ]
+
+    public static func sessionRow(_ s: SessionSummary, chartNumber: String, timeZone: TimeZone, now: Date) -> [String] {
+        [
+            s.id, ClinicDay(s.startedAt, timeZone: timeZone).description, Clock.hhmm(s.startedAt, timeZone: timeZone),
+            s.endedAt.map { Clock.hhmm($0, timeZone: timeZone) } ?? "",
+            String(s.durationSeconds(now: now) / 60), s.status.rawValue, s.patientID, CSV.text(s.patientName),
+            CSV.text(chartNumber), CSV.text(s.technician), CSV.text(s.room), s.plannedZones.joined(separator: ";"),
+            s.zoneDepths.map(\.zone).joined(separator: ";"), String(s.passes),
+            s.deepest.map { String(format: "%.2f", $0) } ?? "", String(format: "%.1f", s.prpAppliedML),
+            String(s.warnings), String(s.adverseEvents), s.overridden ? "yes" : "no", String(s.amendments),
+            s.aftercare ?? "", CSV.text(s.abortReason ?? ""),
+        ]
+    }
+
+    public static let passColumns = [
+        "session_id", "date", "time", "patient_id", "seq", "zone", "depth_mm", "count", "pattern", "endpoint",
+        "above_protocol", "by",
+    ]
+
+    /// One row per pass that stands (voided passes are left out).
+    public static func passRows(_ state: SessionState, timeZone: TimeZone) -> [[String]] {
+        let patientID = state.start?.patientID ?? ""
+        return state.passes.map { logged in
+            let by = state.event(seq: logged.seq)?.by ?? ""
+            var above = false
+            if case .passLogged(_, let confirmed)? = state.event(seq: logged.seq)?.kind { above = confirmed }
+            return [
+                state.id, ClinicDay(logged.at, timeZone: timeZone).description, Clock.hhmm(logged.at, timeZone: timeZone),
+                patientID, String(logged.seq), logged.pass.zone, String(format: "%.2f", logged.pass.depth), String(logged.pass.count),
+                logged.pass.pattern.rawValue, logged.pass.endpoint.rawValue, above ? "yes" : "no", CSV.text(by),
+            ]
+        }
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+
+/// The totals row of a day review.
+public struct DayTotals: Equatable, Sendable {
+    public var sessions = 0
+    public var completed = 0
+    public var aborted = 0
+    public var open = 0
+    public var chairSeconds = 0
+    public var prpAppliedML = 0.0
+
+    public init(_ list: [SessionSummary], now: Date) {
+        for s in list {
+            sessions += 1
+            switch s.status {
+            case .completed: completed += 1
+            case .aborted: aborted += 1
+            case .inProgress, .notStarted: open += 1
+            }
+            chairSeconds += s.durationSeconds(now: now)
+            prpAppliedML += s.prpAppliedML
+        }
+    }
+
+    public var line: String {
+        "\(sessions) session\(sessions == 1 ? "" : "s") · \(completed) completed · \(aborted) aborted · \(open) open"
+            + " · chair time \(Clock.hmm(chairSeconds)) · PRP \(String(format: "%.1f", prpAppliedML)) mL"
+    }
+}

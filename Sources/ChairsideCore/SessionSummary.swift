@@ -1,0 +1,133 @@
+import Foundation
+
+/// A session as the day list shows it; derived from the journal, kept in the day index.
+public struct SessionSummary: Codable, Equatable, Sendable {
+    public var id: String
+    public var patientID: String
+    public var patientName: String
+    public var technician: String
+    public var room: String
+    public var plannedZones: [String]
+    public var startedAt: Date
+    public var endedAt: Date?
+    public var status: SessionStatus
+    public var paused: Bool
+    public var step: String
+    public var passes: Int
+    public var prpAppliedML: Double
+    public var warnings: Int
+    public var adverseEvents: Int
+    public var overridden: Bool
+    /// Depth range and pass count per treated zone, in the order first treated; voided passes excluded.
+    public var zoneDepths: [ZoneDepths]
+    /// The last date the patient gave for time-bound screening items (neurotoxin, filler, isotretinoin …).
+    public var screeningDates: [String: ClinicDay]
+    public var amendments: Int
+    public var aftercare: String?
+    public var abortReason: String?
+    public var lastSeq: Int
+    /// Journal length this summary was derived from; a mismatch means it is stale.
+    public var journalBytes: Int
+
+    public init?(state: SessionState, journalBytes: Int) {
+        guard let start = state.start else { return nil }
+        id = state.id
+        patientID = start.patientID
+        patientName = start.patientName
+        technician = start.technician
+        room = start.room
+        plannedZones = start.plannedZones
+        startedAt = start.at
+        endedAt = state.endedAt
+        status = state.status
+        paused = state.pausedAt != nil
+        step = state.isClosed ? state.statusLabel : state.currentStep().title
+        passes = state.passes.count
+        prpAppliedML = state.totalPRPAppliedML
+        warnings = state.warnings.count
+        adverseEvents = state.adverseEvents.count
+        overridden = state.overrideBy != nil
+        zoneDepths = ZoneDepths.of(state.passes.map(\.pass))
+        screeningDates = Dictionary((state.answers ?? []).compactMap { a in a.lastDate.map { (a.item, $0) } }, uniquingKeysWith: { a, _ in a })
+        amendments = state.events.filter { if case .amended = $0.kind { true } else { false } }.count
+        aftercare = state.aftercare.map(\.kindLabel)
+        abortReason = state.abortReason
+        lastSeq = state.lastSeq
+        self.journalBytes = journalBytes
+    }
+
+    public var statusLabel: String {
+        switch status {
+        case .inProgress: paused ? "paused" : "in progress"
+        default: status.rawValue
+        }
+    }
+
+    public var ref: SessionRef { SessionRef(sessionID: id, startedAt: startedAt, status: status) }
+
+    /// Chair time: start to end, or to `now` while the session is open.
+    public func durationSeconds(now: Date) -> Int { max(0, Int((endedAt ?? now).timeIntervalSince(startedAt))) }
+
+    public var deepest: Double? { zoneDepths.map(\.max).max() }
+
+    private enum CodingKeys: String, CodingKey {
+        case id, patientID, patientName, technician, room, plannedZones, startedAt, endedAt, status, paused, step, passes
+        case prpAppliedML, warnings, adverseEvents, overridden, zoneDepths, screeningDates, amendments, aftercare, abortReason
+        case lastSeq, journalBytes
+    }
+
+    /// Day indexes written before a field existed still read: the missing ones start empty, and the
+    /// summary is rebuilt from the journal the next time that journal grows.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        patientID = try c.decode(String.self, forKey: .patientID)
+        patientName = try c.decode(String.self, forKey: .patientName)
+        technician = try c.decode(String.self, forKey: .technician)
+        room = try c.decode(String.self, forKey: .room)
+        plannedZones = try c.decode([String].self, forKey: .plannedZones)
+        startedAt = try c.decode(Date.self, forKey: .startedAt)
+        endedAt = try c.decodeIfPresent(Date.self, forKey: .endedAt)
+        status = try c.decode(SessionStatus.self, forKey: .status)
+        paused = try c.decode(Bool.self, forKey: .paused)
+        step = try c.decode(String.self, forKey: .step)
+        passes = try c.decode(Int.self, forKey: .passes)
+        prpAppliedML = try c.decode(Double.self, forKey: .prpAppliedML)
+        warnings = try c.decode(Int.self, forKey: .warnings)
+        adverseEvents = try c.decode(Int.self, forKey: .adverseEvents)
+        overridden = try c.decode(Bool.self, forKey: .overridden)
+        zoneDepths = try c.decodeIfPresent([ZoneDepths].self, forKey: .zoneDepths) ?? []
+        screeningDates = try c.decodeIfPresent([String: ClinicDay].self, forKey: .screeningDates) ?? [:]
+        amendments = try c.decodeIfPresent(Int.self, forKey: .amendments) ?? 0
+        aftercare = try c.decodeIfPresent(String.self, forKey: .aftercare)
+        abortReason = try c.decodeIfPresent(String.self, forKey: .abortReason)
+        lastSeq = try c.decode(Int.self, forKey: .lastSeq)
+        journalBytes = try c.decode(Int.self, forKey: .journalBytes)
+    }
+}
+
+/// One treated zone of a session: the depths used there and how many passes.
+public struct ZoneDepths: Codable, Equatable, Sendable {
+    public var zone: String
+    public var min: Double
+    public var max: Double
+    public var passes: Int
+
+    public static func of(_ passes: [Pass]) -> [ZoneDepths] {
+        var list: [ZoneDepths] = []
+        for p in passes {
+            if let i = list.firstIndex(where: { $0.zone == p.zone }) {
+                list[i].min = Swift.min(list[i].min, p.depth)
+                list[i].max = Swift.max(list[i].max, p.depth)
+                list[i].passes += p.count
+            } else {
+                list.append(ZoneDepths(zone: p.zone, min: p.depth, max: p.depth, passes: p.count))
+            }
+        }
+        return list
+    }
+
+    /// "0.50" or "1.00–1.50".
+    public var range: String { min == max ? String(format: "%.2f", min) : String(format: "%.2f–%.2f", min, max) }
+}
+
