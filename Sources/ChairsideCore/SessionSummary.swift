@@ -113,6 +113,10 @@ public struct ZoneDepths: Codable, Equatable, Sendable {
     public var max: Double
     public var passes: Int
 
+    public init(zone: String, min: Double, max: Double, passes: Int) {
+        self.zone = zone; self.min = min; self.max = max; self.passes = passes
+    }
+
     public static func of(_ passes: [Pass]) -> [ZoneDepths] {
         var list: [ZoneDepths] = []
         for p in passes {

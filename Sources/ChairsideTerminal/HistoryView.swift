@@ -12,7 +12,7 @@ enum HistoryView {
         AppView.header("History · " + name + (details.isEmpty ? "" : " · " + details.joined(separator: " · ")),
                        right: "\(h.history.rows.count) session\(h.history.rows.count == 1 ? "" : "s")", into: &c)
         let dates = PatientHistory.datedItems.map { item -> String in
-            let label = proto.contraindications.first { $0.id == item }.map { shortLabel($0) } ?? item
+            let label = PatientHistory.datedLabels[item] ?? item
             return "\(label) " + (h.history.lastDates[item]?.description ?? "—")
         }
         c.put("Last given at screening: " + dates.joined(separator: " · "), x: 1, y: 1, role: .muted, maxWidth: m.width - 2)
@@ -54,12 +54,7 @@ enum HistoryView {
                 c.put(DisplayWidth.pad(String(row.intervalDays!), to: 4, alignRight: true), x: 1 + 12, y: y, role: .warning)
             }
         }
-        c.put("Depths in mm (range when a zone had several depths) · Days since the previous session; under \(proto.minimumIntervalDays) is flagged",
+        c.put("Depths in mm · Days: since the previous session, under \(proto.minimumIntervalDays) flagged",
               x: 1, y: m.height - 4, role: .muted, maxWidth: m.width - 2)
-    }
-
-    /// "Neurotoxin in the last 2 weeks" -> "Neurotoxin".
-    static func shortLabel(_ c: Contraindication) -> String {
-        String(c.label.split(separator: " ").first ?? Substring(c.id))
     }
 }

@@ -33,13 +33,11 @@ enum SessionDetailView {
             case .completed: role = .ok
             default: break
             }
-            var time = Clock.hhmm(e.at, timeZone: m.timeZone)
             if let reason = st.voided[e.seq] {
                 text = "✗ VOIDED (\(Visible.text(reason))): " + text
                 role = .muted
-                time = "✗" + time.dropFirst()
             }
-            c.put(table.row([time, "\(e.seq)", Visible.text(e.by), text]), x: 1, y: top + i, role: role, maxWidth: m.width - 2)
+            c.put(table.row([Clock.hhmm(e.at, timeZone: m.timeZone), "\(e.seq)", Visible.text(e.by), text]), x: 1, y: top + i, role: role, maxWidth: m.width - 2)
         }
         if s.detailBack > 0 {
             c.put("(\(s.detailBack) newer below: ↓ or End)", x: 1, y: m.height - 4, role: .muted)

@@ -11,8 +11,9 @@ public struct PatientHistory: Equatable, Sendable {
         public var series: Int?
     }
 
-    /// The screening items whose dates a technician wants before a session.
+    /// The screening items whose dates a technician wants before a session, with short labels.
     public static let datedItems = ["neurotoxin", "filler", "isotretinoin"]
+    public static let datedLabels = ["neurotoxin": "Neurotoxin", "filler": "Filler", "isotretinoin": "Isotretinoin"]
 
     public var rows: [Row]
     /// Treated zones across all sessions, in the protocol's order.

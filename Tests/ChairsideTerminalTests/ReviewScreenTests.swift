@@ -1,0 +1,87 @@
+import ChairsideCore
+import ChairsideStore
+@testable import ChairsideTerminal
+import Foundation
+import TestSupport
+import XCTest
+
+final class ReviewScreenTests: XCTestCase {
+    /// The demo clinic at 17:00 on t0's day: earlier days hold the patients' past sessions.
+    func demo(width: Int, height: Int) throws -> ConsoleHarness {
+        let h = try ConsoleHarness(width: width, height: height, now: Fixture.t0.addingTimeInterval(8 * 3600))
+        try DemoClinic.fill(h.store, config: h.config, now: h.now, timeZone: Fixture.utc)
+        h.start(width: width, height: height)
+        return h
+    }
+
+    func testDayReviewMovesBetweenDaysAndToATypedDate() throws {
+        let h = try demo(width: 80, height: 24)
+        XCTAssertTrue(h.text.contains("5 sessions · 3 completed · 1 aborted · 1 open"), h.text)
+        h.press(.left)
+        XCTAssertEqual(h.app.model.today.day, ClinicDay(string: "2026-11-20"))
+        XCTAssertTrue(h.text.contains("Day review · Friday 20 November 2026"))
+        h.press(.char("g"), .ctrl("u"))
+        h.type("2026-10-17")
+        h.press(.enter)
+        XCTAssertEqual(h.app.model.today.day, ClinicDay(string: "2026-10-17"))
+        XCTAssertTrue(h.text.contains("José Müller"), h.text)
+        XCTAssertTrue(h.text.contains("1 session · 1 completed"), h.text)
+        h.press(.char("g"), .ctrl("u"))
+        h.type("2026-02-30")
+        h.press(.enter)
+        guard case .form(let form, .goToDate) = h.app.model.overlay else { return XCTFail("an impossible date closed the form") }
+        XCTAssertEqual(form.error, "Type a date like 2026-11-21.")
+        h.press(.escape, .char("t"))
+        XCTAssertEqual(h.app.model.today.day, ClinicDay(string: "2026-11-21"))
+    }
+
+    func testDayReviewFlagsAnAdverseEventInItsOwnColour() throws {
+        let h = try demo(width: 120, height: 40)
+        let row = h.text.split(separator: "\n").firstIndex { $0.contains("Tomás García") }!
+        XCTAssertEqual(h.screen.role(of: "A", onRow: row), .danger)
+    }
+
+    func testSessionDetailAt80x24() throws {
+        let h = try demo(width: 80, height: 24)
+        h.press(.down, .enter)                    // 李小龙's completed session opens in detail
+        XCTAssertEqual(h.app.model.session?.detail, true)
+        h.assertSnapshot("session-detail-80x24")
+    }
+
+    func testSessionDetailShowsVoidsAndAmendmentsAt120x40() throws {
+        let h = try ConsoleHarness(width: 120, height: 40)
+        h.walkToAftercare()
+        h.press(.char("u"))                       // void the newest voidable event: the post-care product
+        h.press(.tab); h.type("wrong lot"); h.press(.enter)
+        h.press(.char("6"), .char("a")); h.type("Soothing serum"); h.press(.tab); h.type("S-10"); h.press(.enter)
+        h.press(.char("7"), .char("h"), .char("C"), .char("y"))
+        h.press(.char("n")); h.type("Patient called: mild redness on day 2, as expected"); h.press(.enter)
+        h.press(.char("t"))
+        let text = h.text
+        XCTAssertTrue(text.contains("✗ VOIDED (wrong lot): Post-care: Soothing serum, lot S-9"), text)
+        XCTAssertTrue(text.contains("Amendment: Patient called"), text)
+        h.assertSnapshot("session-detail-120x40")
+    }
+
+    func testHistoryFromASessionAt80x24() throws {
+        let h = try demo(width: 80, height: 24)
+        h.press(.enter)                           // José Müller's session today
+        h.press(.char("H"))
+        XCTAssertEqual(h.app.model.screen, .history)
+        h.assertSnapshot("history-80x24")
+        h.press(.escape)
+        XCTAssertEqual(h.app.model.screen, .session)
+    }
+
+    func testHistoryFromPatientSearchAt120x40() throws {
+        let h = try demo(width: 120, height: 40)
+        h.press(.char("n"))
+        h.type("amara")
+        h.press(.right)
+        XCTAssertEqual(h.app.model.screen, .history)
+        h.assertSnapshot("history-120x40")
+        h.press(.up, .enter)                      // the earlier session, read-only detail
+        XCTAssertEqual(h.app.model.session?.detail, true)
+        XCTAssertEqual(h.app.model.session?.state.status, .completed)
+    }
+}
