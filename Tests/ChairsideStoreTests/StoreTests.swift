@@ -245,3 +245,44 @@ final class AftercareFileTests: XCTestCase {
         XCTAssertEqual(template.source, path)
     }
 }
+
+final class HistoryStoreTests: XCTestCase {
+    func testHistoryComesFromTheIndexesNotTheJournals() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hist-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let now = Fixture.t0.addingTimeInterval(8 * 3600)
+        let today = ClinicDay(now, timeZone: Fixture.utc)
+        var store: Store? = try Store(root: dir, timeZone: Fixture.utc, today: today)
+        try DemoClinic.fill(store!, config: .standard, now: now, timeZone: Fixture.utc)
+        let patient = try XCTUnwrap(store!.directory.patients.first { $0.chartNumber == "C-1001" })
+        let expected = try store!.historySummaries(of: patient.id)
+        XCTAssertEqual(expected.count, 3)
+        store = nil
+
+        // Overwrite an old journal with garbage of the same length: a history read from the journals
+        // would change or fail; one read from the day index (whose recorded length still matches) does not.
+        let old = try XCTUnwrap(expected.first)
+        let day = try XCTUnwrap(SessionID.day(of: old.id))
+        let journal = "\(dir)/days/\(day)/\(old.id).jsonl"
+        let size = try XCTUnwrap(FileManager.default.attributesOfItem(atPath: journal)[.size] as? Int)
+        try Data(repeating: UInt8(ascii: "x"), count: size).write(to: URL(fileURLWithPath: journal))
+
+        let reopened = try Store(root: dir, timeZone: Fixture.utc, today: today)
+        XCTAssertEqual(try reopened.historySummaries(of: patient.id), expected)
+        XCTAssertFalse(reopened.report.hasDamage, "the old day's journal was never read")
+        XCTAssertTrue(try reopened.check().hasDamage, "while a full check does read it and finds the damage")
+    }
+
+    func testExportRangeCoversTheDaysAskedFor() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("range-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let now = Fixture.t0.addingTimeInterval(8 * 3600)
+        let store = try Store(root: dir, timeZone: Fixture.utc, today: ClinicDay(now, timeZone: Fixture.utc))
+        try DemoClinic.fill(store, config: .standard, now: now, timeZone: Fixture.utc)
+        let all = try store.sessions(from: ClinicDay(string: "2000-01-01")!, through: ClinicDay(string: "2100-01-01")!)
+        let today = try store.sessions(from: ClinicDay(string: "2026-11-21")!, through: ClinicDay(string: "2026-11-21")!)
+        XCTAssertEqual(today.count, 5)
+        XCTAssertGreaterThan(all.count, today.count)
+        XCTAssertEqual(all.map(\.startedAt), all.map(\.startedAt).sorted())
+    }
+}
