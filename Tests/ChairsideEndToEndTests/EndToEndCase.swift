@@ -102,4 +102,18 @@ class EndToEndCase: XCTestCase {
         XCTAssertEqual(list.count, 1)
         return try XCTUnwrap(list.first?["id"] as? String)
     }
+
+    /// On from needling: one pass, PRP on all zones, a post-care product; the aftercare panel is next.
+    func walkToAftercare() {
+        walkToNeedling()
+        logPass()
+        tmux.send("5", "a", "Enter")
+        tmux.waitFor("Recorded: PRP applied")
+        tmux.send("6", "a")
+        tmux.type("Soothing serum")
+        tmux.send("Tab")
+        tmux.type("S-1")
+        tmux.send("Enter")
+        tmux.waitFor("Recorded: Post-care")
+    }
 }

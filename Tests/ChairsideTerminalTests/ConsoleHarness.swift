@@ -30,6 +30,14 @@ final class ConsoleHarness {
 
     deinit { try? FileManager.default.removeItem(atPath: dir) }
 
+    /// The demo clinic at 17:00 on t0's day; earlier days hold the patients' past sessions.
+    static func demo(width: Int, height: Int) throws -> ConsoleHarness {
+        let h = try ConsoleHarness(width: width, height: height, now: Fixture.t0.addingTimeInterval(8 * 3600))
+        try DemoClinic.fill(h.store, config: h.config, now: h.now, timeZone: Fixture.utc)
+        h.start(width: width, height: height)
+        return h
+    }
+
     @discardableResult
     func press(_ keys: Key...) -> [Output] {
         keys.flatMap { app.handle(.key($0)) }

@@ -6,13 +6,7 @@ import TestSupport
 import XCTest
 
 final class ReviewScreenTests: XCTestCase {
-    /// The demo clinic at 17:00 on t0's day: earlier days hold the patients' past sessions.
-    func demo(width: Int, height: Int) throws -> ConsoleHarness {
-        let h = try ConsoleHarness(width: width, height: height, now: Fixture.t0.addingTimeInterval(8 * 3600))
-        try DemoClinic.fill(h.store, config: h.config, now: h.now, timeZone: Fixture.utc)
-        h.start(width: width, height: height)
-        return h
-    }
+    func demo(width: Int, height: Int) throws -> ConsoleHarness { try .demo(width: width, height: height) }
 
     func testDayReviewMovesBetweenDaysAndToATypedDate() throws {
         let h = try demo(width: 80, height: 24)

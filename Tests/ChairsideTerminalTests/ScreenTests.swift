@@ -6,12 +6,7 @@ import TestSupport
 import XCTest
 
 final class ScreenTests: XCTestCase {
-    func demoHarness(width: Int, height: Int) throws -> ConsoleHarness {
-        let h = try ConsoleHarness(width: width, height: height, now: Fixture.t0.addingTimeInterval(8 * 3600))
-        try DemoClinic.fill(h.store, config: h.config, now: h.now, timeZone: Fixture.utc)
-        h.start(width: width, height: height)
-        return h
-    }
+    func demoHarness(width: Int, height: Int) throws -> ConsoleHarness { try .demo(width: width, height: height) }
 
     func testTodayScreenAt80x24() throws {
         try demoHarness(width: 80, height: 24).assertSnapshot("today-80x24")

@@ -39,15 +39,9 @@ public struct AftercareSheet: Equatable, Sendable {
         date = SheetDate.long(day)
         time = Clock.hhmm(startedAt, timeZone: timeZone)
 
-        var byZone: [(id: String, depths: [Double])] = []
-        for logged in state.passes {
-            if let i = byZone.firstIndex(where: { $0.id == logged.pass.zone }) {
-                byZone[i].depths.append(logged.pass.depth)
-            } else {
-                byZone.append((logged.pass.zone, [logged.pass.depth]))
-            }
+        zones = ZoneDepths.of(state.passes.map(\.pass)).map {
+            Zone(name: Visible.text(proto.zoneName($0.zone)), depthRange: Self.range([$0.min, $0.max]))
         }
-        zones = byZone.map { Zone(name: Visible.text(proto.zoneName($0.id)), depthRange: Self.range($0.depths)) }
         let all = state.passes.map(\.pass.depth)
         depthRange = all.isEmpty ? "" : Self.range(all)
         deepestDepth = all.max().map(Self.mm) ?? ""
