@@ -50,7 +50,7 @@ final class ConsoleEndToEndTests: EndToEndCase {
         tmux.start(consoleLine())
         let today = tmux.waitFor("José Müller")
         XCTAssertTrue(today.contains("Needling"), today)
-        XCTAssertTrue(today.contains("in progress"), today)
+        XCTAssertTrue(today.contains("1 session · 0 completed · 0 aborted · 1 open"), today)
         tmux.send("Enter")
         let resumed = tmux.waitFor("Resumed at Needling")
         XCTAssertTrue(resumed.contains("NEEDLING"), resumed)
@@ -124,7 +124,7 @@ final class ConsoleEndToEndTests: EndToEndCase {
         let today = cli("today").out
         XCTAssertTrue(today.contains("completed"), today)
         XCTAssertTrue(today.contains("aborted"), today)
-        XCTAssertTrue(today.contains("in progress"), today)
+        XCTAssertTrue(today.contains("1 session · 0 completed · 0 aborted · 1 open"), today)
         XCTAssertTrue(today.contains("李小龙"), today)
         let check = cli("check")
         XCTAssertEqual(check.status, 0, check.out)
