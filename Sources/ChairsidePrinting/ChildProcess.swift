@@ -51,6 +51,8 @@ struct ChildProcess {
         var pending = [UInt8](input)
         var written = 0
         var inFD: Int32 = inPipe[1]
+        // Non-blocking, so a child that stops reading cannot hold us past the deadline.
+        _ = fcntl(inFD, F_SETFL, fcntl(inFD, F_GETFL) | O_NONBLOCK)
         if pending.isEmpty { close(inFD); inFD = -1 }
         var out = [UInt8](), err = [UInt8]()
         var open: [Int32] = [outPipe[0], errPipe[0]]
@@ -73,7 +75,7 @@ struct ChildProcess {
                 if p.fd == inFD {
                     let n = pending.withUnsafeBytes { write(inFD, $0.baseAddress! + written, pending.count - written) }
                     if n > 0 { written += n }
-                    if n < 0 && errno == EINTR { continue }
+                    if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
                     if n <= 0 || written == pending.count { close(inFD); inFD = -1; pending = [] }
                 } else {
                     let n = read(p.fd, &buffer, buffer.count)

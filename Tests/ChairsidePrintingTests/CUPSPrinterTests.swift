@@ -70,3 +70,14 @@ final class CUPSPrinterTests: XCTestCase {
         }
     }
 }
+
+final class ChildProcessTests: XCTestCase {
+    /// A program that never reads its input must not hold the console past the deadline,
+    /// even when the input is larger than a pipe holds.
+    func testAChildThatNeverReadsStdinStillTimesOut() {
+        let process = ChildProcess(arguments: ["sleep", "30"], environment: ProcessInfo.processInfo.environment, timeout: 1)
+        let started = Date()
+        XCTAssertThrowsError(try process.run(input: Data(repeating: 65, count: 1_000_000)))
+        XCTAssertLessThan(Date().timeIntervalSince(started), 10)
+    }
+}
