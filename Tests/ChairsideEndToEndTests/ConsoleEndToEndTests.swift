@@ -124,7 +124,8 @@ final class ConsoleEndToEndTests: EndToEndCase {
         let today = cli("today").out
         XCTAssertTrue(today.contains("completed"), today)
         XCTAssertTrue(today.contains("aborted"), today)
-        XCTAssertTrue(today.contains("1 session · 0 completed · 0 aborted · 1 open"), today)
+        XCTAssertTrue(today.contains("in progress"), today)
+        XCTAssertTrue(today.contains("5 sessions · 3 completed · 1 aborted · 1 open"), today)
         XCTAssertTrue(today.contains("李小龙"), today)
         let check = cli("check")
         XCTAssertEqual(check.status, 0, check.out)
