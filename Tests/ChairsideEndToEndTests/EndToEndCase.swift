@@ -116,4 +116,16 @@ class EndToEndCase: XCTestCase {
         tmux.send("Enter")
         tmux.waitFor("Recorded: Post-care")
     }
+
+    /// Completes the session on screen, leaves it, and quits the console cleanly.
+    func completeAndQuit() {
+        tmux.send("C")
+        tmux.waitFor("Complete this session?")
+        tmux.send("y")
+        tmux.waitFor("Recorded: Completed")
+        tmux.send("q")
+        tmux.waitFor("completed")
+        tmux.send("q")
+        tmux.waitFor("EXIT=0")
+    }
 }
