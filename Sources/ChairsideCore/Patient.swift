@@ -64,6 +64,9 @@ public struct PatientDirectory: Sendable {
 
     public func patient(id: String) -> Patient? { patients.first { $0.id == id } }
 
+    /// The chart number for exports; empty for a patient this directory does not hold.
+    public func chartNumber(of id: String) -> String { patient(id: id)?.chartNumber ?? "" }
+
     /// Checks a new or edited patient before it is stored.
     public func validate(_ p: Patient) throws(PatientError) {
         if p.name.trimmingCharacters(in: .whitespaces).isEmpty { throw .nameMissing }

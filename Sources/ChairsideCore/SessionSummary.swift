@@ -132,6 +132,10 @@ public struct ZoneDepths: Codable, Equatable, Sendable {
     }
 
     /// "0.50" or "1.00–1.50".
-    public var range: String { min == max ? String(format: "%.2f", min) : String(format: "%.2f–%.2f", min, max) }
+    public var range: String { Self.rangeText(min: min, max: max) }
+
+    public static func rangeText(min: Double, max: Double) -> String {
+        min == max ? String(format: "%.2f", min) : String(format: "%.2f–%.2f", min, max)
+    }
 }
 

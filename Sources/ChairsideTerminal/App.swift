@@ -394,9 +394,9 @@ public final class App {
             let typed = f.text(0).trimmingCharacters(in: .whitespaces)
             guard !typed.isEmpty else { throw FormProblem(description: "Type the file to save to.") }
             let path = typed.hasPrefix("/") ? typed : FileManager.default.currentDirectoryPath + "/" + typed
-            try checkAftercare(preview)
+            try checkAftercare()
             try store.saveAftercare(preview.text, to: path)
-            try recordOrThrow(aftercareCommand(.saved(file: path), preview))
+            try recordOrThrow(aftercareCommand(.saved(file: path)))
         case .note:
             guard let s = model.session else { return }
             try recordOrThrow(s.state.isClosed ? .amend(text: f.text(0), refersTo: nil) : .note(f.text(0)))
@@ -613,15 +613,14 @@ public final class App {
         if let warning = preview.warning { say(warning, .warning) }
     }
 
-    private func aftercareCommand(_ delivery: AftercareDelivery, _ preview: SheetPreview) -> SessionCommand {
+    private func aftercareCommand(_ delivery: AftercareDelivery) -> SessionCommand {
         model.session?.state.aftercareCommand(delivery) ?? .recordAftercare(delivery)
     }
 
-    /// Asks the decider before anything leaves the room, so a refused step never prints a sheet.
-    private func checkAftercare(_ preview: SheetPreview) throws {
+    private func checkAftercare() throws {
         guard let s = model.session else { return }
         let context = DecisionContext(protocolSettings: proto, history: s.history, actor: s.state.start?.technician ?? "")
-        _ = try Decider.decide(aftercareCommand(.printed(printer: "", jobID: ""), preview), state: s.state, context: context, now: now)
+        try s.state.checkAftercareAllowed(context: context, now: now)
     }
 
     private func handleSheet(_ key: Key, _ preview: SheetPreview) {
@@ -661,7 +660,7 @@ public final class App {
     /// Prints through CUPS and records the job. A failure keeps the preview open with every choice still there.
     private func printSheet(_ preview: SheetPreview) {
         do {
-            try checkAftercare(preview)
+            try checkAftercare()
         } catch {
             say("\(error)", .warning)
             return
@@ -674,7 +673,7 @@ public final class App {
             return
         }
         do {
-            try recordOrThrow(aftercareCommand(.printed(printer: job.printer, jobID: job.jobID), preview))
+            try recordOrThrow(aftercareCommand(.printed(printer: job.printer, jobID: job.jobID)))
             say("Printed on \(Visible.text(job.printer)) (job \(Visible.text(job.jobID))) and recorded.", .ok)
         } catch {
             say("Printed as job \(Visible.text(job.jobID)), but it could not be recorded: \(error) Take the sheet from the printer and record it again.", .danger)

@@ -192,6 +192,11 @@ public struct TextTable: Sendable {
         }
     }
 
+    /// Where column `index` starts, counted from the table's left edge.
+    public func offset(ofColumn index: Int) -> Int {
+        columns.prefix(index).reduce(0) { $0 + $1.width + 2 }
+    }
+
     public func row(_ cells: [String]) -> String {
         zip(columns, cells).map { DisplayWidth.pad($1, to: $0.width, alignRight: $0.alignRight) }.joined(separator: "  ")
     }

@@ -32,17 +32,16 @@ enum DayReviewView {
         for (row, s) in list.enumerated().dropFirst(first).prefix(visible) {
             let zones = (s.zoneDepths.isEmpty ? s.plannedZones : s.zoneDepths.map(\.zone)).map(proto.zoneName).joined(separator: ", ")
             let status = s.status == .inProgress ? (s.paused ? "paused" : s.step) : s.statusLabel
+            let flag = flags(s)
             let cells = [Clock.hhmm(s.startedAt, timeZone: m.timeZone), Clock.hmm(s.durationSeconds(now: now)),
                          Visible.text(s.patientName), Visible.text(s.technician), Visible.text(s.room), Visible.text(zones),
-                         s.prpAppliedML > 0 ? String(format: "%.1f", s.prpAppliedML) : "—", status, flags(s)]
+                         s.prpAppliedML > 0 ? String(format: "%.1f", s.prpAppliedML) : "—", status, flag]
             let selected = row == m.today.selected
             let y = 3 + row - first
             if selected { c.fill(x: 0, y: y, width: m.width, height: 1, role: .selected) }
             c.put(table.row(cells), x: 1, y: y, role: selected ? .selected : (s.status == .aborted ? .muted : .normal))
-            let flag = flags(s)
             if !flag.isEmpty && !selected {
-                let x = 1 + table.columns.dropLast().reduce(0) { $0 + $1.width + 2 }
-                c.put(flag, x: x, y: y, role: s.adverseEvents > 0 || s.overridden ? .danger : .warning)
+                c.put(flag, x: 1 + table.offset(ofColumn: table.columns.count - 1), y: y, role: s.adverseEvents > 0 || s.overridden ? .danger : .warning)
             }
         }
         c.put(DayTotals(list, now: now).line, x: 1, y: m.height - 5, role: .header, maxWidth: m.width - 2)

@@ -51,7 +51,8 @@ enum HistoryView {
             let short = row.intervalDays.map { $0 < proto.minimumIntervalDays } ?? false
             c.put(table.row(cells), x: 1, y: y, role: selected ? .selected : (s.status == .aborted ? .muted : .normal))
             if short && !selected {
-                c.put(DisplayWidth.pad(String(row.intervalDays!), to: 4, alignRight: true), x: 1 + 12, y: y, role: .warning)
+                let days = table.columns[1]
+                c.put(DisplayWidth.pad(String(row.intervalDays!), to: days.width, alignRight: true), x: 1 + table.offset(ofColumn: 1), y: y, role: .warning)
             }
         }
         c.put("Depths in mm · Days: since the previous session, under \(proto.minimumIntervalDays) flagged",

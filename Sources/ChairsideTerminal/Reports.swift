@@ -13,9 +13,8 @@ public enum Reports {
         ], totalWidth: 110)
         out += trimmed(table.row(table.columns.map(\.title))) + "\n"
         for s in sessions {
-            let elapsed = Int((s.endedAt ?? now).timeIntervalSince(s.startedAt))
             out += trimmed(table.row([Clock.hhmm(s.startedAt, timeZone: timeZone), Visible.text(s.room), Visible.text(s.patientName),
-                                      s.status == .inProgress ? s.step : "—", Clock.mmss(max(0, elapsed)), s.statusLabel, s.id])) + "\n"
+                                      s.status == .inProgress ? s.step : "—", Clock.mmss(s.durationSeconds(now: now)), s.statusLabel, s.id])) + "\n"
         }
         return out + DayTotals(sessions, now: now).line + "\n"
     }

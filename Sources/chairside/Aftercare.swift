@@ -72,8 +72,7 @@ struct Aftercare: ParsableCommand {
             try store.append(events, to: writer)
         }
         do {
-            // Ask the decider first: a refused step neither prints nor saves.
-            _ = try Decider.decide(writer.state.aftercareCommand(.printed(printer: "", jobID: "")), state: writer.state, context: context, now: Date())
+            try writer.state.checkAftercareAllowed(context: context, now: Date())
         } catch {
             throw Failure("\(error)")
         }

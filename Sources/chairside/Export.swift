@@ -43,16 +43,8 @@ struct Export: ParsableCommand {
             }
             print(out, terminator: "")
         } else {
-            print(Self.sessionsCSV(sessions, store: store, timeZone: options.timeZone, now: now), terminator: "")
+            print(SessionExport.sessionsCSV(sessions, chartNumber: store.directory.chartNumber(of:),
+                                            timeZone: options.timeZone, now: now), terminator: "")
         }
-    }
-
-    static func sessionsCSV(_ sessions: [SessionSummary], store: Store, timeZone: TimeZone, now: Date) -> String {
-        var out = CSV.line(SessionExport.sessionColumns)
-        for s in sessions {
-            let chart = store.directory.patient(id: s.patientID)?.chartNumber ?? ""
-            out += CSV.line(SessionExport.sessionRow(s, chartNumber: chart, timeZone: timeZone, now: now))
-        }
-        return out
     }
 }

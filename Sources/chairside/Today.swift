@@ -34,7 +34,8 @@ struct Today: ParsableCommand {
         if json {
             print(String(decoding: try JSONCoding.encoder(pretty: true).encode(sessions), as: UTF8.self))
         } else if csv {
-            print(Export.sessionsCSV(sessions, store: store, timeZone: options.timeZone, now: now), terminator: "")
+            print(SessionExport.sessionsCSV(sessions, chartNumber: store.directory.chartNumber(of:),
+                                            timeZone: options.timeZone, now: now), terminator: "")
         } else {
             print(Reports.day(day, sessions: sessions, now: now, timeZone: options.timeZone), terminator: "")
         }

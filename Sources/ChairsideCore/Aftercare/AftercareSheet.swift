@@ -40,7 +40,7 @@ public struct AftercareSheet: Equatable, Sendable {
         time = Clock.hhmm(startedAt, timeZone: timeZone)
 
         zones = ZoneDepths.of(state.passes.map(\.pass)).map {
-            Zone(name: Visible.text(proto.zoneName($0.zone)), depthRange: Self.range([$0.min, $0.max]))
+            Zone(name: Visible.text(proto.zoneName($0.zone)), depthRange: $0.range + " mm")
         }
         let all = state.passes.map(\.pass.depth)
         depthRange = all.isEmpty ? "" : Self.range(all)
@@ -66,7 +66,7 @@ public struct AftercareSheet: Equatable, Sendable {
 
     static func range(_ depths: [Double]) -> String {
         guard let lo = depths.min(), let hi = depths.max() else { return "" }
-        return lo == hi ? mm(lo) : String(format: "%.2f–%.2f mm", lo, hi)
+        return ZoneDepths.rangeText(min: lo, max: hi) + " mm"
     }
 
     /// The names a template may use, with what each holds; the validator and the README use this list.
@@ -153,6 +153,12 @@ extension SessionState {
     /// recorded, a further copy.
     public func aftercareCommand(_ delivery: AftercareDelivery) -> SessionCommand {
         aftercare == nil ? .recordAftercare(delivery) : .reissueAftercare(delivery)
+    }
+
+    /// Asks the decider whether handing out a sheet would be accepted now, before anything is
+    /// printed or saved: a refused step must never leave the room as paper nobody recorded.
+    public func checkAftercareAllowed(context: DecisionContext, now: Date) throws(Refusal) {
+        _ = try Decider.decide(aftercareCommand(.printed(printer: "", jobID: "")), state: self, context: context, now: now)
     }
 
     /// The session's own entry for series counting, whether or not the patient index has it yet.

@@ -42,6 +42,13 @@ public enum SessionExport {
         ]
     }
 
+    /// The header and one row per session; `chartNumber` looks a patient's chart number up by ID.
+    public static func sessionsCSV(_ sessions: [SessionSummary], chartNumber: (String) -> String, timeZone: TimeZone, now: Date) -> String {
+        sessions.reduce(CSV.line(sessionColumns)) { out, s in
+            out + CSV.line(sessionRow(s, chartNumber: chartNumber(s.patientID), timeZone: timeZone, now: now))
+        }
+    }
+
     public static let passColumns = [
         "session_id", "date", "time", "patient_id", "seq", "zone", "depth_mm", "count", "pattern", "endpoint",
         "above_protocol", "by",
