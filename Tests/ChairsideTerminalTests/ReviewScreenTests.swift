@@ -57,6 +57,17 @@ final class ReviewScreenTests: XCTestCase {
         h.assertSnapshot("session-detail-120x40")
     }
 
+    func testTheDetailReprintsTheAftercareOfAFinishedSession() throws {
+        let h = try demo(width: 80, height: 24)
+        h.press(.enter, .char("v"))              // José Müller's completed session, in detail
+        guard case .sheet(let preview) = h.app.model.overlay else { return XCTFail("no sheet from the detail: \(h.status)") }
+        XCTAssertTrue(preview.reprint)
+        XCTAssertTrue(h.text.contains("Patient:  José Müller"))
+        h.press(.char("s"), .enter)
+        let id = h.app.model.session!.state.id
+        XCTAssertEqual(try h.journalEvents().last?.kind, .aftercareReissued(delivery: .saved(file: h.dir + "/aftercare/\(id).txt")))
+    }
+
     func testHistoryFromASessionAt80x24() throws {
         let h = try demo(width: 80, height: 24)
         h.press(.enter)                           // José Müller's session today
