@@ -24,6 +24,8 @@ static inline WINDOW *cs_stdscr(void) { return stdscr; }
 static inline int cs_lines(void) { return LINES; }
 static inline int cs_cols(void) { return COLS; }
 static inline int cs_colors(void) { return COLORS; }
+// The colour count the terminal description promises; COLORS is only set after start_color.
+static inline int cs_terminfo_colors(void) { int n = tigetnum("colors"); return n < 0 ? 0 : n; }
 static inline int cs_color_pairs(void) { return COLOR_PAIRS; }
 
 // Attribute and colour-pair macros.
@@ -51,6 +53,16 @@ static inline int cs_put_cell(int y, int x, const wchar_t *chars, attr_t attrs, 
     cchar_t cell;
     if (setcchar(&cell, chars, attrs, pair, NULL) == ERR) return ERR;
     return mvwadd_wch(stdscr, y, x, &cell);
+}
+
+// A colour pair with colour numbers past 32767, which direct-colour (24-bit) terminals use.
+static inline int cs_init_pair(int pair, int fg, int bg) { return init_extended_pair(pair, fg, bg); }
+
+// The blank that clears and erases paint with: the theme's normal style.
+static inline void cs_set_background(attr_t attrs, short pair) {
+    cchar_t cell;
+    wchar_t blank[2] = { L' ', 0 };
+    if (setcchar(&cell, blank, attrs, pair, NULL) == OK) wbkgrndset(stdscr, &cell);
 }
 
 // Leaves curses on every way out, so a signal never strands the terminal in raw mode.

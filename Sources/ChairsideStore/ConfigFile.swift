@@ -20,6 +20,36 @@ public enum ConfigFile {
         }
         return try ConfigLoader.load(text: text, file: path)
     }
+
+    /// Saves the console's theme choice into config.toml, keeping the rest of the file as written.
+    /// The edited text is checked before it replaces the file, so a save never leaves a config
+    /// that the next start would refuse. Written durably (temp, fsync, rename), 0600.
+    public static func saveTheme(_ name: String, path: String) throws(ConfigError) {
+        var text = ""
+        if FileManager.default.fileExists(atPath: path) {
+            do {
+                let data = try DurableFiles(root: "").read(path, limit: maxBytes)
+                guard let t = String(data: data, encoding: .utf8) else { throw ConfigError(file: path, line: 0, key: nil, message: "is not UTF-8 text") }
+                text = t
+            } catch let error as ConfigError {
+                throw error
+            } catch {
+                throw ConfigError(file: path, line: 0, key: nil, message: "could not be read: \(error)")
+            }
+        }
+        let edited = ConfigEdit.settingTheme(name, in: text)
+        guard (try? ConfigLoader.load(text: edited, file: path))?.theme == name else {
+            throw ConfigError(file: path, line: 0, key: "clinic.theme",
+                              message: "could not be updated automatically; set theme = \"\(name)\" under [clinic] by hand")
+        }
+        let files = DurableFiles(root: "")
+        do {
+            try files.makeDirectory((path as NSString).deletingLastPathComponent)
+            try files.replace(path, with: Data(edited.utf8))
+        } catch {
+            throw ConfigError(file: path, line: 0, key: nil, message: "could not be saved: \(error)")
+        }
+    }
 }
 
 /// Where the store lives: `--store`, else CHAIRSIDE_STORE, else `$XDG_DATA_HOME/chairside`.

@@ -11,7 +11,11 @@ public enum Message: Equatable {
 }
 
 /// What the app asks of the terminal besides a new frame.
-public enum Output: Equatable { case bell, quit }
+public enum Output: Equatable {
+    case bell, quit
+    /// The theme changed: the terminal should restyle with `App.theme`.
+    case restyle
+}
 
 /// The console's update: takes a message, changes the model, and performs store work
 /// through the `Store` (the only way anything reaches disk). Rendering is `AppView`.
@@ -20,16 +24,21 @@ public final class App {
     let store: Store
     let clock: () -> Date
     let desk: AftercareDesk
+    let themes: ThemeDesk
     private var writer: SessionWriter?
 
     public init(store: Store, config: ClinicConfig, timeZone: TimeZone, width: Int, height: Int, clock: @escaping () -> Date,
-                notice: String? = nil, desk: AftercareDesk = AftercareDesk()) {
+                notice: String? = nil, desk: AftercareDesk = AftercareDesk(), themes: ThemeDesk = ThemeDesk()) {
         self.store = store
         self.clock = clock
         self.desk = desk
+        self.themes = themes
         let day = ClinicDay(clock(), timeZone: timeZone)
+        let (theme, themeNotice) = themes.library.resolve(config.theme)
+        let notice = notice ?? themeNotice
         model = AppModel(config: config, timeZone: timeZone, width: width, height: height,
                          today: .init(day: day), notice: notice)
+        model.themeName = theme.name
         if let notice { model.status = .init(text: notice, role: .warning) }
         if store.report.hasDamage {
             model.status = .init(text: "The store had damage: it was repaired and the originals moved to quarantine/. Run `chairside check` for details.", role: .warning)
@@ -39,7 +48,13 @@ public final class App {
 
     public var now: Date { clock() }
 
-    public func render() -> Canvas { AppView.render(model, now: now) }
+    public func render() -> Canvas { AppView.render(model, now: now, themes: themes) }
+
+    /// What the terminal should draw with now: the chosen (or previewed) theme, or its
+    /// monochrome stand-in on a terminal without colour.
+    public var theme: Theme {
+        themes.library.forDepth(themes.library.resolve(model.themeName).theme, themes.depth)
+    }
 
     var proto: ClinicProtocol { model.config.protocolSettings }
 
@@ -109,6 +124,8 @@ public final class App {
         case .char("r"):
             reloadToday()
             say("Refreshed.")
+        case .char("T"):
+            openThemePicker()
         case .left, .right:
             showDay(model.today.day.adding(days: key == .left ? -1 : 1))
         case .char("t"):
@@ -288,9 +305,60 @@ public final class App {
             }
         case .sheet(let preview):
             handleSheet(key, preview)
+        case .themes(let picker):
+            return handleThemePicker(key, picker)
         case nil: break
         }
         return []
+    }
+
+    // MARK: themes
+
+    private func openThemePicker() {
+        let names = themes.library.entries.map(\.name)
+        let picker = ThemePicker(names: names, selected: names.firstIndex(of: model.themeName) ?? 0, original: model.themeName)
+        model.overlay = .themes(picker)
+    }
+
+    private func handleThemePicker(_ key: Key, _ picker: ThemePicker) -> [Output] {
+        var p = picker
+        switch key {
+        case .up, .char("k"): p.selected = max(0, p.selected - 1)
+        case .down, .char("j"): p.selected = min(p.names.count - 1, p.selected + 1)
+        case .home: p.selected = 0
+        case .end: p.selected = p.names.count - 1
+        case .escape, .char("q"):
+            model.overlay = nil
+            model.themeName = p.original
+            say("Theme unchanged: \(p.original).")
+            return [.restyle]
+        case .enter:
+            if case .failure(let error)? = themes.library.entry(named: p.current)?.theme {
+                say("\(error.problems.first?.description ?? p.current) — fix the file and reopen the console, or pick another theme.", .warning)
+                return []
+            }
+            model.overlay = nil
+            model.themeName = p.current
+            model.config.theme = p.current
+            guard let path = themes.configPath else {
+                say("Theme \(p.current) is in use until the console closes.")
+                return [.restyle]
+            }
+            do {
+                try ConfigFile.saveTheme(p.current, path: path)
+                say("Theme \(p.current) is in use and saved in \(path).", .ok)
+            } catch {
+                say("Theme \(p.current) is in use for now but was not saved: \(error)", .warning)
+            }
+            return [.restyle]
+        default:
+            if case .char = key { say("\(key.label) does nothing here; ↑↓ preview, Enter use and save, Esc cancel.") }
+            return []
+        }
+        model.overlay = .themes(p)
+        guard p.current != model.themeName else { return [] }
+        model.themeName = p.current
+        return [.restyle]
     }
 
     private func confirmed(_ action: ConfirmAction) -> [Output] {
@@ -459,6 +527,9 @@ public final class App {
             return []
         case .backTab:
             model.session?.panel = Track(rawValue: (s.panel.rawValue + 5) % 7 + 1)!
+            return []
+        case .char("T"):
+            openThemePicker()
             return []
         case .pageUp, .char("["):
             model.session?.timelineBack = min(s.timelineBack + 5, max(0, s.state.events.count - 1))

@@ -16,6 +16,7 @@ public struct AppModel {
         case form(Form, FormPurpose)
         case confirm(String, ConfirmAction)
         case sheet(SheetPreview)
+        case themes(ThemePicker)
     }
 
     public struct TodayScreen {
@@ -69,6 +70,8 @@ public struct AppModel {
     public var overlay: Overlay?
     public var status: Status?
     public var notice: String?
+    /// The theme the console draws with (being previewed while the picker is open).
+    public var themeName = Theme.standard.name
 
     public static let minWidth = 80
     public static let minHeight = 24

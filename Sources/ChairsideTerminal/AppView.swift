@@ -4,7 +4,7 @@ import Foundation
 
 /// Draws the model into a canvas. Pure: the same model and time give the same screen.
 public enum AppView {
-    public static func render(_ m: AppModel, now: Date) -> Canvas {
+    public static func render(_ m: AppModel, now: Date, themes: ThemeDesk = ThemeDesk()) -> Canvas {
         var c = Canvas(width: m.width, height: m.height)
         if m.tooSmall {
             let lines = ["Terminal too small: \(m.width)x\(m.height).", "Chairside needs at least \(AppModel.minWidth)x\(AppModel.minHeight).", "Enlarge the window; nothing is lost."]
@@ -33,6 +33,7 @@ public enum AppView {
             for (i, l) in lines.enumerated() { c.put(l, x: x + 2, y: y + 1 + i, role: .warning) }
             c.put("y yes · n no", x: x + 2, y: y + h - 2, role: .keyHint)
         case .sheet(let preview): SheetPreviewView.draw(preview, m, into: &c)
+        case .themes(let picker): ThemePicker.draw(picker, m, desk: themes, into: &c)
         case nil: break
         }
         return c
@@ -69,11 +70,12 @@ public enum AppView {
     /// Every key of the current screen: the hint bar shows the marked ones, `?` shows all.
     public static func keys(for m: AppModel) -> [KeyHelp] {
         if case .sheet(let preview) = m.overlay { return SheetPreviewView.keys(preview) }
+        if case .themes = m.overlay { return ThemePicker.keys() }
         switch m.screen {
         case .today:
             return [KeyHelp("n", "new session"), KeyHelp("Enter", "open"), KeyHelp("← →", "day"), KeyHelp("g", "go to date"),
                     KeyHelp("t", "today", hint: false), KeyHelp("H", "patient history"), KeyHelp("↑↓", "select", hint: false),
-                    KeyHelp("r", "refresh", hint: false), KeyHelp("?", "help"), KeyHelp("q", "quit")]
+                    KeyHelp("r", "refresh", hint: false), KeyHelp("T", "theme", hint: false), KeyHelp("?", "help"), KeyHelp("q", "quit")]
         case .history:
             return [KeyHelp("↑↓", "select"), KeyHelp("Enter", "open session"), KeyHelp("Esc", "back"), KeyHelp("?", "help")]
         case .newSession:
@@ -114,7 +116,7 @@ public enum AppView {
                 KeyHelp("C", "complete", hint: false), KeyHelp("A", "abort", hint: false),
                 KeyHelp("Tab", "next panel", hint: false), KeyHelp("[ ]", "scroll timeline", hint: false),
                 KeyHelp("t", "full timeline", hint: false), KeyHelp("H", "patient history", hint: false),
-                KeyHelp("?", "help"), KeyHelp("q", "leave"),
+                KeyHelp("T", "theme", hint: false), KeyHelp("?", "help"), KeyHelp("q", "leave"),
             ]
             return list
         }

@@ -25,10 +25,17 @@ public enum TerminalEvent: Equatable {
 public final class NCursesTerminal {
     private var pairs: [StyleRole: (attr: attr_t, pair: Int16)] = [:]
     private var stopped = false
+    /// How many colours this terminal shows, decided once at start.
+    public let colorDepth: ColorDepth
 
-    public init(monochrome: Bool) throws(TerminalError) {
-        let term = ProcessInfo.processInfo.environment["TERM"] ?? ""
-        guard !term.isEmpty, cs_newterm(nil) != nil else { throw .unusable(term: term) }
+    /// Opens the terminal. When COLORTERM announces true colour, the direct-colour description
+    /// of the same family (`xterm-direct` for `xterm-256color`) is tried first, since ncurses
+    /// draws 24-bit colour only through one; without it the terminal keeps its palette.
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws(TerminalError) {
+        let term = environment["TERM"] ?? ""
+        guard !term.isEmpty else { throw .unusable(term: term) }
+        let direct = ColorDepth.directTerm(for: term, environment: environment)
+        guard direct.flatMap({ cs_newterm($0) }) != nil || cs_newterm(nil) != nil else { throw .unusable(term: term) }
         guard cs_terminal_can_address() != 0 else {
             endwin()
             throw .unusable(term: term)
@@ -40,29 +47,37 @@ public final class NCursesTerminal {
         keypad(cs_stdscr(), true)
         set_escdelay(25)
         curs_set(0)
-        let color = !monochrome && has_colors()
-        if color {
+        colorDepth = ColorDepth.detect(environment: environment, hasColors: has_colors(), colors: Int(cs_terminfo_colors()))
+        if colorDepth != .none {
             start_color()
             use_default_colors()
         }
-        setupStyles(color ? .standard : .monochrome, color: color)
+        apply(.standard)
     }
 
-    private func setupStyles(_ theme: Theme, color: Bool) {
+    /// Restyles every role; what is already on screen changes with the next frame.
+    /// Without colour only the attributes are used, so pass a theme made for that (monochrome).
+    public func apply(_ theme: Theme) {
         for (i, role) in StyleRole.allCases.enumerated() {
-            let style = theme.styles[role] ?? Theme.Style(fg: .terminalDefault, bg: .terminalDefault)
+            let style = theme.style(role)
             var attr = cs_a_normal()
-            if style.bold { attr |= cs_a_bold() }
-            if style.dim { attr |= cs_a_dim() }
-            if style.reverse { attr |= cs_a_reverse() }
-            if style.underline { attr |= cs_a_underline() }
+            for a in style.attributes {
+                switch a {
+                case .bold: attr |= cs_a_bold()
+                case .dim: attr |= cs_a_dim()
+                case .reverse: attr |= cs_a_reverse()
+                case .underline: attr |= cs_a_underline()
+                }
+            }
             var pair: Int16 = 0
-            if color {
+            if colorDepth != .none {
                 pair = Int16(i + 1)
-                init_pair(pair, style.fg.rawValue, style.bg.rawValue)
+                _ = cs_init_pair(Int32(pair), Int32(colorDepth.number(for: style.fg)), Int32(colorDepth.number(for: style.bg)))
             }
             pairs[role] = (attr, pair)
         }
+        let normal = pairs[.normal] ?? (cs_a_normal(), 0)
+        cs_set_background(normal.attr, normal.pair)
     }
 
     public var size: (width: Int, height: Int) {
@@ -149,6 +164,7 @@ public enum ConsoleLoop {
     public static func run(_ app: App, terminal: NCursesTerminal) {
         let s = terminal.size
         app.handle(.resize(width: s.width, height: s.height))
+        terminal.apply(app.theme)
         while true {
             terminal.present(app.render())
             // Wake at the next wall-clock second so the timers never stall while nobody types.
@@ -160,6 +176,7 @@ public enum ConsoleLoop {
             case let .resize(w, h)?: outputs = app.handle(.resize(width: w, height: h))
             case nil: outputs = app.handle(.tick)
             }
+            if outputs.contains(.restyle) { terminal.apply(app.theme) }
             if outputs.contains(.bell) { terminal.bell() }
             if outputs.contains(.quit) { break }
         }

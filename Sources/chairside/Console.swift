@@ -12,11 +12,13 @@ struct Console: ParsableCommand {
     func run() throws {
         let config = try options.loadConfig()
         let store = try options.openStore()
-        let terminal = try NCursesTerminal(monochrome: ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } ?? false)
+        let library = ThemeLibrary(sources: ThemeFiles.discover())
+        let terminal = try NCursesTerminal()
         let size = terminal.size
         let desk = AftercareDesk(template: options.loadAftercareTemplate(), queue: config.printer)
+        let themes = ThemeDesk(library: library, depth: terminal.colorDepth, configPath: options.configPath)
         let app = App(store: store, config: config, timeZone: options.timeZone, width: size.width, height: size.height,
-                      clock: Date.init, desk: desk)
+                      clock: Date.init, desk: desk, themes: themes)
         ConsoleLoop.run(app, terminal: terminal)
     }
 }

@@ -12,9 +12,10 @@ final class ConsoleHarness {
     var now: Date
     var store: Store!
     var app: App!
-    let config = ClinicConfig.standard
+    var config = ClinicConfig.standard
     /// No printer program by default, so no test prints by accident; print tests set a real one.
     var desk = AftercareDesk(printer: CUPSPrinter(command: "/nonexistent/lp"))
+    var themes = ThemeDesk()
 
     init(width: Int = 80, height: Int = 24, now: Date = Fixture.t0) throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("chairside-ui-\(UUID().uuidString)").path
@@ -25,7 +26,7 @@ final class ConsoleHarness {
 
     func start(width: Int, height: Int) {
         app = App(store: store, config: config, timeZone: Fixture.utc, width: width, height: height,
-                  clock: { [unowned self] in self.now }, desk: desk)
+                  clock: { [unowned self] in self.now }, desk: desk, themes: themes)
     }
 
     deinit { try? FileManager.default.removeItem(atPath: dir) }
