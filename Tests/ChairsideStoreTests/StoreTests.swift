@@ -286,3 +286,41 @@ final class HistoryStoreTests: XCTestCase {
         XCTAssertEqual(all.map(\.startedAt), all.map(\.startedAt).sorted())
     }
 }
+
+final class ConfigSaveTests: XCTestCase {
+    var dir: String!
+
+    override func setUp() {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("cfg-\(UUID().uuidString)").path
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(atPath: dir) }
+
+    func testSavingTheThemeCreatesTheConfigWhenThereIsNoneAndReadsBack() throws {
+        let path = dir + "/chairside/config.toml"
+        try ConfigFile.saveTheme("high-contrast", path: path)
+        XCTAssertEqual(try ConfigFile.load(path: path).theme, "high-contrast")
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        XCTAssertEqual(mode, 0o600)
+    }
+
+    func testSavingKeepsTheRestOfTheFile() throws {
+        let path = dir + "/config.toml"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try "# ours\n[clinic]\nname = \"Skin Studio\"\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try ConfigFile.saveTheme("light", path: path)
+        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "# ours\n[clinic]\ntheme = \"light\"\nname = \"Skin Studio\"\n")
+        XCTAssertEqual(try ConfigFile.load(path: path).clinicName, "Skin Studio")
+    }
+
+    func testABrokenConfigIsNotOverwritten() throws {
+        let path = dir + "/config.toml"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let broken = "[clinic]\nname = \"Skin Studio\"\nrooms = [\"A\"\n"
+        try broken.write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try ConfigFile.saveTheme("light", path: path)) { error in
+            XCTAssertTrue("\(error)".contains("set theme = \"light\" under [clinic] by hand"), "\(error)")
+        }
+        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), broken)
+    }
+}
