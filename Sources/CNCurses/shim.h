@@ -95,6 +95,14 @@ static inline SCREEN *cs_newterm(const char *term) {
     return newterm(term, stdout, stdin);
 }
 
+// newterm on given descriptors (a pseudo-terminal for benchmarks); NULL when they or TERM are unusable.
+static inline SCREEN *cs_newterm_fds(const char *term, int outfd, int infd) {
+    FILE *out = fdopen(outfd, "w");
+    FILE *in = fdopen(infd, "r");
+    if (out == NULL || in == NULL) return NULL;
+    return newterm(term, out, in);
+}
+
 // After newterm: can this terminal place the cursor? `dumb` and friends cannot run a full-screen console.
 static inline int cs_terminal_can_address(void) {
     char *cup = tigetstr("cup");

@@ -21,14 +21,14 @@ public final class Store {
     public let root: String
     public let timeZone: TimeZone
     public private(set) var report = RecoveryReport()
-    public private(set) var directory = PatientDirectory()
+    public internal(set) var directory = PatientDirectory()
     /// Set when an event was recorded but a derived index could not be rewritten; it is rebuilt at the next open.
     public private(set) var indexWarning: String?
 
     let files: DurableFiles
-    private var patientIndex = PatientIndexFile()
+    var patientIndex = PatientIndexFile()
     private var days: [ClinicDay: [String: SessionSummary]] = [:]
-    private let encoder = JSONCoding.encoder()
+    let encoder = JSONCoding.encoder()
     private let decoder = JSONCoding.decoder()
 
     /// Opens (creating if needed) the store and recovers what a crash may have left: today's
@@ -375,7 +375,11 @@ public final class Store {
 
     public static func newSessionID(startedAt: Date, timeZone: TimeZone) -> String {
         var rng = SystemRandomNumberGenerator()
-        return SessionID.make(startedAt: startedAt, timeZone: timeZone, suffix: UInt16.random(in: 0...UInt16.max, using: &rng))
+        return newSessionID(startedAt: startedAt, timeZone: timeZone, using: &rng)
+    }
+
+    public static func newSessionID(startedAt: Date, timeZone: TimeZone, using rng: inout some RandomNumberGenerator) -> String {
+        SessionID.make(startedAt: startedAt, timeZone: timeZone, suffix: UInt16.random(in: 0...UInt16.max, using: &rng))
     }
 }
 

@@ -31,11 +31,18 @@ public final class NCursesTerminal {
     /// Opens the terminal. When COLORTERM announces true colour, the direct-colour description
     /// of the same family (`xterm-direct` for `xterm-256color`) is tried first, since ncurses
     /// draws 24-bit colour only through one; without it the terminal keeps its palette.
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment) throws(TerminalError) {
+    /// `descriptors` (output, input) put the console on another terminal than stdout/stdin,
+    /// such as a pseudo-terminal in the benchmarks.
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment,
+                descriptors: (output: Int32, input: Int32)? = nil) throws(TerminalError) {
         let term = environment["TERM"] ?? ""
         guard !term.isEmpty else { throw .unusable(term: term) }
+        func open(_ name: String?) -> Bool {
+            if let (out, inp) = descriptors { return cs_newterm_fds(name ?? term, dup(out), dup(inp)) != nil }
+            return cs_newterm(name) != nil
+        }
         let direct = ColorDepth.directTerm(for: term, environment: environment)
-        guard direct.flatMap({ cs_newterm($0) }) != nil || cs_newterm(nil) != nil else { throw .unusable(term: term) }
+        guard direct.map({ open($0) }) == true || open(nil) else { throw .unusable(term: term) }
         guard cs_terminal_can_address() != 0 else {
             endwin()
             throw .unusable(term: term)

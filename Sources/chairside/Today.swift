@@ -94,13 +94,37 @@ struct Check: ParsableCommand {
 }
 
 struct Demo: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Fill the store with a realistic sample day, for trying Chairside out.")
+    static let configuration = CommandConfiguration(
+        abstract: "Fill the store with a realistic sample day, for trying Chairside out.",
+        discussion: "With --years, writes a synthetic clinic of that age instead (for benchmarks): an empty store is required.")
 
     @OptionGroup var options: StoreOptions
+
+    @Option(help: ArgumentHelp("Years of working days to generate (0 is today only).", valueName: "n"))
+    var years: Double?
+
+    @Option(name: .customLong("per-day"), help: "Sessions per working day with --years.")
+    var perDay = 20
+
+    @Option(help: "Patients in the directory with --years (default: 4,000 a year, at least 1,000).")
+    var patients: Int?
 
     func run() throws {
         let config = try options.loadConfig()
         let store = try options.openStore()
+        if let years {
+            guard years >= 0, years <= 20, perDay > 0, perDay <= 200, (patients ?? 2) >= 2 else {
+                throw Failure("--years must be 0–20, --per-day 1–200 and --patients at least 2.")
+            }
+            guard store.directory.patients.isEmpty, store.allDays().isEmpty else {
+                throw Failure("The store at \(store.root) is not empty; give --store an empty folder for a synthetic clinic.")
+            }
+            var clinic = SyntheticClinic(years: years, patients: patients)
+            clinic.sessionsPerDay = perDay
+            let summary = try clinic.generate(into: store, config: config, now: Date(), timeZone: options.timeZone) { print($0) }
+            print("Wrote \(summary) to \(store.root). Patient \(summary.regularChart) has the longest history.")
+            return
+        }
         let count = try DemoClinic.fill(store, config: config, now: Date(), timeZone: options.timeZone)
         print("Wrote \(count) sample sessions (history and today) to \(store.root).")
     }

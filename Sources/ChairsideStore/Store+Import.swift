@@ -1,0 +1,36 @@
+import ChairsideCore
+import Foundation
+
+/// Bulk loading, for synthetic stores (benchmarks): each file is written once, durably,
+/// instead of one fsync per event. The files are the same as the console writes; `check()`
+/// afterwards builds the indexes from them.
+extension Store {
+    /// Writes many new patients in one journal write. Only into a store without patients.
+    public func importPatients(_ list: [Patient]) throws {
+        guard patientIndex.journalBytes == 0, (files.size(patientJournal) ?? 0) == 0 else {
+            throw StoreError.corrupt(path: "patients/journal.jsonl", reason: "import needs a store without patients")
+        }
+        var data = Data()
+        var index = PatientIndexFile()
+        for (i, p) in list.enumerated() {
+            data.append(JournalLine.encode(seq: i + 1, payload: try encoder.encode(p)))
+            index.patients.append(p)
+        }
+        try files.replace(patientJournal, with: data)
+        index.lastSeq = list.count
+        index.journalBytes = data.count
+        patientIndex = index
+        directory = PatientDirectory(index.patients)
+        try files.replace(patientIndexPath, with: try encoder.encode(patientIndex))
+    }
+
+    /// Writes a whole session journal at once. The session must not exist yet.
+    public func importSession(id: String, events: [SessionEvent]) throws {
+        let (day, path) = try journalPath(id)
+        guard !FileManager.default.fileExists(atPath: path) else { throw StoreError.corrupt(path: files.display(path), reason: "already exists") }
+        try files.makeDirectory(dayPath(day))
+        var data = Data()
+        for event in events { data.append(JournalLine.encode(seq: event.seq, payload: try encoder.encode(event))) }
+        try files.replace(path, with: data)
+    }
+}
