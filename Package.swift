@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "chairside", targets: ["chairside"]),
+        .executable(name: "chairside-bench", targets: ["ChairsideBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -29,6 +30,11 @@ let package = Package(
                 "ChairsideCore", "ChairsideStore", "ChairsidePrinting", "ChairsideTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
+        ),
+        .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .executableTarget(
+            name: "ChairsideBench",
+            dependencies: ["ChairsideCore", "ChairsideStore", "ChairsideTerminal", "CNCurses", "CSQLite"]
         ),
         .target(name: "TestSupport", dependencies: ["ChairsideCore"], path: "Tests/TestSupport"),
         .testTarget(name: "ChairsideCoreTests", dependencies: ["ChairsideCore", "TestSupport"]),

@@ -4,8 +4,8 @@ import Foundation
 /// Grows `DemoClinic` into a clinic of any age, for benchmarks: `years` of working days
 /// (Monday to Friday) with `sessionsPerDay` sessions each, every session a full journal of
 /// 60–120 events made by the decider, a directory of `patients`, and one regular patient
-/// with `maxSessionsPerPatient` sessions spread over the period. Yesterday (if a working day
-/// in range) is a busy day with `busyDaySessions`. Seeded, so the same settings give the same clinic.
+/// with `maxSessionsPerPatient` sessions spread over the period. The last working day before
+/// today is a busy day with `busyDaySessions`. Seeded, so the same settings give the same clinic.
 public struct SyntheticClinic: Sendable {
     public var years: Double
     public var sessionsPerDay = 20
@@ -23,6 +23,9 @@ public struct SyntheticClinic: Sendable {
         public var days = 0, sessions = 0, events = 0, patients = 0
         public var regularPatientID = ""
         public var regularChart = ""
+        /// The working day before today, with `busyDaySessions`.
+        public var busyDay: ClinicDay?
+        public init() {}
         public var description: String {
             "\(patients) patients, \(sessions) sessions on \(days) days, \(events) events"
         }
@@ -58,19 +61,22 @@ public struct SyntheticClinic: Sendable {
         summary.regularChart = people[0].chartNumber
 
         let today = ClinicDay(now, timeZone: timeZone)
-        let span = Int((years * 365).rounded())
-        let workdays = (0...span).reversed().map { today.adding(days: -$0) }.filter { day in
+        // Zero years still has the busy working day before today, so every size has a 40-session day.
+        let span = max(7, Int((years * 365).rounded()))
+        var workdays = (0...span).reversed().map { today.adding(days: -$0) }.filter { day in
             let weekday = calendar.component(.weekday, from: day.start(in: timeZone))
             return (2...6).contains(weekday) || day == today
         }
+        if years == 0 { workdays = Array(workdays.suffix(2)) }
         // The regular comes at even intervals, up to the cap.
         let regularCount = min(maxSessionsPerPatient, workdays.count)
         let regularDays = Set((0..<regularCount).map { workdays[$0 * workdays.count / max(1, regularCount)] })
         var visits = [Int](repeating: 0, count: people.count)
         let context = DecisionContext(protocolSettings: config.protocolSettings, actor: config.technicians.first ?? "Technician")
 
+        summary.busyDay = workdays.count > 1 ? workdays[workdays.count - 2] : nil
         for (d, day) in workdays.enumerated() {
-            let count = day == today.adding(days: -1) ? busyDaySessions : sessionsPerDay
+            let count = day == summary.busyDay ? busyDaySessions : sessionsPerDay
             let open = day.start(in: timeZone).addingTimeInterval(7 * 3600)
             for s in 0..<count {
                 var who: Int

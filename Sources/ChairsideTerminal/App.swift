@@ -605,7 +605,9 @@ public final class App {
         case (.screening, .up):
             model.session?.screeningCursor = max(0, s.screeningCursor - 1)
         case (.screening, .down):
-            model.session?.screeningCursor = min(proto.contraindications.count - 1, s.screeningCursor + 1)
+            // Computed first: reading the model inside `model.session?.x = …` overlaps the write (an exclusivity trap).
+            let last = proto.contraindications.count - 1
+            model.session?.screeningCursor = min(last, s.screeningCursor + 1)
         case (.screening, .char(" ")):
             guard !s.state.screeningDone else { say("Screening is recorded; void it (u) to change an answer."); break }
             let id = proto.contraindications[s.screeningCursor].id
@@ -638,7 +640,8 @@ public final class App {
         case (.needling, .up):
             model.session?.zoneCursor = max(0, s.zoneCursor - 1)
         case (.needling, .down):
-            model.session?.zoneCursor = min(needlingZones(s).count - 1, s.zoneCursor + 1)
+            let last = needlingZones(s).count - 1
+            model.session?.zoneCursor = min(last, s.zoneCursor + 1)
         case (.needling, .char("+")), (.needling, .char("=")), (.needling, .char("-")):
             let zone = needlingZones(s)[s.zoneCursor]
             let step = key == .char("-") ? -proto.depthStep : proto.depthStep

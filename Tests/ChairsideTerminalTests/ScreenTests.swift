@@ -165,3 +165,28 @@ final class ScreenTests: XCTestCase {
         XCTAssertTrue(h.text.contains("completed"))
     }
 }
+
+/// Moving the cursors in the screening and needling lists, past both ends. (Found by the key
+/// benchmark: ↓ read the model while writing it, which Swift's exclusivity check traps.)
+final class CursorTests: XCTestCase {
+    func testScreeningCursorMovesAndStopsAtTheEnds() throws {
+        let h = try ConsoleHarness(width: 120, height: 40)
+        h.startSession()
+        for _ in 0..<40 { h.press(.down) }
+        XCTAssertEqual(h.app.model.session?.screeningCursor, h.config.protocolSettings.contraindications.count - 1)
+        for _ in 0..<40 { h.press(.up) }
+        XCTAssertEqual(h.app.model.session?.screeningCursor, 0)
+    }
+
+    func testNeedlingCursorMovesAndStopsAtTheEnds() throws {
+        let h = try ConsoleHarness(width: 120, height: 40)
+        h.walkToNeedling()
+        h.press(.char("4"))
+        for _ in 0..<40 { h.press(.down) }
+        let last = try XCTUnwrap(h.app.model.session?.zoneCursor)
+        XCTAssertGreaterThan(last, 0)
+        XCTAssertEqual(h.app.needlingZones(h.app.model.session!).count - 1, last)
+        for _ in 0..<40 { h.press(.up) }
+        XCTAssertEqual(h.app.model.session?.zoneCursor, 0)
+    }
+}

@@ -1,0 +1,197 @@
+import ChairsideCore
+import ChairsideStore
+import ChairsideTerminal
+import Foundation
+
+// chairside-bench: builds synthetic stores of 0, 1 and 5 years and measures what the technician
+// feels on each. Prints a Markdown report; docs/BENCHMARKS.md holds the last one with notes.
+//
+//   swift build -c release && swift run -c release chairside-bench [--years 0,1,5] [--keys 10000] [--work DIR]
+
+var yearsList: [Double] = [0, 1, 5]
+var keyCount = 10_000
+var work = FileManager.default.currentDirectoryPath + "/.build/bench"
+var arguments = CommandLine.arguments.dropFirst().makeIterator()
+while let a = arguments.next() {
+    switch a {
+    case "--years": yearsList = (arguments.next() ?? "").split(separator: ",").compactMap { Double($0) }
+    case "--keys": keyCount = Int(arguments.next() ?? "") ?? keyCount
+    case "--work": work = arguments.next() ?? work
+    default:
+        FileHandle.standardError.write(Data("usage: chairside-bench [--years 0,1,5] [--keys 10000] [--work DIR]\n".utf8))
+        exit(2)
+    }
+}
+
+let binary = (CommandLine.arguments[0] as NSString).deletingLastPathComponent + "/chairside"
+guard FileManager.default.isExecutableFile(atPath: binary) else {
+    FileHandle.standardError.write(Data("No chairside binary beside the benchmark at \(binary): run `swift build -c release` first.\n".utf8))
+    exit(1)
+}
+let config = ClinicConfig.standard
+let timeZone = TimeZone.current
+let width = 120, height = 40
+
+func log(_ s: String) { FileHandle.standardError.write(Data((s + "\n").utf8)) }
+
+struct SizeResult {
+    var years: Double
+    var summary = SyntheticClinic.Summary()
+    var generateSeconds = 0.0
+    var storeMiB = 0.0
+    var firstFrame = Samples()
+    var keyToFrame = Samples()
+    var dayReview = Samples()
+    var history = Samples()
+    var typeAhead = Samples()
+    var todayJSON = Samples()
+    var check = Samples()
+    var peakMiB = 0.0
+    var append = AppendBench.Result()
+}
+
+/// One console on a pseudo-terminal for all in-process measurements: real ncurses, real output.
+let consolePTY = try PTY(width: width, height: height)
+consolePTY.drainForever()
+let terminal = try NCursesTerminal(environment: ["TERM": "xterm-256color"], descriptors: (consolePTY.slave, consolePTY.slave))
+
+@MainActor func makeApp(_ root: String) throws -> App {
+    let store = try Store(root: root, timeZone: timeZone, today: ClinicDay(Date(), timeZone: timeZone))
+    let app = App(store: store, config: config, timeZone: timeZone, width: width, height: height, clock: Date.init)
+    terminal.present(app.render())
+    return app
+}
+
+/// update + view + present for one key, in milliseconds.
+@MainActor func frame(_ app: App, _ key: Key) -> Double {
+    timed {
+        _ = app.handle(.key(key))
+        terminal.present(app.render())
+    }
+}
+
+func type(_ app: App, _ text: String) { for c in text { _ = app.handle(.key(.char(c))) } }
+
+func directorySize(_ path: String) -> Double {
+    let files = FileManager.default.enumerator(atPath: path)
+    var total = 0
+    while let f = files?.nextObject() as? String {
+        total += (try? FileManager.default.attributesOfItem(atPath: path + "/" + f)[.size] as? Int) ?? 0
+    }
+    return Double(total) / 1_048_576
+}
+
+var results: [SizeResult] = []
+for years in yearsList {
+    var r = SizeResult(years: years)
+    let root = "\(work)/store-\(years)y"
+    try? FileManager.default.removeItem(atPath: root)
+    log("== \(years) years: generating")
+    let t0 = now()
+    let store = try Store(root: root, timeZone: timeZone, today: ClinicDay(Date(), timeZone: timeZone))
+    r.summary = try SyntheticClinic(years: years).generate(into: store, config: config, now: Date(), timeZone: timeZone) { log("   " + $0) }
+    r.generateSeconds = now() - t0
+    r.storeMiB = directorySize(root)
+    log("   \(r.summary) in \(Int(r.generateSeconds)) s, \(Int(r.storeMiB)) MiB")
+    let env = ["TERM": "xterm-256color", "LANG": "C.UTF-8", "CHAIRSIDE_STORE": root, "XDG_CONFIG_HOME": work + "/config",
+               "HOME": work, "TZ": timeZone.identifier]
+
+    log("   console start to first frame, and peak memory")
+    for i in 0..<11 {
+        let pty = try PTY(width: width, height: height)
+        let start = now()
+        let pid = try pty.spawn([binary], environment: env)
+        let (found, _) = pty.read(until: "q quit", timeout: 10)
+        let elapsed = (now() - start) * 1000
+        guard found else { throw BenchError("the console never drew its first frame on the \(years)-year store") }
+        if i > 0 { r.firstFrame.add(elapsed) }   // the first run warms the page cache
+        if i == 10 {
+            // Walk the screens a technician uses, then read the high-water mark of resident memory.
+            for keys in ["\u{1B}[D", "\u{1B}[D", "\u{1B}[D", "t", "n", "jo", "\u{1B}[C", "\u{1B}", "\u{1B}", "\r", "\u{1B}"] {
+                pty.write(keys)
+                usleep(150_000)
+                _ = pty.read(until: "\u{0}", timeout: 0.05)
+            }
+            r.peakMiB = Child.peakMiB(pid) ?? .nan
+        }
+        kill(pid, SIGTERM)
+        _ = Child.wait(pid)
+    }
+
+    log("   day review, history, type-ahead, key to frame")
+    let busy = r.summary.busyDay?.description ?? ClinicDay(Date(), timeZone: timeZone).description
+    for _ in 0..<15 {
+        let app = try makeApp(root)
+        _ = app.handle(.key(.char("g")))
+        _ = app.handle(.key(.ctrl("u")))
+        type(app, busy)
+        r.dayReview.add(frame(app, .enter))
+    }
+    for _ in 0..<15 {
+        let app = try makeApp(root)
+        _ = app.handle(.key(.char("n")))
+        type(app, r.summary.regularChart)
+        r.history.add(frame(app, .right))
+    }
+    do {
+        let app = try makeApp(root)
+        _ = app.handle(.key(.char("n")))
+        for _ in 0..<40 {
+            for c in "jo mu" { r.typeAhead.add(frame(app, .char(c))) }
+            _ = app.handle(.key(.ctrl("u")))
+        }
+        // A new session for a patient, then keys on the session console.
+        _ = app.handle(.key(.ctrl("u")))
+        type(app, "C-000002")
+        for k: Key in [.enter, .tab, .tab, .char(" "), .enter] { _ = app.handle(.key(k)) }
+        guard app.model.screen == .session else { throw BenchError("could not open a session console for the key benchmark") }
+        let keys: [Key] = [.char("4"), .down, .down, .up, .char("]"), .char("["), .char("1"), .down, .up, .char("3"), .tab, .backTab]
+        for i in 0..<keyCount { r.keyToFrame.add(frame(app, keys[i % keys.count])) }
+        app.shutdown()
+    }
+
+    log("   today --json and check")
+    for _ in 0..<7 {
+        r.todayJSON.add(try timed { guard try Child.run([binary, "today", "--json"], environment: env) == 0 else { throw BenchError("today --json failed") } })
+    }
+    for _ in 0..<3 {
+        r.check.add(try timed { guard try Child.run([binary, "check"], environment: env) == 0 else { throw BenchError("check found damage") } })
+    }
+
+    log("   appends: store, bare fdatasync, SQLite")
+    r.append = try AppendBench(dir: "\(work)/append-\(years)y", store: root, count: 1000).run(config: config)
+    results.append(r)
+}
+terminal.stop()
+
+// MARK: report
+
+func ratio(_ a: Double, _ b: Double) -> String { String(format: "%.2f×", a / b) }
+func years(_ y: Double) -> String { y == y.rounded() ? "\(Int(y)) y" : "\(y) y" }
+
+var host = ProcessInfo.processInfo
+print("Machine: \(host.processorCount) cores, \(host.physicalMemory / 1_073_741_824) GiB, \((try? String(contentsOfFile: "/proc/version", encoding: .utf8))?.split(separator: " ").prefix(3).joined(separator: " ") ?? "Linux"); \(width)x\(height); keys per run: \(keyCount)")
+print("")
+print("| store | " + results.map { years($0.years) }.joined(separator: " | ") + " |")
+print("| --- |" + String(repeating: " ---: |", count: results.count))
+@MainActor func row(_ name: String, _ f: (SizeResult) -> String) { print("| \(name) | " + results.map(f).joined(separator: " | ") + " |") }
+row("sessions / events") { "\($0.summary.sessions) / \($0.summary.events)" }
+row("patients") { "\($0.summary.patients)" }
+row("store on disk") { String(format: "%.0f MiB", $0.storeMiB) }
+row("generate") { String(format: "%.0f s", $0.generateSeconds) }
+row("first frame from exec, p50 (target ≤ 30 ms)") { ms($0.firstFrame.p50) }
+row("first frame, worst of 10") { ms($0.firstFrame.percentile(100)) }
+row("key to frame p50") { ms($0.keyToFrame.p50) }
+row("key to frame p99 (target ≤ 2 ms)") { ms($0.keyToFrame.p99) }
+row("append p50: store") { ms($0.append.store.p50) }
+row("append p50: bare write+fdatasync") { ms($0.append.bare.p50) }
+row("append p50: SQLite WAL FULL") { ms($0.append.sqlite.p50) }
+row("append p99: store / bare / SQLite") { "\(ms($0.append.store.p99)) / \(ms($0.append.bare.p99)) / \(ms($0.append.sqlite.p99))" }
+row("store ÷ bare, p50 (target ≤ 1.3×)") { ratio($0.append.store.p50, $0.append.bare.p50) }
+row("store ÷ SQLite, p50 (target ≤ 1×)") { ratio($0.append.store.p50, $0.append.sqlite.p50) }
+row("day review of 40 sessions, p50 (target ≤ 50 ms)") { ms($0.dayReview.p50) }
+row("history of the longest patient, p50 (target ≤ 50 ms)") { ms($0.history.p50) + " (\(min(30, $0.summary.sessions)) max)" }
+row("type-ahead per key p50 / p99 (target ≤ 5 ms)") { "\(ms($0.typeAhead.p50)) / \(ms($0.typeAhead.p99))" }
+row("`today --json`, p50") { ms($0.todayJSON.p50) }
+row("`check` whole store, p50") { ms($0.check.p50) }
+row("console peak RSS (target ≤ 30 MB)") { String(format: "%.1f MiB", $0.peakMiB) }
