@@ -36,6 +36,24 @@ final class StoreTests: XCTestCase {
 
     func journal(_ id: String) -> String { "\(dir!)/days/2026-11-21/\(id).jsonl" }
 
+    func testAPassDoesNotRewriteTheDayIndexYetOtherReadersSeeIt() throws {
+        let store = try openStore()
+        let (id, events) = try recordSession(store)
+        let index = "\(dir!)/days/2026-11-21/index.json"
+        let indexBefore = try Data(contentsOf: URL(fileURLWithPath: index))
+        let writer = try store.openSession(id: id)
+        var d = SessionDriver(id: id)
+        for e in events { d.state = d.state.evolve(e) }
+        let pass = try d.run(.logPass(Pass(zone: "cheeks", depth: 1.0, count: 1, pattern: .horizontal, endpoint: .erythema), confirmAboveProtocol: false))
+        try store.append(pass, to: writer)
+        writer.close()
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: index)), indexBefore, "a pass in the same step leaves the index file alone")
+        XCTAssertEqual(try store.sessions(on: today).first?.passes, 1, "this console sees it at once")
+        let other = try openStore()
+        XCTAssertEqual(try other.sessions(on: today).first?.passes, 1, "another reader re-reads the grown journal")
+        XCTAssertEqual(try other.sessions(on: today).first?.lastSeq, pass.last?.seq)
+    }
+
     func testEventsRoundTripThroughTheJournal() throws {
         let store = try openStore()
         let (id, events) = try recordSession(store)
