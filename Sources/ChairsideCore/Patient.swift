@@ -42,27 +42,70 @@ public enum PatientError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Patients found by name or chart number as the technician types.
+/// Patients found by name or chart number as the technician types. Built for directories of
+/// tens of thousands: lookups by ID are hashed, the folded words are computed once per
+/// patient, and the name order is kept, so a search is one scan that stops at `limit`.
 public struct PatientDirectory: Sendable {
     public private(set) var patients: [Patient] = []
-    private var folded: [String] = []
+    /// Each patient's name and chart number, folded and split into words.
+    private var words: [[String]] = []
+    private var position: [String: Int] = [:]
+    private var chartPosition: [String: Int] = [:]
+    /// Indexes into `patients`, sorted by name (then ID).
+    private var byName: [Int] = []
 
-    public init(_ patients: [Patient] = []) {
-        for p in patients { upsert(p) }
+    public init(_ list: [Patient] = []) {
+        for p in list {
+            if let i = position[p.id] {
+                replace(at: i, with: p)
+            } else {
+                append(p)
+            }
+        }
+        byName = patients.indices.sorted { Self.before(patients[$0], patients[$1]) }
     }
 
     public mutating func upsert(_ patient: Patient) {
-        let key = Self.fold(patient.name + " " + patient.chartNumber)
-        if let i = patients.firstIndex(where: { $0.id == patient.id }) {
-            patients[i] = patient
-            folded[i] = key
+        if let i = position[patient.id] {
+            byName.removeAll { $0 == i }
+            replace(at: i, with: patient)
+            insertInOrder(i)
         } else {
-            patients.append(patient)
-            folded.append(key)
+            append(patient)
+            insertInOrder(patients.count - 1)
         }
     }
 
-    public func patient(id: String) -> Patient? { patients.first { $0.id == id } }
+    private mutating func append(_ p: Patient) {
+        position[p.id] = patients.count
+        chartPosition[Self.fold(p.chartNumber)] = patients.count
+        patients.append(p)
+        words.append(Self.words(of: p))
+    }
+
+    private mutating func replace(at i: Int, with p: Patient) {
+        chartPosition[Self.fold(patients[i].chartNumber)] = nil
+        chartPosition[Self.fold(p.chartNumber)] = i
+        patients[i] = p
+        words[i] = Self.words(of: p)
+    }
+
+    private mutating func insertInOrder(_ i: Int) {
+        var lo = 0, hi = byName.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if Self.before(patients[byName[mid]], patients[i]) { lo = mid + 1 } else { hi = mid }
+        }
+        byName.insert(i, at: lo)
+    }
+
+    private static func before(_ a: Patient, _ b: Patient) -> Bool { (a.name, a.id) < (b.name, b.id) }
+
+    private static func words(of p: Patient) -> [String] {
+        fold(p.name + " " + p.chartNumber).split(separator: " ").map(String.init)
+    }
+
+    public func patient(id: String) -> Patient? { position[id].map { patients[$0] } }
 
     /// The chart number for exports; empty for a patient this directory does not hold.
     public func chartNumber(of id: String) -> String { patient(id: id)?.chartNumber ?? "" }
@@ -76,20 +119,21 @@ public struct PatientDirectory: Sendable {
     }
 
     /// Every word typed must start a word of the name or chart number, ignoring case and accents,
-    /// so "jo mu" finds José Müller. An exact chart number comes first.
+    /// so "jo mu" finds José Müller. An exact chart number comes first; the rest by name.
     public func search(_ query: String, limit: Int = 50) -> [Patient] {
-        let words = Self.fold(query).split(separator: " ").map(String.init)
-        if words.isEmpty { return Array(patients.sorted { $0.name < $1.name }.prefix(limit)) }
-        var hits: [(rank: Int, patient: Patient)] = []
-        for (i, key) in folded.enumerated() {
-            let keyWords = key.split(separator: " ")
-            let all = words.allSatisfy { w in keyWords.contains { $0.hasPrefix(w) } }
-            guard all else { continue }
-            let rank = Self.fold(patients[i].chartNumber) == words.joined(separator: " ") ? 0 : 1
-            hits.append((rank, patients[i]))
+        let typed = Self.fold(query).split(separator: " ").map(String.init)
+        var hits: [Patient] = []
+        var exact: Int?
+        if !typed.isEmpty, let i = chartPosition[typed.joined(separator: " ")] {
+            exact = i
+            hits.append(patients[i])
         }
-        hits.sort { ($0.rank, $0.patient.name) < ($1.rank, $1.patient.name) }
-        return hits.prefix(limit).map(\.patient)
+        for i in byName where i != exact {
+            if hits.count >= limit { break }
+            let own = words[i]
+            if typed.allSatisfy({ w in own.contains { $0.hasPrefix(w) } }) { hits.append(patients[i]) }
+        }
+        return hits
     }
 
     static func fold(_ s: String) -> String {
