@@ -169,6 +169,7 @@ public final class Store {
             ?? (trustIndex ? Dictionary((fromFile ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }) : [:])
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
         var changed = false
+        var refsChanged = false
         var present = Set<String>()
         for name in names.sorted() {
             if name.hasPrefix(".") && name.contains(".tmp-") {
@@ -188,19 +189,30 @@ public final class Store {
                 continue
             }
             index[id] = summary
-            if updatePatientRefs { patientIndex.upsertRef(summary.patientID, summary.ref) }
+            if updatePatientRefs, patientIndex.sessions[summary.patientID]?.first(where: { $0.sessionID == id }) != summary.ref {
+                patientIndex.upsertRef(summary.patientID, summary.ref)
+                refsChanged = true
+            }
         }
         for id in index.keys where !present.contains(id) { index[id] = nil; changed = true }
         days[day] = index
         let list = index.values.sorted { ($0.startedAt, $0.id) < ($1.startedAt, $1.id) }
         if changed {
-            if let fromFile, fromFile.sorted(by: { $0.id < $1.id }) != list.sorted(by: { $0.id < $1.id }) {
+            if let fromFile, !Self.indexAgrees(fromFile, list) {
                 report.add(.indexRebuilt(path: "days/\(day)/index.json"))
             }
             writeDayIndex(day)
-            if updatePatientRefs { writePatientIndex() }
+            if refsChanged { writePatientIndex() }
         }
         return list
+    }
+
+    /// The index on disk lists the same sessions as the journals, each entry either current or
+    /// behind its journal: appends since the last index write are normal (see `append`), not repairs.
+    static func indexAgrees(_ file: [SessionSummary], _ list: [SessionSummary]) -> Bool {
+        let onDisk = Dictionary(file.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        guard onDisk.count == list.count else { return false }
+        return list.allSatisfy { s in onDisk[s.id].map { $0 == s || $0.journalBytes < s.journalBytes } ?? false }
     }
 
     private func writeDayIndex(_ day: ClinicDay) {

@@ -49,9 +49,14 @@ final class StoreTests: XCTestCase {
         writer.close()
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: index)), indexBefore, "a pass in the same step leaves the index file alone")
         XCTAssertEqual(try store.sessions(on: today).first?.passes, 1, "this console sees it at once")
+        let patientsIndex = "\(dir!)/patients/index.json"
+        let patientsBefore = try Data(contentsOf: URL(fileURLWithPath: patientsIndex))
         let other = try openStore()
         XCTAssertEqual(try other.sessions(on: today).first?.passes, 1, "another reader re-reads the grown journal")
         XCTAssertEqual(try other.sessions(on: today).first?.lastSeq, pass.last?.seq)
+        XCTAssertTrue(other.report.findings.isEmpty, "an index behind its journal is normal, not a repair: \(other.report.findings)")
+        XCTAssertTrue(try openStore().check().findings.isEmpty)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: patientsIndex)), patientsBefore, "nothing about the patient changed")
     }
 
     func testEventsRoundTripThroughTheJournal() throws {
