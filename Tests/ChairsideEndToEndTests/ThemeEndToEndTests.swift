@@ -109,7 +109,7 @@ final class ThemeEndToEndTests: EndToEndCase {
         let r = cli("themes")
         XCTAssertEqual(r.status, 0, r.err)
         for name in ["default", "high-contrast", "low-light", "monochrome"] {
-            XCTAssertTrue(r.out.contains(where: { _ in true }) && r.out.split(separator: "\n").contains { $0.contains(" \(name) ") && $0.contains("shipped") && $0.contains("/Themes/\(name).toml") }, "\(name): \(r.out)")
+            XCTAssertTrue(r.out.split(separator: "\n").contains { $0.contains(" \(name) ") && $0.contains("shipped") && $0.contains("/Themes/\(name).toml") }, "\(name): \(r.out)")
         }
         let light = r.out.split(separator: "\n").first { $0.contains(" light ") }.map(String.init) ?? ""
         XCTAssertTrue(light.contains("user") && light.contains(user + "/light.toml") && light.contains("(overrides shipped)"), r.out)
