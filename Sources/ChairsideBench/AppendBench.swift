@@ -36,13 +36,14 @@ struct AppendBench {
         defer { close(bareFD) }
         let db = try SQLite(path: dir + "/bench.sqlite")
 
+        let encoder = JSONCoding.encoder()
         var result = Result()
         for i in 0..<count {
             let events = try Decider.decide(.note("Bench note \(i): patient comfortable, no change to plan"), state: state, context: context,
                                             now: clock.addingTimeInterval(Double(i)))
             result.store.add(try timed { try store.append(events, to: writer) })
             state = writer.state
-            let line = JournalLine.encode(seq: events[0].seq, payload: try JSONCoding.encoder().encode(events[0]))
+            let line = JournalLine.encode(seq: events[0].seq, payload: try encoder.encode(events[0]))
             result.bare.add(timed {
                 _ = line.withUnsafeBytes { write(bareFD, $0.baseAddress, $0.count) }
                 fdatasync(bareFD)

@@ -18,7 +18,7 @@ public struct DurableFiles: Sendable {
     public init(root: String) { self.root = root }
 
     func display(_ path: String) -> String {
-        path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path
+        !root.isEmpty && path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path
     }
 
     func fail(_ op: String, _ path: String) -> StoreError {

@@ -23,6 +23,7 @@ public struct ThemeSource: Sendable, Equatable {
     public var shadows: [Origin] = []
 }
 
+/// Why a theme file could not be read, without its path (the caller names the file).
 public struct ThemeReadError: Error, Equatable, Sendable, CustomStringConvertible {
     public var message: String
     public var description: String { message }
@@ -88,14 +89,19 @@ public enum ThemeFiles {
 
     /// Reads one theme file; the error says what to do.
     public static func read(_ path: String) -> Result<String, ThemeReadError> {
+        guard FileManager.default.fileExists(atPath: path) else { return .failure(ThemeReadError(message: "there is no such file")) }
         let data: Data
         do {
             data = try DurableFiles(root: "").read(path, limit: maxBytes)
+        } catch StoreError.tooLarge {
+            return .failure(ThemeReadError(message: "is larger than \(maxBytes / 1024) KiB, which no theme needs; is it the right file?"))
+        } catch StoreError.io(_, _, let code) {
+            return .failure(ThemeReadError(message: "cannot be read: \(String(cString: strerror(code)))"))
         } catch {
-            return .failure(ThemeReadError(message: "\(path): \(error)"))
+            return .failure(ThemeReadError(message: "cannot be read: \(error)"))
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            return .failure(ThemeReadError(message: "\(path): is not UTF-8 text; save it as UTF-8"))
+            return .failure(ThemeReadError(message: "is not UTF-8 text; save it as UTF-8"))
         }
         return .success(text)
     }

@@ -38,7 +38,7 @@ struct Themes: ParsableCommand {
         let text: String
         switch ThemeFiles.read(path) {
         case .success(let t): text = t
-        case .failure(let error): throw Failure("\(error)")
+        case .failure(let error): throw Failure("\(path): \(error)")
         }
         let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
         switch ThemeFile.parse(text, name: name, file: path) {
@@ -49,5 +49,6 @@ struct Themes: ParsableCommand {
         }
     }
 
+    /// Never truncates (DisplayWidth.pad would): the full name is what goes into config.toml.
     private func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count) }
 }

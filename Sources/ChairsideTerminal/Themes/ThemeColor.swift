@@ -63,7 +63,7 @@ public struct RGB: Hashable, Sendable {
     }
 
     public var hex: String {
-        "#" + [r, g, b].map { String($0, radix: 16).leftPadded(to: 2) }.joined()
+        String(format: "#%02x%02x%02x", r, g, b)
     }
 
     public var packed: Int { Int(r) << 16 | Int(g) << 8 | Int(b) }
@@ -123,8 +123,4 @@ public struct RGB: Hashable, Sendable {
         let (hi, lo) = (max(a.luminance, b.luminance), min(a.luminance, b.luminance))
         return (hi + 0.05) / (lo + 0.05)
     }
-}
-
-extension String {
-    func leftPadded(to n: Int, with c: Character = "0") -> String { String(repeating: c, count: max(0, n - count)) + self }
 }

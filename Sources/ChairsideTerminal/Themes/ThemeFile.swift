@@ -7,9 +7,10 @@ public struct ThemeProblem: Error, Equatable, Sendable, CustomStringConvertible 
     public var role: String?
     public var message: String
 
-    public var description: String {
-        "\(file):\(line): " + (role.map { "role \($0): " } ?? "") + message
-    }
+    /// The problem without the file: the role (if any) and what is wrong.
+    public var detail: String { (role.map { "role \($0): " } ?? "") + message }
+
+    public var description: String { "\(file):" + (line > 0 ? "\(line): " : " ") + detail }
 }
 
 /// Everything wrong with one theme file, one problem per line.

@@ -42,7 +42,7 @@ public struct ThemePicker: Equatable, Sendable {
             var about = entry.map { e -> String in
                 switch e.theme {
                 case .success(let t): t.description
-                case .failure(let error): "cannot be used: " + (error.problems.first.map { "line \($0.line): \($0.role.map { "role \($0): " } ?? "")\($0.message)" } ?? "")
+                case .failure(let error): "cannot be used: " + (error.problems.first.map { "line \($0.line): \($0.detail)" } ?? "")
                 }
             } ?? ""
             if let e = entry, !e.shadows.isEmpty { about = "(over \(e.shadows.joined(separator: ", "))) " + about }
