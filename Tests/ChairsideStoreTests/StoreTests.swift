@@ -347,3 +347,29 @@ final class ConfigSaveTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), broken)
     }
 }
+
+final class SyntheticClinicTests: XCTestCase {
+    func testAZeroYearClinicHasTodayTheBusyDayFullJournalsAndARegular() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("synthetic-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let today = ClinicDay(Fixture.t0, timeZone: Fixture.utc)
+        let store = try Store(root: dir, timeZone: Fixture.utc, today: today)
+        let summary = try SyntheticClinic(years: 0, patients: 50).generate(into: store, config: .standard, now: Fixture.t0, timeZone: Fixture.utc)
+        XCTAssertEqual(summary.patients, 50)
+        XCTAssertEqual(store.directory.patients.count, 50)
+        let busy = try XCTUnwrap(summary.busyDay)
+        XCTAssertEqual(try store.sessions(on: busy).count, 40)
+        XCTAssertEqual(try store.sessions(on: today).count, 20)
+        XCTAssertEqual(summary.sessions, 60)
+        var events = 0
+        for s in try store.sessions(on: busy) + store.sessions(on: today) {
+            let state = try store.loadSession(id: s.id)
+            XCTAssertTrue((60...120).contains(state.events.count), "\(s.id): \(state.events.count) events")
+            XCTAssertEqual(state.status, .completed)
+            events += state.events.count
+        }
+        XCTAssertEqual(events, summary.events)
+        XCTAssertEqual(store.history(of: summary.regularPatientID).count, 2, "the regular comes on both days")
+        XCTAssertFalse(try Store(root: dir, timeZone: Fixture.utc, today: today).check().hasDamage)
+    }
+}
