@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -37,12 +38,19 @@ let package = Package(
             dependencies: ["ChairsideCore", "ChairsideStore", "ChairsideTerminal", "CNCurses", "CSQLite"]
         ),
         .target(name: "TestSupport", dependencies: ["ChairsideCore"], path: "Tests/TestSupport"),
-        .testTarget(name: "ChairsideCoreTests", dependencies: ["ChairsideCore", "TestSupport"]),
+        .testTarget(
+            name: "ChairsideCoreTests",
+            dependencies: ["ChairsideCore", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
         .testTarget(name: "ChairsideStoreTests", dependencies: ["ChairsideStore", "TestSupport"]),
         .testTarget(name: "ChairsidePrintingTests", dependencies: ["ChairsidePrinting"]),
         .testTarget(name: "ChairsideTerminalTests", dependencies: ["ChairsideTerminal", "ChairsidePrinting", "TestSupport"], exclude: ["Snapshots"]),
         // ChairsideBench is here so `swift test` (and CI) builds it; running it is a separate step (docs/BENCHMARKS.md).
-        .testTarget(name: "ChairsideEndToEndTests", dependencies: ["chairside", "ChairsideBench", "TestSupport"]),
+        .testTarget(name: "ChairsideEndToEndTests", dependencies: ["chairside", "ChairsideBench", "ChairsideStore", "TestSupport"]),
+        // The reliability harness (docs/RELIABILITY.md): CrashProbe is a test build of the store that
+        // the harness kills at every crash point; the tests then reopen and check what it left.
+        .executableTarget(name: "CrashProbe", dependencies: ["ChairsideCore", "ChairsideStore", "TestSupport"], path: "Tests/CrashProbe"),
+        .testTarget(name: "ChairsideReliabilityTests", dependencies: ["CrashProbe", "ChairsideStore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -14,6 +14,9 @@ public struct DurableFiles: Sendable {
 
     /// Store-relative names for messages, so errors never print the user's home path or patient data.
     let root: String
+    /// Inside a store nothing follows a symbolic link: a link planted there cannot lead reads or
+    /// writes out of it. Files outside any store (config, templates, themes) may be links.
+    var noFollow: Int32 { root.isEmpty ? 0 : O_NOFOLLOW }
 
     public init(root: String) { self.root = root }
 
@@ -25,11 +28,32 @@ public struct DurableFiles: Sendable {
         .io(operation: op, path: display(path), errno: errno)
     }
 
+    /// A crash point. In test builds the fault plan may end the process here or hand back an
+    /// injected error; in release builds this is nothing.
+    @inline(__always)
+    private func point(_ op: FileOperation, _ path: String, fd: Int32 = -1, pending: Data? = nil) throws(StoreError) {
+        #if DEBUG
+        if let code = FaultPlan.shared.before(op, path, fd: fd, pending: pending) {
+            errno = code
+            throw fail(op.verb, path)
+        }
+        #endif
+    }
+
+    /// Tells the fault plan what an operation made durable or left pending (test builds).
+    @inline(__always)
+    private func done(_ op: FileOperation, _ path: String, fd: Int32 = -1, to: String = "") {
+        #if DEBUG
+        FaultPlan.shared.after(op, path, fd: fd, to: to)
+        #endif
+    }
+
     /// Creates the directory (and parents inside the store) 0700 and syncs the parent, so the entry survives a crash.
     public func makeDirectory(_ path: String) throws(StoreError) {
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
             guard isDir.boolValue else { throw .notAStoreDirectory(display(path)) }
+            try point(.chmod, path)
             if chmod(path, Self.directoryMode) != 0 { throw fail("set permissions on", path) }
             return
         }
@@ -37,7 +61,10 @@ public struct DurableFiles: Sendable {
         if parent != path && !parent.isEmpty && !FileManager.default.fileExists(atPath: parent) {
             try makeDirectory(parent)
         }
+        try point(.mkdir, path)
         if mkdir(path, Self.directoryMode) != 0 && errno != EEXIST { throw fail("create directory", path) }
+        done(.mkdir, path)
+        try point(.chmod, path)
         if chmod(path, Self.directoryMode) != 0 { throw fail("set permissions on", path) }
         try syncDirectory(parent)
     }
@@ -46,37 +73,56 @@ public struct DurableFiles: Sendable {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if fd < 0 { throw fail("open directory", path) }
         defer { close(fd) }
+        try point(.dirsync, path, fd: fd)
         if fsync(fd) != 0 { throw fail("sync directory", path) }
+        done(.dirsync, path, fd: fd)
     }
 
     /// Writes a whole file atomically and durably: a reader sees the old bytes or the new, never a mix.
     public func replace(_ path: String, with data: Data) throws(StoreError) {
         let dir = (path as NSString).deletingLastPathComponent
         let temp = dir + "/." + (path as NSString).lastPathComponent + ".tmp-\(getpid())"
-        unlink(temp) // a leftover from a crashed writer of the same pid is stale by definition
+        if access(temp, F_OK) == 0 {
+            // A leftover from a crashed writer of the same pid is stale by definition.
+            try point(.unlink, temp)
+            unlink(temp)
+        }
+        try point(.create, temp)
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, Self.fileMode)
         if fd < 0 { throw fail("create", temp) }
+        done(.create, temp, fd: fd)
         var closed = false
         defer { if !closed { close(fd); unlink(temp) } }
+        try point(.chmod, temp, fd: fd)
         if fchmod(fd, Self.fileMode) != 0 { throw fail("set permissions on", temp) }
         try writeAll(fd, data, path: temp)
+        try point(.fsync, temp, fd: fd)
         if fsync(fd) != 0 { throw fail("sync", temp) }
+        done(.fsync, temp, fd: fd)
         close(fd)
         closed = true
+        try point(.rename, path)
+        #if DEBUG
+        FaultPlan.shared.beforeRename(from: temp, to: path)
+        #endif
         if rename(temp, path) != 0 {
             let error = fail("rename", path)
             unlink(temp)
             throw error
         }
+        done(.rename, temp, to: path)
         try syncDirectory(dir)
     }
 
     /// Creates a new, empty journal (O_EXCL: never reuses a name) and makes its directory entry durable.
     public func createJournal(_ path: String) throws(StoreError) -> Int32 {
+        try point(.create, path)
         let fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, Self.fileMode)
         if fd < 0 { throw fail("create", path) }
-        if fchmod(fd, Self.fileMode) != 0 { let e = fail("set permissions on", path); close(fd); throw e }
+        done(.create, path, fd: fd)
         do throws(StoreError) {
+            try point(.chmod, path, fd: fd)
+            if fchmod(fd, Self.fileMode) != 0 { throw fail("set permissions on", path) }
             try syncDirectory((path as NSString).deletingLastPathComponent)
         } catch {
             close(fd)
@@ -86,37 +132,66 @@ public struct DurableFiles: Sendable {
     }
 
     public func openJournal(_ path: String) throws(StoreError) -> Int32 {
-        let fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC)
+        let fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC | noFollow)
         if fd < 0 { throw fail("open", path) }
-        if fchmod(fd, Self.fileMode) != 0 { let e = fail("set permissions on", path); close(fd); throw e }
+        do throws(StoreError) {
+            try point(.chmod, path, fd: fd)
+            if fchmod(fd, Self.fileMode) != 0 { throw fail("set permissions on", path) }
+        } catch {
+            close(fd)
+            throw error
+        }
         return fd
     }
 
-    /// Appends bytes and fsyncs. On failure the file is cut back to `knownLength`, so a retry
-    /// appends to a clean end. The caller shows nothing as recorded unless this returns.
+    /// Appends bytes and fsyncs. The caller shows nothing as recorded unless this returns.
+    /// When a write fails (a full disk) the file is cut back to `knownLength`, so a retry appends
+    /// to a clean end. When the sync fails, nothing here is trusted any more: the error says so
+    /// (`StoreError.isSyncFailure`) and the caller must reopen the file and recover from disk,
+    /// never retry on this descriptor and pretend.
     public func append(_ fd: Int32, _ data: Data, knownLength: Int, path: String) throws(StoreError) {
         do throws(StoreError) {
             try writeAll(fd, data, path: path)
-            if fdatasync(fd) != 0 { throw fail("sync", path) }
         } catch {
+            let failure = error
+            try? point(.truncate, path, fd: fd)
             _ = ftruncate(fd, off_t(knownLength))
-            _ = fdatasync(fd)
-            throw error
+            try? point(.fdatasync, path, fd: fd)
+            if fdatasync(fd) == 0 { done(.fdatasync, path, fd: fd) }
+            throw failure
         }
+        try point(.fdatasync, path, fd: fd)
+        if fdatasync(fd) != 0 { throw fail("sync", path) }
+        done(.fdatasync, path, fd: fd)
     }
 
     /// Cuts a journal back to its last good line during recovery.
     public func truncate(_ path: String, to length: Int) throws(StoreError) {
-        let fd = open(path, O_WRONLY | O_CLOEXEC)
+        let fd = open(path, O_WRONLY | O_CLOEXEC | noFollow)
         if fd < 0 { throw fail("open", path) }
         defer { close(fd) }
+        try point(.truncate, path, fd: fd)
         if ftruncate(fd, off_t(length)) != 0 { throw fail("truncate", path) }
+        try point(.fsync, path, fd: fd)
         if fsync(fd) != 0 { throw fail("sync", path) }
+        done(.fsync, path, fd: fd)
+    }
+
+    /// Removes a file and makes the removal durable (for stale temporary files only).
+    public func remove(_ path: String) throws(StoreError) {
+        try point(.unlink, path)
+        if unlink(path) != 0 && errno != ENOENT { throw fail("remove", path) }
+        try syncDirectory((path as NSString).deletingLastPathComponent)
     }
 
     /// Moves a file aside (into quarantine) durably: both directories are synced.
     public func move(_ from: String, to: String) throws(StoreError) {
+        try point(.rename, from)
+        #if DEBUG
+        FaultPlan.shared.beforeRename(from: from, to: to)
+        #endif
         if rename(from, to) != 0 { throw fail("move", from) }
+        done(.rename, from, to: to)
         try syncDirectory((to as NSString).deletingLastPathComponent)
         try syncDirectory((from as NSString).deletingLastPathComponent)
     }
@@ -128,7 +203,7 @@ public struct DurableFiles: Sendable {
     }
 
     public func read(_ path: String, limit: Int) throws(StoreError) -> Data {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | noFollow)
         if fd < 0 { throw fail("open", path) }
         defer { close(fd) }
         var st = stat()
@@ -156,12 +231,30 @@ public struct DurableFiles: Sendable {
     private func writeAll(_ fd: Int32, _ data: Data, path: String) throws(StoreError) {
         var offset = 0
         while offset < data.count {
+            try point(.write, path, fd: fd, pending: data.suffix(from: data.startIndex + offset))
             let n = data.withUnsafeBytes { write(fd, $0.baseAddress! + offset, data.count - offset) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw fail("write", path)
             }
             offset += n
+        }
+    }
+}
+
+extension FileOperation {
+    /// How a failed operation reads in a message: "Could not sync days/…".
+    var verb: String {
+        switch self {
+        case .mkdir: "create directory"
+        case .chmod: "set permissions on"
+        case .create: "create"
+        case .write: "write"
+        case .fsync, .fdatasync: "sync"
+        case .rename: "rename"
+        case .unlink: "remove"
+        case .truncate: "truncate"
+        case .dirsync: "sync directory"
         }
     }
 }

@@ -17,7 +17,7 @@ public struct RecoveryReport: Sendable, Equatable {
             case let .quarantined(p, q, r): "\(p): \(r); moved to \(q)"
             case .indexRebuilt(let p): "\(p): out of date; rebuilt from the journals"
             case .emptyJournal(let p): "\(p): empty journal (a crash before the first event); ignored"
-            case .leftoverTempFile(let p): "\(p): leftover temporary file from a crash; ignored"
+            case .leftoverTempFile(let p): "\(p): leftover temporary file from a crash; never read, removed"
             }
         }
 

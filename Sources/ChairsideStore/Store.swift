@@ -86,7 +86,13 @@ public final class Store {
         }
         let seq = patientIndex.lastSeq + 1
         let line = JournalLine.encode(seq: seq, payload: try encoder.encode(patient))
-        try files.append(fd, line, knownLength: length, path: patientJournal)
+        do throws(StoreError) {
+            try files.append(fd, line, knownLength: length, path: patientJournal)
+        } catch {
+            // After a failed sync the descriptor is no longer trusted: cut back to what was recorded through a fresh one.
+            if error.isSyncFailure { try? files.truncate(patientJournal, to: length) }
+            throw error
+        }
         patientIndex.lastSeq = seq
         patientIndex.journalBytes = length + line.count
         patientIndex.upsert(patient)
@@ -95,7 +101,19 @@ public final class Store {
         return patient
     }
 
+    /// A temporary file (`.NAME.tmp-PID`) is never read as data. Once its writer is gone it is a
+    /// leftover of a crash: it is removed so such files do not pile up.
+    private func removeIfStale(_ path: String) {
+        guard let pid = Int32(path.split(separator: "-").last ?? ""), pid > 0 else { return }
+        guard pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH else { return }
+        report.add(.leftoverTempFile(path: files.display(path)))
+        try? files.remove(path)
+    }
+
     private func loadPatients() throws(StoreError) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: root + "/patients")) ?? [] where name.hasPrefix(".") && name.contains(".tmp-") {
+            removeIfStale(root + "/patients/" + name)
+        }
         var index: PatientIndexFile?
         if FileManager.default.fileExists(atPath: patientIndexPath) {
             if let data = try? files.read(patientIndexPath, limit: Self.maxIndexBytes) {
@@ -173,7 +191,7 @@ public final class Store {
         var present = Set<String>()
         for name in names.sorted() {
             if name.hasPrefix(".") && name.contains(".tmp-") {
-                report.add(.leftoverTempFile(path: "days/\(day)/\(name)"))
+                removeIfStale(dir + "/" + name)
                 continue
             }
             guard name.hasSuffix(".jsonl") else { continue }
@@ -201,8 +219,10 @@ public final class Store {
             if let fromFile, !Self.indexAgrees(fromFile, list) {
                 report.add(.indexRebuilt(path: "days/\(day)/index.json"))
             }
-            writeDayIndex(day)
+            // The patient index first: a crash between the two leaves the day index stale, so the
+            // next reader re-reads the journal and finds the references already right.
             if refsChanged { writePatientIndex() }
+            writeDayIndex(day)
         }
         return list
     }
@@ -277,22 +297,56 @@ public final class Store {
     public func append(_ events: [SessionEvent], to writer: SessionWriter) throws {
         guard !events.isEmpty else { return }
         var data = Data()
-        for event in events {
-            data.append(JournalLine.encode(seq: event.seq, payload: try encoder.encode(event)))
+        for (i, event) in events.enumerated() {
+            data.append(JournalLine.encode(seq: event.seq, payload: try encoder.encode(event), more: i < events.count - 1))
         }
-        guard writer.fd >= 0 else { throw StoreError.sessionLocked(writer.id) }
-        try files.append(writer.fd, data, knownLength: writer.length, path: writer.path)
+        guard writer.fd >= 0 else { throw StoreError.sessionNotHeld(writer.id) }
+        do throws(StoreError) {
+            try files.append(writer.fd, data, knownLength: writer.length, path: writer.path)
+        } catch {
+            throw error.isSyncFailure ? reload(writer, after: error) : error
+        }
         writer.length += data.count
         writer.state = events.reduce(writer.state) { $0.evolve($1) }
         guard let summary = SessionSummary(state: writer.state, journalBytes: writer.length) else { return }
         let before = days[writer.day]?[writer.id]
         days[writer.day, default: [:]][writer.id] = summary
-        if before.map({ $0.status != summary.status || $0.step != summary.step || $0.paused != summary.paused }) ?? true {
-            writeDayIndex(writer.day)
-        }
+        // Patient index before day index, for the reason given in `sessions(on:)`.
         if before?.ref != summary.ref {
             patientIndex.upsertRef(summary.patientID, summary.ref)
             writePatientIndex()
+        }
+        if before.map({ $0.status != summary.status || $0.step != summary.step || $0.paused != summary.paused }) ?? true {
+            writeDayIndex(writer.day)
+        }
+    }
+
+    /// After a failed fsync nothing about the open journal is trusted (the kernel may have dropped
+    /// the unsynced pages and cleared the error). So: close it, reopen and relock, cut the journal
+    /// back to what was acknowledged, sync that through the new descriptor, and read the session
+    /// back from disk. The writer then holds exactly what is on disk.
+    private func reload(_ writer: SessionWriter, after error: StoreError) -> StoreError {
+        guard case let .io(_, path, code) = error else { return error }
+        writer.close()
+        do {
+            let fd = try files.openJournal(writer.path)
+            guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+                Glibc.close(fd)
+                return .syncFailed(path: path, errno: code, reloaded: false)
+            }
+            writer.fd = fd
+            try files.truncate(writer.path, to: writer.length)
+            guard let scan = try recoverJournal(writer.path, holdingLock: true),
+                  let loaded = decodeSession(id: writer.id, scan: scan) else {
+                writer.close()
+                return .syncFailed(path: path, errno: code, reloaded: false)
+            }
+            writer.length = loaded.length
+            writer.state = loaded.state
+            return .syncFailed(path: path, errno: code, reloaded: true)
+        } catch {
+            writer.close()
+            return .syncFailed(path: path, errno: code, reloaded: false)
         }
     }
 

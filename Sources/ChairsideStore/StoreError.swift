@@ -11,6 +11,17 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case tooLarge(path: String, limit: Int)
     case corrupt(path: String, reason: String)
     case notAStoreDirectory(String)
+    /// The disk failed to sync a session's journal. The session was reopened and read back from
+    /// disk (`reloaded`), or could not be (then it must be reopened from Today).
+    case syncFailed(path: String, errno: Int32, reloaded: Bool)
+    /// The console no longer holds the session (its journal was closed after a disk error).
+    case sessionNotHeld(String)
+
+    /// A failed fsync: after one, the file's state on disk is unknown until it is read back.
+    public var isSyncFailure: Bool {
+        if case .io("sync", _, _) = self { return true }
+        return false
+    }
 
     public var description: String {
         switch self {
@@ -20,6 +31,7 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             case ENOSPC: return "The disk is full (\(op) \(path)): nothing was recorded. Free some space and try again."
             case EACCES, EPERM: return "No permission to \(op) \(path): \(reason). Check the store directory's owner."
             case EROFS: return "The disk is read-only (\(op) \(path)): nothing was recorded."
+            case ELOOP: return "\(path) is a symbolic link, and the store never follows links. Move it out of the store; nothing was read or recorded."
             default: return "Could not \(op) \(path): \(reason). Nothing was recorded; try again."
             }
         case .sessionLocked(let id): return "Session \(id) is open on another console; close it there first."
@@ -28,6 +40,12 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .tooLarge(path, limit): return "\(path) is larger than \(limit / 1_048_576) MiB and was not read; `chairside check` will move it aside."
         case let .corrupt(path, reason): return "\(path) is damaged (\(reason)); run `chairside check` to move it aside."
         case .notAStoreDirectory(let path): return "\(path) exists and is not a directory; choose another --store."
+        case .sessionNotHeld(let id): return "Session \(id) is no longer held by this console after a disk error; leave it and reopen it from Today."
+        case let .syncFailed(path, code, reloaded):
+            let what = "The disk reported an error while saving \(path) (\(String(cString: strerror(code)))): nothing was recorded."
+            return reloaded
+                ? what + " The session was read back from disk and shows only what is there. Check the disk, then try again."
+                : what + " The session could not be read back; leave it and reopen it from Today."
         }
     }
 }

@@ -485,7 +485,14 @@ public final class App {
         let technician = s.state.start?.technician ?? model.config.technicians.first ?? "technician"
         let context = DecisionContext(protocolSettings: proto, history: s.history, actor: technician)
         let events = try Decider.decide(command, state: w.state, context: context, now: now)
-        try store.append(events, to: w)
+        do {
+            try store.append(events, to: w)
+        } catch {
+            // Nothing was recorded. After a disk error the store may have read the session back
+            // from disk: show exactly that, never what was only in memory.
+            model.session?.state = w.state
+            throw error
+        }
         s.state = w.state
         s.timelineBack = 0
         if case .applyNumbing = command { s.numbingAlerted = false }
