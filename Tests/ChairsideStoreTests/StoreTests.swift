@@ -28,7 +28,7 @@ final class StoreTests: XCTestCase {
         let before = d.state.events.count
         _ = try d.preparedForNeedling()
         let rest = Array(d.state.events[before...])
-        try store.append(rest, to: writer)
+        for event in rest { try store.append([event], to: writer) } // one decision each, as the console records them
         all += rest
         writer.close()
         return (d.state.id, all)
