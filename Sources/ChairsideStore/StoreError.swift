@@ -42,10 +42,10 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notAStoreDirectory(let path): return "\(path) exists and is not a directory; choose another --store."
         case .sessionNotHeld(let id): return "Session \(id) is no longer held by this console after a disk error; leave it and reopen it from Today."
         case let .syncFailed(path, code, reloaded):
-            let what = "The disk reported an error while saving \(path) (\(String(cString: strerror(code)))): nothing was recorded."
+            let what = "The disk reported an error while saving \(path) (\(String(cString: strerror(code))))."
             return reloaded
-                ? what + " The session was read back from disk and shows only what is there. Check the disk, then try again."
-                : what + " The session could not be read back; leave it and reopen it from Today."
+                ? what + " Nothing was recorded: the session was read back from disk and shows only what is there. Check the disk, then try again."
+                : what + " The session could not be read back: leave it, reopen it from Today and check whether the last entry is there before entering it again."
         }
     }
 }
