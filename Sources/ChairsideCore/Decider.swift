@@ -42,7 +42,8 @@ public enum Decider {
         case .note(let text):
             guard state.status != .notStarted else { throw .notStarted }
             try require(text, "The note")
-            kinds.append(.note(text: text))
+            // A closed record changes only by amendment: a note written afterwards is one.
+            kinds.append(state.isClosed ? .amended(text: text, refersTo: nil) : .note(text: text))
 
         case let .amend(text, refersTo):
             guard state.isClosed else { throw .notCompleted }

@@ -194,7 +194,7 @@ final class DeciderGuardTests: XCTestCase {
         XCTAssertEqual(d.attempt(.skipNumbing(reason: "r")), .sessionClosed)
         XCTAssertEqual(d.attempt(.void(seq: 2, reason: "r")), .sessionClosed)
         XCTAssertEqual(d.attempt(.abort(reason: "again")), .sessionClosed)
-        XCTAssertNil(d.attempt(.note("Called patient at 17:00, feeling fine")))
+        XCTAssertEqual(try d.run(.note("Called patient at 17:00, feeling fine")).map(\.kind), [.amended(text: "Called patient at 17:00, feeling fine", refersTo: nil)])
         XCTAssertEqual(d.attempt(.amend(text: "x", refersTo: 99)), .unknownEvent(99))
         let events = try d.run(.amend(text: "Consent was signed on paper too", refersTo: 3))
         XCTAssertEqual(events.first?.kind, .amended(text: "Consent was signed on paper too", refersTo: 3))
