@@ -84,7 +84,7 @@ struct CRC32 {
 /// The result of reading a journal: the intact lines, and where damage began if any.
 public struct JournalScan {
     /// Intact lines in order; `end` is the byte offset just past each line's newline.
-    public var entries: [(seq: Int, payload: Data, end: Int)] = []
+    public var entries: [(seq: Int, payload: Data, end: Int, more: Bool)] = []
     /// Byte length of the intact prefix.
     public var goodLength = 0
     public var totalLength = 0
@@ -101,7 +101,7 @@ public struct JournalScan {
         let bytes = [UInt8](data)
         var start = 0
         var expected = firstSeq
-        var batch: [(seq: Int, payload: Data, end: Int)] = []
+        var batch: [(seq: Int, payload: Data, end: Int, more: Bool)] = []
         defer {
             // A batch still open at the end was never acknowledged: a crash tore it.
             if !batch.isEmpty && goodLength < totalLength && !damagedMidway { tornTail = true }
@@ -117,7 +117,7 @@ public struct JournalScan {
                 damagedMidway = !tornTail
                 return
             }
-            batch.append((entry.seq, entry.payload, nl + 1))
+            batch.append((entry.seq, entry.payload, nl + 1, entry.more))
             expected += 1
             start = nl + 1
             if !entry.more {
@@ -129,4 +129,14 @@ public struct JournalScan {
     }
 
     private var damagedMidway = false
+
+    /// Keeps the whole batches before entry `index` and marks the rest as damage.
+    mutating func keep(before index: Int) {
+        var i = index
+        while i > 0 && entries[i - 1].more { i -= 1 }
+        entries.removeSubrange(i...)
+        goodLength = entries.last?.end ?? 0
+        tornTail = false
+        damagedMidway = true
+    }
 }

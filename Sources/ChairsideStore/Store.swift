@@ -126,7 +126,7 @@ public final class Store {
             patientIndex = index
         } else {
             var rebuilt = PatientIndexFile()
-            if journalSize > 0, let scan = try recoverJournal(patientJournal) {
+            if journalSize > 0, let scan = try recoverJournal(patientJournal, readable: patientsReadable) {
                 for entry in scan.entries {
                     guard let p = try? decoder.decode(Patient.self, from: entry.payload) else { break }
                     rebuilt.upsert(p)
@@ -201,7 +201,7 @@ public final class Store {
             let path = dir + "/" + name
             if let cached = index[id], cached.journalBytes == files.size(path) { continue }
             changed = true
-            guard let scan = try recoverJournal(path), let state = decodeSession(id: id, scan: scan),
+            guard let scan = try recoverJournal(path, readable: eventsReadable), let state = decodeSession(id: id, scan: scan),
                   let summary = SessionSummary(state: state.state, journalBytes: state.length) else {
                 index[id] = nil
                 continue
@@ -278,7 +278,7 @@ public final class Store {
             throw StoreError.sessionLocked(id)
         }
         do {
-            guard let scan = try recoverJournal(path, holdingLock: true), let loaded = decodeSession(id: id, scan: scan) else {
+            guard let scan = try recoverJournal(path, holdingLock: true, readable: eventsReadable), let loaded = decodeSession(id: id, scan: scan) else {
                 throw StoreError.corrupt(path: files.display(path), reason: "no readable events")
             }
             return SessionWriter(id: id, day: day, path: path, fd: fd, length: loaded.length, state: loaded.state)
@@ -336,7 +336,7 @@ public final class Store {
             }
             writer.fd = fd
             try files.truncate(writer.path, to: writer.length)
-            guard let scan = try recoverJournal(writer.path, holdingLock: true),
+            guard let scan = try recoverJournal(writer.path, holdingLock: true, readable: eventsReadable),
                   let loaded = decodeSession(id: writer.id, scan: scan) else {
                 writer.close()
                 return .syncFailed(path: path, errno: code, reloaded: false)
@@ -351,6 +351,18 @@ public final class Store {
     }
 
     // MARK: recovery
+
+    /// How many leading lines hold events this version can read. A line can be intact (its
+    /// checksum holds) and still unreadable: hand-edited, or written by a newer version.
+    private func eventsReadable(_ scan: JournalScan) -> Int {
+        scan.entries.firstIndex { entry in
+            (try? decoder.decode(SessionEvent.self, from: entry.payload)).map { $0.seq != entry.seq } ?? true
+        } ?? scan.entries.count
+    }
+
+    private func patientsReadable(_ scan: JournalScan) -> Int {
+        scan.entries.firstIndex { (try? decoder.decode(Patient.self, from: $0.payload)) == nil } ?? scan.entries.count
+    }
 
     private func decodeSession(id: String, scan: JournalScan) -> (state: SessionState, length: Int)? {
         var state = SessionState(id: id)
@@ -367,7 +379,7 @@ public final class Store {
     /// the middle keeps the intact prefix and puts a copy of the original in quarantine; a file
     /// with nothing readable is moved to quarantine. Repairs happen only when no other console
     /// holds the journal.
-    func recoverJournal(_ path: String, holdingLock: Bool = false) throws(StoreError) -> JournalScan? {
+    func recoverJournal(_ path: String, holdingLock: Bool = false, readable: (JournalScan) -> Int = { $0.entries.count }) throws(StoreError) -> JournalScan? {
         let rel = files.display(path)
         let data: Data
         do {
@@ -381,6 +393,11 @@ public final class Store {
             return nil
         }
         var scan = JournalScan(data)
+        let readableCount = readable(scan)
+        if readableCount < scan.entries.count {
+            // Damage from the first unreadable line on, exactly as if its checksum had failed.
+            scan.keep(before: readableCount)
+        }
         if scan.entries.isEmpty {
             if canRepair(path, holdingLock: holdingLock) { try quarantine(path, reason: "no readable line") }
             return nil
@@ -431,6 +448,7 @@ public final class Store {
         report = RecoveryReport()
         days = [:]
         for day in allDays() { _ = try sessions(on: day, updatePatientRefs: false, trustIndex: false) }
+        try checkPatientJournal()
         let refs = try rebuildSessionRefs()
         if refs != patientIndex.sessions {
             patientIndex.sessions = refs
@@ -438,6 +456,28 @@ public final class Store {
             writePatientIndex()
         }
         return report
+    }
+
+    /// Reads the patient journal again (the index is trusted at open while its length matches)
+    /// and rebuilds the patient list when the journal says otherwise.
+    private func checkPatientJournal() throws(StoreError) {
+        guard (files.size(patientJournal) ?? 0) > 0 else { return }
+        var rebuilt = PatientIndexFile()
+        if let scan = try recoverJournal(patientJournal, readable: patientsReadable) {
+            for entry in scan.entries {
+                guard let p = try? decoder.decode(Patient.self, from: entry.payload) else { break }
+                rebuilt.upsert(p)
+                rebuilt.lastSeq = entry.seq
+            }
+            rebuilt.journalBytes = scan.goodLength
+        }
+        guard rebuilt.patients != patientIndex.patients || rebuilt.journalBytes != patientIndex.journalBytes else { return }
+        patientIndex.patients = rebuilt.patients
+        patientIndex.lastSeq = rebuilt.lastSeq
+        patientIndex.journalBytes = rebuilt.journalBytes
+        directory = PatientDirectory(patientIndex.patients)
+        report.add(.indexRebuilt(path: "patients/index.json"))
+        writePatientIndex()
     }
 
     static func randomHex(_ count: Int) -> String {

@@ -111,6 +111,7 @@ func openEverything(_ root: String) throws {
         }
     }
     say("patients \(store.directory.patients.count)")
+    for finding in store.report.findings { say("finding \(finding.text)") }
     let report = try store.check()
     for finding in report.findings { say("finding \(finding.text)") }
     say("opened \(sessions) sessions, \(unreadable) unreadable")
