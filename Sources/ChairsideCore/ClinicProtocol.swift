@@ -99,6 +99,8 @@ public struct ClinicConfig: Codable, Equatable, Sendable {
     public var rooms: [String]
     public var printer: String?
     public var theme: String
+    /// Minutes without a key before the console hides names and details (0: never).
+    public var privacyAfterMinutes = 5
     public var protocolSettings: ClinicProtocol
     public var aftercare: AftercareSettings
 

@@ -51,13 +51,14 @@ public enum ConfigLoader {
             var config = ClinicConfig.standard
             try rejectUnknown(root, values: [], tables: ["clinic", "protocol", "aftercare"], arrays: [], prefix: "")
             if let clinic = root.table("clinic") {
-                try rejectUnknown(clinic, values: ["name", "phone", "technicians", "rooms", "printer", "theme"], tables: [], arrays: [], prefix: "clinic.")
+                try rejectUnknown(clinic, values: ["name", "phone", "technicians", "rooms", "printer", "theme", "privacy_after_min"], tables: [], arrays: [], prefix: "clinic.")
                 config.clinicName = try string(clinic, "name", prefix: "clinic.") ?? config.clinicName
                 config.clinicPhone = try string(clinic, "phone", prefix: "clinic.") ?? config.clinicPhone
                 config.technicians = try strings(clinic, "technicians", prefix: "clinic.") ?? config.technicians
                 config.rooms = try strings(clinic, "rooms", prefix: "clinic.") ?? config.rooms
                 config.printer = try string(clinic, "printer", prefix: "clinic.") ?? config.printer
                 config.theme = try string(clinic, "theme", prefix: "clinic.") ?? config.theme
+                config.privacyAfterMinutes = try integer(clinic, "privacy_after_min", prefix: "clinic.", range: 0...240) ?? config.privacyAfterMinutes
             }
             if let proto = root.table("protocol") {
                 config.protocolSettings = try protocolSettings(proto)

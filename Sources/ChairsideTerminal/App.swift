@@ -26,6 +26,9 @@ public final class App {
     let desk: AftercareDesk
     let themes: ThemeDesk
     private var writer: SessionWriter?
+    /// When the last key came, for the privacy screen's idle time.
+    private var lastKeyAt: Date
+    public static let privacyKey = Key.ctrl("p")
 
     public init(store: Store, config: ClinicConfig, timeZone: TimeZone, width: Int, height: Int, clock: @escaping () -> Date,
                 notice: String? = nil, desk: AftercareDesk = AftercareDesk(), themes: ThemeDesk = ThemeDesk()) {
@@ -33,6 +36,7 @@ public final class App {
         self.clock = clock
         self.desk = desk
         self.themes = themes
+        lastKeyAt = clock()
         let day = ClinicDay(clock(), timeZone: timeZone)
         let (theme, themeNotice) = themes.library.resolve(config.theme)
         let notice = notice ?? themeNotice
@@ -70,6 +74,11 @@ public final class App {
         case .tick:
             return tick()
         case .key(let key):
+            lastKeyAt = now
+            // Any key brings the console back from the privacy screen, and does nothing else:
+            // the key that wakes it must not record or change anything.
+            if model.hidden { model.hidden = false; return [] }
+            if key == Self.privacyKey { model.hidden = true; return [] }
             if model.tooSmall {
                 if key == .char("q") && model.screen != .session { return [.quit] }
                 return []
@@ -86,6 +95,8 @@ public final class App {
     }
 
     private func tick() -> [Output] {
+        let idle = model.config.privacyAfterMinutes
+        if idle > 0 && !model.hidden && now.timeIntervalSince(lastKeyAt) >= Double(idle * 60) { model.hidden = true }
         guard var s = model.session, let numbing = s.state.numbing, numbing.removedAt == nil, !s.numbingAlerted,
               let dwell = s.state.numbingDwellSeconds(now: now), dwell >= numbing.dwellTargetMinutes * 60 else { return [] }
         s.numbingAlerted = true

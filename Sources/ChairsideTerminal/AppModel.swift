@@ -72,6 +72,8 @@ public struct AppModel {
     public var notice: String?
     /// The theme the console draws with (being previewed while the picker is open).
     public var themeName = Theme.standard.name
+    /// The privacy screen is up: nothing about any patient is drawn until a key is pressed.
+    public var hidden = false
 
     public static let minWidth = 80
     public static let minHeight = 24

@@ -6,6 +6,7 @@ import Foundation
 public enum AppView {
     public static func render(_ m: AppModel, now: Date, themes: ThemeDesk = ThemeDesk()) -> Canvas {
         var c = Canvas(width: m.width, height: m.height)
+        if m.hidden { return privacyScreen(m, now: now) }
         if m.tooSmall {
             let lines = ["Terminal too small: \(m.width)x\(m.height).", "Chairside needs at least \(AppModel.minWidth)x\(AppModel.minHeight).", "Enlarge the window; nothing is lost."]
             for (i, l) in lines.enumerated() {
@@ -55,7 +56,7 @@ public enum AppView {
     }
 
     static func drawHelp(_ m: AppModel, into c: inout Canvas) {
-        let list = keys(for: m)
+        let list = keys(for: m) + [KeyHelp("Ctrl-P", "hide the screen (privacy)", hint: false)]
         let w = min(m.width - 4, 70)
         let h = min(m.height - 2, list.count + 4)
         let x = (m.width - w) / 2, y = (m.height - h) / 2
@@ -68,6 +69,20 @@ public enum AppView {
     }
 
     /// Every key of the current screen: the hint bar shows the marked ones, `?` shows all.
+    /// What shows while the console is hidden: the clinic, the time and whether a numbing timer
+    /// needs attention — never a name, a chart number or a session's details.
+    static func privacyScreen(_ m: AppModel, now: Date) -> Canvas {
+        var c = Canvas(width: m.width, height: m.height)
+        var lines = [(Visible.text(m.config.clinicName), StyleRole.title), (Clock.hhmm(now, timeZone: m.timeZone), .normal), ("", .normal),
+                     ("Screen hidden to protect patient privacy.", .normal), ("Press any key to return; nothing is lost.", .muted)]
+        if let status = m.status, status.role == .timerDone { lines += [("", .normal), (status.text, .timerDone)] }
+        let top = max(0, (m.height - lines.count) / 2)
+        for (i, (text, role)) in lines.enumerated() where top + i < m.height {
+            c.put(text, x: max(0, (m.width - DisplayWidth.of(text)) / 2), y: top + i, role: role)
+        }
+        return c
+    }
+
     public static func keys(for m: AppModel) -> [KeyHelp] {
         if case .sheet(let preview) = m.overlay { return SheetPreviewView.keys(preview) }
         if case .themes = m.overlay { return ThemePicker.keys() }

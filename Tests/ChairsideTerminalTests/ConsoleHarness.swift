@@ -12,7 +12,13 @@ final class ConsoleHarness {
     var now: Date
     var store: Store!
     var app: App!
-    var config = ClinicConfig.standard
+    /// The standard settings, but with the privacy screen's idle timer off: tests that move the
+    /// clock by hours would otherwise look at the privacy screen (PrivacyScreenTests turn it on).
+    var config: ClinicConfig = {
+        var c = ClinicConfig.standard
+        c.privacyAfterMinutes = 0
+        return c
+    }()
     /// No printer program by default, so no test prints by accident; print tests set a real one.
     var desk = AftercareDesk(printer: CUPSPrinter(command: "/nonexistent/lp"))
     var themes = ThemeDesk()
