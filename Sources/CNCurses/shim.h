@@ -13,6 +13,7 @@
 
 #include <locale.h>
 #include <signal.h>
+#include <termios.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -101,6 +102,18 @@ static inline SCREEN *cs_newterm_fds(const char *term, int outfd, int infd) {
     FILE *in = fdopen(infd, "r");
     if (out == NULL || in == NULL) return NULL;
     return newterm(term, out, in);
+}
+
+// Turns off XON/XOFF flow control on the terminal (cbreak keeps it): otherwise a stray Ctrl-S
+// stops all output and the console looks frozen until Ctrl-Q. def_prog_mode makes ncurses keep
+// this as the console's mode; endwin still restores the shell's own settings.
+static inline void cs_no_flow_control(int fd) {
+    struct termios tio;
+    if (tcgetattr(fd, &tio) == 0) {
+        tio.c_iflag &= ~(IXON | IXOFF);
+        tcsetattr(fd, TCSANOW, &tio);
+    }
+    def_prog_mode();
 }
 
 // After newterm: can this terminal place the cursor? `dumb` and friends cannot run a full-screen console.

@@ -50,6 +50,10 @@ public struct DurableFiles: Sendable {
 
     /// Creates the directory (and parents inside the store) 0700 and syncs the parent, so the entry survives a crash.
     public func makeDirectory(_ path: String) throws(StoreError) {
+        if isLink(path) && path != root {
+            errno = ELOOP
+            throw fail("open", path)
+        }
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
             guard isDir.boolValue else { throw .notAStoreDirectory(display(path)) }
@@ -220,6 +224,12 @@ public struct DurableFiles: Sendable {
         }
         if total < size { data.removeSubrange(total...) }
         return data
+    }
+
+    /// A symbolic link inside the store: never followed (the store's own root may be one).
+    public func isLink(_ path: String) -> Bool {
+        var st = stat()
+        return !root.isEmpty && lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK
     }
 
     public func size(_ path: String) -> Int? {

@@ -177,6 +177,10 @@ public final class Store {
     private func sessions(on day: ClinicDay, updatePatientRefs: Bool, trustIndex: Bool = true) throws(StoreError) -> [SessionSummary] {
         let dir = dayPath(day)
         guard FileManager.default.fileExists(atPath: dir) else { return [] }
+        if files.isLink(dir) {
+            errno = ELOOP
+            throw files.fail("open", dir)
+        }
         let indexPath = dir + "/index.json"
         var fromFile: [SessionSummary]?
         if days[day] == nil, FileManager.default.fileExists(atPath: indexPath) {

@@ -42,10 +42,11 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notAStoreDirectory(let path): return "\(path) exists and is not a directory; choose another --store."
         case .sessionNotHeld(let id): return "Session \(id) is no longer held by this console after a disk error; leave it and reopen it from Today."
         case let .syncFailed(path, code, reloaded):
-            let what = "The disk reported an error while saving \(path) (\(String(cString: strerror(code))))."
+            // The first words say what happened, so a one-line status shows what matters.
+            let reason = String(cString: strerror(code))
             return reloaded
-                ? what + " Nothing was recorded: the session was read back from disk and shows only what is there. Check the disk, then try again."
-                : what + " The session could not be read back: leave it, reopen it from Today and check whether the last entry is there before entering it again."
+                ? "Not saved: the disk failed (\(reason)); the session was reloaded from disk and shows only what is there. Check the disk, then try again. (\(path))"
+                : "Not saved: the disk failed (\(reason)) and the session could not be read back. Leave it, reopen it from Today and check whether the last entry is there before entering it again. (\(path))"
         }
     }
 }

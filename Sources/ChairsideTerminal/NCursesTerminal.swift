@@ -51,6 +51,7 @@ public final class NCursesTerminal {
         cbreak()        // Ctrl-C stays a signal, so the handler restores the terminal
         noecho()
         nonl()
+        cs_no_flow_control(descriptors?.input ?? STDIN_FILENO)
         keypad(cs_stdscr(), true)
         set_escdelay(25)
         curs_set(0)

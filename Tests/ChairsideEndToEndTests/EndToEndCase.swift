@@ -34,7 +34,9 @@ class EndToEndCase: XCTestCase {
         return "env -u NO_COLOR -u COLORTERM \(vars) '\(Tmux.binary)'; printf '\\r\\nEXIT=%s\\r\\n' $?; stty -a | tr '\\n' ' '; echo; sleep 600"
     }
 
-    func cli(_ args: String...) -> (status: Int32, out: String, err: String) {
+    func cli(_ args: String...) -> (status: Int32, out: String, err: String) { cli(args) }
+
+    func cli(_ args: [String]) -> (status: Int32, out: String, err: String) {
         Tmux.run([Tmux.binary] + args, environment: env)
     }
 

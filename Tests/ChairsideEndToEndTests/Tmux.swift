@@ -49,7 +49,8 @@ final class Tmux {
         return (code, out, err)
     }
 
-    func tmux(_ args: String...) -> String { Self.run(["tmux", "-L", socket, "-f", "/dev/null"] + args).out }
+    func tmux(_ args: String...) -> String { tmux(args) }
+    func tmux(_ args: [String]) -> String { Self.run(["tmux", "-L", socket, "-f", "/dev/null"] + args).out }
 
     /// Starts `command` (a shell line) in a new session of the given size.
     func start(_ command: String, width: Int = 80, height: Int = 24) {

@@ -72,7 +72,7 @@ final class FaultTests: XCTestCase {
             let opsBefore = FaultPlan.shared.operations.count
             XCTAssertThrowsError(try store.append(events, to: writer)) { error in
                 XCTAssertEqual(error as? StoreError, .syncFailed(path: "days/\(Probe.today)/\(Probe.sessionID).jsonl", errno: code, reloaded: true))
-                XCTAssertTrue("\(error)".contains("read back from disk"), "\(error)")
+                XCTAssertTrue("\(error)".contains("reloaded from disk"), "\(error)")
             }
             let after = FaultPlan.shared.operations.dropFirst(opsBefore).map(\.operation)
             FaultPlan.shared.keepsLog = false
