@@ -109,6 +109,16 @@ final class AftercarePrintEndToEndTests: EndToEndCase {
         XCTAssertTrue(try pdf(for: job).starts(with: Data("%PDF".utf8)))
     }
 
+    func testAHostileNamePrintsAsPlainText() throws {
+        let id = try hostileSession()
+        let printed = cli("aftercare", id, "--print")
+        XCTAssertEqual(printed.status, 0, printed.err)
+        let document = try completedJobDocument(try XCTUnwrap(jobID(in: printed.out)))
+        XCTAssertTrue(document.contains("Eve"), document)
+        for raw in ["\u{1B}", "\u{07}", "\u{202E}"] { XCTAssertFalse(document.contains(raw), "raw U+\(String(raw.unicodeScalars.first!.value, radix: 16)) reached the printer") }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "/tmp/chairside-pwned"), "shell syntax in a name ran")
+    }
+
     func testPrintToAMissingQueueFromTheCommandLineFailsClearlyAndRecordsNothing() throws {
         XCTAssertEqual(cli("demo").status, 0)
         let list = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(cli("today", "--json").out.utf8)) as? [[String: Any]])

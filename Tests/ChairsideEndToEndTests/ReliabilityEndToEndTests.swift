@@ -218,27 +218,6 @@ final class ReliabilityEndToEndTests: EndToEndCase {
 
     // MARK: security
 
-    static let hostile = "Eve\u{1B}]0;PWNED\u{07}\u{1B}[2J\u{1B}[31m\u{202E}drow $(touch /tmp/chairside-pwned) `id`;rm -rf ~ =cmd|' /C calc'!A0"
-
-    /// A finished session for a patient whose name carries terminal escapes, a title change, a
-    /// bidi override and shell syntax, written as an import or an older version would have.
-    func hostileSession() throws -> String {
-        let store = try Store(root: self.store, timeZone: TimeZone(identifier: "UTC")!, today: ClinicDay(Date(), timeZone: TimeZone(identifier: "UTC")!))
-        let patient = try store.savePatient(Patient(id: "", name: Self.hostile, dateOfBirth: ClinicDay(string: "1990-01-01"), chartNumber: "=HYPERLINK(\"x\")", fitzpatrick: 2))
-        var d = SessionDriver(id: Store.newSessionID(startedAt: Date(), timeZone: TimeZone(identifier: "UTC")!))
-        d.clock = Date().addingTimeInterval(-3600)
-        let start = try d.run(.start(patient: patient, technician: "Alex Rivera", room: "Room 1", plannedZones: ["forehead", "cheeks"]), after: 0)
-        let writer = try store.beginSession(id: d.state.id, events: start)
-        let before = d.state.events.count
-        _ = try d.preparedForNeedling()
-        try d.run(.logPass(Pass(zone: "forehead", depth: 0.5, count: 2, pattern: .horizontal, endpoint: .erythema), confirmAboveProtocol: false))
-        try d.run(.recordAftercare(.handedPrePrinted))
-        try d.run(.complete)
-        for e in d.state.events[before...] { try store.append([e], to: writer) }
-        writer.close()
-        return d.state.id
-    }
-
     func testAHostileNameDisplaysExportsAndShowsHarmlessly() throws {
         unlink("/tmp/chairside-pwned")
         let id = try hostileSession()
@@ -335,5 +314,30 @@ final class ReliabilityEndToEndTests: EndToEndCase {
             guard let data = FileManager.default.contents(atPath: dir + "/" + rel) else { continue }
             XCTAssertFalse(String(decoding: data, as: UTF8.self).contains("Marlowe"), "patient data in \(rel)")
         }
+    }
+}
+
+/// A patient record made by an import or an older version, whose name carries terminal escapes,
+/// a title change, a bidi override, shell syntax and a spreadsheet formula.
+extension EndToEndCase {
+    static var hostile: String { "Eve\u{1B}]0;PWNED\u{07}\u{1B}[2J\u{1B}[31m\u{202E}drow $(touch /tmp/chairside-pwned) `id`;rm -rf ~ =cmd|' /C calc'!A0" }
+
+    /// A finished session for a patient whose name carries terminal escapes, a title change, a
+    /// bidi override and shell syntax, written as an import or an older version would have.
+    func hostileSession() throws -> String {
+        let store = try Store(root: self.store, timeZone: TimeZone(identifier: "UTC")!, today: ClinicDay(Date(), timeZone: TimeZone(identifier: "UTC")!))
+        let patient = try store.savePatient(Patient(id: "", name: Self.hostile, dateOfBirth: ClinicDay(string: "1990-01-01"), chartNumber: "=HYPERLINK(\"x\")", fitzpatrick: 2))
+        var d = SessionDriver(id: Store.newSessionID(startedAt: Date(), timeZone: TimeZone(identifier: "UTC")!))
+        d.clock = Date().addingTimeInterval(-3600)
+        let start = try d.run(.start(patient: patient, technician: "Alex Rivera", room: "Room 1", plannedZones: ["forehead", "cheeks"]), after: 0)
+        let writer = try store.beginSession(id: d.state.id, events: start)
+        let before = d.state.events.count
+        _ = try d.preparedForNeedling()
+        try d.run(.logPass(Pass(zone: "forehead", depth: 0.5, count: 2, pattern: .horizontal, endpoint: .erythema), confirmAboveProtocol: false))
+        try d.run(.recordAftercare(.handedPrePrinted))
+        try d.run(.complete)
+        for e in d.state.events[before...] { try store.append([e], to: writer) }
+        writer.close()
+        return d.state.id
     }
 }

@@ -24,7 +24,7 @@ final class CrashPointTests: XCTestCase {
         var runs = 0, sameState = 0, recoveryRuns = 0, lostEvents = 0, failures = 0, tornCuts = 0, tempLeftovers = 0, quarantined = 0, rebuilt = 0
         var description: String {
             "\(runs) crash runs (\(runs - sameState) distinct states) and \(recoveryRuns) crashes inside their recovery; \(failures) failed invariants, \(lostEvents) lost acknowledged events; " +
-                "recovery cut \(tornCuts) torn tails, ignored \(tempLeftovers) leftover temp files, rebuilt \(rebuilt) indexes, quarantined \(quarantined)"
+                "recovery cut \(tornCuts) torn tails, removed \(tempLeftovers) leftover temp files, rebuilt \(rebuilt) indexes, quarantined \(quarantined)"
         }
 
         mutating func count(_ report: RecoveryReport) {
