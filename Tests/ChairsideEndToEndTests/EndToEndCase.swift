@@ -122,6 +122,21 @@ class EndToEndCase: XCTestCase {
         tmux.waitFor("Recorded: Post-care")
     }
 
+    /// Leaves the open session (it stays resumable) and quits the console cleanly.
+    func leaveSessionAndQuit() {
+        tmux.send("q")
+        tmux.waitFor("Leave this session?")
+        tmux.send("y")
+        tmux.waitFor("n new session")
+        tmux.send("q")
+        tmux.waitFor("EXIT=0")
+    }
+
+    /// The day a session ID carries, as the CLI takes it: 20261121-… is 2026-11-21.
+    func dayOf(_ id: String) -> String {
+        String(id.prefix(4)) + "-" + String(id.dropFirst(4).prefix(2)) + "-" + String(id.dropFirst(6).prefix(2))
+    }
+
     /// Completes the session on screen, leaves it, and quits the console cleanly.
     func completeAndQuit() {
         tmux.send("C")

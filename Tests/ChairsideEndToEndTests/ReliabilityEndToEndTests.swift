@@ -235,7 +235,7 @@ final class ReliabilityEndToEndTests: EndToEndCase {
         tmux.send("q")
         tmux.send("q")
         tmux.waitFor("EXIT=0")
-        let day = String(id.prefix(4)) + "-" + String(id.dropFirst(4).prefix(2)) + "-" + String(id.dropFirst(6).prefix(2))
+        let day = dayOf(id)
         for output in [cli("export", "--from", day, "--to", day, "--format", "csv"), cli("show", id), cli("today"), cli("history", "Eve"),
                        cli("aftercare", id, "--output", dir + "/sheet.txt")] {
             XCTAssertEqual(output.status, 0, output.err)
@@ -273,8 +273,6 @@ final class ReliabilityEndToEndTests: EndToEndCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outside), [], "nothing was written through the link")
     }
 
-    func dayOf(_ id: String) -> String { String(id.prefix(4)) + "-" + String(id.dropFirst(4).prefix(2)) + "-" + String(id.dropFirst(6).prefix(2)) }
-
     func testTheRealBinaryKeepsTheStorePrivateUnderUmaskZero() throws {
         let r = Tmux.run(["sh", "-c", "umask 000; exec '\(Tmux.binary)' demo"], environment: env)
         XCTAssertEqual(r.status, 0, r.err)
@@ -301,12 +299,7 @@ final class ReliabilityEndToEndTests: EndToEndCase {
         tmux.send("y")
         tmux.waitFor("The disk is full")
         unlink(faults)
-        tmux.send("q")
-        tmux.waitFor("Leave this session?")
-        tmux.send("y")
-        tmux.waitFor("n new session")
-        tmux.send("q")
-        tmux.waitFor("EXIT=0")
+        leaveSessionAndQuit()
         let stderr = (try? String(contentsOfFile: dir + "/stderr.log", encoding: .utf8)) ?? ""
         XCTAssertFalse(stderr.contains("Quintessa") || stderr.contains("Marlowe") || stderr.contains("C-7001"), stderr)
         // Only the store holds the name; nothing else under the test's folder or the config does.

@@ -36,14 +36,20 @@ final class FaultTests: XCTestCase {
 
     var journal: String { "\(dir!)/days/\(Probe.today)/\(Probe.sessionID).jsonl" }
 
+    /// A fresh store with a session three events long, a fourth (a note) decided but not yet
+    /// appended, and the journal's bytes before it.
+    func sessionWithANoteToAppend() throws -> (store: Store, writer: SessionWriter, note: [SessionEvent], before: Data) {
+        try? FileManager.default.removeItem(atPath: dir)
+        let store = try openStore()
+        let (writer, driver) = try startedSession(store)
+        var d = driver
+        let note = try d.run(.note("Comfortable"))
+        return (store, writer, note, try Data(contentsOf: URL(fileURLWithPath: journal)))
+    }
+
     func testAFailedWriteRecordsNothingAndARetrySucceeds() throws {
         for code in [ENOSPC, EIO] {
-            try? FileManager.default.removeItem(atPath: dir)
-            let store = try openStore()
-            let (writer, driver) = try startedSession(store)
-            var d = driver
-            let events = try d.run(.note("Comfortable"))
-            let before = try Data(contentsOf: URL(fileURLWithPath: journal))
+            let (store, writer, events, before) = try sessionWithANoteToAppend()
             FaultPlan.shared.rules = [.init(.write, code, pathPart: ".jsonl")]
             XCTAssertThrowsError(try store.append(events, to: writer)) { error in
                 XCTAssertEqual(error as? StoreError, .io(operation: "write", path: "days/\(Probe.today)/\(Probe.sessionID).jsonl", errno: code))
@@ -61,12 +67,7 @@ final class FaultTests: XCTestCase {
 
     func testAFailedFsyncReopensTheJournalAndReadsTheSessionBackFromDisk() throws {
         for code in [EIO, ENOSPC] {
-            try? FileManager.default.removeItem(atPath: dir)
-            let store = try openStore()
-            let (writer, driver) = try startedSession(store)
-            var d = driver
-            let events = try d.run(.note("Comfortable"))
-            let before = try Data(contentsOf: URL(fileURLWithPath: journal))
+            let (store, writer, events, before) = try sessionWithANoteToAppend()
             FaultPlan.shared.rules = [.init(.fdatasync, code, pathPart: ".jsonl")]
             FaultPlan.shared.keepsLog = true
             let opsBefore = FaultPlan.shared.operations.count
