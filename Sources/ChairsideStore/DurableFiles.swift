@@ -30,10 +30,12 @@ public struct DurableFiles: Sendable {
 
     /// A crash point. In test builds the fault plan may end the process here or hand back an
     /// injected error; in release builds this is nothing.
+    /// `path` is what a failure names; a rename also says what it moves where.
     @inline(__always)
-    private func point(_ op: FileOperation, _ path: String, fd: Int32 = -1, pending: Data? = nil) throws(StoreError) {
+    private func point(_ op: FileOperation, _ path: String, fd: Int32 = -1, pending: Data? = nil,
+                       renaming: (from: String, to: String)? = nil) throws(StoreError) {
         #if DEBUG
-        if let code = FaultPlan.shared.before(op, path, fd: fd, pending: pending) {
+        if let code = FaultPlan.shared.before(op, path, fd: fd, pending: pending, renaming: renaming) {
             errno = code
             throw fail(op.verb, path)
         }
@@ -105,10 +107,7 @@ public struct DurableFiles: Sendable {
         done(.fsync, temp, fd: fd)
         close(fd)
         closed = true
-        try point(.rename, path)
-        #if DEBUG
-        FaultPlan.shared.beforeRename(from: temp, to: path)
-        #endif
+        try point(.rename, path, renaming: (temp, path))
         if rename(temp, path) != 0 {
             let error = fail("rename", path)
             unlink(temp)
@@ -190,10 +189,7 @@ public struct DurableFiles: Sendable {
 
     /// Moves a file aside (into quarantine) durably: both directories are synced.
     public func move(_ from: String, to: String) throws(StoreError) {
-        try point(.rename, from)
-        #if DEBUG
-        FaultPlan.shared.beforeRename(from: from, to: to)
-        #endif
+        try point(.rename, from, renaming: (from, to))
         if rename(from, to) != 0 { throw fail("move", from) }
         done(.rename, from, to: to)
         try syncDirectory((to as NSString).deletingLastPathComponent)

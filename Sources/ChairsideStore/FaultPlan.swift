@@ -85,13 +85,14 @@ public final class FaultPlan: @unchecked Sendable {
     // MARK: hooks called by DurableFiles
 
     /// Before an operation: the crash point, then any injected error (returned as an errno).
-    func before(_ op: FileOperation, _ path: String, fd: Int32, pending: Data?) -> Int32? {
+    /// For a rename, `renaming` says what moves where (the name it replaces may come back after a power cut).
+    func before(_ op: FileOperation, _ path: String, fd: Int32, pending: Data?, renaming: (from: String, to: String)?) -> Int32? {
         lock.lock()
         defer { lock.unlock() }
         count += 1
         if keeping { log.append((op, path)) }
         if let crashAt, count == crashAt { crash(op, fd: fd, pending: pending) }
-        if tracking { track(before: op, path, fd: fd) }
+        if tracking { track(before: op, path, fd: fd, renaming: renaming) }
         return injected(op, path)
     }
 
@@ -117,15 +118,6 @@ public final class FaultPlan: @unchecked Sendable {
         }
     }
 
-    /// A rename is about to replace `to`: keep what it held, so a power cut can bring it back.
-    func beforeRename(from: String, to: String) {
-        guard tracking else { return }
-        lock.withLock {
-            let displaced = FileManager.default.contents(atPath: to)
-            unsyncedEntries.append((parent(to), .renamed(from: from, to: to, displaced: displaced)))
-        }
-    }
-
     // MARK: internals
 
     private func injected(_ op: FileOperation, _ path: String) -> Int32? {
@@ -144,7 +136,12 @@ public final class FaultPlan: @unchecked Sendable {
         return Rule(op, code, pathPart: words.count > 2 ? String(words[2]) : "")
     }
 
-    private func track(before op: FileOperation, _ path: String, fd: Int32) {
+    private func track(before op: FileOperation, _ path: String, fd: Int32, renaming: (from: String, to: String)?) {
+        if let (from, to) = renaming {
+            // Keep what `to` held, so a power cut can bring it back.
+            unsyncedEntries.append((parent(to), .renamed(from: from, to: to, displaced: FileManager.default.contents(atPath: to))))
+            return
+        }
         guard op == .write || op == .truncate, let ino = inode(fd: fd) else { return }
         // A file this process has not changed yet is durable as it is: every earlier writer synced it.
         if durable[ino] == nil { durable[ino] = contents(fd: fd) }

@@ -125,15 +125,7 @@ public final class Store {
         if let index, index.journalBytes == journalSize {
             patientIndex = index
         } else {
-            var rebuilt = PatientIndexFile()
-            if journalSize > 0, let scan = try recoverJournal(patientJournal, readable: patientsReadable) {
-                for entry in scan.entries {
-                    guard let p = try? decoder.decode(Patient.self, from: entry.payload) else { break }
-                    rebuilt.upsert(p)
-                    rebuilt.lastSeq = entry.seq
-                }
-                rebuilt.journalBytes = scan.goodLength
-            }
+            var rebuilt = try patientsFromJournal()
             if let index {
                 rebuilt.sessions = index.sessions
             } else {
@@ -205,7 +197,7 @@ public final class Store {
             let path = dir + "/" + name
             if let cached = index[id], cached.journalBytes == files.size(path) { continue }
             changed = true
-            guard let scan = try recoverJournal(path, readable: eventsReadable), let state = decodeSession(id: id, scan: scan),
+            guard let state = try recoverJournal(path, decode: { decodeSession(id: id, scan: $0) })?.value,
                   let summary = SessionSummary(state: state.state, journalBytes: state.length) else {
                 index[id] = nil
                 continue
@@ -255,8 +247,7 @@ public final class Store {
         let (_, path) = try journalPath(id)
         guard FileManager.default.fileExists(atPath: path) else { throw .sessionNotFound(id) }
         let data = try files.read(path, limit: Self.maxJournalBytes)
-        let scan = JournalScan(data)
-        guard let loaded = decodeSession(id: id, scan: scan) else { throw .corrupt(path: files.display(path), reason: "no readable events") }
+        guard let loaded = decodeSession(id: id, scan: JournalScan(data)).value else { throw .corrupt(path: files.display(path), reason: "no readable events") }
         return loaded.state
     }
 
@@ -282,7 +273,7 @@ public final class Store {
             throw StoreError.sessionLocked(id)
         }
         do {
-            guard let scan = try recoverJournal(path, holdingLock: true, readable: eventsReadable), let loaded = decodeSession(id: id, scan: scan) else {
+            guard let loaded = try recoverJournal(path, holdingLock: true, decode: { decodeSession(id: id, scan: $0) })?.value else {
                 throw StoreError.corrupt(path: files.display(path), reason: "no readable events")
             }
             return SessionWriter(id: id, day: day, path: path, fd: fd, length: loaded.length, state: loaded.state)
@@ -340,8 +331,7 @@ public final class Store {
             }
             writer.fd = fd
             try files.truncate(writer.path, to: writer.length)
-            guard let scan = try recoverJournal(writer.path, holdingLock: true, readable: eventsReadable),
-                  let loaded = decodeSession(id: writer.id, scan: scan) else {
+            guard let loaded = try recoverJournal(writer.path, holdingLock: true, decode: { decodeSession(id: writer.id, scan: $0) })?.value else {
                 writer.close()
                 return .syncFailed(path: path, errno: code, reloaded: false)
             }
@@ -356,19 +346,10 @@ public final class Store {
 
     // MARK: recovery
 
-    /// How many leading lines hold events this version can read. A line can be intact (its
-    /// checksum holds) and still unreadable: hand-edited, or written by a newer version.
-    private func eventsReadable(_ scan: JournalScan) -> Int {
-        scan.entries.firstIndex { entry in
-            (try? decoder.decode(SessionEvent.self, from: entry.payload)).map { $0.seq != entry.seq } ?? true
-        } ?? scan.entries.count
-    }
-
-    private func patientsReadable(_ scan: JournalScan) -> Int {
-        scan.entries.firstIndex { (try? decoder.decode(Patient.self, from: $0.payload)) == nil } ?? scan.entries.count
-    }
-
-    private func decodeSession(id: String, scan: JournalScan) -> (state: SessionState, length: Int)? {
+    /// Replays the intact lines up to the first one this version cannot read, and says how many
+    /// it read. A line can be intact (its checksum holds) and still unreadable: hand-edited, or
+    /// written by a newer version.
+    private func decodeSession(id: String, scan: JournalScan) -> (value: (state: SessionState, length: Int)?, readable: Int) {
         var state = SessionState(id: id)
         var length = 0
         for entry in scan.entries {
@@ -376,14 +357,38 @@ public final class Store {
             state = state.evolve(event)
             length = entry.end
         }
-        return state.events.isEmpty ? nil : (state, length)
+        return (state.events.isEmpty ? nil : (state, length), state.events.count)
+    }
+
+    /// The patients of the journal's readable lines, in the index's form; the same rule as `decodeSession`.
+    private func decodePatients(_ scan: JournalScan) -> (value: PatientIndexFile, readable: Int) {
+        var file = PatientIndexFile()
+        var read = 0
+        for entry in scan.entries {
+            guard let p = try? decoder.decode(Patient.self, from: entry.payload) else { break }
+            file.upsert(p)
+            file.lastSeq = entry.seq
+            file.journalBytes = entry.end
+            read += 1
+        }
+        return (file, read)
+    }
+
+    /// Patients as the journal has them (after recovering it), without session references.
+    private func patientsFromJournal() throws(StoreError) -> PatientIndexFile {
+        guard (files.size(patientJournal) ?? 0) > 0 else { return PatientIndexFile() }
+        return try recoverJournal(patientJournal, decode: decodePatients)?.value ?? PatientIndexFile()
     }
 
     /// Reads a journal and repairs what a crash or damage left: a torn tail is cut; damage in
     /// the middle keeps the intact prefix and puts a copy of the original in quarantine; a file
     /// with nothing readable is moved to quarantine. Repairs happen only when no other console
     /// holds the journal.
-    func recoverJournal(_ path: String, holdingLock: Bool = false, readable: (JournalScan) -> Int = { $0.entries.count }) throws(StoreError) -> JournalScan? {
+    ///
+    /// `decode` reads the lines once and says how many it could read; an unreadable line is damage
+    /// like a failed checksum. What it read comes back with the scan.
+    func recoverJournal<T>(_ path: String, holdingLock: Bool = false,
+                           decode: (JournalScan) -> (value: T, readable: Int)) throws(StoreError) -> (scan: JournalScan, value: T)? {
         let rel = files.display(path)
         let data: Data
         do {
@@ -397,17 +402,19 @@ public final class Store {
             return nil
         }
         var scan = JournalScan(data)
-        let readableCount = readable(scan)
-        if readableCount < scan.entries.count {
+        var decoded = decode(scan)
+        if decoded.readable < scan.entries.count {
             // Damage from the first unreadable line on, exactly as if its checksum had failed.
-            scan.keep(before: readableCount)
+            // Only whole batches stay, which may be fewer lines than were read: read those again.
+            scan.keep(before: decoded.readable)
+            decoded = decode(scan)
         }
         if scan.entries.isEmpty {
             if canRepair(path, holdingLock: holdingLock) { try quarantine(path, reason: "no readable line") }
             return nil
         }
-        if scan.clean { return scan }
-        guard canRepair(path, holdingLock: holdingLock) else { return scan }
+        if scan.clean { return (scan, decoded.value) }
+        guard canRepair(path, holdingLock: holdingLock) else { return (scan, decoded.value) }
         if scan.tornTail {
             report.add(.tornTailCut(path: rel, bytes: scan.totalLength - scan.goodLength))
         } else {
@@ -416,7 +423,7 @@ public final class Store {
         }
         try files.truncate(path, to: scan.goodLength)
         scan.totalLength = scan.goodLength
-        return scan
+        return (scan, decoded.value)
     }
 
     private func canRepair(_ path: String, holdingLock: Bool) -> Bool {
@@ -466,15 +473,7 @@ public final class Store {
     /// and rebuilds the patient list when the journal says otherwise.
     private func checkPatientJournal() throws(StoreError) {
         guard (files.size(patientJournal) ?? 0) > 0 else { return }
-        var rebuilt = PatientIndexFile()
-        if let scan = try recoverJournal(patientJournal, readable: patientsReadable) {
-            for entry in scan.entries {
-                guard let p = try? decoder.decode(Patient.self, from: entry.payload) else { break }
-                rebuilt.upsert(p)
-                rebuilt.lastSeq = entry.seq
-            }
-            rebuilt.journalBytes = scan.goodLength
-        }
+        let rebuilt = try patientsFromJournal()
         guard rebuilt.patients != patientIndex.patients || rebuilt.journalBytes != patientIndex.journalBytes else { return }
         patientIndex.patients = rebuilt.patients
         patientIndex.lastSeq = rebuilt.lastSeq
