@@ -81,7 +81,7 @@ public enum Decider {
 
         case .recordScreening(let answers):
             try requireActive(state)
-            guard state.answers == nil else { throw .invalidValue("Screening is already recorded; void it (key u) to record it again.") }
+            guard state.answers == nil else { throw .screeningAlreadyRecorded }
             for a in answers where !proto.contraindications.contains(where: { $0.id == a.item }) {
                 throw .invalidValue("\(Visible.text(a.item)) is not on the screening checklist.")
             }
@@ -114,11 +114,7 @@ public enum Decider {
             try requireActive(state)
             guard let target = state.event(seq: seq) else { throw .unknownEvent(seq) }
             guard state.voided[seq] == nil else { throw .cannotVoid("Event #\(seq) is already voided.") }
-            switch target.kind {
-            case .started, .voided, .completed, .aborted, .warning, .paused, .resumed, .note, .amended:
-                throw .cannotVoid("Event #\(seq) cannot be voided; add a note instead.")
-            default: break
-            }
+            guard target.kind.isVoidable else { throw .cannotVoid("Event #\(seq) cannot be voided; add a note instead.") }
             try require(reason, "A reason for the void")
             kinds.append(.voided(seq: seq, reason: reason))
 
@@ -157,7 +153,7 @@ public enum Decider {
         case .preparePRP(let volume):
             guard state.prp == nil else { throw .prpAlreadyAvailable }
             guard state.blood != nil else { throw .bloodNotDrawn }
-            guard state.centrifugeStartedAt != nil else { throw .invalidValue("Spin the blood first (key g).") }
+            guard state.centrifugeStartedAt != nil else { throw .centrifugeNotStarted }
             guard state.centrifugeDone else { throw .centrifugeStillRunning }
             guard volume > 0, volume <= 60 else { throw .invalidValue("PRP volume must be more than 0 and at most 60 mL.") }
             kinds.append(.prpPrepared(volumeML: volume))

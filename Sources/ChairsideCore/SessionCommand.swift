@@ -68,6 +68,8 @@ public enum Refusal: Error, Equatable, Sendable, CustomStringConvertible {
     case unknownEvent(Int)
     case cannotVoid(String)
     case notCompleted
+    case screeningAlreadyRecorded
+    case centrifugeNotStarted
 
     public var description: String {
         switch self {
@@ -77,12 +79,12 @@ public enum Refusal: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidValue(let why): why
         case .unknownZone(let z): "\(Visible.text(z)) is not a zone in the protocol; pick one from the list."
         case .unknownTechnician(let t): "\(Visible.text(t)) is not a technician in the clinic config."
-        case .screeningFirst: "Record the screening first (panel 1): nothing clinical happens before it."
-        case .consentFirst: "Record the patient's consent first (panel 1, key c)."
-        case .blockedByScreening(let items): "Screening blocks treatment (\(items.joined(separator: ", "))): a provider must override with a reason (key o), or abort."
+        case .screeningFirst: "Record the screening first: nothing clinical happens before it."
+        case .consentFirst: "Record the patient's consent first."
+        case .blockedByScreening(let items): "Screening blocks treatment (\(items.joined(separator: ", "))): a provider must override with a reason, or abort."
         case .nothingToOverride: "Nothing in the screening blocks this session, so there is nothing to override."
         case .sessionClosed: "This session is closed: only notes and amendments can be added."
-        case .sessionPaused: "The session is paused: resume it first (key p)."
+        case .sessionPaused: "The session is paused: resume it first."
         case .notPaused: "The session is not paused."
         case .bloodNotDrawn: "Record the blood draw first."
         case .centrifugeAlreadyRunning: "The centrifuge is already running."
@@ -92,20 +94,49 @@ public enum Refusal: Error, Equatable, Sendable, CustomStringConvertible {
         case .prpNotReady: "Record the PRP as prepared (or growth factors opened) before applying it."
         case .numbingAlreadyApplied: "Numbing is already on."
         case .numbingNotApplied: "Numbing has not been applied."
-        case .numbingStillOn: "Remove the numbing cream before needling (panel 3, key r), or skip numbing with a reason."
+        case .numbingStillOn: "Remove the numbing cream before needling, or skip numbing with a reason."
         case .numbingAlreadyDecided: "Numbing is already recorded for this session."
-        case .skinNotCleansed: "Cleanse the skin before needling (panel 3, key l)."
+        case .skinNotCleansed: "Cleanse the skin before needling."
         case .depthAboveDevice(let d, let m): "\(Depth.text(d)) is beyond the device maximum of \(Depth.text(m)); choose a shallower depth."
         case .depthAboveProtocol(let z, let d, let m): "\(Depth.text(d)) is above the protocol maximum of \(Depth.text(m)) for \(z): confirm to go on."
         case .noPassYet: "Log at least one pass before completing."
-        case .aftercareMissing: "Record the aftercare (panel 7) before completing."
+        case .aftercareMissing: "Record the aftercare before completing."
         case .aftercareAlreadyGiven: "Aftercare is already recorded; void it first to change it."
         case .aftercareNotGivenYet: "No aftercare is recorded for this session yet; record it before reprinting."
         case .unknownEvent(let seq): "There is no event #\(seq) to void."
         case .cannotVoid(let why): why
         case .notCompleted: "Amendments are for completed or aborted sessions; while the session is open, void and record again."
+        case .screeningAlreadyRecorded: "Screening is already recorded; void it to record it again."
+        case .centrifugeNotStarted: "Spin the blood first."
         }
     }
+
+    /// The step that clears this refusal, in domain terms. A front end turns it into its own
+    /// instruction (the console names a key; the command line never does).
+    public var remedy: Remedy? {
+        switch self {
+        case .screeningFirst: .recordScreening
+        case .consentFirst: .recordConsent
+        case .blockedByScreening: .providerOverride
+        case .sessionPaused: .resume
+        case .bloodNotDrawn: .drawBlood
+        case .centrifugeStillRunning: .stopCentrifuge
+        case .centrifugeNotStarted: .startCentrifuge
+        case .prpNotReady: .preparePRP
+        case .numbingStillOn: .removeNumbing
+        case .skinNotCleansed: .cleanseSkin
+        case .noPassYet: .logPass
+        case .aftercareMissing, .aftercareNotGivenYet: .recordAftercare
+        case .screeningAlreadyRecorded, .aftercareAlreadyGiven: .voidEvent
+        default: nil
+        }
+    }
+}
+
+/// What a technician can do next to get past a refusal.
+public enum Remedy: Equatable, Sendable, CaseIterable {
+    case recordScreening, recordConsent, providerOverride, resume, drawBlood, startCentrifuge, stopCentrifuge
+    case preparePRP, removeNumbing, cleanseSkin, logPass, recordAftercare, voidEvent
 }
 
 public enum Depth {

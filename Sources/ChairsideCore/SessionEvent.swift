@@ -125,3 +125,14 @@ public struct SessionEvent: Codable, Equatable, Sendable {
         self.seq = seq; self.at = at; self.by = by; self.kind = kind
     }
 }
+
+extension EventKind {
+    /// Clinical steps can be voided (with a reason). Start, warnings, pause and resume, notes,
+    /// amendments, completion, abort and voids themselves stand as recorded.
+    public var isVoidable: Bool {
+        switch self {
+        case .started, .voided, .completed, .aborted, .warning, .paused, .resumed, .note, .amended: false
+        default: true
+        }
+    }
+}

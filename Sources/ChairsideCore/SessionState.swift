@@ -111,6 +111,14 @@ public struct SessionState: Equatable, Sendable {
     public var isOpen: Bool { status == .inProgress }
     public var isClosed: Bool { status == .completed || status == .aborted }
 
+    /// What an undo may void now, newest first.
+    public var voidableEvents: [SessionEvent] {
+        events.reversed().filter { voided[$0.seq] == nil && $0.kind.isVoidable }
+    }
+
+    /// A note written now: a plain note while the session is open, an amendment once it is closed.
+    public var noteLabel: String { isClosed ? "Amendment" : "Note" }
+
     /// Blocking screening items that are present and not yet overridden.
     public func blockingItems(in proto: ClinicProtocol, now: Date) -> [Contraindication] {
         guard overrideBy == nil, let answers else { return [] }

@@ -17,8 +17,8 @@ struct Console: ParsableCommand {
         let size = terminal.size
         let desk = AftercareDesk(template: options.loadAftercareTemplate(), queue: config.printer)
         let themes = ThemeDesk(library: library, depth: terminal.colorDepth, configPath: options.configPath)
-        let app = App(store: store, config: config, timeZone: options.timeZone, width: size.width, height: size.height,
-                      clock: Date.init, desk: desk, themes: themes)
-        ConsoleLoop.run(app, terminal: terminal)
+        let model = AppModel.starting(store: store, config: config, timeZone: options.timeZone, width: size.width,
+                                      height: size.height, now: Date(), desk: desk, themes: themes)
+        ConsoleLoop.run(model, runner: EffectRunner(store: store, printer: desk.printer), terminal: terminal, clock: Date.init)
     }
 }

@@ -126,7 +126,7 @@ final class DeciderGuardTests: XCTestCase {
         XCTAssertEqual(d.attempt(.applyPRP(zone: nil, volumeML: 1, method: .after)), .prpNotReady)
         XCTAssertEqual(d.attempt(.startCentrifuge(CentrifugeProgram(unit: .g, value: 1500, minutes: 8))), .bloodNotDrawn)
         try d.run(.drawBlood(volumeML: 30, tubes: 3, lot: "T"))
-        XCTAssertEqual(d.attempt(.preparePRP(volumeML: 4)), .invalidValue("Spin the blood first (key g)."))
+        XCTAssertEqual(d.attempt(.preparePRP(volumeML: 4)), .centrifugeNotStarted)
         try d.run(.startCentrifuge(CentrifugeProgram(unit: .rpm, value: 3200, minutes: 8)))
         XCTAssertEqual(d.attempt(.startCentrifuge(CentrifugeProgram(unit: .g, value: 1500, minutes: 8))), .centrifugeAlreadyRunning)
         XCTAssertEqual(d.attempt(.preparePRP(volumeML: 4)), .centrifugeStillRunning)

@@ -14,7 +14,7 @@ final class AftercareScreenTests: XCTestCase {
         guard case .sheet = h.app.model.overlay else { return XCTFail("no preview: \(h.status)") }
         h.assertSnapshot("aftercare-preview-80x24")
         XCTAssertTrue(h.text.contains("Patient:  José Müller"))
-        XCTAssertTrue(h.text.contains("p print · s save to file · h handed pre-printed · d declined"))
+        XCTAssertTrue(h.text.contains("p print · s save · h handed · d declined · ? help · Esc back"))
     }
 
     func testPreviewScrollsToTheNextVisitAt120x40() throws {
@@ -67,9 +67,9 @@ final class AftercareScreenTests: XCTestCase {
         let h = try ConsoleHarness()
         h.walkToAftercare()
         h.press(.char("v"), .char("s"))
-        guard case .form(let form, .aftercareSave) = h.app.model.overlay else { return XCTFail("no save form") }
+        guard case .form(let form) = h.app.model.overlay, form.content is SaveSheetForm else { return XCTFail("no save form") }
         let id = h.app.model.session!.state.id
-        XCTAssertEqual(form.text(0), h.dir + "/aftercare/\(id).txt")
+        XCTAssertEqual(form.value(of: "File")?.text, h.dir + "/aftercare/\(id).txt")
         h.press(.enter)
         let path = h.dir + "/aftercare/\(id).txt"
         let saved = try String(contentsOfFile: path, encoding: .utf8)
@@ -88,7 +88,7 @@ final class AftercareScreenTests: XCTestCase {
         h.press(.char("v"), .char("s"), .ctrl("u"))
         h.type("/nonexistent-folder/sheet.txt")
         h.press(.enter)
-        guard case .form(let form, .aftercareSave) = h.app.model.overlay else { return XCTFail("form closed") }
+        guard case .form(let form) = h.app.model.overlay, form.content is SaveSheetForm else { return XCTFail("form closed") }
         XCTAssertTrue(form.error?.contains("No such file or directory") == true, form.error ?? "")
         XCTAssertEqual(try h.journalEvents().count, before)
     }

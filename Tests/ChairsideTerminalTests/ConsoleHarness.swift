@@ -112,6 +112,8 @@ final class ConsoleHarness {
         let actual = text + "\n"
         if ProcessInfo.processInfo.environment["CHAIRSIDE_RECORD"] == "1" {
             try? actual.write(to: path, atomically: true, encoding: .utf8)
+            // Record mode never passes: a snapshot is only right once a person has read it.
+            XCTFail("Recorded Snapshots/\(name).txt; review it, then run without CHAIRSIDE_RECORD", file: file, line: line)
             return
         }
         guard let expected = try? String(contentsOf: path, encoding: .utf8) else {

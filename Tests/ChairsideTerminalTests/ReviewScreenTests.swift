@@ -23,8 +23,8 @@ final class ReviewScreenTests: XCTestCase {
         h.press(.char("g"), .ctrl("u"))
         h.type("2026-02-30")
         h.press(.enter)
-        guard case .form(let form, .goToDate) = h.app.model.overlay else { return XCTFail("an impossible date closed the form") }
-        XCTAssertEqual(form.error, "Type a date like 2026-11-21.")
+        guard case .form(let form) = h.app.model.overlay, form.content is GoToDateForm else { return XCTFail("an impossible date closed the form") }
+        XCTAssertEqual(form.error, "Date (YYYY-MM-DD): type a date like 2026-11-21.")
         h.press(.escape, .char("t"))
         XCTAssertEqual(h.app.model.today.day, ClinicDay(string: "2026-11-21"))
     }

@@ -110,10 +110,10 @@ final class ScreenTests: XCTestCase {
         let h = try ConsoleHarness()
         h.startSession()
         h.press(.char("3"), .char("r"))
-        XCTAssertEqual(h.status, "Record the screening first (panel 1): nothing clinical happens before it.")
+        XCTAssertEqual(h.status, "Record the screening first: nothing clinical happens before it. [panel 1, s]")
         h.press(.char("4"), .enter, .enter)
-        guard case .form(let form, _)? = h.app.model.overlay else { return XCTFail("form closed on a refusal") }
-        XCTAssertEqual(form.error, "Record the screening first (panel 1): nothing clinical happens before it.")
+        guard case .form(let form)? = h.app.model.overlay else { return XCTFail("form closed on a refusal") }
+        XCTAssertEqual(form.error, "Record the screening first: nothing clinical happens before it. [panel 1, s]")
     }
 
     func testDepthAboveProtocolAsksForConfirmation() throws {
@@ -158,7 +158,7 @@ final class ScreenTests: XCTestCase {
         h.walkToNeedling()
         h.press(.enter, .enter)
         h.press(.char("7"), .char("C"), .char("y"))
-        XCTAssertEqual(h.status, "Record the aftercare (panel 7) before completing.")
+        XCTAssertEqual(h.status, "Record the aftercare before completing. [panel 7]")
         h.press(.char("h"), .char("C"), .char("y"))
         XCTAssertEqual(h.app.model.session?.state.status, .completed)
         h.press(.char("q"))
@@ -185,7 +185,7 @@ final class CursorTests: XCTestCase {
         for _ in 0..<40 { h.press(.down) }
         let last = try XCTUnwrap(h.app.model.session?.zoneCursor)
         XCTAssertGreaterThan(last, 0)
-        XCTAssertEqual(h.app.needlingZones(h.app.model.session!).count - 1, last)
+        XCTAssertEqual(SessionScreen.needlingZones(h.app.model.session!.state, proto: h.config.protocolSettings).count - 1, last)
         for _ in 0..<40 { h.press(.up) }
         XCTAssertEqual(h.app.model.session?.zoneCursor, 0)
     }

@@ -1,5 +1,5 @@
 /// A key press, decoded from the terminal by the backend.
-public enum Key: Equatable, Sendable {
+public enum Key: Hashable, Sendable {
     case char(Character)
     case ctrl(Character)
     case enter, escape, backspace, tab, backTab, delete

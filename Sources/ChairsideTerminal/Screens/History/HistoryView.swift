@@ -4,40 +4,41 @@ import Foundation
 /// A patient's history: every session with the interval since the one before, the series
 /// count and the depth used per zone, and the screening dates that matter before the next one.
 enum HistoryView {
-    static func draw(_ m: AppModel, into c: inout Canvas) {
+    static func draw(_ m: AppModel, in area: Rect, into c: inout Canvas) {
         guard let h = m.history else { return }
+        let (x0, y0) = (area.x + 1, area.y)
         let proto = m.config.protocolSettings
         let name = h.patient.map { Visible.text($0.name) } ?? h.history.rows.last.map { Visible.text($0.summary.patientName) } ?? h.patientID
         let details = [h.patient.map { "chart " + Visible.text($0.chartNumber) }, h.patient?.dateOfBirth.map { "born \($0)" }].compactMap { $0 }
         AppView.header("History · " + name + (details.isEmpty ? "" : " · " + details.joined(separator: " · ")),
-                       right: "\(h.history.rows.count) session\(h.history.rows.count == 1 ? "" : "s")", into: &c)
+                       right: "\(h.history.rows.count) session\(h.history.rows.count == 1 ? "" : "s")", in: area, into: &c)
         let dates = PatientHistory.datedItems.map { item -> String in
             let label = PatientHistory.datedLabels[item] ?? item
             return "\(label) " + (h.history.lastDates[item]?.description ?? "—")
         }
-        c.put("Last given at screening: " + dates.joined(separator: " · "), x: 1, y: 1, role: .muted, maxWidth: m.width - 2)
+        c.put("Last given at screening: " + dates.joined(separator: " · "), x: x0, y: y0 + 1, role: .muted, maxWidth: area.width - 2)
 
         let zoneWidth = 10
         let fixed: [TextTable.Column] = [
             .init("Date", width: 10), .init("Days", width: 4, alignRight: true), .init("Series", width: 6),
-            .init("Status", width: 9), .init("Tech", width: m.width >= 120 ? 14 : 6),
+            .init("Status", width: 9), .init("Tech", width: area.width >= 120 ? 14 : 6),
         ]
         let used = fixed.reduce(0) { $0 + $1.width + 2 }
-        let fit = max(0, (m.width - 2 - used) / (zoneWidth + 2))
+        let fit = max(0, (area.width - 2 - used) / (zoneWidth + 2))
         let zones = Array(h.history.zones.prefix(fit))
         let table = TextTable(columns: fixed + zones.map { .init(String(proto.zoneName($0).prefix(zoneWidth)), width: zoneWidth) },
-                              totalWidth: m.width - 2)
-        c.put(table.row(table.columns.map(\.title)), x: 1, y: 3, role: .header)
+                              totalWidth: area.width - 2)
+        c.put(table.row(table.columns.map(\.title)), x: x0, y: y0 + 3, role: .header)
         if h.history.zones.count > zones.count {
             let more = h.history.zones.count - zones.count
             c.put("+\(more) more zone\(more == 1 ? "" : "s"): widen the terminal, or `chairside history` on the command line",
-                  x: 1, y: 2, role: .muted, maxWidth: m.width - 2)
+                  x: x0, y: y0 + 2, role: .muted, maxWidth: area.width - 2)
         }
         if h.history.rows.isEmpty {
-            c.put("No sessions recorded for this patient yet.", x: 1, y: 5, role: .muted)
+            c.put("No sessions recorded for this patient yet.", x: x0, y: y0 + 5, role: .muted)
             return
         }
-        let visible = m.height - 8
+        let visible = area.height - 5
         let first = max(0, h.selected - visible + 1)
         for (i, row) in h.history.rows.enumerated().dropFirst(first).prefix(visible) {
             let s = row.summary
@@ -45,17 +46,17 @@ enum HistoryView {
             let cells = [ClinicDay(s.startedAt, timeZone: m.timeZone).description, row.intervalDays.map(String.init) ?? "—", series,
                          s.status == .inProgress ? "open" : s.statusLabel, Visible.text(s.technician)]
                 + zones.map { h.history.depth(row, zone: $0)?.range ?? "·" }
-            let y = 4 + i - first
+            let y = y0 + 4 + i - first
             let selected = i == h.selected
-            if selected { c.fill(x: 0, y: y, width: m.width, height: 1, role: .selected) }
+            if selected { c.fill(x: area.x, y: y, width: area.width, height: 1, role: .selected) }
             let short = row.intervalDays.map { $0 < proto.minimumIntervalDays } ?? false
-            c.put(table.row(cells), x: 1, y: y, role: selected ? .selected : (s.status == .aborted ? .muted : .normal))
+            c.put(table.row(cells), x: x0, y: y, role: selected ? .selected : (s.status == .aborted ? .muted : .normal))
             if short && !selected {
                 let days = table.columns[1]
-                c.put(DisplayWidth.pad(String(row.intervalDays!), to: days.width, alignRight: true), x: 1 + table.offset(ofColumn: 1), y: y, role: .warning)
+                c.put(DisplayWidth.pad(String(row.intervalDays!), to: days.width, alignRight: true), x: x0 + table.offset(ofColumn: 1), y: y, role: .warning)
             }
         }
         c.put("Depths in mm · Days: since the previous session, under \(proto.minimumIntervalDays) flagged",
-              x: 1, y: m.height - 4, role: .muted, maxWidth: m.width - 2)
+              x: x0, y: area.maxY, role: .muted, maxWidth: area.width - 2)
     }
 }

@@ -16,6 +16,17 @@ public struct Cell: Equatable, Sendable {
     public static let blank = Cell(text: " ", role: .normal)
 }
 
+/// A part of the screen a view draws into.
+public struct Rect: Equatable, Sendable {
+    public var x: Int, y: Int, width: Int, height: Int
+
+    public init(x: Int, y: Int, width: Int, height: Int) {
+        self.x = x; self.y = y; self.width = width; self.height = height
+    }
+
+    public var maxY: Int { y + height - 1 }
+}
+
 /// An in-memory grid the views draw into; backends present it, tests read it as text.
 public struct Canvas: Sendable {
     public let width: Int

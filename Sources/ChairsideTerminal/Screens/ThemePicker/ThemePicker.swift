@@ -23,16 +23,71 @@ public struct ThemePicker: Equatable, Sendable {
 
     public var current: String { names[selected] }
 
-    static func keys() -> [KeyHelp] {
-        [KeyHelp("↑↓", "preview"), KeyHelp("Enter", "use and save"), KeyHelp("Esc", "cancel")]
+    enum Action: Sendable { case up, down, first, last, use, cancel, help }
+
+    static let keys = KeyTable<Action>([
+        KeyBinding("↑↓", "preview", [(.up, .up), (.char("k"), .up), (.down, .down), (.char("j"), .down)]),
+        KeyBinding("Home End", "first / last", hint: false, [(.home, .first), (.end, .last)]),
+        KeyBinding(.enter, "Enter", "use and save", .use),
+        CommonKeys.help(.help),
+        KeyBinding("Esc", "cancel", [(.escape, .cancel), (.char("q"), .cancel)]),
+    ])
+
+    static func open(_ m: inout AppModel) {
+        let names = m.env.themes.library.entries.map(\.name)
+        m.overlay = .themes(ThemePicker(names: names, selected: names.firstIndex(of: m.themeName) ?? 0, original: m.themeName))
     }
 
-    static func draw(_ p: ThemePicker, _ m: AppModel, desk: ThemeDesk, into c: inout Canvas) {
-        let w = min(m.width - 4, 76)
+    static func update(_ key: Key, _ picker: ThemePicker, _ m: inout AppModel) -> [Effect] {
+        var p = picker
+        guard let action = keys.action(for: key) else {
+            if case .char = key { m.say("\(key.label) does nothing here; ↑↓ preview, Enter use and save, Esc cancel.") }
+            return []
+        }
+        switch action {
+        case .help:
+            m.helpOpen = true
+            return []
+        case .up: p.selected = max(0, p.selected - 1)
+        case .down: p.selected = min(p.names.count - 1, p.selected + 1)
+        case .first: p.selected = 0
+        case .last: p.selected = p.names.count - 1
+        case .cancel:
+            m.overlay = nil
+            m.themeName = p.original
+            m.say("Theme unchanged: \(p.original).")
+            return [.restyle]
+        case .use: return use(p, &m)
+        }
+        m.overlay = .themes(p)
+        guard p.current != m.themeName else { return [] }
+        m.themeName = p.current
+        return [.restyle]
+    }
+
+    private static func use(_ p: ThemePicker, _ m: inout AppModel) -> [Effect] {
+        if case .failure(let error)? = m.env.themes.library.entry(named: p.current)?.theme {
+            m.say("\(error.problems.first?.description ?? p.current) — fix the file and reopen the console, or pick another theme.",
+                  .warning)
+            return []
+        }
+        m.overlay = nil
+        m.themeName = p.current
+        m.config.theme = p.current
+        guard let path = m.env.themes.configPath else {
+            m.say("Theme \(p.current) is in use until the console closes.")
+            return [.restyle]
+        }
+        m.say("Theme \(p.current) is in use; saving it in \(path)…")
+        return [.restyle, .saveTheme(name: p.current, path: path)]
+    }
+
+    static func draw(_ p: ThemePicker, desk: ThemeDesk, in area: Rect, into c: inout Canvas) {
+        let w = min(area.width - 4, 76)
         let sample = wrapRoles(width: w - 4)
-        let listRows = min(p.names.count, max(3, m.height - 10 - sample.count))
+        let listRows = min(p.names.count, max(3, area.height - 7 - sample.count))
         let h = listRows + sample.count + 6
-        let x = (m.width - w) / 2, y = max(0, (m.height - 3 - h) / 2)
+        let x = area.x + (area.width - w) / 2, y = area.y + max(0, (area.height - h) / 2)
         c.fill(x: x, y: y, width: w, height: h, role: .normal)
         c.box(x: x, y: y, width: w, height: h, title: "Theme")
         let first = min(max(0, p.selected - listRows + 1), max(0, p.names.count - listRows))

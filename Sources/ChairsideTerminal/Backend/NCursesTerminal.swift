@@ -167,28 +167,48 @@ public final class NCursesTerminal {
     deinit { stop() }
 }
 
-/// The console loop: draw, wait for a key or the next second, update, repeat.
+/// The console loop: draw, wait for a key or the next second, update, hand effects to the queue,
+/// take their answers. Nothing slow runs here: the clock and the timers never wait for the disk or
+/// the printer.
 public enum ConsoleLoop {
-    public static func run(_ app: App, terminal: NCursesTerminal) {
-        let s = terminal.size
-        app.handle(.resize(width: s.width, height: s.height))
-        terminal.apply(app.theme)
-        while true {
-            terminal.present(app.render())
-            // Wake at the next wall-clock second so the timers never stall while nobody types.
-            let fraction = app.now.timeIntervalSince1970.truncatingRemainder(dividingBy: 1)
-            let wait = Int32(max(1, min(1000, ((1 - fraction) * 1000).rounded(.up))))
-            let outputs: [Output]
-            switch terminal.read(timeoutMs: wait) {
-            case .key(let key)?: outputs = app.handle(.key(key)) + app.handle(.tick)
-            case let .resize(w, h)?: outputs = app.handle(.resize(width: w, height: h))
-            case nil: outputs = app.handle(.tick)
+    /// While effects are under way the loop looks for their answers this often.
+    static let answerPollMs: Int32 = 20
+
+    public static func run(_ start: AppModel, runner: EffectRunner, terminal: NCursesTerminal, clock: () -> Date) {
+        var model = start
+        let queue = EffectQueue(runner: runner)
+        let size = terminal.size
+        model.width = size.width
+        model.height = size.height
+        terminal.apply(model.theme)
+        var effects = ConsoleUpdate.start(&model)
+        loop: while true {
+            for effect in effects {
+                switch effect.output {
+                case .quit?: break loop
+                case .restyle?: terminal.apply(model.theme)
+                case .bell?: terminal.bell()
+                case nil: queue.submit(effect)
+                }
             }
-            if outputs.contains(.restyle) { terminal.apply(app.theme) }
-            if outputs.contains(.bell) { terminal.bell() }
-            if outputs.contains(.quit) { break }
+            terminal.present(AppView.render(model, now: clock()))
+            effects = []
+            let busy = model.waiting > 0 || model.printing != nil
+            // Wake at the next wall-clock second so the timers never stall while nobody types.
+            let fraction = clock().timeIntervalSince1970.truncatingRemainder(dividingBy: 1)
+            let second = Int32(max(1, min(1000, ((1 - fraction) * 1000).rounded(.up))))
+            switch terminal.read(timeoutMs: busy ? min(second, answerPollMs) : second) {
+            case .key(let key)?:
+                effects += ConsoleUpdate.update(&model, .key(key), now: clock())
+                effects += ConsoleUpdate.update(&model, .tick, now: clock())
+            case let .resize(w, h)?: effects += ConsoleUpdate.update(&model, .resize(width: w, height: h), now: clock())
+            case nil: effects += ConsoleUpdate.update(&model, .tick, now: clock())
+            }
+            for answer in queue.drain() {
+                effects += ConsoleUpdate.update(&model, .result(answer), now: clock())
+            }
         }
-        app.shutdown()
+        queue.finish()
         terminal.stop()
     }
 }

@@ -3,31 +3,32 @@ import Foundation
 
 /// The session console: header with live timers, step strip, the current panel, the timeline.
 enum SessionView {
-    static func draw(_ m: AppModel, now: Date, into c: inout Canvas) {
+    static func draw(_ m: AppModel, now: Date, in area: Rect, into c: inout Canvas) {
         guard let s = m.session, let start = s.state.start else { return }
+        let (x0, y0) = (area.x + 1, area.y)
         let proto = m.config.protocolSettings
         let st = s.state
         let who = [Visible.text(start.patientName), s.patient.map { Visible.text($0.chartNumber) }, Visible.text(start.room), Visible.text(start.technician)]
             .compactMap { $0 }.joined(separator: " · ")
-        AppView.header(who, right: "Total \(Clock.mmss(st.elapsedSeconds(now: now)))", into: &c)
+        AppView.header(who, right: "Total \(Clock.mmss(st.elapsedSeconds(now: now)))", in: area, into: &c)
         if s.detail {
-            SessionDetailView.draw(m, s, now: now, into: &c)
+            SessionDetailView.draw(m, s, now: now, in: area, into: &c)
             return
         }
-        drawTimers(st, proto: proto, now: now, y: 1, into: &c)
-        drawStrip(s, proto: proto, now: now, y: 2, into: &c)
-        c.hline(y: 3)
-        let panelWidth = m.width >= 120 ? 60 : 44
-        let top = 4, bottom = m.height - 4
-        for y in top...bottom { c.put("│", x: panelWidth, y: y, role: .border) }
-        var panel = PanelWriter(x: 1, y: top, width: panelWidth - 2, maxY: bottom)
+        drawTimers(st, proto: proto, now: now, x: x0, y: y0 + 1, into: &c)
+        drawStrip(s, proto: proto, now: now, x: x0, y: y0 + 2, into: &c)
+        c.hline(y: y0 + 3, x: area.x, width: area.width)
+        let panelWidth = area.width >= 120 ? 60 : 44
+        let top = y0 + 4, bottom = area.maxY
+        for y in top...bottom { c.put("│", x: area.x + panelWidth, y: y, role: .border) }
+        var panel = PanelWriter(x: x0, y: top, width: panelWidth - 2, maxY: bottom)
         drawPanel(m, s, proto: proto, now: now, into: &c, &panel)
         drawTimeline(st, proto: proto, timeZone: m.timeZone, back: s.timelineBack,
-                     x: panelWidth + 2, y: top, width: m.width - panelWidth - 3, maxY: bottom, into: &c)
+                     x: area.x + panelWidth + 2, y: top, width: area.width - panelWidth - 3, maxY: bottom, into: &c)
     }
 
-    static func drawTimers(_ st: SessionState, proto: ClinicProtocol, now: Date, y: Int, into c: inout Canvas) {
-        var x = 1
+    static func drawTimers(_ st: SessionState, proto: ClinicProtocol, now: Date, x x0: Int, y: Int, into c: inout Canvas) {
+        var x = x0
         func item(_ text: String, _ role: StyleRole) {
             x += c.put(text, x: x, y: y, role: role) + 3
         }
@@ -50,7 +51,7 @@ enum SessionView {
         if let age = st.prpAgeSeconds(now: now) {
             item("PRP age \(Clock.mmss(age))", age > proto.prpAgeLimitMinutes * 60 ? .danger : .timer)
         }
-        if x == 1 { item(st.isClosed ? "Session \(st.statusLabel)" : "No timers running", .muted) }
+        if x == x0 { item(st.isClosed ? "Session \(st.statusLabel)" : "No timers running", .muted) }
     }
 
     enum Mark { case done, active, blocked, pending }
@@ -73,9 +74,9 @@ enum SessionView {
         }
     }
 
-    static func drawStrip(_ s: AppModel.SessionScreen, proto: ClinicProtocol, now: Date, y: Int, into c: inout Canvas) {
+    static func drawStrip(_ s: SessionScreen, proto: ClinicProtocol, now: Date, x x0: Int, y: Int, into c: inout Canvas) {
         let short = c.width < 110
-        var x = 1
+        var x = x0
         for t in Track.allCases {
             let name = short ? ["", "Screen", "PRP", "Numb", "Needle", "PRP on", "Post", "After"][t.rawValue] : t.title
             let m = mark(t, s.state, proto: proto, now: now)
@@ -98,7 +99,7 @@ enum SessionView {
         mutating func gap() { y += 1 }
     }
 
-    static func drawPanel(_ m: AppModel, _ s: AppModel.SessionScreen, proto: ClinicProtocol, now: Date, into c: inout Canvas, _ p: inout PanelWriter) {
+    static func drawPanel(_ m: AppModel, _ s: SessionScreen, proto: ClinicProtocol, now: Date, into c: inout Canvas, _ p: inout PanelWriter) {
         let st = s.state
         let tz = m.timeZone
         func ml(_ v: Double) -> String { String(format: "%.1f mL", v) }
@@ -161,7 +162,7 @@ enum SessionView {
             }
             p.line(st.cleansedAt.map { "Skin cleansed \(Clock.hhmm($0, timeZone: tz))" } ?? "Skin not cleansed yet (l)", st.cleansedAt == nil ? .muted : .ok, into: &c)
         case .needling:
-            let zones = AppModelZones.needling(st, proto: proto)
+            let zones = SessionScreen.needlingZones(st, proto: proto)
             let planned = st.start?.plannedZones ?? []
             p.line(DisplayWidth.pad("  Zone", to: 22) + "Depth   Max  Passes", .muted, into: &c)
             for (i, z) in zones.enumerated() {
@@ -222,13 +223,5 @@ enum SessionView {
             }
             c.put(DisplayWidth.truncate(text, to: width), x: x, y: y + 1 + i, role: role)
         }
-    }
-}
-
-enum AppModelZones {
-    /// Planned zones first, then the rest, as the needling panel lists them.
-    static func needling(_ st: SessionState, proto: ClinicProtocol) -> [ZoneSetting] {
-        let planned = st.start?.plannedZones ?? []
-        return planned.compactMap(proto.zone) + proto.zones.filter { !planned.contains($0.id) }
     }
 }

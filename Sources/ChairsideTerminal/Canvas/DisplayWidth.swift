@@ -1,3 +1,4 @@
+import ChairsideCore
 import Foundation
 import CNCurses
 #if canImport(Glibc)
@@ -46,5 +47,23 @@ public enum DisplayWidth {
         let t = truncate(s, to: width)
         let fill = String(repeating: " ", count: max(0, width - of(t)))
         return alignRight ? fill + t : t + fill
+    }
+
+    /// The last `width` columns of `s`: what stays in sight at the end of a long entry.
+    public static func tail(_ s: String, to width: Int) -> String {
+        var out: [Character] = []
+        var used = 0
+        for c in s.reversed() {
+            let w = of(c)
+            if used + w > width { break }
+            out.append(c)
+            used += w
+        }
+        return String(out.reversed())
+    }
+
+    /// Wraps at spaces to `width` display columns; nothing is cut, a long word is broken.
+    public static func wrap(_ s: String, width: Int) -> [String] {
+        TextWrap.wrap(s, width: width, measure: of).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     }
 }

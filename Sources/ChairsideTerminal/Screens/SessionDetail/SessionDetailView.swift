@@ -5,7 +5,8 @@ import Foundation
 /// did each step. Voided events stay, marked ✗ with the reason; overrides, warnings and
 /// adverse events stand out.
 enum SessionDetailView {
-    static func draw(_ m: AppModel, _ s: AppModel.SessionScreen, now: Date, into c: inout Canvas) {
+    static func draw(_ m: AppModel, _ s: SessionScreen, now: Date, in area: Rect, into c: inout Canvas) {
+        let (x0, y0) = (area.x + 1, area.y)
         let st = s.state
         let proto = m.config.protocolSettings
         let summary = [
@@ -15,12 +16,12 @@ enum SessionDetailView {
             st.aftercare.map { "aftercare " + $0.kindLabel },
             st.voided.isEmpty ? nil : "\(st.voided.count) voided",
         ].compactMap { $0 }.joined(separator: " · ")
-        c.put("SESSION DETAIL · " + summary, x: 1, y: 1, role: .header, maxWidth: m.width - 2)
+        c.put("SESSION DETAIL · " + summary, x: x0, y: y0 + 1, role: .header, maxWidth: area.width - 2)
         let table = TextTable(columns: [.init("Time", width: 5), .init("#", width: 3, alignRight: true),
-                                        .init("By", width: m.width >= 120 ? 16 : 12), .init("Event", width: 0)],
-                              totalWidth: m.width - 2)
-        c.put(table.row(table.columns.map(\.title)), x: 1, y: 3, role: .header)
-        let top = 4, rows = m.height - 4 - top
+                                        .init("By", width: area.width >= 120 ? 16 : 12), .init("Event", width: 0)],
+                              totalWidth: area.width - 2)
+        c.put(table.row(table.columns.map(\.title)), x: x0, y: y0 + 3, role: .header)
+        let top = y0 + 4, rows = rowsShown(in: area)
         let end = max(0, st.events.count - s.detailBack)
         let shown = st.events[max(0, end - rows)..<end]
         for (i, e) in shown.enumerated() {
@@ -37,10 +38,14 @@ enum SessionDetailView {
                 text = "✗ VOIDED (\(Visible.text(reason))): " + text
                 role = .muted
             }
-            c.put(table.row([Clock.hhmm(e.at, timeZone: m.timeZone), "\(e.seq)", Visible.text(e.by), text]), x: 1, y: top + i, role: role, maxWidth: m.width - 2)
+            c.put(table.row([Clock.hhmm(e.at, timeZone: m.timeZone), "\(e.seq)", Visible.text(e.by), text]), x: x0, y: top + i, role: role,
+                  maxWidth: area.width - 2)
         }
         if s.detailBack > 0 {
-            c.put("(\(s.detailBack) newer below: ↓ or End)", x: 1, y: m.height - 4, role: .muted)
+            c.put("(\(s.detailBack) newer below: ↓ or End)", x: x0, y: area.maxY, role: .muted)
         }
     }
+
+    /// Timeline rows that fit: the area less the title, the column heads and the scroll note.
+    static func rowsShown(in area: Rect) -> Int { max(1, area.height - 5) }
 }

@@ -1,0 +1,100 @@
+import ChairsideCore
+import ChairsidePrinting
+import ChairsideStore
+import Foundation
+
+/// Work the update asks for, as a value. The effect runner performs it (store work on its own
+/// thread, printing on another) and answers with a `Message.result`; update itself never performs I/O.
+public enum Effect: Equatable, Sendable {
+    case loadDay(ClinicDay)
+    case searchPatients(String)
+    case savePatient(Patient)
+    /// Creates the session's journal with its first events and holds it for recording.
+    case beginSession(id: String, events: [SessionEvent])
+    /// Holds a session for recording (a closed one too: notes and amendments).
+    case openSession(id: String)
+    /// Lets go of the session held for recording; it stays resumable.
+    case closeSession
+    case append(sessionID: String, events: [SessionEvent])
+    case loadHistory(patientID: String)
+    case saveTheme(name: String, path: String)
+    case saveAftercare(text: String, path: String)
+    case printAftercare(text: String, queue: String?, paper: Paper)
+    // What the terminal does itself.
+    case bell
+    case quit
+    /// The theme changed: the terminal restyles with the model's theme.
+    case restyle
+
+    /// Effects the terminal handles on the loop, without the runner.
+    public var output: Output? {
+        switch self {
+        case .bell: .bell
+        case .quit: .quit
+        case .restyle: .restyle
+        default: nil
+        }
+    }
+
+    /// Store work the next keys depend on: until its answer comes, keys wait their turn (the
+    /// clock and timers go on). Printing does not hold keys.
+    var holdsKeys: Bool {
+        switch self {
+        case .printAftercare, .bell, .quit, .restyle, .closeSession, .saveTheme: false
+        default: true
+        }
+    }
+}
+
+/// What the terminal does besides drawing a frame.
+public enum Output: Equatable, Sendable {
+    case bell, quit, restyle
+}
+
+/// A session held for recording, as the console needs it.
+public struct OpenedSession: Equatable, Sendable {
+    public var state: SessionState
+    public var patient: Patient?
+    /// The patient's other sessions, for the interval rule and the aftercare sheet.
+    public var history: [SessionRef]
+    /// True when it was just created by `beginSession`.
+    public var isNew: Bool
+}
+
+/// The answer to an effect.
+public enum EffectResult: Equatable, Sendable {
+    case dayLoaded(ClinicDay, [SessionSummary])
+    case patientsFound(query: String, [Patient])
+    case patientSaved(Patient)
+    case sessionOpened(OpenedSession)
+    /// The events are on disk; `state` is the session as the store now has it.
+    case stored(events: [SessionEvent], state: SessionState, indexWarning: String?)
+    case historyLoaded(patientID: String, patient: Patient?, sessions: [SessionSummary])
+    case themeSaved(name: String, path: String)
+    case aftercareSaved(path: String)
+    case printed(PrintJob)
+    case failed(Failure)
+}
+
+/// An effect that did not happen, and what the console should know about it.
+public struct Failure: Equatable, Sendable {
+    public enum Operation: Equatable, Sendable {
+        case loadDay, search, savePatient, beginSession, openSession, append, loadHistory, saveTheme
+        case saveAftercare, print
+    }
+
+    public var operation: Operation
+    public var message: String
+    /// After a failed append the store may have read the session back from disk: this is exactly
+    /// what is on disk, shown instead of anything only in memory. Nil when the session was let go.
+    public var sessionOnDisk: SessionState?
+    /// The failure was a refusal of the store's (a locked session, a patient problem), not a disk error.
+    public var isRefusal: Bool
+
+    public init(_ operation: Operation, _ message: String, sessionOnDisk: SessionState? = nil, isRefusal: Bool = false) {
+        self.operation = operation
+        self.message = message
+        self.sessionOnDisk = sessionOnDisk
+        self.isRefusal = isRefusal
+    }
+}

@@ -1,0 +1,143 @@
+import ChairsideCore
+import ChairsidePrinting
+import ChairsideStore
+import Foundation
+
+/// Performs effects. It is the only code in the console that calls the store or the printer, and
+/// it holds the session that is open for recording (its journal and lock).
+///
+/// Store work must run on one thread at a time (the console's effect queue does that); printing
+/// touches only the printer program, so it may run beside it.
+public final class EffectRunner: @unchecked Sendable {
+    let store: Store
+    let printer: CUPSPrinter
+    private var writer: SessionWriter?
+
+    public init(store: Store, printer: CUPSPrinter) {
+        self.store = store
+        self.printer = printer
+    }
+
+    /// Performs the effect where it is called and returns its answer; nil for effects with none.
+    public func perform(_ effect: Effect) -> EffectResult? {
+        switch effect {
+        case .loadDay(let day):
+            return attempt(.loadDay) { .dayLoaded(day, try store.sessions(on: day)) }
+        case .searchPatients(let query):
+            return .patientsFound(query: query, store.directory.search(query))
+        case .savePatient(let patient):
+            return attempt(.savePatient) { .patientSaved(try store.savePatient(patient)) }
+        case let .beginSession(id, events):
+            return attempt(.beginSession) {
+                let w = try store.beginSession(id: id, events: events)
+                return .sessionOpened(hold(w, isNew: true))
+            }
+        case .openSession(let id):
+            if writer?.id == id { release() }
+            return attempt(.openSession) { .sessionOpened(hold(try store.openSession(id: id), isNew: false)) }
+        case .closeSession:
+            release()
+            return nil
+        case let .append(id, events):
+            return append(events, to: id)
+        case .loadHistory(let patientID):
+            return attempt(.loadHistory) {
+                .historyLoaded(patientID: patientID, patient: store.directory.patient(id: patientID),
+                               sessions: try store.historySummaries(of: patientID))
+            }
+        case let .saveTheme(name, path):
+            return attempt(.saveTheme) {
+                try ConfigFile.saveTheme(name, path: path)
+                return .themeSaved(name: name, path: path)
+            }
+        case let .saveAftercare(text, path):
+            return attempt(.saveAftercare) {
+                try store.saveAftercare(text, to: path)
+                return .aftercareSaved(path: path)
+            }
+        case let .printAftercare(text, queue, paper):
+            return attempt(.print) { .printed(try printer.print(text, printer: queue, paper: paper)) }
+        case .bell, .quit, .restyle:
+            return nil
+        }
+    }
+
+    /// Lets go of the session held for recording; called when the console closes.
+    public func shutdown() { release() }
+
+    private func append(_ events: [SessionEvent], to id: String) -> EffectResult {
+        guard let w = writer, w.id == id else {
+            return .failed(Failure(.append, "This session is no longer held for recording: leave it and open it again from Today."))
+        }
+        do {
+            try store.append(events, to: w)
+            return .stored(events: events, state: w.state, indexWarning: store.indexWarning)
+        } catch {
+            // Nothing was recorded; after a disk error the store may have read the session back from
+            // disk, and the console shows exactly that.
+            return .failed(Failure(.append, "\(error)", sessionOnDisk: w.state, isRefusal: error is Refusal))
+        }
+    }
+
+    private func hold(_ w: SessionWriter, isNew: Bool) -> OpenedSession {
+        if writer !== w { writer?.close() }
+        writer = w
+        let patientID = w.state.start?.patientID ?? ""
+        return OpenedSession(state: w.state, patient: store.directory.patient(id: patientID), history: store.history(of: patientID),
+                             isNew: isNew)
+    }
+
+    private func release() {
+        writer?.close()
+        writer = nil
+    }
+
+    private func attempt(_ operation: Failure.Operation, _ body: () throws -> EffectResult) -> EffectResult {
+        do {
+            return try body()
+        } catch {
+            let refusal = error is PatientError || error is Refusal || isLocked(error)
+            return .failed(Failure(operation, "\(error)", isRefusal: refusal))
+        }
+    }
+
+    private func isLocked(_ error: Error) -> Bool {
+        if case StoreError.sessionLocked? = error as? StoreError { return true }
+        return false
+    }
+}
+
+/// Runs effects off the console's loop: store work in order on one thread, printing on another,
+/// so a hung printer never holds the store and neither ever holds the keys or the clock.
+/// Answers wait in a mailbox the loop empties between frames.
+public final class EffectQueue: @unchecked Sendable {
+    private let runner: EffectRunner
+    private let storeWork = DispatchQueue(label: "chairside.store")
+    private let printWork = DispatchQueue(label: "chairside.print")
+    private let lock = NSLock()
+    private var answers: [EffectResult] = []
+
+    public init(runner: EffectRunner) { self.runner = runner }
+
+    public func submit(_ effect: Effect) {
+        let queue = if case .printAftercare = effect { printWork } else { storeWork }
+        queue.async { [self] in
+            guard let answer = runner.perform(effect) else { return }
+            lock.withLock { answers.append(answer) }
+        }
+    }
+
+    /// The answers that came since the last call, in the order they came.
+    public func drain() -> [EffectResult] {
+        lock.withLock {
+            defer { answers.removeAll() }
+            return answers
+        }
+    }
+
+    /// Waits for the store work under way (a print is not waited for), then lets go of the session.
+    public func finish() {
+        storeWork.sync {}
+        storeWork.sync { runner.shutdown() }
+    }
+}

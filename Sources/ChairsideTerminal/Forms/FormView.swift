@@ -1,0 +1,57 @@
+import ChairsideCore
+
+/// Draws a form as a box centred in the area it is given.
+enum FormView {
+    static func draw(_ form: OpenForm, in area: Rect, into c: inout Canvas) {
+        let w = min(area.width - 4, 72)
+        let inner = w - 4
+        var body: [(String, StyleRole)] = []
+        for (i, f) in form.fields.enumerated() {
+            let focused = i == form.focus
+            let mark = focused ? "▸ " : "  "
+            let label = "\(mark)\(f.label)\(f.required ? " *" : ""): "
+            let role: StyleRole = focused ? .selected : .normal
+            switch f.value {
+            case .text(let s):
+                // A long entry scrolls within its field so the cursor (its end) stays in sight.
+                let room = max(4, inner - DisplayWidth.of(label) - 1)
+                var shown = Visible.text(s)
+                if DisplayWidth.of(shown) > room { shown = "…" + DisplayWidth.tail(shown, to: room - 1) }
+                let cursor = focused ? (f.prefilled ? "◂ typing replaces" : "▏") : ""
+                body.append((label + shown + cursor, role))
+            case .choice(let options, let index):
+                body.append((label + "‹ \(options[index]) ›", role))
+            case .multi(let options, let set, let cursor):
+                body.append((label + "(Space to mark, ← → to move, * all)", role))
+                var line = "    "
+                for (j, o) in options.enumerated() {
+                    let item = (set.contains(j) ? "[x] " : "[ ] ") + o + (j == cursor && focused ? "◂ " : "  ")
+                    if DisplayWidth.of(line + item) > inner {
+                        body.append((line, .normal))
+                        line = "    "
+                    }
+                    line += item
+                }
+                body.append((line, .normal))
+            }
+        }
+        if let error = form.error {
+            body.append(("", .normal))
+            body += DisplayWidth.wrap(error, width: inner).map { ($0, StyleRole.danger) }
+        }
+        body.append(("", .normal))
+        if form.saving {
+            body.append(("Saving…", .muted))
+        } else {
+            let required = form.fields.contains(where: \.required) ? " · * required" : ""
+            body.append(("Enter save · Esc cancel · Tab next field" + required, .keyHint))
+        }
+        let h = min(area.height - 2, body.count + 2)
+        let x = area.x + (area.width - w) / 2
+        let y = area.y + max(1, (area.height - h) / 2)
+        c.box(x: x, y: y, width: w, height: h, title: form.title)
+        for (row, line) in body.prefix(h - 2).enumerated() {
+            c.put(line.0, x: x + 2, y: y + 1 + row, role: line.1, maxWidth: inner)
+        }
+    }
+}

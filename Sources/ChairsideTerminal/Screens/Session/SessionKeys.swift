@@ -1,0 +1,99 @@
+import ChairsideCore
+
+extension SessionScreen {
+    enum Action: Equatable, Sendable {
+        // Everywhere in a session.
+        case leave, panel(Track), nextPanel, previousPanel, note, adverseEvent, undo, pauseResume, complete, abort
+        case timelineOlder, timelineNewer, toggleDetail, history, theme, help
+        // The session detail.
+        case scrollUp, scrollDown, pageUp, pageDown, oldest, newest, sheet
+        // Panels.
+        case itemUp, itemDown, toggleAnswer, saveScreening, consent, override
+        case bloodDraw, startSpin, stopSpin, prpReady, growthFactors
+        case applyNumbing, removeNumbing, cleanseSkin, skipNumbing
+        case zoneUp, zoneDown, deeper, shallower, logPass
+        case applyPRP, postCare
+        case previewSheet, handedSheet, declinedSheet
+    }
+
+    typealias Binding = KeyBinding<Action>
+
+    /// The keys of the session as it is now: the panel's (or the detail's) first, then the ones
+    /// that work everywhere in a session. Dispatch, the hint bar and `?` all read this table.
+    static func keys(_ s: SessionScreen) -> KeyTable<Action> {
+        let st = s.state
+        var list: [Binding]
+        if s.detail {
+            list = [
+                Binding("↑↓ PgUp PgDn", "scroll", [(.up, .scrollUp), (.char("k"), .scrollUp), (.down, .scrollDown),
+                                                     (.char("j"), .scrollDown), (.pageUp, .pageUp), (.pageDown, .pageDown)]),
+                Binding("Home End", "oldest / newest", hint: false, [(.home, .oldest), (.end, .newest)]),
+                Binding(.char("t"), "t", "panels", .toggleDetail),
+                Binding(.char("n"), "n", st.noteLabel.lowercased(), .note),
+                Binding(.char("v"), "v", "sheet", .sheet),
+                Binding(.char("H"), "H", "patient history", .history),
+                CommonKeys.theme(.theme),
+                CommonKeys.help(.help),
+                Binding("q", "leave", [(.char("q"), .leave), (.escape, .leave)]),
+            ]
+            return KeyTable(list)
+        }
+        list = st.isClosed ? closedPanelKeys(s) : panelKeys(s)
+        list += [
+            Binding("1-7", "panel", Track.allCases.map { (Key.char(Character("\($0.rawValue)")), Action.panel($0)) }),
+            Binding(.char("n"), "n", st.noteLabel.lowercased(), .note),
+            Binding(.char("u"), "u", "undo", hint: !st.isClosed, .undo),
+            Binding(.char("e"), "e", "adverse event", hint: false, .adverseEvent),
+            Binding(.char("p"), "p", st.pausedAt == nil ? "pause" : "resume", hint: false, .pauseResume),
+            Binding(.char("C"), "C", "complete", hint: false, .complete),
+            Binding(.char("A"), "A", "abort", hint: false, .abort),
+            Binding("Tab", "next panel", hint: false, [(.tab, .nextPanel), (.backTab, .previousPanel)]),
+            Binding("[ ] PgUp PgDn", "scroll timeline", hint: false,
+                    [(.char("["), .timelineOlder), (.pageUp, .timelineOlder), (.char("]"), .timelineNewer), (.pageDown, .timelineNewer)]),
+            Binding(.char("t"), "t", "full timeline", hint: false, .toggleDetail),
+            Binding(.char("H"), "H", "patient history", hint: false, .history),
+            CommonKeys.theme(.theme),
+            CommonKeys.help(.help),
+            Binding("q", "leave", [(.char("q"), .leave), (.escape, .leave)]),
+        ]
+        return KeyTable(list)
+    }
+
+    private static func closedPanelKeys(_ s: SessionScreen) -> [Binding] {
+        s.panel == .aftercare && s.state.aftercare != nil
+            ? [Binding("v", "reprint / save copy", [(.char("v"), .previewSheet), (.enter, .previewSheet)])] : []
+    }
+
+    private static func panelKeys(_ s: SessionScreen) -> [Binding] {
+        let st = s.state
+        switch s.panel {
+        case .screening:
+            let items = Binding("↑↓", "item", [(.up, .itemUp), (.down, .itemDown)])
+            return st.screeningDone
+                ? [Binding(.char("c"), "c", "consent", .consent), Binding(.char("o"), "o", "provider override", .override)]
+                : [items, Binding(.char(" "), "Space", "yes/no", .toggleAnswer), Binding(.char("s"), "s", "save screening", .saveScreening),
+                   Binding(.char("c"), "c", "consent", hint: false, .consent), Binding(.char("o"), "o", "override", hint: false, .override)]
+        case .prp:
+            return [Binding(.char("b"), "b", "blood draw", .bloodDraw), Binding(.char("g"), "g", "spin", .startSpin),
+                    Binding(.char("x"), "x", "stop spin", .stopSpin), Binding(.char("r"), "r", "PRP ready", .prpReady),
+                    Binding(.char("f"), "f", "growth factors", .growthFactors)]
+        case .numbing:
+            return [Binding(.char("a"), "a", "apply", .applyNumbing), Binding(.char("r"), "r", "remove", .removeNumbing),
+                    Binding(.char("l"), "l", "cleanse", .cleanseSkin), Binding(.char("k"), "k", "skip numbing", .skipNumbing)]
+        case .needling:
+            return [Binding("↑↓", "zone", [(.up, .zoneUp), (.down, .zoneDown)]),
+                    Binding("+ -", "depth", [(.char("+"), .deeper), (.char("="), .deeper), (.char("-"), .shallower)]),
+                    Binding(.enter, "Enter", "log pass", .logPass)]
+        case .prpApplied:
+            return [Binding(.char("a"), "a", "apply PRP", .applyPRP)]
+        case .postCare:
+            return [Binding(.char("a"), "a", "add product", .postCare)]
+        case .aftercare:
+            return st.aftercare == nil
+                ? [Binding("v", "preview sheet", [(.char("v"), .previewSheet), (.enter, .previewSheet)]),
+                   Binding(.char("h"), "h", "handed sheet", .handedSheet), Binding(.char("d"), "d", "declined", .declinedSheet)]
+                : [Binding("v", "reprint / save copy", [(.char("v"), .previewSheet), (.enter, .previewSheet)]),
+                   Binding(.char("C"), "C", "complete", .complete)]
+        }
+    }
+}

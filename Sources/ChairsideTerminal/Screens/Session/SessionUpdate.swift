@@ -1,0 +1,152 @@
+import ChairsideCore
+import Foundation
+
+extension SessionScreen {
+    static func update(_ key: Key, _ m: inout AppModel, now: Date) -> [Effect] {
+        guard let s = m.session else { return [] }
+        guard let action = keys(s).action(for: key) else {
+            if case .char = key {
+                let hint = s.detail ? "t goes back to the panels, ? lists the keys" : "press ? for this screen's keys"
+                m.say("\(key.label) does nothing here; \(hint).")
+            }
+            return []
+        }
+        return update(action, s, &m, now: now)
+    }
+
+    // One case per key of the table; each is a line or two, so the switch is long but flat.
+    private static func update(_ action: Action, _ s: SessionScreen, _ m: inout AppModel, now: Date) -> [Effect] {
+        let st = s.state
+        switch action {
+        case .leave:
+            if m.printing != nil {
+                m.say("The sheet is still printing: wait for it before leaving the session.", .warning)
+                return []
+            }
+            if st.isClosed { return leave(&m) }
+            m.overlay = .confirm(Confirmation(text: "Leave this session? It stays open and can be resumed from Today.",
+                                              action: .leaveSession))
+        case .panel(let track): m.session?.panel = track
+        case .nextPanel: m.session?.panel = Track(rawValue: s.panel.rawValue % 7 + 1)!
+        case .previousPanel: m.session?.panel = Track(rawValue: (s.panel.rawValue + 5) % 7 + 1)!
+        case .theme: ThemePicker.open(&m)
+        case .help: m.helpOpen = true
+        case .timelineOlder: m.session?.timelineBack = min(s.timelineBack + 5, max(0, st.events.count - 1))
+        case .timelineNewer: m.session?.timelineBack = max(0, s.timelineBack - 5)
+        case .note: openForm(TextEntryForm(st.isClosed ? .amendment : .note), &m)
+        case .adverseEvent: openForm(TextEntryForm(.adverseEvent), &m)
+        case .undo:
+            let voidable = st.voidableEvents
+            guard !voidable.isEmpty else {
+                m.say("Nothing to undo.")
+                return []
+            }
+            openForm(VoidForm(voidable: voidable, proto: m.proto), &m)
+        case .pauseResume: return Recording.record(st.pausedAt == nil ? .pause : .resume, &m, now: now)
+        case .abort: openForm(TextEntryForm(.abort), &m)
+        case .complete:
+            m.overlay = .confirm(Confirmation(text: "Complete this session? After this, only notes and amendments can be added.",
+                                              action: .complete))
+        case .toggleDetail:
+            m.session?.detail.toggle()
+            m.session?.detailBack = 0
+        case .history: return HistoryScreen.open(patientID: st.start?.patientID ?? "", returnTo: .session, &m)
+        case .scrollUp, .scrollDown, .pageUp, .pageDown, .oldest, .newest:
+            SessionDetail.scroll(action, s, &m)
+        case .sheet, .previewSheet: SheetPreview.open(s, &m)
+        default: return panel(action, s, &m, now: now)
+        }
+        return []
+    }
+
+    private static func panel(_ action: Action, _ s: SessionScreen, _ m: inout AppModel, now: Date) -> [Effect] {
+        let st = s.state
+        let proto = m.proto
+        switch action {
+        case .itemUp: m.session?.screeningCursor = max(0, s.screeningCursor - 1)
+        case .itemDown: m.session?.screeningCursor = min(proto.contraindications.count - 1, s.screeningCursor + 1)
+        case .toggleAnswer:
+            let id = proto.contraindications[s.screeningCursor].id
+            m.session?.draftAnswers[id] = !(s.draftAnswers[id] ?? false)
+        case .saveScreening:
+            let yes = s.draftAnswers.values.filter { $0 }.count
+            m.overlay = .confirm(Confirmation(text: "Save the screening with \(yes) item\(yes == 1 ? "" : "s") marked yes? (y/n)",
+                                              action: .saveScreening))
+        case .consent: openForm(ConsentForm(patientName: st.start?.patientName ?? ""), &m)
+        case .override: openForm(OverrideForm(), &m)
+        case .bloodDraw: openForm(BloodDrawForm(), &m)
+        case .startSpin: openForm(CentrifugeForm(), &m)
+        case .stopSpin: return Recording.record(.stopCentrifuge, &m, now: now)
+        case .prpReady: openForm(PRPPreparedForm(), &m)
+        case .growthFactors: openForm(ProductLotForm(purpose: .growthFactors), &m)
+        case .applyNumbing: openForm(NumbingForm(defaultDwellMinutes: proto.numbingDwellTargetMinutes), &m)
+        case .removeNumbing: return Recording.record(.removeNumbing, &m, now: now)
+        case .cleanseSkin: return Recording.record(.cleanseSkin, &m, now: now)
+        case .skipNumbing: openForm(TextEntryForm(.skipNumbing), &m)
+        case .zoneUp: m.session?.zoneCursor = max(0, s.zoneCursor - 1)
+        case .zoneDown: m.session?.zoneCursor = min(needlingZones(st, proto: proto).count - 1, s.zoneCursor + 1)
+        case .deeper, .shallower:
+            let zone = needlingZones(st, proto: proto)[s.zoneCursor]
+            let step = action == .shallower ? -proto.depthStep : proto.depthStep
+            let target = ((st.depth(for: zone.id, proto: proto) + step) * 1000).rounded() / 1000
+            if Depth.exceeds(target, zone.maxDepth) && !Depth.exceeds(target, proto.deviceMaxDepth) {
+                let text = "\(zone.name): \(Depth.text(target)) is above the protocol maximum of \(Depth.text(zone.maxDepth)). "
+                    + "Go deeper anyway? (y/n)"
+                m.overlay = .confirm(Confirmation(text: text, action: .depth(zone: zone.id, depth: target)))
+                return []
+            }
+            return Recording.record(.changeDepth(zone: zone.id, to: target, confirmAboveProtocol: false), &m, now: now)
+        case .logPass:
+            let zone = needlingZones(st, proto: proto)[s.zoneCursor]
+            openForm(PassForm(zone: zone, depth: st.depth(for: zone.id, proto: proto)), &m)
+        case .applyPRP: openForm(PRPApplyForm(plannedZones: st.start?.plannedZones ?? [], proto: proto), &m)
+        case .postCare: openForm(ProductLotForm(purpose: .postCare), &m)
+        case .handedSheet: return Recording.record(.recordAftercare(.handedPrePrinted), &m, now: now)
+        case .declinedSheet: openForm(TextEntryForm(.aftercareDeclined), &m)
+        default: break
+        }
+        return []
+    }
+
+    static func openForm(_ content: some FormContent, _ m: inout AppModel) {
+        m.overlay = .form(OpenForm(content))
+    }
+
+    static func leave(_ m: inout AppModel) -> [Effect] {
+        m.session = nil
+        m.screen = .today
+        return [.closeSession, .loadDay(m.today.day)]
+    }
+
+    /// A session the store holds for recording is on screen now.
+    static func opened(_ opened: OpenedSession, _ m: inout AppModel, now: Date) {
+        m.session = SessionScreen(opened, now: now)
+        m.screen = .session
+        m.history = nil
+        if case .form = m.overlay { m.overlay = nil }
+        let st = opened.state
+        if opened.isNew {
+            if let warning = st.warnings.last { m.say(warning, .warning) } else { m.say("Session started. Begin with the screening.", .ok) }
+        } else {
+            m.say(st.isClosed ? "This session is \(st.statusLabel); notes can still be added (n)." : "Resumed at \(st.currentStep().title).")
+        }
+    }
+
+    /// Yes to a question asked from the session.
+    static func confirmed(_ action: Confirmation.Action, _ m: inout AppModel, now: Date) -> [Effect] {
+        switch action {
+        case .leaveSession:
+            let effects = leave(&m)
+            m.say("The session stays open; resume it from this list.")
+            return effects
+        case let .depth(zone, depth):
+            return Recording.record(.changeDepth(zone: zone, to: depth, confirmAboveProtocol: true), &m, now: now)
+        case .complete:
+            return Recording.record(.complete, &m, now: now)
+        case .saveScreening:
+            guard let s = m.session else { return [] }
+            let answers = m.proto.contraindications.map { ScreeningAnswer(item: $0.id, present: s.draftAnswers[$0.id] ?? false) }
+            return Recording.record(.recordScreening(answers: answers), &m, now: now)
+        }
+    }
+}
