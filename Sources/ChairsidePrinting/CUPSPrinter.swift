@@ -7,6 +7,11 @@ public struct PrintJob: Equatable, Sendable {
     public var printer: String
     /// What `lp` answered, e.g. "front-desk-42".
     public var jobID: String
+
+    public init(printer: String, jobID: String) {
+        self.printer = printer
+        self.jobID = jobID
+    }
 }
 
 /// Why a sheet did not print, in words for the status line. None of these carry the sheet's text.

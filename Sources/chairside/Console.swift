@@ -10,6 +10,11 @@ struct Console: ParsableCommand {
     @OptionGroup var options: StoreOptions
 
     func run() throws {
+        // Without a terminal on both ends the console could neither read keys nor draw; say so at once
+        // instead of waiting on input that never comes.
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw NoTerminal()
+        }
         let config = try options.loadConfig()
         let store = try options.openStore()
         let library = ThemeLibrary(sources: ThemeFiles.discover())
@@ -20,5 +25,12 @@ struct Console: ParsableCommand {
         let model = AppModel.starting(store: store, config: config, timeZone: options.timeZone, width: size.width,
                                       height: size.height, now: Date(), desk: desk, themes: themes)
         ConsoleLoop.run(model, runner: EffectRunner(store: store, printer: desk.printer), terminal: terminal, clock: Date.init)
+    }
+}
+
+struct NoTerminal: Error, CustomStringConvertible {
+    var description: String {
+        "The console needs a terminal on standard input and output. "
+            + "Run chairside in a terminal, or use a subcommand such as `chairside today` in scripts."
     }
 }

@@ -53,6 +53,7 @@ public final class NCursesTerminal {
         nonl()
         cs_no_flow_control(descriptors?.input ?? STDIN_FILENO)
         keypad(cs_stdscr(), true)
+        Self.defineNavigationKeys()
         set_escdelay(25)
         curs_set(0)
         colorDepth = ColorDepth.detect(environment: environment, hasColors: has_colors(), colors: Int(cs_terminfo_colors()))
@@ -61,6 +62,18 @@ public final class NCursesTerminal {
             use_default_colors()
         }
         apply(.standard)
+    }
+
+    /// Home, End, PgUp and PgDn arrive as different sequences depending on the terminal and on tmux
+    /// or screen in between (`ESC [1~` for Home under tmux while TERM says xterm's `ESC OH`); ncurses
+    /// knows only the ones its description lists, so the common others are taught here.
+    private static func defineNavigationKeys() {
+        let sequences: [(String, Int32)] = [
+            ("\u{1B}[1~", KEY_HOME), ("\u{1B}[7~", KEY_HOME), ("\u{1B}[H", KEY_HOME), ("\u{1B}OH", KEY_HOME),
+            ("\u{1B}[4~", KEY_END), ("\u{1B}[8~", KEY_END), ("\u{1B}[F", KEY_END), ("\u{1B}OF", KEY_END),
+            ("\u{1B}[5~", KEY_PPAGE), ("\u{1B}[6~", KEY_NPAGE),
+        ]
+        for (sequence, code) in sequences where key_defined(sequence) <= 0 { _ = define_key(sequence, code) }
     }
 
     /// Restyles every role; what is already on screen changes with the next frame.

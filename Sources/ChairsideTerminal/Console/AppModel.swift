@@ -105,6 +105,8 @@ public struct AppModel {
 
 public struct PrintRequest: Equatable, Sendable {
     public var sessionID: String
+
+    public init(sessionID: String) { self.sessionID = sessionID }
 }
 
 struct PendingStart: Equatable, Sendable {

@@ -59,6 +59,13 @@ public struct OpenedSession: Equatable, Sendable {
     public var history: [SessionRef]
     /// True when it was just created by `beginSession`.
     public var isNew: Bool
+
+    public init(state: SessionState, patient: Patient?, history: [SessionRef], isNew: Bool) {
+        self.state = state
+        self.patient = patient
+        self.history = history
+        self.isNew = isNew
+    }
 }
 
 /// The answer to an effect.

@@ -20,6 +20,8 @@ public struct OverrideForm: FormContent {
     public var provider = FormField.text("Provider", required: true)
     public var reason = FormField.text("Reason", required: true)
 
+    public init() {}
+
     public var title: String { "Provider override" }
     public var fields: [WritableKeyPath<Self, FormField>] { [\.provider, \.reason] }
 
@@ -32,6 +34,8 @@ public struct BloodDrawForm: FormContent {
     public var volume = FormField.text("Volume (mL)", "30", required: true)
     public var tubes = FormField.text("Tubes", "3", required: true)
     public var lot = FormField.text("Tube lot", required: true)
+
+    public init() {}
 
     public var title: String { "Blood draw" }
     public var fields: [WritableKeyPath<Self, FormField>] { [\.volume, \.tubes, \.lot] }
@@ -46,6 +50,8 @@ public struct CentrifugeForm: FormContent {
     public var speed = FormField.text("Speed", "1500", required: true)
     public var minutes = FormField.text("Minutes", "8", required: true)
 
+    public init() {}
+
     public var title: String { "Centrifuge" }
     public var fields: [WritableKeyPath<Self, FormField>] { [\.unit, \.speed, \.minutes] }
 
@@ -58,6 +64,8 @@ public struct CentrifugeForm: FormContent {
 
 public struct PRPPreparedForm: FormContent {
     public var volume = FormField.text("Volume (mL)", "4", required: true)
+
+    public init() {}
 
     public var title: String { "PRP prepared" }
     public var fields: [WritableKeyPath<Self, FormField>] { [\.volume] }
@@ -74,6 +82,8 @@ public struct ProductLotForm: FormContent {
     public var purpose: Purpose
     public var product = FormField.text("Product", required: true)
     public var lot = FormField.text("Lot", required: true)
+
+    public init(purpose: Purpose) { self.purpose = purpose }
 
     public var title: String { purpose == .growthFactors ? "Growth factors opened" : "Post-care product" }
     public var fields: [WritableKeyPath<Self, FormField>] { [\.product, \.lot] }

@@ -1,0 +1,4 @@
+/// The version `chairside --version` prints; raised with each release.
+enum ChairsideVersion {
+    static let current = "0.9.0"
+}
