@@ -69,7 +69,7 @@ final class ReliabilityEndToEndTests: EndToEndCase {
                 _ = tmux.tmux(["send-keys", "-t", tmux.session, "-H"] + hex)
             }
             sent += bytes.count
-            usleep(300_000)
+            tmux.settled(timeout: 30)
             XCTAssertNotNil(Tmux.run(["pgrep", "-x", "chairside"]).out.split(separator: "\n").first, "the console is gone after storm \(round)")
         }
         // The storm once froze the console: a Ctrl-S in it stopped the terminal's output (XON/XOFF),

@@ -21,8 +21,7 @@ final class ThemeEndToEndTests: EndToEndCase {
         extra = vars
         tmux.start(consoleLine(), width: 100, height: 30)
         tmux.waitFor("n new session")
-        usleep(300_000)
-        return styled
+        return tmux.settled()
     }
 
     func quit() {
@@ -69,8 +68,8 @@ final class ThemeEndToEndTests: EndToEndCase {
         tmux.send("T")
         tmux.waitFor("Enter use and save")
         tmux.send("Down")                     // high-contrast: black on #ffff00 (226) in the title bar
-        usleep(300_000)
-        screen = styled
+        tmux.waitFor("> high-contrast")
+        screen = tmux.settled()
         XCTAssertTrue(screen.contains("48;5;226m Chairside"), screen)
         tmux.send("Enter")
         tmux.waitFor("Theme high-contrast is in use and saved")

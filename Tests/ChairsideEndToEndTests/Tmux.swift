@@ -84,6 +84,21 @@ final class Tmux {
         return last
     }
 
+    /// Waits until two captures in a row (with colours) are the same: the console has drawn its frame.
+    @discardableResult
+    func settled(timeout: TimeInterval = 15, file: StaticString = #filePath, line: UInt = #line) -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = tmux("capture-pane", "-p", "-e", "-t", session)
+        while Date() < deadline {
+            usleep(100_000)
+            let now = tmux("capture-pane", "-p", "-e", "-t", session)
+            if now == last { return now }
+            last = now
+        }
+        XCTFail("the screen never settled:\n\(last)", file: file, line: line)
+        return last
+    }
+
     /// The PID of the program running under the pane's shell (or the pane's own process).
     var programPID: Int32? {
         guard let pane = Int32(tmux("list-panes", "-t", session, "-F", "#{pane_pid}").trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
@@ -93,7 +108,6 @@ final class Tmux {
 
     func resize(width: Int, height: Int) {
         _ = tmux("resize-window", "-t", session, "-x", "\(width)", "-y", "\(height)")
-        usleep(200_000)
     }
 
     func kill() { _ = tmux("kill-server") }
