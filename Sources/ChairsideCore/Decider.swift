@@ -15,6 +15,7 @@ public struct DecisionContext: Sendable {
 /// The procedure's rules: validates a command against the session and the protocol and
 /// returns the events to record, warnings included, or refuses with a `Refusal`.
 public enum Decider {
+    // Long by design: one flat case per command that is not clinical, each a few guards and its events.
     public static func decide(_ command: SessionCommand, state: SessionState, context: DecisionContext, now rawNow: Date) throws(Refusal) -> [SessionEvent] {
         let now = Timestamp.truncated(rawNow)
         let proto = context.protocolSettings
@@ -128,6 +129,7 @@ public enum Decider {
         }
     }
 
+    // Long by design: one flat case per clinical command, its guards beside its events, read top to bottom.
     private static func decideClinical(_ command: SessionCommand, state: SessionState, proto: ClinicProtocol, now: Date, kinds: inout [EventKind]) throws(Refusal) {
         func warn(_ code: String, _ message: String) { kinds.append(.warning(code: code, message: message)) }
 

@@ -22,6 +22,7 @@ struct ChildProcess {
     var environment: [String: String]
     var timeout: TimeInterval
 
+    // Long because spawning, feeding stdin without blocking and reaping by a deadline belong in one place.
     func run(input: Data) throws(Failure) -> Outcome {
         var inPipe: [Int32] = [-1, -1], outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1]
         guard pipe(&inPipe) == 0, pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw .couldNotStart(errno: errno) }

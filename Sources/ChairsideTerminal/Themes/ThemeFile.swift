@@ -32,6 +32,7 @@ public struct ThemeError: Error, Equatable, Sendable, CustomStringConvertible {
 public enum ThemeFile {
     public static let roleKeys = ["fg", "bg", "attrs"]
 
+    // A little over a screen: one pass over the file collecting every problem with its line, not just the first.
     public static func parse(_ text: String, name: String, file: String) -> Result<Theme, ThemeError> {
         let document: TOMLDocument
         do {

@@ -99,6 +99,7 @@ enum SessionView {
         mutating func gap() { y += 1 }
     }
 
+    // Long by design: one flat case per panel, each a handful of lines that say what that track shows.
     static func drawPanel(_ m: AppModel, _ s: SessionScreen, proto: ClinicProtocol, now: Date, into c: inout Canvas, _ p: inout PanelWriter) {
         let st = s.state
         let tz = m.timeZone
