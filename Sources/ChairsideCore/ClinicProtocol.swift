@@ -42,6 +42,12 @@ public struct ClinicProtocol: Codable, Equatable, Sendable {
     public var prpAgeLimitMinutes: Int
     public var minimumIntervalDays: Int
     public var contraindications: [Contraindication]
+    /// Completing with no PRP applied asks for a reason, recorded with the session (a PRP procedure).
+    public var completionNeedsPRPApplied = true
+    /// Completing with no post-care product applied asks for a reason, recorded with the session.
+    public var completionNeedsPostCare = true
+    /// Stopping the centrifuge before its programmed minutes records a warning that the spin was short.
+    public var warnShortSpin = true
 
     public func zone(_ id: String) -> ZoneSetting? { zones.first { $0.id == id } }
 

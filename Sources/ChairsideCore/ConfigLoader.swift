@@ -73,7 +73,8 @@ public enum ConfigLoader {
             var p = ClinicProtocol.standard
             let pre = "protocol."
             try rejectUnknown(t, values: ["depth_step_mm", "device_max_depth_mm", "numbing_dwell_target_min", "numbing_dwell_max_min",
-                                          "prp_age_limit_min", "min_interval_days"],
+                                          "prp_age_limit_min", "min_interval_days", "require_prp_applied", "require_post_care",
+                                          "warn_short_spin"],
                               tables: [], arrays: ["zone", "contraindication"], prefix: pre)
             p.depthStep = try number(t, "depth_step_mm", prefix: pre, range: 0.01...1.0) ?? p.depthStep
             p.deviceMaxDepth = try number(t, "device_max_depth_mm", prefix: pre, range: 0.1...5.0) ?? p.deviceMaxDepth
@@ -81,6 +82,9 @@ public enum ConfigLoader {
             p.numbingDwellMaxMinutes = try integer(t, "numbing_dwell_max_min", prefix: pre, range: 1...240) ?? p.numbingDwellMaxMinutes
             p.prpAgeLimitMinutes = try integer(t, "prp_age_limit_min", prefix: pre, range: 1...1440) ?? p.prpAgeLimitMinutes
             p.minimumIntervalDays = try integer(t, "min_interval_days", prefix: pre, range: 0...365) ?? p.minimumIntervalDays
+            p.completionNeedsPRPApplied = try bool(t, "require_prp_applied", prefix: pre) ?? p.completionNeedsPRPApplied
+            p.completionNeedsPostCare = try bool(t, "require_post_care", prefix: pre) ?? p.completionNeedsPostCare
+            p.warnShortSpin = try bool(t, "warn_short_spin", prefix: pre) ?? p.warnShortSpin
             if p.numbingDwellMaxMinutes < p.numbingDwellTargetMinutes {
                 let line = t.values.first { $0.key == "numbing_dwell_max_min" }?.line ?? t.line
                 throw fail(line, pre + "numbing_dwell_max_min", "must be at least numbing_dwell_target_min (\(p.numbingDwellTargetMinutes))")
@@ -107,7 +111,7 @@ public enum ConfigLoader {
             let pre = "aftercare."
             try rejectUnknown(t, values: ["paper", "makeup_free_hours", "sun_avoid_days", "exercise_free_hours", "actives_after_days",
                                           "toner_free_days", "next_visit_max_days", "series_min", "series_max", "series_gap_days",
-                                          "maintenance_min_days", "maintenance_max_days"],
+                                          "maintenance_min_days", "maintenance_max_days", "rest_hours"],
                               tables: [], arrays: ["downtime"], prefix: pre)
             if let paper = try string(t, "paper", prefix: pre) {
                 guard let value = Paper(rawValue: paper.lowercased()) else {
@@ -118,6 +122,7 @@ public enum ConfigLoader {
             a.makeupFreeHours = try integer(t, "makeup_free_hours", prefix: pre, range: 0...168) ?? a.makeupFreeHours
             a.sunAvoidDays = try integer(t, "sun_avoid_days", prefix: pre, range: 0...60) ?? a.sunAvoidDays
             a.exerciseFreeHours = try integer(t, "exercise_free_hours", prefix: pre, range: 0...168) ?? a.exerciseFreeHours
+            a.restHours = try integer(t, "rest_hours", prefix: pre, range: 0...168) ?? a.restHours
             a.activesAfterDays = try integer(t, "actives_after_days", prefix: pre, range: 0...60) ?? a.activesAfterDays
             a.tonerFreeDays = try integer(t, "toner_free_days", prefix: pre, range: 0...60) ?? a.tonerFreeDays
             a.nextVisitMaxDays = try integer(t, "next_visit_max_days", prefix: pre, range: 1...365) ?? a.nextVisitMaxDays
@@ -237,6 +242,12 @@ public enum ConfigLoader {
             }
             guard range.contains(d) else { throw fail(line, prefix + key, "must be between \(range.lowerBound) and \(range.upperBound)") }
             return d
+        }
+
+        func bool(_ t: TOMLDocument.Table, _ key: String, prefix: String) throws -> Bool? {
+            guard let (value, line) = entry(t, key) else { return nil }
+            guard case .bool(let b) = value else { throw fail(line, prefix + key, "must be true or false, not \(value.typeName)") }
+            return b
         }
 
         func integer(_ t: TOMLDocument.Table, _ key: String, prefix: String, range: ClosedRange<Int>) throws -> Int? {

@@ -86,12 +86,18 @@ public enum Decider {
             for a in answers where !proto.contraindications.contains(where: { $0.id == a.item }) {
                 throw .invalidValue("\(Visible.text(a.item)) is not on the screening checklist.")
             }
+            let today = ClinicDay(now, timeZone: TimeZone(identifier: "UTC")!)
+            for a in answers {
+                if let d = a.lastDate, d > today { throw .invalidValue("\(Visible.text(a.item)): \(d) is after today; give when it last happened.") }
+            }
             kinds.append(.screeningRecorded(answers: answers))
             for item in Screening.present(answers, in: proto, now: now) {
+                // The date the rule was decided from is part of the warning, so the record says why.
+                let when = answers.first { $0.item == item.id }?.lastDate.map { " (last: \(ScreeningWhen.describe($0, today: today)))" } ?? ""
                 if item.severity == .block {
-                    warn("screening.\(item.id)", "Screening blocks treatment: \(item.label). A provider override is needed.")
+                    warn("screening.\(item.id)", "Screening blocks treatment: \(item.label)\(when). A provider override is needed.")
                 } else {
-                    warn("screening.\(item.id)", "Screening: \(item.label).")
+                    warn("screening.\(item.id)", "Screening: \(item.label)\(when).")
                 }
             }
 
@@ -151,6 +157,10 @@ public enum Decider {
         case .stopCentrifuge:
             guard state.centrifugeStartedAt != nil, !state.centrifugeDone else { throw .centrifugeNotRunning }
             kinds.append(.centrifugeStopped)
+            if proto.warnShortSpin, let short = state.spinShortfall(now: now) {
+                warn("centrifuge.short", "The centrifuge was stopped after \(Clock.mmss(short.ranSeconds)) of its"
+                    + " \(Clock.mmss(short.programSeconds)) program: the spin was short.")
+            }
 
         case .preparePRP(let volume):
             guard state.prp == nil else { throw .prpAlreadyAvailable }
@@ -209,8 +219,15 @@ public enum Decider {
 
         case let .changeDepth(zoneID, depth, confirm):
             guard let zone = proto.zone(zoneID) else { throw .unknownZone(zoneID) }
-            let above = try checkDepth(depth, zone: zone, proto: proto, confirm: confirm)
-            kinds.append(.depthChanged(zone: zoneID, from: state.depth(for: zoneID, proto: proto), to: depth, aboveProtocolConfirmed: above))
+            let from = state.depth(for: zoneID, proto: proto)
+            guard depth > 0, depth.isFinite else { throw .invalidValue("Depth must be more than 0 mm.") }
+            guard Depth.onStep(depth, step: proto.depthStep) else { throw .depthOffStep(depth: depth, step: proto.depthStep) }
+            guard !Depth.same(depth, from) else { throw .depthUnchanged(zone: zone.name, depth: depth) }
+            // Only crossing above the protocol maximum asks: a change that starts above it was
+            // confirmed on the way up, and going shallower never needs a yes.
+            let crossing = !Depth.exceeds(from, zone.maxDepth)
+            let above = try checkDepth(depth, zone: zone, proto: proto, confirm: confirm || !crossing)
+            kinds.append(.depthChanged(zone: zoneID, from: from, to: depth, aboveProtocolConfirmed: above))
 
         case let .applyPRP(zone, volume, method):
             guard let prp = state.prp else { throw .prpNotReady }
@@ -236,9 +253,14 @@ public enum Decider {
             if case .declined(let reason) = delivery { try require(reason, "A reason the patient declined") }
             kinds.append(.aftercareGiven(delivery: delivery))
 
-        case .complete:
+        case .complete, .completeWithReasons:
             guard !state.passes.isEmpty else { throw .noPassYet }
             guard state.aftercare != nil else { throw .aftercareMissing }
+            let reasons: [CompletionGap: String] = if case .completeWithReasons(let r) = command { r } else { [:] }
+            let gaps = state.completionGaps(proto)
+            let unexplained = gaps.filter { (reasons[$0] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+            guard unexplained.isEmpty else { throw .completionNeedsReason(unexplained) }
+            for gap in gaps { warn("completion.\(gap.rawValue)", "\(gap.label); completed because: \(reasons[gap]!).") }
             kinds.append(.completed)
 
         default:

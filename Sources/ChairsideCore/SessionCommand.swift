@@ -29,6 +29,9 @@ public enum SessionCommand: Equatable, Sendable {
     case resume
     case void(seq: Int, reason: String)
     case complete
+    /// Completing although the protocol expects something not recorded (PRP applied, post-care),
+    /// with the technician's reason for each such gap; the reasons are recorded with the session.
+    case completeWithReasons([CompletionGap: String])
     case abort(reason: String)
     case amend(text: String, refersTo: Int?)
 }
@@ -70,6 +73,9 @@ public enum Refusal: Error, Equatable, Sendable, CustomStringConvertible {
     case notCompleted
     case screeningAlreadyRecorded
     case centrifugeNotStarted
+    case completionNeedsReason([CompletionGap])
+    case depthOffStep(depth: Double, step: Double)
+    case depthUnchanged(zone: String, depth: Double)
 
     public var description: String {
         switch self {
@@ -108,6 +114,12 @@ public enum Refusal: Error, Equatable, Sendable, CustomStringConvertible {
         case .notCompleted: "Amendments are for completed or aborted sessions; while the session is open, void and record again."
         case .screeningAlreadyRecorded: "Screening is already recorded; void it to record it again."
         case .centrifugeNotStarted: "Spin the blood first."
+        case .completionNeedsReason(let gaps):
+            gaps.map(\.question).joined(separator: " ") + " Give a reason to complete without it, or record it first."
+        case let .depthOffStep(d, step):
+            "\(Depth.text(d)) is not on the device's \(Depth.text(step)) steps; choose \(Depth.text(Depth.snapped(d, step: step, up: false)))"
+                + " or \(Depth.text(Depth.snapped(d, step: step, up: true)))."
+        case let .depthUnchanged(z, d): "\(z) is already at \(Depth.text(d))."
         }
     }
 
@@ -139,6 +151,18 @@ public enum Remedy: Equatable, Sendable, CaseIterable {
     case preparePRP, removeNumbing, cleanseSkin, logPass, recordAftercare, voidEvent
 }
 
+/// Something a PRP session is expected to have that completing without asks a reason for.
+public enum CompletionGap: String, Codable, CaseIterable, Sendable {
+    case noPRPApplied = "no-prp-applied"
+    case noPostCare = "no-post-care"
+
+    public var label: String { self == .noPRPApplied ? "No PRP applied" : "No post-care applied" }
+
+    public var question: String {
+        self == .noPRPApplied ? "No PRP was applied in this session." : "No post-care product was applied."
+    }
+}
+
 public enum Depth {
     /// 0.5 -> "0.50 mm".
     public static func text(_ mm: Double) -> String { String(format: "%.2f mm", mm) }
@@ -146,5 +170,19 @@ public enum Depth {
     /// Depths are compared on a 1/1000 mm grid so 0.1 + 0.2 style drift never refuses a legal depth.
     public static func exceeds(_ depth: Double, _ limit: Double) -> Bool {
         (depth * 1000).rounded() > (limit * 1000).rounded()
+    }
+
+    public static func same(_ a: Double, _ b: Double) -> Bool { (a * 1000).rounded() == (b * 1000).rounded() }
+
+    /// Whether a depth is a whole number of the device's steps (on the same 1/1000 mm grid).
+    public static func onStep(_ depth: Double, step: Double) -> Bool {
+        let milli = Int((depth * 1000).rounded()), stepMilli = Int((step * 1000).rounded())
+        return stepMilli <= 0 || milli % stepMilli == 0
+    }
+
+    /// The step below (or above) a depth that is off the steps.
+    public static func snapped(_ depth: Double, step: Double, up: Bool) -> Double {
+        let n = depth / step
+        return (up ? n.rounded(.up) : n.rounded(.down)) * step
     }
 }

@@ -240,6 +240,24 @@ public struct SessionState: Equatable, Sendable {
     }
 
     public var totalPRPAppliedML: Double { prpApplications.reduce(0) { $0 + $1.volumeML } }
+
+    /// Passes over the skin (each logged entry counts its passes), voided entries excluded.
+    public var passTotal: Int { passes.reduce(0) { $0 + $1.pass.count } }
+
+    /// What completing now would leave out that the protocol wants a reason for.
+    public func completionGaps(_ proto: ClinicProtocol) -> [CompletionGap] {
+        var gaps: [CompletionGap] = []
+        if proto.completionNeedsPRPApplied && prpApplications.isEmpty { gaps.append(.noPRPApplied) }
+        if proto.completionNeedsPostCare && postCare.isEmpty { gaps.append(.noPostCare) }
+        return gaps
+    }
+
+    /// Seconds the centrifuge has run, and whether that is short of its program (nil when not running).
+    public func spinShortfall(now: Date) -> (ranSeconds: Int, programSeconds: Int)? {
+        guard let started = centrifugeStartedAt, let program = centrifugeProgram, !centrifugeDone else { return nil }
+        let ran = Int(now.timeIntervalSince(started))
+        return ran < program.minutes * 60 ? (ran, program.minutes * 60) : nil
+    }
 }
 
 /// Reads screening answers against the protocol's checklist.
@@ -248,9 +266,8 @@ public enum Screening {
     public static func present(_ answers: [ScreeningAnswer], in proto: ClinicProtocol, now: Date) -> [Contraindication] {
         proto.contraindications.filter { item in
             guard let a = answers.first(where: { $0.item == item.id }), a.present else { return false }
-            guard let days = item.withinDays, let last = a.lastDate else { return true }
-            let utc = TimeZone(identifier: "UTC")!
-            return last.adding(days: days) >= ClinicDay(now, timeZone: utc)
+            guard item.withinDays != nil, let last = a.lastDate else { return true }
+            return withinWindow(item, lastDate: last, today: ClinicDay(now, timeZone: TimeZone(identifier: "UTC")!))
         }
     }
 }

@@ -42,7 +42,7 @@ public struct SessionSummary: Codable, Equatable, Sendable {
         status = state.status
         paused = state.pausedAt != nil
         step = state.isClosed ? state.statusLabel : state.currentStep().title
-        passes = state.passes.count
+        passes = state.passTotal
         prpAppliedML = state.totalPRPAppliedML
         warnings = state.warnings.count
         adverseEvents = state.adverseEvents.count

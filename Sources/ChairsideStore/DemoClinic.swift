@@ -9,6 +9,8 @@ public enum DemoClinic {
         var patient: Patient
         var zones: [String]
         var outcome: Outcome
+        /// Time-bound screening items answered yes, with how many days before the session they happened.
+        var dated: [String: Int] = [:]
     }
 
     enum Outcome { case completed, aborted, inProgress }
@@ -40,15 +42,19 @@ public enum DemoClinic {
         var count = 0
 
         // History: earlier sessions for three patients, so intervals and series counts mean something.
-        for (i, days) in [(0, 70), (0, 35), (2, 42), (3, 31)] {
+        // Some screenings carry dates the history shows (filler long ago, retinoids stopped a fortnight before).
+        let pastDates: [[String: Int]] = [["filler": 120], ["retinoids": 20], ["filler": 95, "neurotoxin": 40], ["isotretinoin": 300]]
+        for ((i, days), dated) in zip([(0, 70), (0, 35), (2, 42), (3, 31)], pastDates) {
             let start = ClinicDay(now, timeZone: timeZone).adding(days: -days).start(in: timeZone).addingTimeInterval(10 * 3600)
-            try walk(store, config: config, plan: Plan(patient: saved[i], zones: valid(zonesOf[i]), outcome: .completed), start: start, scale: 1, now: now)
+            try walk(store, config: config, plan: Plan(patient: saved[i], zones: valid(zonesOf[i]), outcome: .completed, dated: dated),
+                     start: start, scale: 1, now: now)
             count += 1
         }
 
         // Today: three completed, one aborted, one in progress, spaced back from now.
         let today: [Plan] = [
-            Plan(patient: saved[0], zones: valid(zonesOf[0]), outcome: .completed),
+            // BOTOX five days ago: the screening records the neurotoxin warning with its date.
+            Plan(patient: saved[0], zones: valid(zonesOf[0]), outcome: .completed, dated: ["neurotoxin": 5]),
             Plan(patient: saved[1], zones: valid(zonesOf[1]), outcome: .completed),
             Plan(patient: saved[3], zones: valid(zonesOf[3]), outcome: .completed),
             Plan(patient: saved[4], zones: valid(zonesOf[4]), outcome: .aborted),
@@ -91,7 +97,13 @@ public enum DemoClinic {
         }
 
         try run(.start(patient: plan.patient, technician: technician, room: room, plannedZones: plan.zones), after: 0)
-        try run(.recordScreening(answers: proto.contraindications.map { ScreeningAnswer(item: $0.id, present: false) }), after: 3)
+        let day = ClinicDay(start, timeZone: store.timeZone)
+        let answers = proto.contraindications.map { item in
+            let ago = item.withinDays == nil ? nil : plan.dated[item.id]
+            return ScreeningAnswer(item: item.id, present: ago != nil, lastDate: ago.map { day.adding(days: -$0) })
+        }
+        try run(.recordScreening(answers: answers), after: 3)
+        if plan.dated["neurotoxin"] == 5 { try run(.note("BOTOX to the glabella 5 days ago; cheeks only today, away from it"), after: 0.5) }
         try run(.recordConsent(signedBy: plan.patient.name), after: 1)
         try run(.applyNumbing(agent: "BLT 20/8/4 cream", lot: "NB-2611", zones: plan.zones, dwellTargetMinutes: proto.numbingDwellTargetMinutes), after: 2)
         try run(.drawBlood(volumeML: 30, tubes: 3, lot: "ACD-4471"), after: 3)
@@ -108,7 +120,8 @@ public enum DemoClinic {
         for zone in plan.zones {
             let depth = proto.zone(zone)?.defaultDepth ?? proto.depthStep
             for pattern in [PassPattern.horizontal, .vertical, .diagonal] {
-                try run(.logPass(Pass(zone: zone, depth: depth, count: 1, pattern: pattern, endpoint: pattern == .diagonal ? .pinpointBleeding : .erythema), confirmAboveProtocol: false), after: 1.5)
+                let count = pattern == .diagonal ? 1 : 2
+                try run(.logPass(Pass(zone: zone, depth: depth, count: count, pattern: pattern, endpoint: pattern == .diagonal ? .pinpointBleeding : .erythema), confirmAboveProtocol: false), after: 1.5)
             }
             if plan.outcome == .inProgress { return }
         }

@@ -27,7 +27,7 @@ public enum Reports {
         out += "Last given at screening: " + dates.joined(separator: ", ") + "\n"
         if h.rows.isEmpty { return out + "No sessions.\n" }
         let table = TextTable(columns: [
-            .init("DATE", width: 10), .init("DAYS", width: 4, alignRight: true), .init("SERIES", width: 6), .init("STATUS", width: 11),
+            .init("DATE", width: 10), .init("DAYS", width: 4, alignRight: true), .init("SERIES", width: 11), .init("STATUS", width: 11),
             .init("TECHNICIAN", width: 16), .init("ID", width: 20), .init("DEPTH PER ZONE (mm)", width: 40),
         ], totalWidth: 140)
         out += trimmed(table.row(table.columns.map(\.title))) + "\n"
@@ -36,7 +36,7 @@ public enum Reports {
             let depths = s.zoneDepths.map { "\(proto.zoneName($0.zone)) \($0.range)" }.joined(separator: ", ")
             out += trimmed(table.row([
                 ClinicDay(s.startedAt, timeZone: timeZone).description, row.intervalDays.map(String.init) ?? "—",
-                row.series.map { "\($0)/\(config.aftercare.seriesMax)" } ?? "—", s.statusLabel, Visible.text(s.technician), s.id,
+                row.seriesLabel, s.statusLabel, Visible.text(s.technician), s.id,
                 Visible.text(depths.isEmpty ? "—" : depths),
             ])) + "\n"
         }
@@ -50,7 +50,7 @@ public enum Reports {
         out += "Technician: \(Visible.text(start.technician)) · Room: \(Visible.text(start.room))\n"
         out += "Started \(Clock.hhmm(start.at, timeZone: timeZone))\(st.endedAt.map { " · ended \(Clock.hhmm($0, timeZone: timeZone))" } ?? "") · \(Clock.mmss(st.elapsedSeconds(now: now)))\n"
         out += "Planned zones: \(start.plannedZones.map(proto.zoneName).joined(separator: ", "))\n"
-        out += String(format: "Passes: %d · PRP applied: %.1f mL", st.passes.count, st.totalPRPAppliedML) + "\n"
+        out += String(format: "Passes: %d · PRP applied: %.1f mL", st.passTotal, st.totalPRPAppliedML) + "\n"
         out += "Timeline:\n"
         for e in st.events {
             var line = "  \(Clock.hhmm(e.at, timeZone: timeZone)) #\(e.seq) \(Visible.text(e.by)): \(Visible.text(EventDescription.line(e.kind, proto: proto)))"

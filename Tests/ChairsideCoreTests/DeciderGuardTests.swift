@@ -78,7 +78,7 @@ final class DeciderGuardTests: XCTestCase {
         _ = try d.started()
         let recent = ScreeningAnswer(item: "neurotoxin", present: true, lastDate: ClinicDay(string: "2026-11-14"))
         try d.run(.recordScreening(answers: [recent]))
-        XCTAssertEqual(d.state.warnings, ["Screening: Neurotoxin in the last 2 weeks."])
+        XCTAssertEqual(d.state.warnings, ["Screening: Neurotoxin in the last 2 weeks (last: 14 Nov 2026 (7 days ago))."])
     }
 
     func testIsotretinoinInsideWashoutBlocks() throws {
@@ -182,6 +182,9 @@ final class DeciderGuardTests: XCTestCase {
         XCTAssertEqual(d.attempt(.recordAftercare(.declined(reason: " "))), .missingField("A reason the patient declined"))
         try d.run(.recordAftercare(.handedPrePrinted))
         XCTAssertEqual(d.attempt(.recordAftercare(.handedPrePrinted)), .aftercareAlreadyGiven)
+        XCTAssertEqual(d.attempt(.complete), .completionNeedsReason([.noPRPApplied, .noPostCare]))
+        try d.run(.applyPRP(zone: nil, volumeML: 3, method: .after))
+        try d.run(.applyPostCare(product: "Serum", lot: "S-1"))
         try d.run(.complete)
         XCTAssertEqual(d.state.status, .completed)
     }

@@ -28,7 +28,7 @@ final class ReviewTests: XCTestCase {
         if complete {
             try d.run(.applyPostCare(product: "Serum", lot: "S"))
             try d.run(.recordAftercare(.handedPrePrinted))
-            try d.run(.complete)
+            try d.run(.completeWithReasons([.noPRPApplied: "patient declined the blood draw"]))
         }
         return d.state
     }

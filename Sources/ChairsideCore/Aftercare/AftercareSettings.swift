@@ -38,6 +38,8 @@ public struct AftercareSettings: Codable, Equatable, Sendable {
     public var maintenanceMinDays: Int
     public var maintenanceMaxDays: Int
     public var paper: Paper
+    /// How long the sheet tells the patient to rest after the session.
+    public var restHours = 24
 
     public func downtime(forDepth depth: Double) -> DowntimeBand? {
         downtime.first { depth <= $0.upToDepth + 1e-9 } ?? downtime.last

@@ -32,7 +32,7 @@ TODAY
   - After a few hours, wash with lukewarm water and a gentle cleanser, massaging lightly to lift off the serum and any dried blood. Pat dry with a clean towel. Touch your face only with clean hands.
   - No make-up for at least {{makeup_free_hours}} hours.
   - No sunscreen with chemical filters today; stay out of the sun.
-  - Rest. No heavy exercise, sauna or swimming for {{exercise_free_hours}} hours.
+  - Rest for {{rest_hours}} hours. No heavy exercise, sauna or swimming for {{exercise_free_hours}} hours.
 
 DAYS 1 TO 3
   - Keep using only a gentle cleanser for the first two days.

@@ -9,6 +9,8 @@ public struct PatientHistory: Equatable, Sendable {
         public var intervalDays: Int?
         /// Position in the series for completed sessions; nil otherwise.
         public var series: Int?
+        /// The series column: "3/6", "maintenance" past the series (as the sheet says), "—" if not completed.
+        public var seriesLabel = "—"
     }
 
     /// The screening items whose dates a technician wants before a session, with short labels.
@@ -30,7 +32,9 @@ public struct PatientHistory: Equatable, Sendable {
             if s.status != .aborted { previous = s.startedAt }
             let series = s.status == .completed
                 ? SeriesPosition(sessionID: s.id, startedAt: s.startedAt, history: refs, settings: aftercare).number : nil
-            return Row(summary: s, intervalDays: interval, series: series)
+            var row = Row(summary: s, intervalDays: interval, series: series)
+            if let n = series { row.seriesLabel = n > aftercare.seriesMax ? "maintenance" : "\(n)/\(aftercare.seriesMax)" }
+            return row
         }
         let treated = Set(sorted.flatMap { $0.zoneDepths.map(\.zone) })
         zones = proto.zones.map(\.id).filter(treated.contains) + treated.subtracting(proto.zones.map(\.id)).sorted()

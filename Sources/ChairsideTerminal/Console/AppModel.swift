@@ -123,6 +123,7 @@ public struct Confirmation: Equatable, Sendable {
         case depth(zone: String, depth: Double)
         case complete
         case saveScreening
+        case stopSpinEarly
     }
 
     public var text: String

@@ -6,6 +6,16 @@ public enum AppView {
     /// Rows under the screen: a rule, the key hints, the status line.
     static let footerHeight = 3
 
+    /// The status message wrapped to the screen's width: a long one takes more rows rather than
+    /// being cut (up to a third of the screen, which holds any message the console says).
+    static func statusLines(_ m: AppModel) -> [String] {
+        guard let status = m.status else { return [] }
+        let lines = DisplayWidth.wrap(status.text, width: m.width - 1)
+        let most = max(1, m.height / 3)
+        guard lines.count > most else { return lines }
+        return Array(lines.prefix(most - 1)) + [DisplayWidth.truncate(lines[most - 1], to: m.width - 2) + "…"]
+    }
+
     public static func render(_ m: AppModel, now: Date) -> Canvas {
         var c = Canvas(width: m.width, height: m.height)
         if m.hidden { return privacyScreen(m, now: now) }
@@ -18,14 +28,15 @@ public enum AppView {
             }
             return c
         }
-        let body = Rect(x: 0, y: 0, width: m.width, height: m.height - footerHeight)
+        let footer = footerHeight - 1 + max(1, statusLines(m).count)
+        let body = Rect(x: 0, y: 0, width: m.width, height: m.height - footer)
         switch m.screen {
         case .today: DayReviewView.draw(m, now: now, in: body, into: &c)
         case .history: HistoryView.draw(m, in: body, into: &c)
         case .newSession: NewSessionView.draw(m, in: body, into: &c)
         case .session: SessionView.draw(m, now: now, in: body, into: &c)
         }
-        drawFooter(m, in: Rect(x: 0, y: body.maxY + 1, width: m.width, height: footerHeight), into: &c)
+        drawFooter(m, in: Rect(x: 0, y: body.maxY + 1, width: m.width, height: footer), into: &c)
         switch m.overlay {
         case .form(let form): FormView.draw(form, in: body, into: &c)
         case .confirm(let confirmation): ConfirmOverlay.draw(confirmation, in: body, into: &c)
@@ -59,7 +70,7 @@ public enum AppView {
         c.put(line, x: area.x, y: area.y + 1, role: .keyHint)
         if !badge.isEmpty { c.put(badge, x: area.x + area.width - DisplayWidth.of(badge) - 1, y: area.y + 1, role: .timer) }
         if let status = m.status {
-            c.put(DisplayWidth.truncate(status.text, to: area.width), x: area.x, y: area.y + 2, role: status.role)
+            for (i, line) in statusLines(m).enumerated() { c.put(line, x: area.x, y: area.y + 2 + i, role: status.role) }
         }
     }
 

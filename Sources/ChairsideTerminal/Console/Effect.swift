@@ -17,6 +17,8 @@ public enum Effect: Equatable, Sendable {
     case closeSession
     case append(sessionID: String, events: [SessionEvent])
     case loadHistory(patientID: String)
+    /// The answers of the patient's latest earlier screening, to offer in a new one.
+    case loadLastScreening(patientID: String, excluding: String)
     case saveTheme(name: String, path: String)
     case saveAftercare(text: String, path: String)
     case printAftercare(text: String, queue: String?, paper: Paper)
@@ -77,6 +79,8 @@ public enum EffectResult: Equatable, Sendable {
     /// The events are on disk; `state` is the session as the store now has it.
     case stored(events: [SessionEvent], state: SessionState, indexWarning: String?)
     case historyLoaded(patientID: String, patient: Patient?, sessions: [SessionSummary])
+    /// The latest earlier screening of the patient (nil day: there is none).
+    case lastScreeningLoaded(sessionID: String, day: ClinicDay?, answers: [ScreeningAnswer])
     case themeSaved(name: String, path: String)
     case aftercareSaved(path: String)
     case printed(PrintJob)
@@ -86,7 +90,7 @@ public enum EffectResult: Equatable, Sendable {
 /// An effect that did not happen, and what the console should know about it.
 public struct Failure: Equatable, Sendable {
     public enum Operation: Equatable, Sendable {
-        case loadDay, search, savePatient, beginSession, openSession, append, loadHistory, saveTheme
+        case loadDay, search, savePatient, beginSession, openSession, append, loadHistory, saveTheme, loadLastScreening
         case saveAftercare, print
     }
 

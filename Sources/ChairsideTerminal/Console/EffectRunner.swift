@@ -45,6 +45,8 @@ public final class EffectRunner: @unchecked Sendable {
                 .historyLoaded(patientID: patientID, patient: store.directory.patient(id: patientID),
                                sessions: try store.historySummaries(of: patientID))
             }
+        case let .loadLastScreening(patientID, excluding):
+            return attempt(.loadLastScreening) { try lastScreening(of: patientID, excluding: excluding) }
         case let .saveTheme(name, path):
             return attempt(.saveTheme) {
                 try ConfigFile.saveTheme(name, path: path)
@@ -60,6 +62,18 @@ public final class EffectRunner: @unchecked Sendable {
         case .bell, .quit, .restyle:
             return nil
         }
+    }
+
+    /// Reads the patient's sessions newest first until one has a screening; reads only, never repairs.
+    private func lastScreening(of patientID: String, excluding: String) throws -> EffectResult {
+        let earlier = store.history(of: patientID).filter { $0.sessionID != excluding }.sorted { $0.startedAt > $1.startedAt }
+        for ref in earlier.prefix(10) {
+            let state = try store.loadSession(id: ref.sessionID)
+            if let answers = state.answers, let at = state.start?.at {
+                return .lastScreeningLoaded(sessionID: excluding, day: ClinicDay(at, timeZone: store.timeZone), answers: answers)
+            }
+        }
+        return .lastScreeningLoaded(sessionID: excluding, day: nil, answers: [])
     }
 
     /// Lets go of the session held for recording; called when the console closes.

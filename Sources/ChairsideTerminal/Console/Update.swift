@@ -118,7 +118,8 @@ public enum ConsoleUpdate {
             m.say("Patient saved.", .ok)
             m.overlay = .form(OpenForm(StartSessionForm(patient: patient, config: m.config)))
             return [.searchPatients(patient.chartNumber)]
-        case .sessionOpened(let opened): SessionScreen.opened(opened, &m, now: now)
+        case .sessionOpened(let opened): return SessionScreen.opened(opened, &m, now: now)
+        case let .lastScreeningLoaded(sessionID, day, answers): SessionScreen.lastScreeningLoaded(sessionID, day, answers, &m)
         case let .stored(events, state, warning): Recording.stored(events, state: state, indexWarning: warning, &m)
         case let .historyLoaded(patientID, patient, sessions):
             if let start = m.pendingStart, start.patient.id == patientID {
@@ -144,6 +145,9 @@ public enum ConsoleUpdate {
         case .loadDay:
             m.today.loading = false
             m.say(failure.message, .danger)
+        case .loadLastScreening:
+            // Only an offer: without it the technician asks every question, as on a first visit.
+            m.say("The last screening could not be read (\(failure.message)); ask every question.", .warning)
         case .search, .openSession, .loadHistory:
             m.pendingStart = nil
             if case .form(var form) = m.overlay {
@@ -236,6 +240,12 @@ enum FormUpdate {
         case .goToDate(let day):
             m.overlay = nil
             return TodayScreen.show(day, &m)
+        case let .screeningDate(item, day):
+            m.overlay = nil
+            SessionScreen.dated(item: item, day: day, &m, now: now)
+            return []
+        case let .changeDepth(zone, depth):
+            return SessionScreen.changeDepth(zone: zone, to: depth, &m, now: now)
         case .saveAftercare(let path):
             guard let s = m.session, let sheet = m.savingSheet else { return [] }
             do {

@@ -124,6 +124,10 @@ public enum FormIntent: Equatable, Sendable {
     case startSession(patient: Patient, technician: String, room: String, zones: [String])
     case goToDate(ClinicDay)
     case saveAftercare(path: String)
+    /// A time-bound screening item is yes, and last happened on `day` (nil: nobody knows when).
+    case screeningDate(item: String, day: ClinicDay?)
+    /// A depth typed for a zone; the console asks before crossing above the protocol maximum.
+    case changeDepth(zone: String, depth: Double)
 }
 
 /// A form on screen: its content, where the focus is, the last problem, and whether it is waiting

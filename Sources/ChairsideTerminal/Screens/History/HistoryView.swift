@@ -20,7 +20,7 @@ enum HistoryView {
 
         let zoneWidth = 10
         let fixed: [TextTable.Column] = [
-            .init("Date", width: 10), .init("Days", width: 4, alignRight: true), .init("Series", width: 6),
+            .init("Date", width: 10), .init("Days", width: 4, alignRight: true), .init("Series", width: 11),
             .init("Status", width: 9), .init("Tech", width: area.width >= 120 ? 14 : 6),
         ]
         let used = fixed.reduce(0) { $0 + $1.width + 2 }
@@ -42,7 +42,7 @@ enum HistoryView {
         let first = max(0, h.selected - visible + 1)
         for (i, row) in h.history.rows.enumerated().dropFirst(first).prefix(visible) {
             let s = row.summary
-            let series = row.series.map { "\($0)/\(m.config.aftercare.seriesMax)" } ?? "—"
+            let series = row.seriesLabel
             let cells = [ClinicDay(s.startedAt, timeZone: m.timeZone).description, row.intervalDays.map(String.init) ?? "—", series,
                          s.status == .inProgress ? "open" : s.statusLabel, Visible.text(s.technician)]
                 + zones.map { h.history.depth(row, zone: $0)?.range ?? "·" }

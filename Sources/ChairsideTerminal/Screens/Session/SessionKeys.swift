@@ -8,10 +8,10 @@ extension SessionScreen {
         // The session detail.
         case scrollUp, scrollDown, pageUp, pageDown, oldest, newest, sheet
         // Panels.
-        case itemUp, itemDown, toggleAnswer, saveScreening, consent, override
+        case itemUp, itemDown, toggleAnswer, editWhen, useLastScreening, saveScreening, consent, override
         case bloodDraw, startSpin, stopSpin, prpReady, growthFactors
         case applyNumbing, removeNumbing, cleanseSkin, skipNumbing
-        case zoneUp, zoneDown, deeper, shallower, logPass
+        case zoneUp, zoneDown, deeper, shallower, typeDepth, logPass
         case applyPRP, postCare
         case previewSheet, handedSheet, declinedSheet
     }
@@ -69,10 +69,16 @@ extension SessionScreen {
         switch s.panel {
         case .screening:
             let items = Binding("↑↓", "item", [(.up, .itemUp), (.down, .itemDown)])
-            return st.screeningDone
-                ? [Binding(.char("c"), "c", "consent", .consent), Binding(.char("o"), "o", "provider override", .override)]
-                : [items, Binding(.char(" "), "Space", "yes/no", .toggleAnswer), Binding(.char("s"), "s", "save screening", .saveScreening),
-                   Binding(.char("c"), "c", "consent", hint: false, .consent), Binding(.char("o"), "o", "override", hint: false, .override)]
+            if st.screeningDone {
+                return [Binding(.char("c"), "c", "consent", .consent), Binding(.char("o"), "o", "provider override", .override)]
+            }
+            let onDated = s.proto.contraindications.indices.contains(s.screeningCursor)
+                && s.proto.contraindications[s.screeningCursor].withinDays != nil
+            var list = [items, Binding(.char(" "), "Space", "yes/no", .toggleAnswer),
+                        Binding(.char("w"), "w", "when", hint: onDated, .editWhen)]
+            if s.lastScreening != nil { list.append(Binding(.char("L"), "L", "last visit's answers", .useLastScreening)) }
+            return list + [Binding(.char("s"), "s", "save screening", .saveScreening),
+                           Binding(.char("c"), "c", "consent", hint: false, .consent), Binding(.char("o"), "o", "override", hint: false, .override)]
         case .prp:
             return [Binding(.char("b"), "b", "blood draw", .bloodDraw), Binding(.char("g"), "g", "spin", .startSpin),
                     Binding(.char("x"), "x", "stop spin", .stopSpin), Binding(.char("r"), "r", "PRP ready", .prpReady),
@@ -83,6 +89,7 @@ extension SessionScreen {
         case .needling:
             return [Binding("↑↓", "zone", [(.up, .zoneUp), (.down, .zoneDown)]),
                     Binding("+ -", "depth", [(.char("+"), .deeper), (.char("="), .deeper), (.char("-"), .shallower)]),
+                    Binding(.char("d"), "d", "type depth", .typeDepth),
                     Binding(.enter, "Enter", "log pass", .logPass)]
         case .prpApplied:
             return [Binding(.char("a"), "a", "apply PRP", .applyPRP)]

@@ -10,6 +10,12 @@ public struct SessionScreen: Sendable {
     public var history: [SessionRef]
     public var screeningCursor = 0
     public var draftAnswers: [String: Bool] = [:]
+    /// When each time-bound item marked yes last happened, as the technician gave it (shown before saving).
+    public var draftDates: [String: ClinicDay] = [:]
+    /// The patient's last screening, offered for the technician to go through, never copied unasked.
+    public var lastScreening: LastScreening?
+    /// The draft was filled from the last screening: saving says so, so nobody saves it unread.
+    public var draftFromLast = false
     public var zoneCursor = 0
     /// Lines scrolled back from the newest timeline entry.
     public var timelineBack = 0
@@ -21,8 +27,11 @@ public struct SessionScreen: Sendable {
     public var detailBack = 0
     /// What the append under way stands for, so its answer is reported in the right words.
     var pendingRecord: PendingRecord?
+    /// The clinic's protocol, for the key table (which screening items take a date).
+    var proto: ClinicProtocol
 
-    init(_ opened: OpenedSession, now: Date) {
+    init(_ opened: OpenedSession, proto: ClinicProtocol, now: Date) {
+        self.proto = proto
         state = opened.state
         panel = opened.state.currentStep()
         patient = opened.patient
@@ -46,6 +55,12 @@ public struct SessionScreen: Sendable {
         let planned = st.start?.plannedZones ?? []
         return planned.compactMap(proto.zone) + proto.zones.filter { !planned.contains($0.id) }
     }
+}
+
+/// A screening from an earlier visit of the same patient.
+public struct LastScreening: Equatable, Sendable {
+    public var day: ClinicDay
+    public var answers: [ScreeningAnswer]
 }
 
 /// What an append stands for.
@@ -108,7 +123,11 @@ enum Recording {
         s.state = state
         s.timelineBack = 0
         if events.contains(where: { if case .numbingApplied = $0.kind { true } else { false } }) { s.numbingAlerted = false }
-        if events.contains(where: { if case .voided = $0.kind { true } else { false } }) { s.draftAnswers = [:] }
+        if events.contains(where: { if case .voided = $0.kind { true } else { false } }) {
+            s.draftAnswers = [:]
+            s.draftDates = [:]
+            s.draftFromLast = false
+        }
         m.session = s
         if case .form = m.overlay { m.overlay = nil }
         let warnings = events.compactMap { e -> String? in if case .warning(_, let text) = e.kind { text } else { nil } }

@@ -45,6 +45,13 @@ extension SessionScreen {
         case .pauseResume: return Recording.record(st.pausedAt == nil ? .pause : .resume, &m, now: now)
         case .abort: openForm(TextEntryForm(.abort), &m)
         case .complete:
+            // What the protocol expects and is missing asks for a reason first (a PRP session without PRP).
+            let gaps = st.completionGaps(m.proto)
+            if !st.isClosed, !st.passes.isEmpty, st.aftercare != nil, !gaps.isEmpty {
+                openForm(CompletionForm(gaps: gaps), &m)
+                m.say(gaps.map(\.question).joined(separator: " ") + " Give a reason to complete without it, or Esc.", .warning)
+                return []
+            }
             m.overlay = .confirm(Confirmation(text: "Complete this session? After this, only notes and amendments can be added.",
                                               action: .complete))
         case .toggleDetail:
@@ -66,17 +73,45 @@ extension SessionScreen {
         case .itemUp: m.session?.screeningCursor = max(0, s.screeningCursor - 1)
         case .itemDown: m.session?.screeningCursor = min(proto.contraindications.count - 1, s.screeningCursor + 1)
         case .toggleAnswer:
-            let id = proto.contraindications[s.screeningCursor].id
-            m.session?.draftAnswers[id] = !(s.draftAnswers[id] ?? false)
+            let item = proto.contraindications[s.screeningCursor]
+            let yes = !(s.draftAnswers[item.id] ?? false)
+            m.session?.draftAnswers[item.id] = yes
+            if !yes { m.session?.draftDates[item.id] = nil }
+            // A time-bound item asks when at once: the rule decides from the date, not from arithmetic.
+            if yes && item.withinDays != nil { openForm(ScreeningWhenForm(item: item, current: s.draftDates[item.id]), &m) }
+        case .editWhen:
+            let item = proto.contraindications[s.screeningCursor]
+            guard item.withinDays != nil else {
+                m.say("\(item.label) does not take a date; Space marks it yes or no.")
+                return []
+            }
+            openForm(ScreeningWhenForm(item: item, current: s.draftDates[item.id]), &m)
+        case .useLastScreening:
+            guard let last = s.lastScreening else { return [] }
+            m.session?.draftAnswers = Dictionary(last.answers.map { ($0.item, $0.present) }, uniquingKeysWith: { a, _ in a })
+            m.session?.draftDates = Dictionary(last.answers.compactMap { a in a.lastDate.map { (a.item, $0) } },
+                                               uniquingKeysWith: { a, _ in a })
+            m.session?.draftFromLast = true
+            let yes = last.answers.filter(\.present).count
+            m.say("The answers of \(last.day) are filled in (\(yes) yes): go through each with the patient, change what"
+                    + " changed, then s to save.", .warning)
         case .saveScreening:
             let yes = s.draftAnswers.values.filter { $0 }.count
-            m.overlay = .confirm(Confirmation(text: "Save the screening with \(yes) item\(yes == 1 ? "" : "s") marked yes? (y/n)",
+            let from = s.draftFromLast ? " They started from the last visit's answers: has the patient confirmed each?" : ""
+            m.overlay = .confirm(Confirmation(text: "Save the screening with \(yes) item\(yes == 1 ? "" : "s") marked yes?\(from) (y/n)",
                                               action: .saveScreening))
         case .consent: openForm(ConsentForm(patientName: st.start?.patientName ?? ""), &m)
         case .override: openForm(OverrideForm(), &m)
         case .bloodDraw: openForm(BloodDrawForm(), &m)
         case .startSpin: openForm(CentrifugeForm(), &m)
-        case .stopSpin: return Recording.record(.stopCentrifuge, &m, now: now)
+        case .stopSpin:
+            if proto.warnShortSpin, let short = st.spinShortfall(now: now) {
+                m.overlay = .confirm(Confirmation(
+                    text: "The spin has run \(Clock.mmss(short.ranSeconds)) of its \(Clock.mmss(short.programSeconds)) program."
+                        + " Stop it now? It will be recorded as short. (y/n)", action: .stopSpinEarly))
+                return []
+            }
+            return Recording.record(.stopCentrifuge, &m, now: now)
         case .prpReady: openForm(PRPPreparedForm(), &m)
         case .growthFactors: openForm(ProductLotForm(purpose: .growthFactors), &m)
         case .applyNumbing: openForm(NumbingForm(defaultDwellMinutes: proto.numbingDwellTargetMinutes), &m)
@@ -89,13 +124,10 @@ extension SessionScreen {
             let zone = needlingZones(st, proto: proto)[s.zoneCursor]
             let step = action == .shallower ? -proto.depthStep : proto.depthStep
             let target = ((st.depth(for: zone.id, proto: proto) + step) * 1000).rounded() / 1000
-            if Depth.exceeds(target, zone.maxDepth) && !Depth.exceeds(target, proto.deviceMaxDepth) {
-                let text = "\(zone.name): \(Depth.text(target)) is above the protocol maximum of \(Depth.text(zone.maxDepth)). "
-                    + "Go deeper anyway? (y/n)"
-                m.overlay = .confirm(Confirmation(text: text, action: .depth(zone: zone.id, depth: target)))
-                return []
-            }
-            return Recording.record(.changeDepth(zone: zone.id, to: target, confirmAboveProtocol: false), &m, now: now)
+            return changeDepth(zone: zone.id, to: target, &m, now: now)
+        case .typeDepth:
+            let zone = needlingZones(st, proto: proto)[s.zoneCursor]
+            openForm(DepthForm(zone: zone, current: st.depth(for: zone.id, proto: proto)), &m)
         case .logPass:
             let zone = needlingZones(st, proto: proto)[s.zoneCursor]
             openForm(PassForm(zone: zone, depth: st.depth(for: zone.id, proto: proto)), &m)
@@ -118,9 +150,56 @@ extension SessionScreen {
         return [.closeSession, .loadDay(m.today.day)]
     }
 
+    /// A depth change, typed or stepped: asks only when it crosses above the zone's protocol
+    /// maximum; shallower, or already above and confirmed, goes straight to the record.
+    static func changeDepth(zone zoneID: String, to target: Double, _ m: inout AppModel, now: Date) -> [Effect] {
+        guard let s = m.session, let zone = m.proto.zone(zoneID) else { return [] }
+        let from = s.state.depth(for: zoneID, proto: m.proto)
+        if Depth.exceeds(target, zone.maxDepth) && !Depth.exceeds(from, zone.maxDepth)
+            && !Depth.exceeds(target, m.proto.deviceMaxDepth) {
+            let text = "\(zone.name): \(Depth.text(target)) is above the protocol maximum of \(Depth.text(zone.maxDepth)). "
+                + "Go deeper anyway? (y/n)"
+            m.overlay = .confirm(Confirmation(text: text, action: .depth(zone: zone.id, depth: target)))
+            return []
+        }
+        if case .form(var form) = m.overlay {
+            do {
+                return try Recording.recordOrThrow(.changeDepth(zone: zoneID, to: target, confirmAboveProtocol: false), &m, now: now)
+            } catch {
+                form.saving = false
+                form.error = Recording.refusalText(error)
+                m.overlay = .form(form)
+                return []
+            }
+        }
+        return Recording.record(.changeDepth(zone: zoneID, to: target, confirmAboveProtocol: false), &m, now: now)
+    }
+
+    /// The technician said when a time-bound item happened: the date shows in the panel before saving.
+    static func dated(item: String, day: ClinicDay?, _ m: inout AppModel, now: Date) {
+        guard m.session != nil, let c = m.proto.contraindications.first(where: { $0.id == item }) else { return }
+        m.session?.draftAnswers[item] = true
+        m.session?.draftDates[item] = day
+        guard let day else {
+            m.say("\(c.label): yes, date unknown; it counts as within \(c.withinDays ?? 0) days.", .warning)
+            return
+        }
+        let today = ClinicDay(now, timeZone: m.timeZone)
+        let counts = Screening.withinWindow(c, lastDate: day, today: today)
+        let effect = counts ? (c.severity == .block ? "blocks treatment until a provider overrides" : "a warning will be recorded")
+            : "outside \(c.withinDays ?? 0) days: no effect"
+        m.say("\(c.label): \(ScreeningWhen.describe(day, today: today)); \(effect).", counts ? .warning : .ok)
+    }
+
+    /// The patient's latest earlier screening arrived: offer it, do not fill it in.
+    static func lastScreeningLoaded(_ sessionID: String, _ day: ClinicDay?, _ answers: [ScreeningAnswer], _ m: inout AppModel) {
+        guard let s = m.session, s.state.id == sessionID, !s.state.screeningDone, let day else { return }
+        m.session?.lastScreening = LastScreening(day: day, answers: answers)
+    }
+
     /// A session the store holds for recording is on screen now.
-    static func opened(_ opened: OpenedSession, _ m: inout AppModel, now: Date) {
-        m.session = SessionScreen(opened, now: now)
+    static func opened(_ opened: OpenedSession, _ m: inout AppModel, now: Date) -> [Effect] {
+        m.session = SessionScreen(opened, proto: m.proto, now: now)
         m.screen = .session
         m.history = nil
         if case .form = m.overlay { m.overlay = nil }
@@ -130,6 +209,9 @@ extension SessionScreen {
         } else {
             m.say(st.isClosed ? "This session is \(st.statusLabel); notes can still be added (n)." : "Resumed at \(st.currentStep().title).")
         }
+        guard !st.screeningDone, !st.isClosed, let patientID = st.start?.patientID,
+              opened.history.contains(where: { $0.sessionID != st.id }) else { return [] }
+        return [.loadLastScreening(patientID: patientID, excluding: st.id)]
     }
 
     /// Yes to a question asked from the session.
@@ -145,8 +227,13 @@ extension SessionScreen {
             return Recording.record(.complete, &m, now: now)
         case .saveScreening:
             guard let s = m.session else { return [] }
-            let answers = m.proto.contraindications.map { ScreeningAnswer(item: $0.id, present: s.draftAnswers[$0.id] ?? false) }
+            let answers = m.proto.contraindications.map { item in
+                let yes = s.draftAnswers[item.id] ?? false
+                return ScreeningAnswer(item: item.id, present: yes, lastDate: yes && item.withinDays != nil ? s.draftDates[item.id] : nil)
+            }
             return Recording.record(.recordScreening(answers: answers), &m, now: now)
+        case .stopSpinEarly:
+            return Recording.record(.stopCentrifuge, &m, now: now)
         }
     }
 }

@@ -107,11 +107,22 @@ enum SessionView {
         p.line(s.panel.title.uppercased(), .header, into: &c)
         switch s.panel {
         case .screening:
+            let today = ClinicDay(now, timeZone: tz)
             if let answers = st.answers {
                 let present = Screening.present(answers, in: proto, now: now)
                 p.line("Recorded.", .ok, into: &c)
                 if present.isEmpty { p.line("Nothing to report.", into: &c) }
-                for item in present { p.line("\(item.severity == .block ? "BLOCK" : "warn ") \(item.label)", item.severity == .block ? .danger : .warning, into: &c) }
+                for item in present {
+                    p.line("\(item.severity == .block ? "BLOCK" : "warn ") \(item.label)", item.severity == .block ? .danger : .warning, into: &c)
+                    if let day = answers.first(where: { $0.item == item.id })?.lastDate {
+                        p.line("      last: " + ScreeningWhen.describe(day, today: today), item.severity == .block ? .danger : .warning, into: &c)
+                    }
+                }
+                // Dated answers outside their window count for nothing, and the panel says so.
+                for item in proto.contraindications where !present.contains(item) {
+                    guard let a = answers.first(where: { $0.item == item.id }), a.present, let day = a.lastDate else { continue }
+                    p.line("ok    \(item.label): " + ScreeningWhen.describe(day, today: today), .muted, into: &c)
+                }
                 p.gap()
                 p.line(st.consentBy.map { "Consent signed by \(Visible.text($0))" } ?? "Consent: not yet recorded (c)", st.consentBy == nil ? .warning : .ok, into: &c)
                 if let by = st.overrideBy { p.line("Override by \(Visible.text(by))", .warning, into: &c) }
@@ -121,13 +132,34 @@ enum SessionView {
                 }
             } else {
                 let items = proto.contraindications
-                let room = p.maxY - p.y + 1
+                // The last two rows say when the selected item happened (or how to give it), and offer
+                // the last visit's answers.
+                let room = max(1, p.maxY - p.y + 1 - 2)
                 let first = max(0, min(s.screeningCursor - room / 2, items.count - room))
                 for (i, item) in items.enumerated().dropFirst(first).prefix(room) {
                     let yes = s.draftAnswers[item.id] ?? false
                     let tag = item.severity == .block ? "block" : "warn "
+                    let dated = yes && item.withinDays != nil ? (s.draftDates[item.id].map { " ·\(today.days(since: $0))d" } ?? " ·date?") : ""
                     let role: StyleRole = i == s.screeningCursor ? .selected : (yes ? (item.severity == .block ? .danger : .warning) : .normal)
-                    p.line("\(yes ? "[x]" : "[ ]") \(tag) \(item.label)", role, into: &c)
+                    let line = "\(yes ? "[x]" : "[ ]") \(tag) "
+                    p.line(line + DisplayWidth.truncate(item.label, to: p.width - DisplayWidth.of(line + dated)) + dated, role, into: &c)
+                }
+                p.y = max(p.y, p.maxY - 1)
+                let selected = items[min(s.screeningCursor, items.count - 1)]
+                if let days = selected.withinDays {
+                    if s.draftAnswers[selected.id] ?? false, let day = s.draftDates[selected.id] {
+                        let counts = Screening.withinWindow(selected, lastDate: day, today: today)
+                        p.line("When: \(ScreeningWhen.describe(day, today: today))\(counts ? "" : ", past \(days) days")",
+                               counts ? .warning : .ok, into: &c)
+                    } else {
+                        p.line("Counts within \(days) days: w gives when (5d, 3w, 6m).", .muted, into: &c)
+                    }
+                } else {
+                    p.line("", into: &c)
+                }
+                if let last = s.lastScreening {
+                    p.line(s.draftFromLast ? "From \(last.day): confirm each with the patient." : "L: go through the answers of \(last.day).",
+                           .muted, into: &c)
                 }
             }
         case .prp:
@@ -196,6 +228,12 @@ enum SessionView {
             p.line("To complete (C):", .header, into: &c)
             p.line("\(st.passes.isEmpty ? "·" : "✓") at least one pass", st.passes.isEmpty ? .normal : .ok, into: &c)
             p.line("\(st.aftercare == nil ? "·" : "✓") aftercare recorded", st.aftercare == nil ? .normal : .ok, into: &c)
+            if proto.completionNeedsPRPApplied {
+                p.line("\(st.prpApplications.isEmpty ? "·" : "✓") PRP applied (or a reason)", st.prpApplications.isEmpty ? .normal : .ok, into: &c)
+            }
+            if proto.completionNeedsPostCare {
+                p.line("\(st.postCare.isEmpty ? "·" : "✓") post-care (or a reason)", st.postCare.isEmpty ? .normal : .ok, into: &c)
+            }
             if st.isClosed { p.line("Session \(st.statusLabel)\(st.abortReason.map { ": " + Visible.text($0) } ?? "").", .header, into: &c) }
         }
     }
@@ -216,6 +254,10 @@ enum SessionView {
             case .voided: role = .muted
             case .completed: role = .ok
             default: break
+            }
+            if case let .voided(seq, reason) = e.kind, let target = st.event(seq: seq) {
+                // The void says what it cancelled, not only its number.
+                text = time + "✗ voided #\(seq) (\(Visible.text(reason))): " + Visible.text(EventDescription.line(target.kind, proto: proto))
             }
             if let reason = st.voided[e.seq] {
                 // The reason goes first so a narrow timeline never cuts it off.

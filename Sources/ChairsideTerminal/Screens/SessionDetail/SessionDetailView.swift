@@ -11,7 +11,7 @@ enum SessionDetailView {
         let proto = m.config.protocolSettings
         let summary = [
             st.statusLabel,
-            "\(st.passes.count) pass\(st.passes.count == 1 ? "" : "es")",
+            "\(st.passTotal) pass\(st.passTotal == 1 ? "" : "es")",
             st.totalPRPAppliedML > 0 ? String(format: "PRP %.1f mL", st.totalPRPAppliedML) : nil,
             st.aftercare.map { "aftercare " + $0.kindLabel },
             st.voided.isEmpty ? nil : "\(st.voided.count) voided",
