@@ -9,12 +9,12 @@ public enum Reports {
         if sessions.isEmpty { return out + "No sessions.\n" }
         let table = TextTable(columns: [
             .init("START", width: 5), .init("ROOM", width: 10), .init("PATIENT", width: 22), .init("STEP", width: 12),
-            .init("ELAPSED", width: 8, alignRight: true), .init("STATUS", width: 11), .init("ID", width: 20),
+            .init("TIME", width: 5, alignRight: true), .init("STATUS", width: 11), .init("ID", width: 20),
         ], totalWidth: 110)
         out += trimmed(table.row(table.columns.map(\.title))) + "\n"
         for s in sessions {
             out += trimmed(table.row([Clock.hhmm(s.startedAt, timeZone: timeZone), Visible.text(s.room), Visible.text(s.patientName),
-                                      s.status == .inProgress ? s.step : "—", Clock.mmss(s.durationSeconds(now: now)), s.statusLabel, s.id])) + "\n"
+                                      s.status == .inProgress ? s.step : "—", Clock.hmm(s.durationSeconds(now: now)), s.statusLabel, s.id])) + "\n"
         }
         return out + DayTotals(sessions, now: now).line + "\n"
     }
@@ -23,7 +23,7 @@ public enum Reports {
         let proto = config.protocolSettings
         var out = "History of \(Visible.text(patient.name)) (chart \(Visible.text(patient.chartNumber)))"
             + (patient.dateOfBirth.map { ", born \($0)" } ?? "") + "\n"
-        let dates = PatientHistory.datedItems.map { item in "\(item) \(h.lastDates[item]?.description ?? "—")" }
+        let dates = h.lastDateItems.map { "\($0.item) \($0.day?.description ?? "—")" }
         out += "Last given at screening: " + dates.joined(separator: ", ") + "\n"
         if h.rows.isEmpty { return out + "No sessions.\n" }
         let table = TextTable(columns: [
@@ -48,7 +48,7 @@ public enum Reports {
         var out = "Session \(st.id) · \(st.statusLabel)\n"
         out += "Patient: \(Visible.text(start.patientName))\(patient.map { " (\(Visible.text($0.chartNumber)))" } ?? "")\n"
         out += "Technician: \(Visible.text(start.technician)) · Room: \(Visible.text(start.room))\n"
-        out += "Started \(Clock.hhmm(start.at, timeZone: timeZone))\(st.endedAt.map { " · ended \(Clock.hhmm($0, timeZone: timeZone))" } ?? "") · \(Clock.mmss(st.elapsedSeconds(now: now)))\n"
+        out += "Started \(Clock.hhmm(start.at, timeZone: timeZone))\(st.endedAt.map { " · ended \(Clock.hhmm($0, timeZone: timeZone))" } ?? "") · elapsed \(Clock.mmss(st.elapsedSeconds(now: now)))\n"
         out += "Planned zones: \(start.plannedZones.map(proto.zoneName).joined(separator: ", "))\n"
         out += String(format: "Passes: %d · PRP applied: %.1f mL", st.passTotal, st.totalPRPAppliedML) + "\n"
         out += "Timeline:\n"

@@ -36,6 +36,9 @@ final class FormTests: XCTestCase {
             ("skip numbing", TextEntryForm(.skipNumbing)),
             ("declined", TextEntryForm(.aftercareDeclined)),
             ("abort", TextEntryForm(.abort)),
+            ("screening when", ScreeningWhenForm(item: proto.contraindications.first { $0.id == "neurotoxin" }!)),
+            ("depth", DepthForm(zone: zone, current: zone.defaultDepth)),
+            ("completion reasons", CompletionForm(gaps: CompletionGap.allCases)),
             ("void", VoidForm(voidable: voidable, proto: proto)),
         ]
     }

@@ -15,7 +15,15 @@ public struct PatientHistory: Equatable, Sendable {
 
     /// The screening items whose dates a technician wants before a session, with short labels.
     public static let datedItems = ["neurotoxin", "filler", "isotretinoin"]
-    public static let datedLabels = ["neurotoxin": "Neurotoxin", "filler": "Filler", "isotretinoin": "Isotretinoin"]
+    public static let datedLabels = ["neurotoxin": "Neurotoxin", "filler": "Filler", "isotretinoin": "Isotretinoin",
+                                     "retinoids": "Retinoids", "nsaids": "NSAIDs", "sun-laser": "Sun or laser"]
+
+    /// The dates to show: the three that always matter (a dash when never given), then any other
+    /// item the patient gave a date for.
+    public var lastDateItems: [(item: String, label: String, day: ClinicDay?)] {
+        let others = lastDates.keys.filter { !Self.datedItems.contains($0) }.sorted()
+        return (Self.datedItems + others).map { ($0, Self.datedLabels[$0] ?? $0, lastDates[$0]) }
+    }
 
     public var rows: [Row]
     /// Treated zones across all sessions, in the protocol's order.

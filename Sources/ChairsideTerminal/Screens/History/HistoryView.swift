@@ -12,11 +12,10 @@ enum HistoryView {
         let details = [h.patient.map { "chart " + Visible.text($0.chartNumber) }, h.patient?.dateOfBirth.map { "born \($0)" }].compactMap { $0 }
         AppView.header("History · " + name + (details.isEmpty ? "" : " · " + details.joined(separator: " · ")),
                        right: "\(h.history.rows.count) session\(h.history.rows.count == 1 ? "" : "s")", in: area, into: &c)
-        let dates = PatientHistory.datedItems.map { item -> String in
-            let label = PatientHistory.datedLabels[item] ?? item
-            return "\(label) " + (h.history.lastDates[item]?.description ?? "—")
-        }
-        c.put("Last given at screening: " + dates.joined(separator: " · "), x: x0, y: y0 + 1, role: .muted, maxWidth: area.width - 2)
+        let dates = h.history.lastDateItems.map { "\($0.label) " + ($0.day?.description ?? "—") }
+        // The dates wrap onto the next row rather than being cut; the zone note then moves to the bottom.
+        let dateLines = DisplayWidth.wrap("Last given at screening: " + dates.joined(separator: " · "), width: area.width - 2)
+        for (i, line) in dateLines.prefix(2).enumerated() { c.put(line, x: x0, y: y0 + 1 + i, role: .muted) }
 
         let zoneWidth = 10
         let fixed: [TextTable.Column] = [
@@ -32,7 +31,7 @@ enum HistoryView {
         if h.history.zones.count > zones.count {
             let more = h.history.zones.count - zones.count
             c.put("+\(more) more zone\(more == 1 ? "" : "s"): widen the terminal, or `chairside history` on the command line",
-                  x: x0, y: y0 + 2, role: .muted, maxWidth: area.width - 2)
+                  x: x0, y: dateLines.count > 1 ? area.maxY - 1 : y0 + 2, role: .muted, maxWidth: area.width - 2)
         }
         if h.history.rows.isEmpty {
             c.put("No sessions recorded for this patient yet.", x: x0, y: y0 + 5, role: .muted)

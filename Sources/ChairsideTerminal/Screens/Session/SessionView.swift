@@ -144,7 +144,7 @@ enum SessionView {
                     let line = "\(yes ? "[x]" : "[ ]") \(tag) "
                     p.line(line + DisplayWidth.truncate(item.label, to: p.width - DisplayWidth.of(line + dated)) + dated, role, into: &c)
                 }
-                p.y = max(p.y, p.maxY - 1)
+                if p.y < p.maxY - 1 { p.gap() }
                 let selected = items[min(s.screeningCursor, items.count - 1)]
                 if let days = selected.withinDays {
                     if s.draftAnswers[selected.id] ?? false, let day = s.draftDates[selected.id] {
@@ -152,7 +152,7 @@ enum SessionView {
                         p.line("When: \(ScreeningWhen.describe(day, today: today))\(counts ? "" : ", past \(days) days")",
                                counts ? .warning : .ok, into: &c)
                     } else {
-                        p.line("Counts within \(days) days: w gives when (5d, 3w, 6m).", .muted, into: &c)
+                        p.line("Counts for \(days) days · w: when (5d, 3w, 6m)", .muted, into: &c)
                     }
                 } else {
                     p.line("", into: &c)
