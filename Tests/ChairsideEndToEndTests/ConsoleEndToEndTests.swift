@@ -31,7 +31,7 @@ final class ConsoleEndToEndTests: EndToEndCase {
         logPass()
         let id = try onlySessionID()
         let acknowledged = try eventCount(id)
-        XCTAssertEqual(acknowledged, 12)
+        XCTAssertEqual(acknowledged, 13)
         let before = cli("show", id, "--json").out
 
         let pid = try XCTUnwrap(tmux.programPID)
@@ -47,7 +47,7 @@ final class ConsoleEndToEndTests: EndToEndCase {
         tmux.send("Enter")
         let resumed = tmux.waitFor("Resumed at Needling")
         XCTAssertTrue(resumed.contains("NEEDLING"), resumed)
-        XCTAssertTrue(resumed.contains("#12 Pass: Forehead"), resumed)
+        XCTAssertTrue(resumed.contains("#13 Pass: Forehead"), resumed)
         XCTAssertEqual(cli("show", id, "--json").out, before, "every acknowledged event is present, byte for byte")
         logPass()
         XCTAssertEqual(try eventCount(id), acknowledged + 1, "the resumed session keeps recording")
