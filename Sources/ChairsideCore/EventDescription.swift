@@ -9,7 +9,10 @@ public enum EventDescription {
         switch kind {
         case let .started(_, name, tech, room, planned): return "Started: \(name) with \(tech) in \(room); planned \(zones(planned))"
         case .screeningRecorded(let answers):
-            let yes = answers.filter(\.present).map { a in proto.contraindications.first { $0.id == a.item }?.label ?? a.item }
+            // A dated answer carries its date, so the record shows what the rule was decided from.
+            let yes = answers.filter(\.present).map { a in
+                (proto.contraindications.first { $0.id == a.item }?.label ?? a.item) + (a.lastDate.map { " (\($0))" } ?? "")
+            }
             return yes.isEmpty ? "Screening recorded: nothing to report" : "Screening recorded: " + yes.joined(separator: "; ")
         case .consentRecorded(let by): return "Consent signed by \(by)"
         case let .overridden(provider, reason, items): return "Override by \(provider) (\(items.joined(separator: ", "))): \(reason)"
