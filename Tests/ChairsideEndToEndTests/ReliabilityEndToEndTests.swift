@@ -327,6 +327,8 @@ extension EndToEndCase {
         let before = d.state.events.count
         _ = try d.preparedForNeedling()
         try d.run(.logPass(Pass(zone: "forehead", depth: 0.5, count: 2, pattern: .horizontal, endpoint: .erythema), confirmAboveProtocol: false))
+        try d.run(.applyPRP(zone: nil, volumeML: 3, method: .after))
+        try d.run(.applyPostCare(product: "Serum", lot: "S-1"))
         try d.run(.recordAftercare(.handedPrePrinted))
         try d.run(.complete)
         for e in d.state.events[before...] { try store.append([e], to: writer) }
