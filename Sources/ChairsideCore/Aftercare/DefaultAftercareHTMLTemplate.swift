@@ -10,15 +10,17 @@ enum DefaultAftercareHTMLTemplate {
 <meta charset="utf-8">
 <title>Aftercare</title>
 <style>
-  @page { size: {{paper}}; margin: 16mm 16mm 18mm 16mm;
+  @page { size: {{paper}}; margin: 13mm 16mm 15mm 16mm;
           @bottom-center { content: "Page " counter(page) " of " counter(pages); font-size: 8pt; color: #666; } }
-  html { font-family: "Noto Sans", "Noto Sans CJK SC", "Noto Sans Arabic", "Noto Sans Hebrew", "DejaVu Sans", sans-serif;
-         font-size: 9.5pt; line-height: 1.3; color: #111; }
+  /* Optional ligatures off: WeasyPrint maps a right-to-left ligature (the Allah ligature, say) back to its
+     letters in drawn order, so the name would copy and search reversed; required ones (lam-alef) stay. */
+  html { font-family: "Noto Sans", "Noto Sans CJK SC", "Noto Naskh Arabic", "Noto Sans Hebrew", "DejaVu Sans", sans-serif;
+         font-size: 9.5pt; line-height: 1.25; color: #111; font-feature-settings: "liga" 0; }
   header { border-bottom: 2px solid #b0553a; padding-bottom: 4pt; margin-bottom: 8pt; }
   header .clinic { font-size: 15pt; font-weight: bold; }
   header .phone { font-size: 11pt; float: right; margin-top: 4pt; }
   h1 { font-size: 14pt; margin: 0 0 6pt 0; }
-  h2 { font-size: 10.5pt; margin: 8pt 0 3pt 0; color: #b0553a; text-transform: uppercase; letter-spacing: 0.5pt;
+  h2 { font-size: 10.5pt; margin: 7pt 0 2pt 0; color: #b0553a; text-transform: uppercase; letter-spacing: 0.5pt;
        break-after: avoid; }
   .facts td { padding: 1pt 10pt 1pt 0; vertical-align: top; }
   .facts td:first-child { color: #555; }
@@ -26,8 +28,8 @@ enum DefaultAftercareHTMLTemplate {
   bdi { unicode-bidi: isolate; }
   .treated { width: 100%; border-collapse: collapse; margin-top: 4pt; break-inside: avoid; }
   .treated > tbody > tr > td { vertical-align: top; padding: 0; }
-  .treated td.outline { width: 46mm; padding-right: 10pt; }
-  .treated svg { width: 46mm; height: 60mm; }
+  .treated td.outline { width: 42mm; padding-right: 10pt; }
+  .treated svg { width: 42mm; height: 55mm; }
   .zones { border-collapse: collapse; margin-top: 4pt; }
   .zones td, .zones th { border-bottom: 1px solid #ddd; padding: 2pt 8pt 2pt 0; text-align: left; }
   .marker { display: inline-block; width: 13pt; height: 13pt; border-radius: 50%; background: #f2b8a0;

@@ -10,7 +10,7 @@ public enum FaceOutline {
         "glabella": [(100, 70)],
         "periorbital": [(70, 86), (130, 86)],
         "nose": [(100, 106)],
-        "cheeks": [(64, 118), (136, 118)],
+        "cheeks": [(68, 116), (132, 116)],
         "perioral": [(100, 130)],
         "chin": [(100, 158)],
         "jawline": [(52, 146), (148, 146)],
@@ -41,8 +41,12 @@ public enum FaceOutline {
                     + " stroke=\"#b0553a\" stroke-width=\"1\"/>"
                 marks += "<text x=\"\(place.x)\" y=\"\(place.y + 4)\" font-size=\"12\" font-weight=\"bold\""
                     + " text-anchor=\"middle\" fill=\"#222\">\(zone.number)</text>"
-                marks += "<text x=\"\(place.x)\" y=\"\(place.y + 21)\" font-size=\"10\" font-weight=\"bold\" text-anchor=\"middle\""
-                    + " fill=\"#222\">\(escape(zone.depth))</text>"
+                // A pale box under the depth keeps it readable where it crosses a line of the face.
+                let width = zone.depth.count * 6 + 4
+                marks += "<rect x=\"\(place.x - width / 2)\" y=\"\(place.y + 12)\" width=\"\(width)\" height=\"12\""
+                    + " rx=\"2\" fill=\"#fff\" fill-opacity=\"0.9\"/>"
+                marks += "<text x=\"\(place.x)\" y=\"\(place.y + 21)\" font-size=\"10\" font-weight=\"bold\""
+                    + " text-anchor=\"middle\" fill=\"#222\">\(escape(zone.depth))</text>"
             }
         }
         return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 200 260\" width=\"200\" height=\"260\""
