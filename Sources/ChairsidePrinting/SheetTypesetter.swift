@@ -13,7 +13,7 @@ public enum TypesetError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .rendererMissing(let command):
             "The typeset sheet needs WeasyPrint, and \(command) is not installed here "
-                + "(apt-get install weasyprint fonts-noto-core fonts-noto-cjk; see README). "
+                + "(pip install weasyprint, apt-get install fonts-noto-core fonts-noto-cjk; see README). "
                 + "Save the text sheet instead (--output FILE.txt) or print it as text (--text)."
         case .timedOut(let seconds):
             "WeasyPrint did not finish the sheet within \(seconds) s; try again, or print the text sheet (--text)."
