@@ -33,7 +33,8 @@ public enum PrintError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Prints the aftercare sheet through CUPS's `lp`: the typeset PDF, or plain text with the page set up for A4 or Letter.
+/// Prints the aftercare sheet through CUPS's `lp`: the typeset PDF, or plain text with the page set up
+/// for A4 or Letter.
 /// Arguments go to `lp` as an argv array; nothing passes through a shell.
 public struct CUPSPrinter: Sendable {
     /// The program to run; found on PATH unless it contains a slash.
@@ -81,7 +82,8 @@ public struct CUPSPrinter: Sendable {
     }
 
     func submit(_ document: Data, arguments: [String]) throws(PrintError) -> PrintJob {
-        let process = ChildProcess(arguments: arguments, environment: environment, timeout: TimeInterval(timeoutSeconds))
+        let process = ChildProcess(arguments: arguments, environment: environment,
+                                   timeout: TimeInterval(timeoutSeconds))
         let outcome: ChildProcess.Outcome
         do {
             outcome = try process.run(input: document)

@@ -39,10 +39,14 @@ public struct SheetTypesetter: Sendable {
     /// Relative links in a clinic's template (a logo beside config.toml) resolve against this folder.
     public var baseFolder: String?
 
-    public init(command: String = "weasyprint", environment: [String: String] = ProcessInfo.processInfo.environment,
-                timeoutSeconds: Int = 60, baseFolder: String? = nil) {
-        self.command = command; self.environment = environment
-        self.timeoutSeconds = timeoutSeconds; self.baseFolder = baseFolder
+    public init(
+        command: String = "weasyprint", environment: [String: String] = ProcessInfo.processInfo.environment,
+        timeoutSeconds: Int = 60, baseFolder: String? = nil
+    ) {
+        self.command = command
+        self.environment = environment
+        self.timeoutSeconds = timeoutSeconds
+        self.baseFolder = baseFolder
     }
 
     public func arguments() -> [String] {
@@ -53,7 +57,8 @@ public struct SheetTypesetter: Sendable {
 
     /// The PDF of an HTML page.
     public func pdf(html: String) throws(TypesetError) -> Data {
-        let process = ChildProcess(arguments: arguments(), environment: environment, timeout: TimeInterval(timeoutSeconds))
+        let process = ChildProcess(
+            arguments: arguments(), environment: environment, timeout: TimeInterval(timeoutSeconds))
         let outcome: ChildProcess.Outcome
         do {
             outcome = try process.run(input: Data(html.utf8))

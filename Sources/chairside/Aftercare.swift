@@ -29,7 +29,8 @@ struct Aftercare: ParsableCommand {
     @Option(help: ArgumentHelp("The CUPS queue (default: clinic.printer from the config, else the system default).", valueName: "name"))
     var printer: String?
 
-    @Option(help: ArgumentHelp("Save the sheet to this file: .pdf the typeset sheet, .txt the text.", valueName: "file"))
+    @Option(help: ArgumentHelp("Save the sheet to this file: .pdf the typeset sheet, .txt the text.",
+                               valueName: "file"))
     var output: String?
 
     @Flag(help: "With --print: print the text sheet instead of the typeset PDF.")
@@ -51,7 +52,9 @@ struct Aftercare: ParsableCommand {
         if template || htmlTemplate { return }
         guard id != nil else { throw ValidationError("Give a session ID (see `chairside today`), or --template.") }
         if printer != nil && !sendToPrinter { throw ValidationError("--printer needs --print.") }
-        if text && !sendToPrinter { throw ValidationError("--text goes with --print (for a text file, use --output FILE.txt).") }
+        if text && !sendToPrinter {
+            throw ValidationError("--text goes with --print (for a text file, use --output FILE.txt).")
+        }
         if let output, !["pdf", "txt"].contains((output as NSString).pathExtension.lowercased()) {
             throw ValidationError("--output must end in .pdf (the typeset sheet) or .txt (the text sheet).")
         }
@@ -128,7 +131,8 @@ struct Aftercare: ParsableCommand {
                 if let pdf, !text {
                     job = try cups.printPDF(pdf, printer: printer ?? config.printer, paper: config.aftercare.paper)
                 } else {
-                    job = try cups.print(rendered.text, printer: printer ?? config.printer, paper: config.aftercare.paper)
+                    job = try cups.print(rendered.text, printer: printer ?? config.printer,
+                                         paper: config.aftercare.paper)
                 }
             } catch {
                 throw Failure("Not printed: \(error)")

@@ -7,7 +7,10 @@ enum CommandWord {
     static func first(in arguments: [String], optionsWithValues: Set<String>) -> String? {
         var skipNext = false
         for argument in arguments {
-            if skipNext { skipNext = false; continue }
+            if skipNext {
+                skipNext = false
+                continue
+            }
             if argument == "--" { return nil }
             if argument.hasPrefix("-") {
                 skipNext = optionsWithValues.contains(argument)

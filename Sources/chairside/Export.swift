@@ -35,13 +35,19 @@ struct Export: ParsableCommand {
     @Flag(help: "CSV: UTF-8 with a byte-order mark and CRLF line ends, for Excel and LibreOffice on a double-click.")
     var excel = false
 
-    @Option(help: ArgumentHelp("Write to this file (durably, whole or not at all) instead of standard output.",
-                               valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Write to this file (durably, whole or not at all) instead of standard output.",
+            valueName: "file"))
     var output: String?
 
     func validate() throws {
-        guard let first = ClinicDay(string: from) else { throw ValidationError("--from must be a real day written YYYY-MM-DD.") }
-        guard let last = ClinicDay(string: to) else { throw ValidationError("--to must be a real day written YYYY-MM-DD.") }
+        guard let first = ClinicDay(string: from) else {
+            throw ValidationError("--from must be a real day written YYYY-MM-DD.")
+        }
+        guard let last = ClinicDay(string: to) else {
+            throw ValidationError("--to must be a real day written YYYY-MM-DD.")
+        }
         guard first <= last else { throw ValidationError("--from (\(from)) is after --to (\(to)).") }
         if format == .fhir && (passes || excel) { throw ValidationError("--passes and --excel are for --format csv.") }
     }
@@ -58,8 +64,10 @@ struct Export: ParsableCommand {
             for s in sessions {
                 let state: SessionState
                 do { state = try store.loadSession(id: s.id) } catch { throw Failure("\(error)") }
-                inputs.append(FHIRSessionInput(state: state, patient: store.directory.patient(id: s.patientID),
-                                               history: state.withOwnRef(store.history(of: s.patientID))))
+                inputs.append(
+                    FHIRSessionInput(
+                        state: state, patient: store.directory.patient(id: s.patientID),
+                        history: state.withOwnRef(store.history(of: s.patientID))))
             }
             text = try FHIRBundle.make(inputs, config: config, generatedAt: now, timeZone: options.timeZone).text()
         case .csv where passes:
@@ -71,8 +79,9 @@ struct Export: ParsableCommand {
             }
             text = excel ? CSV.excel(out) : out
         case .csv:
-            let out = SessionExport.sessionsCSV(sessions, chartNumber: store.directory.chartNumber(of:),
-                                                timeZone: options.timeZone, now: now)
+            let out = SessionExport.sessionsCSV(
+                sessions, chartNumber: store.directory.chartNumber(of:),
+                timeZone: options.timeZone, now: now)
             text = excel ? CSV.excel(out) : out
         }
         guard let output else {

@@ -37,8 +37,9 @@ struct Today: ParsableCommand {
         let sessions = try store.sessions(on: day)
         if json {
             let proto = try options.loadConfig().protocolSettings
-            print(try RecordJSON.day(day, sessions: sessions, chartNumber: store.directory.chartNumber(of:), proto: proto,
-                                     timeZone: options.timeZone, now: now).text(), terminator: "")
+            let document = RecordJSON.day(day, sessions: sessions, chartNumber: store.directory.chartNumber(of:),
+                                          proto: proto, timeZone: options.timeZone, now: now)
+            print(try document.text(), terminator: "")
         } else if csv {
             let text = SessionExport.sessionsCSV(sessions, chartNumber: store.directory.chartNumber(of:),
                                                  timeZone: options.timeZone, now: now)

@@ -11,8 +11,10 @@ final class InterchangeTests: XCTestCase {
     func sessionWithCorrections() throws -> SessionState {
         var d = SessionDriver()
         _ = try d.treated()
-        let nose = try d.run(.logPass(Pass(zone: "nose", depth: 0.25, count: 1, pattern: .stamping, endpoint: .erythema),
-                                      confirmAboveProtocol: false))
+        let nose = try d.run(
+            .logPass(
+                Pass(zone: "nose", depth: 0.25, count: 1, pattern: .stamping, endpoint: .erythema),
+                confirmAboveProtocol: false))
         try d.run(.void(seq: nose[0].seq, reason: "logged on the wrong zone"))
         let slip = try d.run(.adverseEvent("VOIDED-EVENT-TEXT"))
         try d.run(.void(seq: slip[0].seq, reason: "wrong patient"))
@@ -25,8 +27,9 @@ final class InterchangeTests: XCTestCase {
     }
 
     func bundle(_ states: [SessionState], patient: Patient = Fixture.patient()) -> JSONValue {
-        FHIRBundle.make(states.map { FHIRSessionInput(state: $0, patient: patient, history: []) }, config: config,
-                        generatedAt: Fixture.t0, timeZone: Fixture.utc)
+        FHIRBundle.make(
+            states.map { FHIRSessionInput(state: $0, patient: patient, history: []) }, config: config,
+            generatedAt: Fixture.t0, timeZone: Fixture.utc)
     }
 
     func resources(_ bundle: JSONValue, _ type: String) -> [JSONValue] {
@@ -42,15 +45,27 @@ final class InterchangeTests: XCTestCase {
         XCTAssertEqual(resources(b, "Patient").count, 1)
         XCTAssertEqual(resources(b, "Procedure").count, 1)
         let observations = resources(b, "Observation")
-        XCTAssertEqual(observations.map { $0["bodySite"]?["text"] }, [.string("Forehead"), .string("Cheeks")],
-                       "one per treated zone; the voided nose pass leaves none")
+        XCTAssertEqual(
+            observations.map { $0["bodySite"]?["text"] }, [.string("Forehead"), .string("Cheeks")],
+            "one per treated zone; the voided nose pass leaves none")
         let cheeks = try XCTUnwrap(observations.last?["valueQuantity"])
-        XCTAssertEqual(cheeks, .object(["value": .number(1.5), "unit": .string("mm"),
-                                        "system": .string("http://unitsofmeasure.org"), "code": .string("mm")]))
+        XCTAssertEqual(
+            cheeks,
+            .object([
+                "value": .number(1.5), "unit": .string("mm"),
+                "system": .string("http://unitsofmeasure.org"), "code": .string("mm"),
+            ]))
         let procedure = try XCTUnwrap(resources(b, "Procedure").first)
         XCTAssertEqual(procedure["status"], .string("completed"))
-        XCTAssertEqual(observations.first?["partOf"], .array([.object(["reference": .string(
-            "urn:uuid:" + (procedure["id"].flatMap { if case .string(let s) = $0 { s } else { nil } } ?? ""))])]))
+        XCTAssertEqual(
+            observations.first?["partOf"],
+            .array([
+                .object([
+                    "reference": .string(
+                        "urn:uuid:" + (procedure["id"].flatMap { if case .string(let s) = $0 { s } else { nil } } ?? "")
+                    )
+                ])
+            ]))
         XCTAssertEqual(resources(b, "Medication").count, 2, "numbing agent and post-care serum, each with its lot")
         XCTAssertEqual(resources(b, "Device").first?["lotNumber"], .string("T-1"))
     }
@@ -107,14 +122,18 @@ final class InterchangeTests: XCTestCase {
         XCTAssertEqual(a, StableUUID.make("Patient", "p-1"))
         XCTAssertNotEqual(a, StableUUID.make("Patient", "p-2"))
         XCTAssertNotEqual(a, StableUUID.make("Procedure", "p-1"))
-        XCTAssertNotNil(a.range(of: "^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$",
-                                options: .regularExpression), a)
+        XCTAssertNotNil(
+            a.range(
+                of: "^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$",
+                options: .regularExpression), a)
     }
 
     func testFHIRStringsShowControlCharactersInsteadOfCarryingThem() throws {
         var d = SessionDriver()
-        try d.run(.start(patient: Fixture.patient("Eve\u{1B}[2J\u{202E}drow"), technician: "Alex Rivera", room: "Room 1",
-                         plannedZones: ["forehead"]), after: 0)
+        try d.run(
+            .start(
+                patient: Fixture.patient("Eve\u{1B}[2J\u{202E}drow"), technician: "Alex Rivera", room: "Room 1",
+                plannedZones: ["forehead"]), after: 0)
         let text = try bundle([d.state], patient: Fixture.patient("Eve\u{1B}[2J\u{202E}drow")).text()
         XCTAssertTrue(text.contains("Eve^[[2J<U+202E>drow"), text)
         XCTAssertFalse(text.contains("\u{202E}"))
@@ -122,7 +141,8 @@ final class InterchangeTests: XCTestCase {
 
     func testShowJSONCarriesTheSummaryAndReadableEventsWithVoidsMarked() throws {
         let state = try sessionWithCorrections()
-        let doc = RecordJSON.record(state, chartNumber: "C-1001", proto: Fixture.proto, timeZone: Fixture.utc, now: Fixture.t0)
+        let doc = RecordJSON.record(
+            state, chartNumber: "C-1001", proto: Fixture.proto, timeZone: Fixture.utc, now: Fixture.t0)
         XCTAssertEqual(doc["schema_version"], .integer(1))
         XCTAssertEqual(doc["kind"], .string("session"))
         let session = try XCTUnwrap(doc["session"])
@@ -133,7 +153,8 @@ final class InterchangeTests: XCTestCase {
         XCTAssertEqual(session["max_depth_mm"], .number(1.5))
         guard case .array(let events)? = doc["events"] else { return XCTFail("no events") }
         XCTAssertEqual(events.count, state.events.count)
-        let voidedPass = try XCTUnwrap(events.first { $0["type"] == .string("pass_logged") && $0["voided"] == .bool(true) })
+        let voidedPass = try XCTUnwrap(
+            events.first { $0["type"] == .string("pass_logged") && $0["voided"] == .bool(true) })
         XCTAssertEqual(voidedPass["void_reason"], .string("logged on the wrong zone"))
         XCTAssertEqual(voidedPass["details"]?["zone"], .string("nose"))
         XCTAssertEqual(voidedPass["details"]?["depth_mm"], .number(0.25))

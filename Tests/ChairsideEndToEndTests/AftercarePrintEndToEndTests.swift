@@ -15,7 +15,9 @@ final class AftercarePrintEndToEndTests: EndToEndCase {
             if ProcessInfo.processInfo.environment["CI"] != nil { XCTFail(why) }
             throw XCTSkip(why)
         }
-        for (probe, hint) in [(["weasyprint", "--version"], "apt-get install weasyprint"), (["pdftotext", "-v"], "apt-get install poppler-utils")] {
+        let typesetting = [(["weasyprint", "--version"], "pip install weasyprint"),
+                           (["pdftotext", "-v"], "apt-get install poppler-utils")]
+        for (probe, hint) in typesetting {
             guard Tmux.run(probe).status != 0 else { continue }
             let why = "the typeset sheet needs \(probe[0]): \(hint) (see README)"
             if ProcessInfo.processInfo.environment["CI"] != nil { XCTFail(why) }
@@ -107,7 +109,8 @@ final class AftercarePrintEndToEndTests: EndToEndCase {
 
     func testPrintFromTheCommandLineRecordsACopyAndMakesAPDF() throws {
         XCTAssertEqual(cli("demo").status, 0)
-        let day = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(cli("today", "--json").out.utf8)) as? [String: Any])
+        let today = Data(cli("today", "--json").out.utf8)
+        let day = try XCTUnwrap(try JSONSerialization.jsonObject(with: today) as? [String: Any])
         let list = try XCTUnwrap(day["sessions"] as? [[String: Any]])
         let done = try XCTUnwrap(list.first { $0["status"] as? String == "completed" })
         let id = try XCTUnwrap(done["session_id"] as? String)
@@ -149,7 +152,8 @@ final class AftercarePrintEndToEndTests: EndToEndCase {
 
     func testPrintToAMissingQueueFromTheCommandLineFailsClearlyAndRecordsNothing() throws {
         XCTAssertEqual(cli("demo").status, 0)
-        let day = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(cli("today", "--json").out.utf8)) as? [String: Any])
+        let today = Data(cli("today", "--json").out.utf8)
+        let day = try XCTUnwrap(try JSONSerialization.jsonObject(with: today) as? [String: Any])
         let list = try XCTUnwrap(day["sessions"] as? [[String: Any]])
         let id = try XCTUnwrap(list.first { $0["status"] as? String == "completed" }?["session_id"] as? String)
         let before = try eventCount(id)

@@ -40,7 +40,8 @@ final class InterchangeEndToEndTests: EndToEndCase {
     }
 
     func requireWeasyPrint() throws {
-        try require(["weasyprint", "--version"], "apt-get install weasyprint fonts-noto-core fonts-noto-cjk (see README)")
+        try require(
+            ["weasyprint", "--version"], "apt-get install weasyprint fonts-noto-core fonts-noto-cjk (see README)")
     }
 
     func write(_ text: String, _ name: String) throws -> String {
@@ -57,19 +58,27 @@ final class InterchangeEndToEndTests: EndToEndCase {
     func completedSession(name: String, chart: String) throws -> String {
         let utc = TimeZone(identifier: "UTC")!
         let store = try Store(root: self.store, timeZone: utc, today: ClinicDay(Date(), timeZone: utc))
-        let patient = try store.savePatient(Patient(id: "", name: name, dateOfBirth: ClinicDay(string: "1985-03-14"),
-                                                    chartNumber: chart, fitzpatrick: 3))
+        let patient = try store.savePatient(
+            Patient(
+                id: "", name: name, dateOfBirth: ClinicDay(string: "1985-03-14"),
+                chartNumber: chart, fitzpatrick: 3))
         var d = SessionDriver(id: Store.newSessionID(startedAt: Date(), timeZone: utc))
         d.clock = Date().addingTimeInterval(-3600)
-        let start = try d.run(.start(patient: patient, technician: "Alex Rivera", room: "Room 1",
-                                     plannedZones: ["forehead", "cheeks"]), after: 0)
+        let start = try d.run(
+            .start(
+                patient: patient, technician: "Alex Rivera", room: "Room 1",
+                plannedZones: ["forehead", "cheeks"]), after: 0)
         let writer = try store.beginSession(id: d.state.id, events: start)
         let before = d.state.events.count
         _ = try d.preparedForNeedling()
-        try d.run(.logPass(Pass(zone: "forehead", depth: 0.5, count: 2, pattern: .horizontal, endpoint: .erythema),
-                           confirmAboveProtocol: false))
-        try d.run(.logPass(Pass(zone: "cheeks", depth: 1.25, count: 1, pattern: .vertical, endpoint: .erythema),
-                           confirmAboveProtocol: false))
+        try d.run(
+            .logPass(
+                Pass(zone: "forehead", depth: 0.5, count: 2, pattern: .horizontal, endpoint: .erythema),
+                confirmAboveProtocol: false))
+        try d.run(
+            .logPass(
+                Pass(zone: "cheeks", depth: 1.25, count: 1, pattern: .vertical, endpoint: .erythema),
+                confirmAboveProtocol: false))
         try d.run(.applyPostCare(product: "Soothing serum", lot: "S-9"))
         try d.run(.recordAftercare(.handedPrePrinted))
         try d.run(.complete)
@@ -92,8 +101,9 @@ final class InterchangeEndToEndTests: EndToEndCase {
         XCTAssertEqual(cli("demo").status, 0)
         let today = ClinicDay(Date(), timeZone: TimeZone(identifier: "UTC")!)
         let output = dir + "/bundle.json"
-        let r = cli("export", "--format", "fhir", "--from", today.adding(days: -400).description, "--to", today.description,
-                    "--output", output)
+        let r = cli(
+            "export", "--format", "fhir", "--from", today.adding(days: -400).description, "--to", today.description,
+            "--output", output)
         XCTAssertEqual(r.status, 0, r.err)
         XCTAssertTrue(r.out.hasPrefix("Exported 9 sessions to \(output)"), r.out)
         var st = stat()
@@ -136,11 +146,13 @@ final class InterchangeEndToEndTests: EndToEndCase {
         let id = try completedSession(name: "José Müller", chart: "C-1")
         let good = cli("export", "--format", "fhir", "--from", dayOf(id), "--to", dayOf(id)).out
         XCTAssertEqual(Tmux.run(["python3", scripts + "/validate_fhir.py", try write(good, "good.json")]).status, 0)
-        let dangling = good.replacingOccurrences(of: "\"reference\" : \"urn:uuid:", with: "\"reference\" : \"urn:uuid:0")
+        let dangling = good.replacingOccurrences(
+            of: "\"reference\" : \"urn:uuid:", with: "\"reference\" : \"urn:uuid:0")
         let r1 = Tmux.run(["python3", scripts + "/validate_fhir.py", try write(dangling, "dangling.json")])
         XCTAssertNotEqual(r1.status, 0)
         XCTAssertTrue(r1.err.contains("does not resolve"), r1.err)
-        let date = good.replacingOccurrences(of: "\"birthDate\" : \"1985-03-14\"", with: "\"birthDate\" : \"1985-14-03\"")
+        let date = good.replacingOccurrences(
+            of: "\"birthDate\" : \"1985-03-14\"", with: "\"birthDate\" : \"1985-14-03\"")
         XCTAssertNotEqual(date, good)
         let r2 = Tmux.run(["python3", scripts + "/validate_fhir.py", try write(date, "date.json")])
         XCTAssertNotEqual(r2.status, 0)
@@ -200,8 +212,9 @@ final class InterchangeEndToEndTests: EndToEndCase {
         XCTAssertEqual(cli("demo").status, 0)
         let today = ClinicDay(Date(), timeZone: TimeZone(identifier: "UTC")!)
         let csv = dir + "/sessions.csv"
-        let r = cli("export", "--from", today.adding(days: -400).description, "--to", today.description, "--excel",
-                    "--output", csv)
+        let r = cli(
+            "export", "--from", today.adding(days: -400).description, "--to", today.description, "--excel",
+            "--output", csv)
         XCTAssertEqual(r.status, 0, r.err)
         let bytes = try Data(contentsOf: URL(fileURLWithPath: csv))
         XCTAssertEqual(Array(bytes.prefix(3)), [0xEF, 0xBB, 0xBF])
@@ -210,9 +223,11 @@ final class InterchangeEndToEndTests: EndToEndCase {
         // quoted by ", and the character set left for it to detect (token 3 empty).
         let out = dir + "/converted"
         let profile = "file://" + dir + "/lo-profile"
-        let convert = Tmux.run(["soffice", "-env:UserInstallation=" + profile, "--headless",
-                                "--infilter=Text - txt - csv (StarCalc):44,34,,1", "--convert-to", "xlsx",
-                                "--outdir", out, csv])
+        let convert = Tmux.run([
+            "soffice", "-env:UserInstallation=" + profile, "--headless",
+            "--infilter=Text - txt - csv (StarCalc):44,34,,1", "--convert-to", "xlsx",
+            "--outdir", out, csv,
+        ])
         XCTAssertEqual(convert.status, 0, convert.err)
         let script = """
             import sys, zipfile, re, html
@@ -236,13 +251,16 @@ final class InterchangeEndToEndTests: EndToEndCase {
         try requireWeasyPrint()
         try requirePoppler()
         try FileManager.default.createDirectory(atPath: artifacts, withIntermediateDirectories: true)
-        let names = [("latin", "Siobhán Nakamura-Müller"), ("cjk", "山田 花子"), ("hebrew", "נועה כהן"),
-                     ("arabic", "ليلى عبد الله")]
+        let names = [
+            ("latin", "Siobhán Nakamura-Müller"), ("cjk", "山田 花子"), ("hebrew", "נועה כהן"),
+            ("arabic", "ليلى عبد الله"),
+        ]
         for (index, (label, name)) in names.enumerated() {
             let id = try completedSession(name: name, chart: "C-\(index)")
             let paper = index % 2 == 0 ? "a4" : "letter"
-            try "[clinic]\nname = \"Harbour Skin Clinic\"\nphone = \"020 7946 0001\"\n[aftercare]\npaper = \"\(paper)\"\n"
-                .write(toFile: dir + "/config/chairside/config.toml", atomically: true, encoding: .utf8)
+            let config = "[clinic]\nname = \"Harbour Skin Clinic\"\nphone = \"020 7946 0001\"\n"
+                + "[aftercare]\npaper = \"\(paper)\"\n"
+            try config.write(toFile: dir + "/config/chairside/config.toml", atomically: true, encoding: .utf8)
             let pdf = dir + "/\(label).pdf"
             let saved = cli("aftercare", id, "--output", pdf)
             XCTAssertEqual(saved.status, 0, saved.err)
@@ -256,7 +274,8 @@ final class InterchangeEndToEndTests: EndToEndCase {
             let info = Tmux.run(["pdfinfo", pdf]).out
             XCTAssertTrue(info.contains(paper == "a4" ? "(A4)" : "(letter)"), info)
             let png = artifacts + "/aftercare-\(label)"
-            XCTAssertEqual(Tmux.run(["pdftoppm", "-png", "-r", "60", "-singlefile", "-f", "1", "-l", "1", pdf, png]).status, 0)
+            XCTAssertEqual(
+                Tmux.run(["pdftoppm", "-png", "-r", "60", "-singlefile", "-f", "1", "-l", "1", pdf, png]).status, 0)
             XCTAssertTrue(FileManager.default.fileExists(atPath: png + ".png"))
             let show = cli("show", id)
             XCTAssertTrue(show.out.contains("Aftercare copy: saved to \(pdf)"), show.out)
@@ -295,7 +314,8 @@ final class InterchangeEndToEndTests: EndToEndCase {
         let hostile = cli("\u{1B}[2Jx")
         XCTAssertFalse(hostile.err.contains("\u{1B}"), "the word is shown, not obeyed")
         let afterOption = cli("--store", store, "frobnicate")
-        XCTAssertTrue(afterOption.err.contains("'frobnicate' is not a chairside command"), "an option's value is not the command")
+        XCTAssertTrue(
+            afterOption.err.contains("'frobnicate' is not a chairside command"), "an option's value is not the command")
     }
 
     func testAUsageErrorShowsThatCommandsUsage() {

@@ -108,7 +108,8 @@ final class PDFPrintingTests: XCTestCase {
 
 final class SheetTypesetterTests: XCTestCase {
     func testTheRendererReadsTheStandardInputAndWritesTheStandardOutputWithNoShell() {
-        XCTAssertEqual(SheetTypesetter(command: "weasyprint").arguments(), ["weasyprint", "--quiet", "--encoding", "utf-8", "-", "-"])
+        XCTAssertEqual(SheetTypesetter(command: "weasyprint").arguments(),
+                       ["weasyprint", "--quiet", "--encoding", "utf-8", "-", "-"])
         XCTAssertEqual(SheetTypesetter(command: "weasyprint", baseFolder: "/etc/chairside").arguments(),
                        ["weasyprint", "--quiet", "--encoding", "utf-8", "--base-url", "/etc/chairside/", "-", "-"])
     }

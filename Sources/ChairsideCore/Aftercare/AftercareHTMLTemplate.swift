@@ -54,12 +54,15 @@ public struct AftercareHTMLTemplate: Sendable {
         values["paper"] = sheet.settings.paper == .a4 ? "A4" : "letter"
         let numbered = sheet.zones.enumerated().map { (offset, zone) in (zone, offset + 1) }
         values["zones"] = numbered.map { zone, number -> [String: Any] in
-            ["name": zone.name, "depth_range": zone.depthRange, "marker": number,
-             "on_outline": FaceOutline.places[zone.id] != nil]
+            [
+                "name": zone.name, "depth_range": zone.depthRange, "marker": number,
+                "on_outline": FaceOutline.places[zone.id] != nil,
+            ]
         }
-        values["face_outline"] = FaceOutline.svg(numbered.map { zone, number in
-            (id: zone.id, number: number, depth: zone.depthRange)
-        })
+        values["face_outline"] = FaceOutline.svg(
+            numbered.map { zone, number in
+                (id: zone.id, number: number, depth: zone.depthRange)
+            })
         return values
     }
 }

@@ -14,7 +14,8 @@ enum DefaultAftercareHTMLTemplate {
           @bottom-center { content: "Page " counter(page) " of " counter(pages); font-size: 8pt; color: #666; } }
   /* Optional ligatures off: WeasyPrint maps a right-to-left ligature (the Allah ligature, say) back to its
      letters in drawn order, so the name would copy and search reversed; required ones (lam-alef) stay. */
-  html { font-family: "Noto Sans", "Noto Sans CJK SC", "Noto Naskh Arabic", "Noto Sans Hebrew", "DejaVu Sans", sans-serif;
+  html { font-family: "Noto Sans", "Noto Sans CJK SC", "Noto Naskh Arabic", "Noto Sans Hebrew", "DejaVu Sans",
+         sans-serif;
          font-size: 9.5pt; line-height: 1.25; color: #111; font-feature-settings: "liga" 0; }
   header { border-bottom: 2px solid #b0553a; padding-bottom: 4pt; margin-bottom: 8pt; }
   header .clinic { font-size: 15pt; font-weight: bold; }
@@ -50,7 +51,8 @@ enum DefaultAftercareHTMLTemplate {
 <h1>Caring for your skin after microneedling with PRP</h1>
 <table class="facts">
   <tr><td>Patient</td><td class="name"><bdi dir="auto">{{patient_name}}</bdi></td></tr>
-  <tr><td>Treated</td><td>{{date}} at {{time}}{{#technician}}, by <bdi dir="auto">{{technician}}</bdi>{{/technician}}</td></tr>
+  <tr><td>Treated</td>
+      <td>{{date}} at {{time}}{{#technician}}, by <bdi dir="auto">{{technician}}</bdi>{{/technician}}</td></tr>
   <tr><td>Series</td><td>{{series}}</td></tr>
 </table>
 
@@ -62,7 +64,8 @@ enum DefaultAftercareHTMLTemplate {
     <table class="zones">
       <tr><th></th><th>Area</th><th>Needle depth</th></tr>
       {{#zones}}
-      <tr><td><span class="marker">{{marker}}</span></td><td><bdi dir="auto">{{name}}</bdi></td><td>{{depth_range}}</td></tr>
+      <tr><td><span class="marker">{{marker}}</span></td><td><bdi dir="auto">{{name}}</bdi></td>
+          <td>{{depth_range}}</td></tr>
       {{/zones}}
     </table>
     <p>Expected recovery: about <b>{{downtime}}</b>. Redness like a mild sunburn is normal and usually fades within a
@@ -113,7 +116,8 @@ advice below for any treated skin.</p>
 <div class="call">
 <b>Call us</b> if you notice any of these: pain, swelling or redness that gets worse after day 2; pus or a yellow
 crust, or a fever; blisters; anything else that worries you.
-{{#clinic_phone}}Phone <bdi dir="auto">{{clinic_name}}</bdi> on <b><bdi dir="ltr">{{clinic_phone}}</bdi></b>.{{/clinic_phone}}
+{{#clinic_phone}}Phone <bdi dir="auto">{{clinic_name}}</bdi> on
+<b><bdi dir="ltr">{{clinic_phone}}</bdi></b>.{{/clinic_phone}}
 {{^clinic_phone}}Contact <bdi dir="auto">{{clinic_name}}</bdi>.{{/clinic_phone}}
 </div>
 

@@ -37,15 +37,19 @@ public enum FaceOutline {
         var marks = ""
         for zone in zones {
             for place in places[zone.id] ?? [] {
-                marks += "<circle cx=\"\(place.x)\" cy=\"\(place.y)\" r=\"10\" fill=\"#f2b8a0\" fill-opacity=\"0.85\""
+                marks +=
+                    "<circle cx=\"\(place.x)\" cy=\"\(place.y)\" r=\"10\" fill=\"#f2b8a0\" fill-opacity=\"0.85\""
                     + " stroke=\"#b0553a\" stroke-width=\"1\"/>"
-                marks += "<text x=\"\(place.x)\" y=\"\(place.y + 4)\" font-size=\"12\" font-weight=\"bold\""
+                marks +=
+                    "<text x=\"\(place.x)\" y=\"\(place.y + 4)\" font-size=\"12\" font-weight=\"bold\""
                     + " text-anchor=\"middle\" fill=\"#222\">\(zone.number)</text>"
                 // A pale box under the depth keeps it readable where it crosses a line of the face.
                 let width = zone.depth.count * 6 + 4
-                marks += "<rect x=\"\(place.x - width / 2)\" y=\"\(place.y + 12)\" width=\"\(width)\" height=\"12\""
+                marks +=
+                    "<rect x=\"\(place.x - width / 2)\" y=\"\(place.y + 12)\" width=\"\(width)\" height=\"12\""
                     + " rx=\"2\" fill=\"#fff\" fill-opacity=\"0.9\"/>"
-                marks += "<text x=\"\(place.x)\" y=\"\(place.y + 21)\" font-size=\"10\" font-weight=\"bold\""
+                marks +=
+                    "<text x=\"\(place.x)\" y=\"\(place.y + 21)\" font-size=\"10\" font-weight=\"bold\""
                     + " text-anchor=\"middle\" fill=\"#222\">\(escape(zone.depth))</text>"
             }
         }

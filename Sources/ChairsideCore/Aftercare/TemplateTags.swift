@@ -48,7 +48,8 @@ enum TemplateTags {
                 throw TemplateError(file: file, line: tagLine, field: nil,
                                     message: "partials (\(sigil)\(rest)) are not available; put the text in this file")
             case "#", "^", "$":
-                try known(rest, sections: sections, topLevel: topLevel, zoneFields: zoneFields, file: file, line: tagLine)
+                try known(rest, sections: sections, topLevel: topLevel, zoneFields: zoneFields,
+                          file: file, line: tagLine)
                 sections.append(name(rest))
             case "/":
                 guard let last = sections.popLast(), last == name(rest) else {
@@ -61,13 +62,15 @@ enum TemplateTags {
                     throw TemplateError(file: file, line: tagLine, field: name(rest),
                                         message: "would go into the page unescaped; write {{\(name(rest))}}")
                 }
-                try known(rest, sections: sections, topLevel: topLevel, zoneFields: zoneFields, file: file, line: tagLine)
+                try known(rest, sections: sections, topLevel: topLevel, zoneFields: zoneFields,
+                          file: file, line: tagLine)
             default:
                 if triple, let unescaped, !unescaped.contains(name(trimmed)) {
                     throw TemplateError(file: file, line: tagLine, field: name(trimmed),
                                         message: "would go into the page unescaped; write {{\(name(trimmed))}}")
                 }
-                try known(trimmed, sections: sections, topLevel: topLevel, zoneFields: zoneFields, file: file, line: tagLine)
+                try known(trimmed, sections: sections, topLevel: topLevel, zoneFields: zoneFields,
+                          file: file, line: tagLine)
             }
         }
         if let unclosed = sections.last {
@@ -91,8 +94,16 @@ enum TemplateTags {
         let first = String(full.split(separator: ".").first ?? "")
         let inZones = sections.contains("zones")
         if topLevel.contains(first) || (inZones && zoneFields.contains(first)) { return }
-        let hint = inZones ? "inside {{#zones}} use " + zoneFields.sorted().joined(separator: ", ") : "the fields are listed in the README under \"Aftercare template\""
+        let hint = inZones
+            ? "inside {{#zones}} use "
+                + Self.list(["name", "depth_range"] + zoneFields.subtracting(["name", "depth_range"]).sorted())
+            : "the fields are listed in the README under \"Aftercare template\""
         throw TemplateError(file: file, line: line, field: full, message: hint)
+    }
+
+    /// "a, b or c".
+    private static func list(_ names: [String]) -> String {
+        names.count < 2 ? names.joined() : names.dropLast().joined(separator: ", ") + " or " + names.last!
     }
 
     static func explain(_ error: Error) -> String {

@@ -8,7 +8,9 @@ public struct FHIRSessionInput: Sendable {
     public var history: [SessionRef]
 
     public init(state: SessionState, patient: Patient?, history: [SessionRef]) {
-        self.state = state; self.patient = patient; self.history = history
+        self.state = state
+        self.patient = patient
+        self.history = history
     }
 }
 
@@ -32,8 +34,10 @@ public enum FHIRBundle {
     public static let procedureDisplay = "Microneedling with platelet-rich plasma (PRP)"
     public static let ucum = "http://unitsofmeasure.org"
 
-    public static func make(_ sessions: [FHIRSessionInput], config: ClinicConfig, generatedAt: Date,
-                            timeZone: TimeZone) -> JSONValue {
+    public static func make(
+        _ sessions: [FHIRSessionInput], config: ClinicConfig, generatedAt: Date,
+        timeZone: TimeZone
+    ) -> JSONValue {
         var builder = Builder(config: config, timeZone: timeZone)
         for input in sessions where input.state.start != nil { builder.add(input) }
         return .object([
@@ -41,9 +45,10 @@ public enum FHIRBundle {
             "id": .string(StableUUID.make("bundle", Timestamp.format(generatedAt))),
             "type": .string("collection"),
             "timestamp": .string(Timestamp.format(generatedAt)),
-            "entry": .array(builder.entries.map { entry in
-                .object(["fullUrl": .string(entry.fullUrl), "resource": entry.resource])
-            }),
+            "entry": .array(
+                builder.entries.map { entry in
+                    .object(["fullUrl": .string(entry.fullUrl), "resource": entry.resource])
+                }),
         ])
     }
 
@@ -62,7 +67,8 @@ public enum FHIRBundle {
         var seen: Set<String> = []
 
         init(config: ClinicConfig, timeZone: TimeZone) {
-            self.config = config; self.timeZone = timeZone
+            self.config = config
+            self.timeZone = timeZone
         }
 
         var proto: ClinicProtocol { config.protocolSettings }
@@ -93,8 +99,9 @@ public enum FHIRBundle {
             let procedureKey = state.id
             let procedureURL = "urn:uuid:" + StableUUID.make("Procedure", procedureKey)
             let zones = ZoneDepths.of(state.passes.map(\.pass))
-            var procedure = procedureFields(input, subject: patientRef, performer: practitioner, location: location,
-                                            used: used, zones: zones)
+            var procedure = procedureFields(
+                input, subject: patientRef, performer: practitioner, location: location,
+                used: used, zones: zones)
             procedure["resourceType"] = .string("Procedure")
             procedure["id"] = .string(StableUUID.make("Procedure", procedureKey))
             if !seen.contains(procedureURL) {
@@ -109,10 +116,11 @@ public enum FHIRBundle {
         mutating func addPatient(id: String, name: String, record: Patient?) -> JSONValue {
             add("Patient", key: id) {
                 var identifiers: [JSONValue] = [
-                    .object(["system": .string(FHIRBundle.patientIDSystem), "value": FHIRBundle.text(id)]),
+                    .object(["system": .string(FHIRBundle.patientIDSystem), "value": FHIRBundle.text(id)])
                 ]
                 if let chart = record?.chartNumber, !chart.isEmpty {
-                    identifiers.append(.object(["system": .string(FHIRBundle.chartNumberSystem), "value": FHIRBundle.text(chart)]))
+                    identifiers.append(
+                        .object(["system": .string(FHIRBundle.chartNumberSystem), "value": FHIRBundle.text(chart)]))
                 }
                 var fields: [String: JSONValue] = [
                     "identifier": .array(identifiers),
@@ -129,10 +137,14 @@ public enum FHIRBundle {
         mutating func addUsed(_ state: SessionState) -> [JSONValue] {
             var refs: [JSONValue] = []
             if let blood = state.blood {
-                refs.append(add("Device", key: "tube\u{0}" + blood.lot) {
-                    ["lotNumber": FHIRBundle.text(blood.lot), "type": .object(["text": .string("PRP blood collection tube")]),
-                     "status": .string("active")]
-                })
+                refs.append(
+                    add("Device", key: "tube\u{0}" + blood.lot) {
+                        [
+                            "lotNumber": FHIRBundle.text(blood.lot),
+                            "type": .object(["text": .string("PRP blood collection tube")]),
+                            "status": .string("active"),
+                        ]
+                    })
             }
             if let numbing = state.numbing {
                 refs.append(medication(numbing.agent, lot: numbing.lot))
@@ -146,30 +158,45 @@ public enum FHIRBundle {
 
         mutating func medication(_ name: String, lot: String) -> JSONValue {
             add("Medication", key: name + "\u{0}" + lot) {
-                ["code": .object(["text": FHIRBundle.text(name)]), "batch": .object(["lotNumber": FHIRBundle.text(lot)])]
+                [
+                    "code": .object(["text": FHIRBundle.text(name)]),
+                    "batch": .object(["lotNumber": FHIRBundle.text(lot)]),
+                ]
             }
         }
 
         func zoneConcept(_ id: String) -> JSONValue {
             let name = proto.zoneName(id)
             return .object([
-                "coding": .array([.object(["system": .string(FHIRBundle.zoneSystem), "code": FHIRBundle.text(id),
-                                           "display": FHIRBundle.text(name)])]),
+                "coding": .array([
+                    .object([
+                        "system": .string(FHIRBundle.zoneSystem), "code": FHIRBundle.text(id),
+                        "display": FHIRBundle.text(name),
+                    ])
+                ]),
                 "text": FHIRBundle.text(name),
             ])
         }
 
-        func procedureFields(_ input: FHIRSessionInput, subject: JSONValue, performer: JSONValue, location: JSONValue,
-                             used: [JSONValue], zones: [ZoneDepths]) -> [String: JSONValue] {
+        func procedureFields(
+            _ input: FHIRSessionInput, subject: JSONValue, performer: JSONValue, location: JSONValue,
+            used: [JSONValue], zones: [ZoneDepths]
+        ) -> [String: JSONValue] {
             let state = input.state
             let start = state.start!
             var fields: [String: JSONValue] = [
-                "identifier": .array([.object(["system": .string(FHIRBundle.sessionIDSystem), "value": .string(state.id)])]),
+                "identifier": .array([
+                    .object(["system": .string(FHIRBundle.sessionIDSystem), "value": .string(state.id)])
+                ]),
                 "status": .string(Self.status(state.status)),
                 "code": .object([
-                    "coding": .array([.object(["system": .string(FHIRBundle.procedureSystem),
-                                               "code": .string(FHIRBundle.procedureCode),
-                                               "display": .string(FHIRBundle.procedureDisplay)])]),
+                    "coding": .array([
+                        .object([
+                            "system": .string(FHIRBundle.procedureSystem),
+                            "code": .string(FHIRBundle.procedureCode),
+                            "display": .string(FHIRBundle.procedureDisplay),
+                        ])
+                    ]),
                     "text": .string(FHIRBundle.procedureDisplay),
                 ]),
                 "subject": subject,
@@ -188,12 +215,16 @@ public enum FHIRBundle {
             let notes = Self.notes(state)
             if !notes.isEmpty { fields["note"] = .array(notes) }
             if state.status == .completed {
-                let series = SeriesPosition(sessionID: state.id, startedAt: start.at, history: input.history,
-                                            settings: config.aftercare)
-                let window = NextVisitWindow(sessionDay: ClinicDay(start.at, timeZone: timeZone), series: series,
-                                             proto: proto, settings: config.aftercare)
+                let series = SeriesPosition(
+                    sessionID: state.id, startedAt: start.at, history: input.history,
+                    settings: config.aftercare)
+                let window = NextVisitWindow(
+                    sessionDay: ClinicDay(start.at, timeZone: timeZone), series: series,
+                    proto: proto, settings: config.aftercare)
                 let what = window.maintenance ? "Maintenance session" : "Next session (\(series.label))"
-                fields["followUp"] = .array([.object(["text": .string("\(what) between \(window.from) and \(window.to)")])])
+                fields["followUp"] = .array([
+                    .object(["text": .string("\(what) between \(window.from) and \(window.to)")])
+                ])
             }
             return fields
         }
@@ -215,21 +246,25 @@ public enum FHIRBundle {
                 let text: String
                 switch e.kind {
                 case .note(let t): text = t
-                case let .amended(t, ref):
+                case .amended(let t, let ref):
                     // A reference to a voided event would point at something the bundle left out.
                     let target = ref.flatMap { state.voided[$0] == nil ? $0 : nil }
                     text = "Amendment" + (target.map { " to entry #\($0)" } ?? "") + ": " + t
-                case let .overridden(provider, reason, items):
+                case .overridden(let provider, let reason, let items):
                     text = "Screening override by \(provider) (\(items.joined(separator: ", "))): \(reason)"
                 case .warning(_, let message): text = "Warning: " + message
                 default: return nil
                 }
-                return .object(["authorString": FHIRBundle.text(e.by), "time": .string(Timestamp.format(e.at)),
-                                "text": FHIRBundle.text(text)])
+                return .object([
+                    "authorString": FHIRBundle.text(e.by), "time": .string(Timestamp.format(e.at)),
+                    "text": FHIRBundle.text(text),
+                ])
             }
         }
 
-        mutating func addDepthObservation(_ zone: ZoneDepths, state: SessionState, subject: JSONValue, procedure: String) {
+        mutating func addDepthObservation(
+            _ zone: ZoneDepths, state: SessionState, subject: JSONValue, procedure: String
+        ) {
             let passes = state.passes.filter { $0.pass.zone == zone.zone }
             let firstAt = passes.map(\.at).min() ?? state.start!.at
             let proto = self.proto
@@ -239,8 +274,12 @@ public enum FHIRBundle {
                 return [
                     "status": .string(state.isClosed ? "final" : "preliminary"),
                     "code": .object([
-                        "coding": .array([.object(["system": .string(FHIRBundle.observationSystem),
-                                                   "code": .string("needle-depth"), "display": .string("Needle depth")])]),
+                        "coding": .array([
+                            .object([
+                                "system": .string(FHIRBundle.observationSystem),
+                                "code": .string("needle-depth"), "display": .string("Needle depth"),
+                            ])
+                        ]),
                         "text": .string("Needle depth"),
                     ]),
                     "subject": subject,
@@ -248,10 +287,17 @@ public enum FHIRBundle {
                     "effectiveDateTime": .string(Timestamp.format(firstAt)),
                     "bodySite": site,
                     // The deepest depth used in the zone is what decides downtime; the range is in the note.
-                    "valueQuantity": .object(["value": .number(zone.max), "unit": .string("mm"),
-                                              "system": .string(FHIRBundle.ucum), "code": .string("mm")]),
-                    "note": .array([.object(["text": .string("\(FHIRBundle.visibleName(proto, zone.zone)): "
-                                                            + "\(zone.range) mm over \(count)")])]),
+                    "valueQuantity": .object([
+                        "value": .number(zone.max), "unit": .string("mm"),
+                        "system": .string(FHIRBundle.ucum), "code": .string("mm"),
+                    ]),
+                    "note": .array([
+                        .object([
+                            "text": .string(
+                                "\(FHIRBundle.visibleName(proto, zone.zone)): "
+                                    + "\(zone.range) mm over \(count)")
+                        ])
+                    ]),
                 ]
             }
         }

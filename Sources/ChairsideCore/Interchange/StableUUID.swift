@@ -14,8 +14,10 @@ public enum StableUUID {
         let variant = (Int(String(chars[16]), radix: 16)! & 0x3) | 0x8
         out[16] = Character(String(variant, radix: 16))
         hex = String(out)
-        let parts = [hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4),
-                     hex.dropFirst(16).prefix(4), hex.dropFirst(20)]
+        let parts = [
+            hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4),
+            hex.dropFirst(16).prefix(4), hex.dropFirst(20),
+        ]
         return parts.joined(separator: "-")
     }
 
