@@ -275,7 +275,7 @@ final class InterchangeEndToEndTests: EndToEndCase {
             XCTAssertTrue(info.contains(paper == "a4" ? "(A4)" : "(letter)"), info)
             let png = artifacts + "/aftercare-\(label)"
             XCTAssertEqual(
-                Tmux.run(["pdftoppm", "-png", "-r", "60", "-singlefile", "-f", "1", "-l", "1", pdf, png]).status, 0)
+                Tmux.run(["pdftoppm", "-png", "-r", "100", "-singlefile", "-f", "1", "-l", "1", pdf, png]).status, 0)
             XCTAssertTrue(FileManager.default.fileExists(atPath: png + ".png"))
             let show = cli("show", id)
             XCTAssertTrue(show.out.contains("Aftercare copy: saved to \(pdf)"), show.out)
