@@ -15,6 +15,14 @@ final class AftercarePrintEndToEndTests: EndToEndCase {
             if ProcessInfo.processInfo.environment["CI"] != nil { XCTFail(why) }
             throw XCTSkip(why)
         }
+        let typesetting = [(["weasyprint", "--version"], "pip install weasyprint"),
+                           (["pdftotext", "-v"], "apt-get install poppler-utils")]
+        for (probe, hint) in typesetting {
+            guard Tmux.run(probe).status != 0 else { continue }
+            let why = "the typeset sheet needs \(probe[0]): \(hint) (see README)"
+            if ProcessInfo.processInfo.environment["CI"] != nil { XCTFail(why) }
+            throw XCTSkip(why)
+        }
         let config = """
             [clinic]
             name = "Harbour Skin Clinic"
@@ -41,7 +49,18 @@ final class AftercarePrintEndToEndTests: EndToEndCase {
                       "job \(jobID) did not complete:\n\(completed)\n\(Tmux.run(["lpstat", "-o", queue]).out)", file: file, line: line)
         let number = try XCTUnwrap(Int(jobID.split(separator: "-").last ?? ""), file: file, line: line)
         let spool = String(format: "/var/spool/cups/d%05d-001", number)
-        return try String(contentsOfFile: spool, encoding: .utf8)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: spool))
+        guard bytes.starts(with: Data("%PDF".utf8)) else { return String(decoding: bytes, as: UTF8.self) }
+        // The typeset sheet: its text as poppler extracts it.
+        let r = Tmux.run(["pdftotext", spool, "-"])
+        XCTAssertEqual(r.status, 0, r.err, file: file, line: line)
+        return r.out
+    }
+
+    func spoolIsPDF(_ jobID: String) -> Bool {
+        let number = Int(jobID.split(separator: "-").last ?? "") ?? 0
+        let spool = String(format: "/var/spool/cups/d%05d-001", number)
+        return (FileManager.default.contents(atPath: spool) ?? Data()).starts(with: Data("%PDF".utf8))
     }
 
     /// The PDF cups-pdf wrote for the job: "<title>-job_<n>.pdf" in the user's ~/PDF.
@@ -76,7 +95,7 @@ final class AftercarePrintEndToEndTests: EndToEndCase {
         completeAndQuit()
 
         let show = cli("show", try onlySessionID(), "--json")
-        XCTAssertTrue(show.out.contains("\"jobID\" : \"\(job)\""), show.out)
+        XCTAssertTrue(show.out.contains("\"job_id\" : \"\(job)\""), show.out)
         XCTAssertTrue(show.out.contains("\"printer\" : \"\(queue)\""), show.out)
 
         let document = try completedJobDocument(job)
@@ -90,10 +109,12 @@ final class AftercarePrintEndToEndTests: EndToEndCase {
 
     func testPrintFromTheCommandLineRecordsACopyAndMakesAPDF() throws {
         XCTAssertEqual(cli("demo").status, 0)
-        let list = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(cli("today", "--json").out.utf8)) as? [[String: Any]])
+        let today = Data(cli("today", "--json").out.utf8)
+        let day = try XCTUnwrap(try JSONSerialization.jsonObject(with: today) as? [String: Any])
+        let list = try XCTUnwrap(day["sessions"] as? [[String: Any]])
         let done = try XCTUnwrap(list.first { $0["status"] as? String == "completed" })
-        let id = try XCTUnwrap(done["id"] as? String)
-        let name = try XCTUnwrap(done["patientName"] as? String)
+        let id = try XCTUnwrap(done["session_id"] as? String)
+        let name = try XCTUnwrap(done["patient_name"] as? String)
         let before = try eventCount(id)
 
         let printed = cli("aftercare", id, "--print")
@@ -104,12 +125,22 @@ final class AftercarePrintEndToEndTests: EndToEndCase {
         XCTAssertTrue(cli("show", id).out.contains("Aftercare copy: printed on \(queue) (job \(job))"))
 
         let document = try completedJobDocument(job)
-        XCTAssertTrue(document.contains("Patient:  \(name)"), document)
-        XCTAssertTrue(document.contains("CALL US if you notice any of these:"))
+        XCTAssertTrue(spoolIsPDF(job), "the typeset sheet went to CUPS")
+        XCTAssertTrue(document.contains(name), document)
+        XCTAssertTrue(document.contains("Call us if you notice any of these"), document)
         XCTAssertTrue(try pdf(for: job).starts(with: Data("%PDF".utf8)))
+
+        let text = cli("aftercare", id, "--print", "--text")
+        XCTAssertEqual(text.status, 0, text.err)
+        let textJob = try XCTUnwrap(jobID(in: text.out))
+        XCTAssertEqual(try eventCount(id), before + 2)
+        let plain = try completedJobDocument(textJob)
+        XCTAssertFalse(spoolIsPDF(textJob))
+        XCTAssertTrue(plain.contains("Patient:  \(name)"), plain)
+        XCTAssertTrue(plain.contains("CALL US if you notice any of these:"))
     }
 
-    func testAHostileNamePrintsAsPlainText() throws {
+    func testAHostileNamePrintsShownNotObeyed() throws {
         let id = try hostileSession()
         let printed = cli("aftercare", id, "--print")
         XCTAssertEqual(printed.status, 0, printed.err)
@@ -121,8 +152,10 @@ final class AftercarePrintEndToEndTests: EndToEndCase {
 
     func testPrintToAMissingQueueFromTheCommandLineFailsClearlyAndRecordsNothing() throws {
         XCTAssertEqual(cli("demo").status, 0)
-        let list = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(cli("today", "--json").out.utf8)) as? [[String: Any]])
-        let id = try XCTUnwrap(list.first { $0["status"] as? String == "completed" }?["id"] as? String)
+        let today = Data(cli("today", "--json").out.utf8)
+        let day = try XCTUnwrap(try JSONSerialization.jsonObject(with: today) as? [String: Any])
+        let list = try XCTUnwrap(day["sessions"] as? [[String: Any]])
+        let id = try XCTUnwrap(list.first { $0["status"] as? String == "completed" }?["session_id"] as? String)
         let before = try eventCount(id)
         let r = cli("aftercare", id, "--print", "--printer", "no-such-queue")
         XCTAssertEqual(r.status, 1)
