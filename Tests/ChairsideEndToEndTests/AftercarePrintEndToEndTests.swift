@@ -6,6 +6,8 @@ import XCTest
 /// CUPS received and the PDF that came out.
 final class AftercarePrintEndToEndTests: EndToEndCase {
     let queue = ProcessInfo.processInfo.environment["CHAIRSIDE_TEST_QUEUE"] ?? "chairside-pdf"
+    var pathOverride: String?
+    override var env: [String: String] { super.env.merging(pathOverride.map { ["PATH": $0] } ?? [:]) { $1 } }
 
     override func setUpWithError() throws {
         try super.setUpWithError()
@@ -99,12 +101,28 @@ final class AftercarePrintEndToEndTests: EndToEndCase {
         XCTAssertTrue(show.out.contains("\"printer\" : \"\(queue)\""), show.out)
 
         let document = try completedJobDocument(job)
-        XCTAssertTrue(document.contains("Patient:  Siobhán Nakamura-Okafor"), document)
-        XCTAssertTrue(document.contains("Harbour Skin Clinic"))
-        XCTAssertTrue(document.contains("  - Forehead: 0.50 mm"))
-        XCTAssertTrue(document.contains("Avoid direct sun for 10 days"))
-        XCTAssertTrue(document.contains("Phone Harbour Skin Clinic on 020 7946 0001."))
+        XCTAssertTrue(spoolIsPDF(job), "the console sends the typeset sheet")
+        XCTAssertTrue(document.contains("Siobhán Nakamura-Okafor"), document)
+        XCTAssertTrue(document.contains("Harbour Skin Clinic"), document)
+        XCTAssertTrue(document.contains("Forehead"), document)
+        XCTAssertTrue(document.contains("020 7946 0001"), document)
         XCTAssertTrue(try pdf(for: job).starts(with: Data("%PDF".utf8)))
+    }
+
+    func testWithoutATypesetterTheConsolePrintsTheTextSheetAndSaysSo() throws {
+        pathOverride = "/usr/bin:/bin"   // WeasyPrint lives elsewhere (pip); lp stays reachable
+        tmux.start(consoleLine())
+        startSession(name: "Aoife Byrne")
+        walkToAftercare()
+        tmux.send("7", "v")
+        tmux.waitFor("CARING FOR YOUR SKIN")
+        tmux.send("p")
+        let screen = tmux.waitFor(") as plain text: weasyprint", timeout: 30)
+        let job = try XCTUnwrap(jobID(in: screen))
+        let document = try completedJobDocument(job)
+        XCTAssertFalse(spoolIsPDF(job))
+        XCTAssertTrue(document.contains("Patient:  Aoife Byrne"), document)
+        leaveSessionAndQuit()
     }
 
     func testPrintFromTheCommandLineRecordsACopyAndMakesAPDF() throws {
