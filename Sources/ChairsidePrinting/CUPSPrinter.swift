@@ -38,7 +38,8 @@ public enum PrintError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Prints plain text through CUPS's `lp`, with the page set up for A4 or Letter.
+/// Prints the aftercare sheet through CUPS's `lp`: the typeset PDF, or plain text with the page set up
+/// for A4 or Letter.
 /// Arguments go to `lp` as an argv array; nothing passes through a shell.
 public struct CUPSPrinter: Sendable {
     /// The program to run; found on PATH unless it contains a slash.
@@ -67,12 +68,30 @@ public struct CUPSPrinter: Sendable {
         return args
     }
 
+    /// The argv for a typeset (PDF) sheet: the page size is in the PDF, the media tells CUPS which tray.
+    public func pdfArguments(printer: String?, paper: Paper) -> [String] {
+        var args = [command]
+        if let printer, !printer.isEmpty { args += ["-d", printer] }
+        args += ["-t", Self.jobTitle, "-o", "media=\(paper.media)", "-o", "document-format=application/pdf"]
+        return args
+    }
+
+    /// Prints the plain-text sheet (CUPS's text filter lays it out at 12 cpi).
     public func print(_ text: String, printer: String?, paper: Paper) throws(PrintError) -> PrintJob {
-        let process = ChildProcess(arguments: arguments(printer: printer, paper: paper), environment: environment,
+        try submit(Data(text.utf8), arguments: arguments(printer: printer, paper: paper))
+    }
+
+    /// Prints the typeset sheet (`SheetTypesetter.pdf`), a PDF, as it is.
+    public func printPDF(_ pdf: Data, printer: String?, paper: Paper) throws(PrintError) -> PrintJob {
+        try submit(pdf, arguments: pdfArguments(printer: printer, paper: paper))
+    }
+
+    func submit(_ document: Data, arguments: [String]) throws(PrintError) -> PrintJob {
+        let process = ChildProcess(arguments: arguments, environment: environment,
                                    timeout: TimeInterval(timeoutSeconds))
         let outcome: ChildProcess.Outcome
         do {
-            outcome = try process.run(input: Data(text.utf8))
+            outcome = try process.run(input: document)
         } catch {
             switch error {
             case .notFound: throw .cupsMissing

@@ -8,8 +8,10 @@ import Glibc
 struct ChildProcess {
     struct Outcome {
         var status: Int32
-        var stdout: String
+        /// Standard output as bytes (a PDF), and as text for programs that answer in words.
+        var output: Data
         var stderr: String
+        var stdout: String { String(decoding: output, as: UTF8.self) }
     }
 
     enum Failure: Error {
@@ -92,6 +94,6 @@ struct ChildProcess {
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         let exitCode: Int32 = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-        return Outcome(status: exitCode, stdout: String(decoding: out, as: UTF8.self), stderr: String(decoding: err, as: UTF8.self))
+        return Outcome(status: exitCode, output: Data(out), stderr: String(decoding: err, as: UTF8.self))
     }
 }

@@ -44,3 +44,45 @@ extension Store {
         try files.replace(path, with: Data(text.utf8))
     }
 }
+
+/// The clinic's own typeset sheet (`aftercare.html.mustache` beside config.toml).
+public enum AftercareHTMLTemplateFile {
+    public static let name = "aftercare.html.mustache"
+
+    public static func path(besideConfig configPath: String) -> String {
+        (configPath as NSString).deletingLastPathComponent + "/" + name
+    }
+
+    /// nil when the clinic has no HTML template; otherwise the template or why it cannot be used.
+    public static func load(path: String) -> Result<AftercareHTMLTemplate, TemplateError>? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let data: Data
+        do {
+            data = try DurableFiles(root: "").read(path, limit: AftercareTemplateFile.maxBytes)
+        } catch {
+            return .failure(TemplateError(file: path, line: 0, message: "\(error)"))
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            return .failure(TemplateError(file: path, line: 0, message: "is not UTF-8 text; save it as UTF-8"))
+        }
+        do {
+            return .success(try AftercareHTMLTemplate(text: text, file: path))
+        } catch {
+            return .failure(error)
+        }
+    }
+}
+
+extension Store {
+    /// Where a session's typeset sheet is saved unless another file is named.
+    public func defaultAftercarePDFPath(sessionID: String) -> String {
+        "\(root)/aftercare/\(sessionID).pdf"
+    }
+
+    /// Writes a typeset sheet (or any bytes) durably, 0600, like `saveAftercare`.
+    public func saveAftercare(_ document: Data, to path: String) throws(StoreError) {
+        let folder = (path as NSString).deletingLastPathComponent
+        if folder == "\(root)/aftercare" { try files.makeDirectory(folder) }
+        try files.replace(path, with: document)
+    }
+}

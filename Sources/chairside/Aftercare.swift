@@ -9,10 +9,12 @@ struct Aftercare: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Write, print or save a session's aftercare sheet.",
         discussion: """
-            Without --print or --output the sheet goes to standard output and nothing is recorded.
+            Without --print or --output the text sheet goes to standard output and nothing is recorded.
+            --print prints the typeset sheet (a PDF made by WeasyPrint) through CUPS; --text prints the
+            text sheet instead. --output FILE.pdf saves the typeset sheet, FILE.txt the text.
             Printing and saving are recorded in the session: as its aftercare if none is recorded
-            yet, otherwise as a copy. --template prints the built-in template to start your own
-            (save it as aftercare.mustache beside config.toml).
+            yet, otherwise as a copy. --template and --html-template print the built-in templates to
+            start your own (save them as aftercare.mustache and aftercare.html.mustache beside config.toml).
             """
     )
 
@@ -27,24 +29,44 @@ struct Aftercare: ParsableCommand {
     @Option(help: ArgumentHelp("The CUPS queue (default: clinic.printer from the config, else the system default).", valueName: "name"))
     var printer: String?
 
-    @Option(help: ArgumentHelp("Save the sheet to this file.", valueName: "file"))
+    @Option(help: ArgumentHelp("Save the sheet to this file: .pdf the typeset sheet, .txt the text.",
+                               valueName: "file"))
     var output: String?
+
+    @Flag(help: "With --print: print the text sheet instead of the typeset PDF.")
+    var text = false
 
     @Option(help: ArgumentHelp("Who hands the sheet out, for the record (default: the session's technician).", valueName: "name"))
     var by: String?
 
-    @Flag(help: "Print the built-in template and exit.")
+    @Flag(help: "Print the built-in text template and exit.")
     var template = false
 
+    @Flag(name: .customLong("html-template"), help: "Print the built-in typeset (HTML) template and exit.")
+    var htmlTemplate = false
+
+    /// What --output saves, by its extension.
+    var outputIsPDF: Bool { output.map { ($0 as NSString).pathExtension.lowercased() == "pdf" } ?? false }
+
     func validate() throws {
-        if template { return }
+        if template || htmlTemplate { return }
         guard id != nil else { throw ValidationError("Give a session ID (see `chairside today`), or --template.") }
         if printer != nil && !sendToPrinter { throw ValidationError("--printer needs --print.") }
+        if text && !sendToPrinter {
+            throw ValidationError("--text goes with --print (for a text file, use --output FILE.txt).")
+        }
+        if let output, !["pdf", "txt"].contains((output as NSString).pathExtension.lowercased()) {
+            throw ValidationError("--output must end in .pdf (the typeset sheet) or .txt (the text sheet).")
+        }
     }
 
     func run() throws {
         if template {
             print(AftercareTemplate.builtInText, terminator: "")
+            return
+        }
+        if htmlTemplate {
+            print(AftercareHTMLTemplate.builtInText, terminator: "")
             return
         }
         let id = id!
@@ -76,10 +98,26 @@ struct Aftercare: ParsableCommand {
         } catch {
             throw Failure("\(error)")
         }
-        if let output {
-            let path = output.hasPrefix("/") ? output : FileManager.default.currentDirectoryPath + "/" + output
+        // Typeset before anything is recorded: a missing renderer leaves the session as it was.
+        var pdf: Data?
+        if outputIsPDF || (sendToPrinter && !text) {
             do {
-                try store.saveAftercare(rendered.text, to: path)
+                let typeset = try SheetTypesetter(baseFolder: options.configFolder)
+                    .pdf(sheet, clinic: options.loadAftercareHTMLTemplate())
+                if let warning = typeset.warning { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+                pdf = typeset.pdf
+            } catch {
+                throw Failure("Nothing printed or saved: \(error)")
+            }
+        }
+        if let output {
+            let path = StoreOptions.absolute(output)
+            do {
+                if let pdf, outputIsPDF {
+                    try store.saveAftercare(pdf, to: path)
+                } else {
+                    try store.saveAftercare(rendered.text, to: path)
+                }
                 try record(.saved(file: path))
             } catch {
                 throw Failure("Not saved: \(error)")
@@ -89,7 +127,13 @@ struct Aftercare: ParsableCommand {
         if sendToPrinter {
             let job: PrintJob
             do {
-                job = try CUPSPrinter().print(rendered.text, printer: printer ?? config.printer, paper: config.aftercare.paper)
+                let cups = CUPSPrinter()
+                if let pdf, !text {
+                    job = try cups.printPDF(pdf, printer: printer ?? config.printer, paper: config.aftercare.paper)
+                } else {
+                    job = try cups.print(rendered.text, printer: printer ?? config.printer,
+                                         paper: config.aftercare.paper)
+                }
             } catch {
                 throw Failure("Not printed: \(error)")
             }

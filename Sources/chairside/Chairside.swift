@@ -1,6 +1,5 @@
 import ArgumentParser
 
-@main
 struct Chairside: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "The treatment-room console for microneedling with PRP.",

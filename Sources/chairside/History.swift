@@ -12,7 +12,7 @@ struct History: ParsableCommand {
     @Argument(help: "The patient's chart number, or words of their name.")
     var patient: String
 
-    @Flag(help: "Print JSON instead of a table.")
+    @Flag(help: "Print JSON (docs/schema/chairside.schema.json, kind \"patient_history\") instead of a table.")
     var json = false
 
     func run() throws {
@@ -22,8 +22,8 @@ struct History: ParsableCommand {
         let history = PatientHistory(sessions: try store.historySummaries(of: found.id), protocolSettings: config.protocolSettings,
                                      aftercare: config.aftercare)
         if json {
-            let report = HistoryJSON(patient: found, history: history)
-            print(String(decoding: try JSONCoding.encoder(pretty: true).encode(report), as: UTF8.self))
+            print(try RecordJSON.history(found, history: history, proto: config.protocolSettings,
+                                         timeZone: options.timeZone, now: Date()).text(), terminator: "")
         } else {
             print(Reports.history(history, patient: found, config: config, timeZone: options.timeZone), terminator: "")
         }
@@ -41,24 +41,5 @@ struct History: ParsableCommand {
             let list = hits.map { "  \(Visible.text($0.chartNumber))  \(Visible.text($0.name))" }.joined(separator: "\n")
             throw Failure("\"\(Visible.text(trimmed))\" matches several patients; give the chart number:\n\(list)")
         }
-    }
-}
-
-/// `history --json`: the patient, each session with its interval and series place, and the screening dates.
-struct HistoryJSON: Encodable {
-    struct Row: Encodable {
-        var session: SessionSummary
-        var intervalDays: Int?
-        var series: Int?
-    }
-
-    var patient: Patient
-    var lastScreeningDates: [String: ClinicDay]
-    var sessions: [Row]
-
-    init(patient: Patient, history: PatientHistory) {
-        self.patient = patient
-        lastScreeningDates = history.lastDates
-        sessions = history.rows.map { Row(session: $0.summary, intervalDays: $0.intervalDays, series: $0.series) }
     }
 }

@@ -20,6 +20,19 @@ struct StoreOptions: ParsableArguments {
         AftercareTemplateFile.load(path: AftercareTemplateFile.path(besideConfig: configPath))
     }
 
+    /// The clinic's typeset (HTML) template beside the config file: nil if there is none.
+    func loadAftercareHTMLTemplate() -> Result<AftercareHTMLTemplate, TemplateError>? {
+        AftercareHTMLTemplateFile.load(path: AftercareHTMLTemplateFile.path(besideConfig: configPath))
+    }
+
+    /// The folder of the config file, where a clinic keeps its templates and a logo.
+    var configFolder: String { (configPath as NSString).deletingLastPathComponent }
+
+    /// A path as the user typed it, made absolute against the current folder.
+    static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    }
+
     func loadConfig() throws -> ClinicConfig {
         do {
             return try ConfigFile.load(path: configPath)

@@ -12,14 +12,18 @@ struct Today: ParsableCommand {
     @Option(help: ArgumentHelp("The day to list.", valueName: "YYYY-MM-DD"))
     var date: String?
 
-    @Flag(help: "Print JSON instead of a table.")
+    @Flag(help: "Print JSON (docs/schema/chairside.schema.json, kind \"day\") instead of a table.")
     var json = false
 
     @Flag(help: "Print CSV (the export's session columns, see README) instead of a table.")
     var csv = false
 
+    @Flag(help: "With --csv: add a byte-order mark so a spreadsheet opens the names correctly.")
+    var excel = false
+
     func validate() throws {
         if json && csv { throw ValidationError("Choose one of --json and --csv.") }
+        if excel && !csv { throw ValidationError("--excel goes with --csv.") }
     }
 
     func run() throws {
@@ -32,10 +36,14 @@ struct Today: ParsableCommand {
         let store = try options.openStore(today: now)
         let sessions = try store.sessions(on: day)
         if json {
-            print(String(decoding: try JSONCoding.encoder(pretty: true).encode(sessions), as: UTF8.self))
+            let proto = try options.loadConfig().protocolSettings
+            let document = RecordJSON.day(day, sessions: sessions, chartNumber: store.directory.chartNumber(of:),
+                                          proto: proto, timeZone: options.timeZone, now: now)
+            print(try document.text(), terminator: "")
         } else if csv {
-            print(SessionExport.sessionsCSV(sessions, chartNumber: store.directory.chartNumber(of:),
-                                            timeZone: options.timeZone, now: now), terminator: "")
+            let text = SessionExport.sessionsCSV(sessions, chartNumber: store.directory.chartNumber(of:),
+                                                 timeZone: options.timeZone, now: now)
+            print(excel ? CSV.excel(text) : text, terminator: "")
         } else {
             print(Reports.day(day, sessions: sessions, now: now, timeZone: options.timeZone), terminator: "")
         }
@@ -50,7 +58,7 @@ struct Show: ParsableCommand {
     @Argument(help: "The session ID, as `chairside today` lists it.")
     var id: String
 
-    @Flag(help: "Print the events as JSON.")
+    @Flag(help: "Print the session and its events as JSON (docs/schema/chairside.schema.json, kind \"session\").")
     var json = false
 
     func run() throws {
@@ -63,7 +71,9 @@ struct Show: ParsableCommand {
             throw Failure("\(error)")
         }
         if json {
-            print(String(decoding: try JSONCoding.encoder(pretty: true).encode(state.events), as: UTF8.self))
+            let chart = state.start.map { store.directory.chartNumber(of: $0.patientID) } ?? ""
+            print(try RecordJSON.record(state, chartNumber: chart, proto: config.protocolSettings,
+                                        timeZone: options.timeZone, now: Date()).text(), terminator: "")
         } else {
             let patient = state.start.flatMap { store.directory.patient(id: $0.patientID) }
             print(Reports.session(state, patient: patient, proto: config.protocolSettings, now: Date(), timeZone: options.timeZone), terminator: "")

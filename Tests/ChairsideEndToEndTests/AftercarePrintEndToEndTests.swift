@@ -6,12 +6,22 @@ import XCTest
 /// CUPS received and the PDF that came out.
 final class AftercarePrintEndToEndTests: EndToEndCase {
     let queue = ProcessInfo.processInfo.environment["CHAIRSIDE_TEST_QUEUE"] ?? "chairside-pdf"
+    var pathOverride: String?
+    override var env: [String: String] { super.env.merging(pathOverride.map { ["PATH": $0] } ?? [:]) { $1 } }
 
     override func setUpWithError() throws {
         try super.setUpWithError()
         let probe = Tmux.run(["lpstat", "-p", queue])
         guard probe.status == 0 else {
             let why = "no CUPS queue \(queue) (\(probe.err.trimmingCharacters(in: .whitespacesAndNewlines))); run .ci/cups-setup as root"
+            if ProcessInfo.processInfo.environment["CI"] != nil { XCTFail(why) }
+            throw XCTSkip(why)
+        }
+        let typesetting = [(["weasyprint", "--version"], "pip install weasyprint"),
+                           (["pdftotext", "-v"], "apt-get install poppler-utils")]
+        for (probe, hint) in typesetting {
+            guard Tmux.run(probe).status != 0 else { continue }
+            let why = "the typeset sheet needs \(probe[0]): \(hint) (see README)"
             if ProcessInfo.processInfo.environment["CI"] != nil { XCTFail(why) }
             throw XCTSkip(why)
         }
@@ -41,7 +51,18 @@ final class AftercarePrintEndToEndTests: EndToEndCase {
                       "job \(jobID) did not complete:\n\(completed)\n\(Tmux.run(["lpstat", "-o", queue]).out)", file: file, line: line)
         let number = try XCTUnwrap(Int(jobID.split(separator: "-").last ?? ""), file: file, line: line)
         let spool = String(format: "/var/spool/cups/d%05d-001", number)
-        return try String(contentsOfFile: spool, encoding: .utf8)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: spool))
+        guard bytes.starts(with: Data("%PDF".utf8)) else { return String(decoding: bytes, as: UTF8.self) }
+        // The typeset sheet: its text as poppler extracts it.
+        let r = Tmux.run(["pdftotext", spool, "-"])
+        XCTAssertEqual(r.status, 0, r.err, file: file, line: line)
+        return r.out
+    }
+
+    func spoolIsPDF(_ jobID: String) -> Bool {
+        let number = Int(jobID.split(separator: "-").last ?? "") ?? 0
+        let spool = String(format: "/var/spool/cups/d%05d-001", number)
+        return (FileManager.default.contents(atPath: spool) ?? Data()).starts(with: Data("%PDF".utf8))
     }
 
     /// The PDF cups-pdf wrote for the job: "<title>-job_<n>.pdf" in the user's ~/PDF.
@@ -76,24 +97,42 @@ final class AftercarePrintEndToEndTests: EndToEndCase {
         completeAndQuit()
 
         let show = cli("show", try onlySessionID(), "--json")
-        XCTAssertTrue(show.out.contains("\"jobID\" : \"\(job)\""), show.out)
+        XCTAssertTrue(show.out.contains("\"job_id\" : \"\(job)\""), show.out)
         XCTAssertTrue(show.out.contains("\"printer\" : \"\(queue)\""), show.out)
 
         let document = try completedJobDocument(job)
-        XCTAssertTrue(document.contains("Patient:  Siobhán Nakamura-Okafor"), document)
-        XCTAssertTrue(document.contains("Harbour Skin Clinic"))
-        XCTAssertTrue(document.contains("  - Forehead: 0.50 mm"))
-        XCTAssertTrue(document.contains("Avoid direct sun for 10 days"))
-        XCTAssertTrue(document.contains("Phone Harbour Skin Clinic on 020 7946 0001."))
+        XCTAssertTrue(spoolIsPDF(job), "the console sends the typeset sheet")
+        XCTAssertTrue(document.contains("Siobhán Nakamura-Okafor"), document)
+        XCTAssertTrue(document.contains("Harbour Skin Clinic"), document)
+        XCTAssertTrue(document.contains("Forehead"), document)
+        XCTAssertTrue(document.contains("020 7946 0001"), document)
         XCTAssertTrue(try pdf(for: job).starts(with: Data("%PDF".utf8)))
+    }
+
+    func testWithoutATypesetterTheConsolePrintsTheTextSheetAndSaysSo() throws {
+        pathOverride = "/usr/bin:/bin"   // WeasyPrint lives elsewhere (pip); lp stays reachable
+        tmux.start(consoleLine())
+        startSession(name: "Aoife Byrne")
+        walkToAftercare()
+        tmux.send("7", "v")
+        tmux.waitFor("CARING FOR YOUR SKIN")
+        tmux.send("p")
+        let screen = tmux.waitFor(") as plain text: weasyprint", timeout: 30)
+        let job = try XCTUnwrap(jobID(in: screen))
+        let document = try completedJobDocument(job)
+        XCTAssertFalse(spoolIsPDF(job))
+        XCTAssertTrue(document.contains("Patient:  Aoife Byrne"), document)
+        leaveSessionAndQuit()
     }
 
     func testPrintFromTheCommandLineRecordsACopyAndMakesAPDF() throws {
         XCTAssertEqual(cli("demo").status, 0)
-        let list = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(cli("today", "--json").out.utf8)) as? [[String: Any]])
+        let today = Data(cli("today", "--json").out.utf8)
+        let day = try XCTUnwrap(try JSONSerialization.jsonObject(with: today) as? [String: Any])
+        let list = try XCTUnwrap(day["sessions"] as? [[String: Any]])
         let done = try XCTUnwrap(list.first { $0["status"] as? String == "completed" })
-        let id = try XCTUnwrap(done["id"] as? String)
-        let name = try XCTUnwrap(done["patientName"] as? String)
+        let id = try XCTUnwrap(done["session_id"] as? String)
+        let name = try XCTUnwrap(done["patient_name"] as? String)
         let before = try eventCount(id)
 
         let printed = cli("aftercare", id, "--print")
@@ -104,12 +143,22 @@ final class AftercarePrintEndToEndTests: EndToEndCase {
         XCTAssertTrue(cli("show", id).out.contains("Aftercare copy: printed on \(queue) (job \(job))"))
 
         let document = try completedJobDocument(job)
-        XCTAssertTrue(document.contains("Patient:  \(name)"), document)
-        XCTAssertTrue(document.contains("CALL US if you notice any of these:"))
+        XCTAssertTrue(spoolIsPDF(job), "the typeset sheet went to CUPS")
+        XCTAssertTrue(document.contains(name), document)
+        XCTAssertTrue(document.contains("Call us if you notice any of these"), document)
         XCTAssertTrue(try pdf(for: job).starts(with: Data("%PDF".utf8)))
+
+        let text = cli("aftercare", id, "--print", "--text")
+        XCTAssertEqual(text.status, 0, text.err)
+        let textJob = try XCTUnwrap(jobID(in: text.out))
+        XCTAssertEqual(try eventCount(id), before + 2)
+        let plain = try completedJobDocument(textJob)
+        XCTAssertFalse(spoolIsPDF(textJob))
+        XCTAssertTrue(plain.contains("Patient:  \(name)"), plain)
+        XCTAssertTrue(plain.contains("CALL US if you notice any of these:"))
     }
 
-    func testAHostileNamePrintsAsPlainText() throws {
+    func testAHostileNamePrintsShownNotObeyed() throws {
         let id = try hostileSession()
         let printed = cli("aftercare", id, "--print")
         XCTAssertEqual(printed.status, 0, printed.err)
@@ -121,8 +170,10 @@ final class AftercarePrintEndToEndTests: EndToEndCase {
 
     func testPrintToAMissingQueueFromTheCommandLineFailsClearlyAndRecordsNothing() throws {
         XCTAssertEqual(cli("demo").status, 0)
-        let list = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(cli("today", "--json").out.utf8)) as? [[String: Any]])
-        let id = try XCTUnwrap(list.first { $0["status"] as? String == "completed" }?["id"] as? String)
+        let today = Data(cli("today", "--json").out.utf8)
+        let day = try XCTUnwrap(try JSONSerialization.jsonObject(with: today) as? [String: Any])
+        let list = try XCTUnwrap(day["sessions"] as? [[String: Any]])
+        let id = try XCTUnwrap(list.first { $0["status"] as? String == "completed" }?["session_id"] as? String)
         let before = try eventCount(id)
         let r = cli("aftercare", id, "--print", "--printer", "no-such-queue")
         XCTAssertEqual(r.status, 1)

@@ -32,7 +32,7 @@ final class ConsoleEndToEndTests: EndToEndCase {
         let id = try onlySessionID()
         let acknowledged = try eventCount(id)
         XCTAssertEqual(acknowledged, 13)
-        let before = cli("show", id, "--json").out
+        let before = try events(id)
 
         let pid = try XCTUnwrap(tmux.programPID)
         XCTAssertEqual(sendSignal(pid, SIGKILL), 0)
@@ -48,7 +48,7 @@ final class ConsoleEndToEndTests: EndToEndCase {
         let resumed = tmux.waitFor("Resumed at Needling")
         XCTAssertTrue(resumed.contains("NEEDLING"), resumed)
         XCTAssertTrue(resumed.contains("#13 Pass: Forehead"), resumed)
-        XCTAssertEqual(cli("show", id, "--json").out, before, "every acknowledged event is present, byte for byte")
+        XCTAssertEqual(try events(id), before, "every acknowledged event is present, byte for byte")
         logPass()
         XCTAssertEqual(try eventCount(id), acknowledged + 1, "the resumed session keeps recording")
     }

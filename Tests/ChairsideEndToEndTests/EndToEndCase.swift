@@ -100,15 +100,24 @@ class EndToEndCase: XCTestCase {
     func eventCount(_ id: String) throws -> Int {
         let r = cli("show", id, "--json")
         XCTAssertEqual(r.status, 0, r.err)
-        let events = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [[String: Any]]
-        return events?.count ?? -1
+        let record = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any]
+        return (record?["events"] as? [[String: Any]])?.count ?? -1
+    }
+
+    /// The session's events as `show --json` prints them, without the summary (an open session's chair time runs on).
+    func events(_ id: String) throws -> String {
+        let r = cli("show", id, "--json")
+        let record = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any], r.err)
+        let data = try JSONSerialization.data(withJSONObject: record["events"] ?? [], options: [.sortedKeys])
+        return String(decoding: data, as: UTF8.self)
     }
 
     func onlySessionID() throws -> String {
         let r = cli("today", "--json")
-        let list = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [[String: Any]])
+        let day = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any])
+        let list = try XCTUnwrap(day["sessions"] as? [[String: Any]])
         XCTAssertEqual(list.count, 1)
-        return try XCTUnwrap(list.first?["id"] as? String)
+        return try XCTUnwrap(list.first?["session_id"] as? String)
     }
 
     /// On from needling: one pass, PRP on all zones, a post-care product; the aftercare panel is next.

@@ -81,3 +81,61 @@ final class ChildProcessTests: XCTestCase {
         XCTAssertLessThan(Date().timeIntervalSince(started), 10)
     }
 }
+
+final class PDFPrintingTests: XCTestCase {
+    func testAPDFGoesToCUPSAsAPDFWithTheMediaAndATitleWithoutPatientData() {
+        XCTAssertEqual(CUPSPrinter(command: "lp").pdfArguments(printer: "front-desk", paper: .letter),
+                       ["lp", "-d", "front-desk", "-t", "Chairside aftercare", "-o", "media=Letter",
+                        "-o", "document-format=application/pdf"])
+    }
+
+    /// A stand-in lp receives the PDF's bytes exactly (binary, larger than a pipe buffer).
+    func testThePDFReachesTheProgramByteForByte() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lp-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let script = dir + "/fake-lp"
+        try "#!/bin/sh\ncat > \"\(dir)/stdin\"\necho \"request id is fake-9 (1 file(s))\"\n"
+            .write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        var pdf = Data("%PDF-1.7\n".utf8)
+        pdf.append(Data((0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }))
+        let job = try CUPSPrinter(command: script).printPDF(pdf, printer: nil, paper: .a4)
+        XCTAssertEqual(job.jobID, "fake-9")
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: dir + "/stdin")), pdf)
+    }
+}
+
+final class SheetTypesetterTests: XCTestCase {
+    func testTheRendererReadsTheStandardInputAndWritesTheStandardOutputWithNoShell() {
+        XCTAssertEqual(SheetTypesetter(command: "weasyprint").arguments(),
+                       ["weasyprint", "--quiet", "--encoding", "utf-8", "-", "-"])
+        XCTAssertEqual(SheetTypesetter(command: "weasyprint", baseFolder: "/etc/chairside").arguments(),
+                       ["weasyprint", "--quiet", "--encoding", "utf-8", "--base-url", "/etc/chairside/", "-", "-"])
+    }
+
+    func testAMissingRendererSaysWhatToInstallAndWhatElseWorks() {
+        XCTAssertThrowsError(try SheetTypesetter(command: "/nonexistent/weasyprint").pdf(html: "<p>x</p>")) { error in
+            XCTAssertEqual(error as? TypesetError, .rendererMissing(command: "/nonexistent/weasyprint"))
+            XCTAssertTrue("\(error)".contains("apt-get install") || "\(error)".contains("pip install"), "\(error)")
+            XCTAssertTrue("\(error)".contains("--output FILE.txt"), "\(error)")
+        }
+    }
+
+    func testARendererThatFailsOrAnswersWithoutAPDFIsAnError() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tp-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let failing = dir + "/failing", chatty = dir + "/chatty"
+        try "#!/bin/sh\ncat >/dev/null\nexit 3\n".write(toFile: failing, atomically: true, encoding: .utf8)
+        try "#!/bin/sh\ncat >/dev/null\necho hello\n".write(toFile: chatty, atomically: true, encoding: .utf8)
+        chmod(failing, 0o755)
+        chmod(chatty, 0o755)
+        XCTAssertThrowsError(try SheetTypesetter(command: failing).pdf(html: "<p>x</p>")) { error in
+            XCTAssertEqual(error as? TypesetError, .failed(status: 3))
+        }
+        XCTAssertThrowsError(try SheetTypesetter(command: chatty).pdf(html: "<p>x</p>")) { error in
+            XCTAssertEqual(error as? TypesetError, .notAPDF)
+        }
+    }
+}

@@ -69,7 +69,9 @@ final class AftercareScreenTests: XCTestCase {
         h.press(.char("v"), .char("s"))
         guard case .form(let form) = h.app.model.overlay, form.content is SaveSheetForm else { return XCTFail("no save form") }
         let id = h.app.model.session!.state.id
-        XCTAssertEqual(form.value(of: "File")?.text, h.dir + "/aftercare/\(id).txt")
+        XCTAssertEqual(form.value(of: "File")?.text, h.dir + "/aftercare/\(id).pdf", "the typeset sheet by default")
+        h.press(.ctrl("u"))
+        h.type(h.dir + "/aftercare/\(id).txt")
         h.press(.enter)
         let path = h.dir + "/aftercare/\(id).txt"
         let saved = try String(contentsOfFile: path, encoding: .utf8)
@@ -79,6 +81,15 @@ final class AftercareScreenTests: XCTestCase {
         XCTAssertEqual(mode, 0o600)
         XCTAssertEqual(try h.journalEvents().last?.kind, .aftercareGiven(delivery: .saved(file: path)))
         XCTAssertNil(h.app.model.overlay)
+    }
+
+    func testSavingByDefaultWritesTheTypesetSheet() throws {
+        let h = try ConsoleHarness()
+        h.walkToAftercare()
+        h.press(.char("v"), .char("s"), .enter)
+        let path = h.dir + "/aftercare/\(h.app.model.session!.state.id).pdf"
+        XCTAssertEqual(try h.journalEvents().last?.kind, .aftercareGiven(delivery: .saved(file: path)), h.status)
+        XCTAssertTrue(try Data(contentsOf: URL(fileURLWithPath: path)).starts(with: Data("%PDF".utf8)))
     }
 
     func testSavingIntoAMissingFolderKeepsTheFormAndSaysWhy() throws {
@@ -113,7 +124,7 @@ final class AftercareScreenTests: XCTestCase {
         h.press(.char("h"))
         XCTAssertEqual(h.app.model.session?.state.aftercare, .handedPrePrinted, "handed is not offered on a reprint")
         h.press(.char("s"), .enter)
-        let path = h.dir + "/aftercare/\(h.app.model.session!.state.id).txt"
+        let path = h.dir + "/aftercare/\(h.app.model.session!.state.id).pdf"
         XCTAssertEqual(try h.journalEvents().last?.kind, .aftercareReissued(delivery: .saved(file: path)))
         XCTAssertEqual(h.app.model.session?.state.status, .completed)
     }

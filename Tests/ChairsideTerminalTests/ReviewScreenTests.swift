@@ -65,7 +65,7 @@ final class ReviewScreenTests: XCTestCase {
         XCTAssertTrue(h.text.contains("Patient:  José Müller"))
         h.press(.char("s"), .enter)
         let id = h.app.model.session!.state.id
-        XCTAssertEqual(try h.journalEvents().last?.kind, .aftercareReissued(delivery: .saved(file: h.dir + "/aftercare/\(id).txt")))
+        XCTAssertEqual(try h.journalEvents().last?.kind, .aftercareReissued(delivery: .saved(file: h.dir + "/aftercare/\(id).pdf")))
     }
 
     func testHistoryFromASessionAt80x24() throws {

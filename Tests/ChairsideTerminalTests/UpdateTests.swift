@@ -97,15 +97,16 @@ final class UpdateTests: XCTestCase {
         var m = inSession(d)
         _ = keys(&m, .char("7"), .char("v"))
         let print = keys(&m, .char("p"))
-        guard case .printAftercare(let text, nil, .a4)? = print.first, print.count == 1 else { return XCTFail("\(print)") }
-        XCTAssertTrue(text.contains("José Müller"))
+        guard case .printAftercare(let sheet, nil, .a4)? = print.first, print.count == 1 else { return XCTFail("\(print)") }
+        XCTAssertTrue(sheet.text.contains("José Müller"))
+        XCTAssertTrue(sheet.html.contains("José Müller"), "the typeset page goes to the printer")
         XCTAssertNotNil(m.printing)
         XCTAssertEqual(keys(&m, .char("p")), [], "a second print of the same sheet is refused")
         XCTAssertEqual(m.status?.text, "This sheet is already printing; wait for it to finish before printing again.")
         XCTAssertEqual(keys(&m, .down), [], "keys keep working while it prints")
         XCTAssertEqual(keys(&m, .escape, .char("q")), [], "the session cannot be left while its sheet prints")
         XCTAssertEqual(m.screen, .session)
-        let recorded = send(&m, .result(.printed(PrintJob(printer: "front-desk", jobID: "front-desk-7"))))
+        let recorded = send(&m, .result(.printed(PrintJob(printer: "front-desk", jobID: "front-desk-7"), note: nil)))
         guard case let .append(_, events)? = recorded.first else { return XCTFail("\(recorded)") }
         XCTAssertEqual(events.first?.kind, .aftercareGiven(delivery: .printed(printer: "front-desk", jobID: "front-desk-7")))
         XCTAssertNil(m.printing)

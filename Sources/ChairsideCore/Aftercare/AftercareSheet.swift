@@ -7,6 +7,8 @@ public struct AftercareSheet: Equatable, Sendable {
     public struct Zone: Equatable, Sendable {
         public var name: String
         public var depthRange: String
+        /// The protocol's zone id, for the face outline.
+        public var id: String = ""
     }
 
     public var clinicName: String
@@ -40,7 +42,7 @@ public struct AftercareSheet: Equatable, Sendable {
         time = Clock.hhmm(startedAt, timeZone: timeZone)
 
         zones = ZoneDepths.of(state.passes.map(\.pass)).map {
-            Zone(name: Visible.text(proto.zoneName($0.zone)), depthRange: $0.range + " mm")
+            Zone(name: Visible.text(proto.zoneName($0.zone)), depthRange: $0.range + " mm", id: $0.zone)
         }
         let all = state.passes.map(\.pass.depth)
         depthRange = all.isEmpty ? "" : Self.range(all)
@@ -52,11 +54,9 @@ public struct AftercareSheet: Equatable, Sendable {
         }
 
         series = SeriesPosition(sessionID: state.id, startedAt: startedAt, history: history, settings: settings)
-        let window = series.seriesComplete
-            ? (settings.maintenanceMinDays, settings.maintenanceMaxDays)
-            : (proto.minimumIntervalDays, max(proto.minimumIntervalDays, settings.nextVisitMaxDays))
-        nextVisitFrom = SheetDate.long(day.adding(days: window.0))
-        nextVisitTo = SheetDate.long(day.adding(days: window.1))
+        let window = NextVisitWindow(sessionDay: day, series: series, proto: proto, settings: settings)
+        nextVisitFrom = SheetDate.long(window.from)
+        nextVisitTo = SheetDate.long(window.to)
     }
 
     /// "Saturday 21 November 2026", whatever the machine's locale.

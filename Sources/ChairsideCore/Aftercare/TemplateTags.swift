@@ -5,8 +5,10 @@ import Mustache
 /// Handles comments, pragmas, set-delimiter tags, triple mustaches and sections,
 /// and knows which names are valid inside a `{{#zones}}` section.
 enum TemplateTags {
-    static func check(_ text: String, file: String) throws(TemplateError) {
-        let topLevel = Set(AftercareSheet.fields.map(\.name))
+    static func check(_ text: String, file: String, fields: Set<String> = Set(AftercareSheet.fields.map(\.name)),
+                      zoneFields: Set<String> = AftercareSheet.zoneFields,
+                      unescaped: Set<String>? = nil) throws(TemplateError) {
+        let topLevel = fields
         var open = "{{", close = "}}"
         var sections: [String] = []
         var index = text.startIndex
@@ -18,7 +20,9 @@ enum TemplateTags {
             line += text[index..<start.lowerBound].filter { $0 == "\n" }.count
             var closing = close
             var bodyStart = start.upperBound
+            var triple = false
             if open == "{{", bodyStart < text.endIndex, text[bodyStart] == "{" {
+                triple = true
                 closing = "}" + close
                 bodyStart = text.index(after: bodyStart)
             }
@@ -44,7 +48,8 @@ enum TemplateTags {
                 throw TemplateError(file: file, line: tagLine, field: nil,
                                     message: "partials (\(sigil)\(rest)) are not available; put the text in this file")
             case "#", "^", "$":
-                try known(rest, sections: sections, topLevel: topLevel, file: file, line: tagLine)
+                try known(rest, sections: sections, topLevel: topLevel, zoneFields: zoneFields,
+                          file: file, line: tagLine)
                 sections.append(name(rest))
             case "/":
                 guard let last = sections.popLast(), last == name(rest) else {
@@ -52,9 +57,20 @@ enum TemplateTags {
                                         message: "{{/\(rest)}} closes a section that is not open here")
                 }
             case "&", "{":
-                try known(rest, sections: sections, topLevel: topLevel, file: file, line: tagLine)
+                // In an HTML template only markup we build may go in unescaped, never a name.
+                if let unescaped, !unescaped.contains(name(rest)) {
+                    throw TemplateError(file: file, line: tagLine, field: name(rest),
+                                        message: "would go into the page unescaped; write {{\(name(rest))}}")
+                }
+                try known(rest, sections: sections, topLevel: topLevel, zoneFields: zoneFields,
+                          file: file, line: tagLine)
             default:
-                try known(trimmed, sections: sections, topLevel: topLevel, file: file, line: tagLine)
+                if triple, let unescaped, !unescaped.contains(name(trimmed)) {
+                    throw TemplateError(file: file, line: tagLine, field: name(trimmed),
+                                        message: "would go into the page unescaped; write {{\(name(trimmed))}}")
+                }
+                try known(trimmed, sections: sections, topLevel: topLevel, zoneFields: zoneFields,
+                          file: file, line: tagLine)
             }
         }
         if let unclosed = sections.last {
@@ -71,14 +87,23 @@ enum TemplateTags {
         return String(n)
     }
 
-    private static func known(_ tag: String, sections: [String], topLevel: Set<String>, file: String, line: Int) throws(TemplateError) {
+    private static func known(_ tag: String, sections: [String], topLevel: Set<String>, zoneFields: Set<String>,
+                              file: String, line: Int) throws(TemplateError) {
         let full = name(tag)
         if full == "." { return }
         let first = String(full.split(separator: ".").first ?? "")
         let inZones = sections.contains("zones")
-        if topLevel.contains(first) || (inZones && AftercareSheet.zoneFields.contains(first)) { return }
-        let hint = inZones ? "inside {{#zones}} use name or depth_range" : "the fields are listed in the README under \"Aftercare template\""
+        if topLevel.contains(first) || (inZones && zoneFields.contains(first)) { return }
+        let hint = inZones
+            ? "inside {{#zones}} use "
+                + Self.list(["name", "depth_range"] + zoneFields.subtracting(["name", "depth_range"]).sorted())
+            : "the fields are listed in the README under \"Aftercare template\""
         throw TemplateError(file: file, line: line, field: full, message: hint)
+    }
+
+    /// "a, b or c".
+    private static func list(_ names: [String]) -> String {
+        names.count < 2 ? names.joined() : names.dropLast().joined(separator: ", ") + " or " + names.last!
     }
 
     static func explain(_ error: Error) -> String {

@@ -13,6 +13,11 @@ public enum CSV {
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
+    /// The same CSV for a spreadsheet's double-click: a UTF-8 byte-order mark first, which is what
+    /// Excel and LibreOffice take as "this is UTF-8" (without it they guess a legacy code page and
+    /// "José" shows as "JosÃ©"). Line ends are already CRLF.
+    public static func excel(_ csv: String) -> String { "\u{FEFF}" + csv }
+
     /// For free text only; numbers and dates are written as they are.
     public static func text(_ value: String) -> String {
         let visible = Visible.text(value)

@@ -8,7 +8,7 @@ extension AppModel {
     /// the store repaired on opening, on the status line.
     public static func starting(store: Store, config: ClinicConfig, timeZone: TimeZone, width: Int, height: Int, now: Date,
                                 notice: String? = nil, desk: AftercareDesk, themes: ThemeDesk) -> AppModel {
-        let env = ConsoleEnvironment(themes: themes, template: desk.template, queue: desk.queue,
+        let env = ConsoleEnvironment(themes: themes, template: desk.template, htmlTemplate: desk.htmlTemplate, queue: desk.queue,
                                      aftercareFolder: store.root + "/aftercare",
                                      newSessionID: { Store.newSessionID(startedAt: $0, timeZone: $1) })
         var m = AppModel(config: config, timeZone: timeZone, width: width, height: height, now: now, env: env)
@@ -41,7 +41,7 @@ public final class App {
     public init(store: Store, config: ClinicConfig, timeZone: TimeZone, width: Int, height: Int, clock: @escaping () -> Date,
                 notice: String? = nil, desk: AftercareDesk = AftercareDesk(), themes: ThemeDesk = ThemeDesk()) {
         self.clock = clock
-        runner = EffectRunner(store: store, printer: desk.printer)
+        runner = EffectRunner(store: store, printer: desk.printer, typesetter: desk.typesetter)
         model = .starting(store: store, config: config, timeZone: timeZone, width: width, height: height, now: clock(),
                           notice: notice, desk: desk, themes: themes)
         perform(ConsoleUpdate.start(&model))

@@ -6,6 +6,8 @@ import Foundation
 public struct ConsoleEnvironment: Sendable {
     public var themes: ThemeDesk
     public var template: Result<AftercareTemplate, TemplateError>?
+    /// The clinic's page for the typeset sheet (nil: the built-in one).
+    public var htmlTemplate: Result<AftercareHTMLTemplate, TemplateError>?
     /// The CUPS queue (nil: the system default).
     public var queue: String?
     /// Where a sheet is saved by default: STORE/aftercare.
@@ -16,10 +18,11 @@ public struct ConsoleEnvironment: Sendable {
     public var newSessionID: @Sendable (Date, TimeZone) -> String
 
     public init(themes: ThemeDesk = ThemeDesk(), template: Result<AftercareTemplate, TemplateError>? = nil,
-                queue: String? = nil, aftercareFolder: String, workingDirectory: String = FileManager.default.currentDirectoryPath,
+                htmlTemplate: Result<AftercareHTMLTemplate, TemplateError>? = nil, queue: String? = nil, aftercareFolder: String, workingDirectory: String = FileManager.default.currentDirectoryPath,
                 newSessionID: @escaping @Sendable (Date, TimeZone) -> String) {
         self.themes = themes
         self.template = template
+        self.htmlTemplate = htmlTemplate
         self.queue = queue
         self.aftercareFolder = aftercareFolder
         self.workingDirectory = workingDirectory

@@ -20,8 +20,10 @@ public enum Effect: Equatable, Sendable {
     /// The answers of the patient's latest earlier screening, to offer in a new one.
     case loadLastScreening(patientID: String, excluding: String)
     case saveTheme(name: String, path: String)
-    case saveAftercare(text: String, path: String)
-    case printAftercare(text: String, queue: String?, paper: Paper)
+    /// A path ending in `.pdf` gets the typeset sheet, any other the text.
+    case saveAftercare(SheetDocument, path: String)
+    /// The typeset sheet, or the text when the typesetter is not installed.
+    case printAftercare(SheetDocument, queue: String?, paper: Paper)
     // What the terminal does itself.
     case bell
     case quit
@@ -45,6 +47,17 @@ public enum Effect: Equatable, Sendable {
         case .printAftercare, .bell, .quit, .restyle, .closeSession, .saveTheme: false
         default: true
         }
+    }
+}
+
+/// The aftercare sheet in both forms: the text the preview shows, and the page to typeset.
+public struct SheetDocument: Equatable, Sendable {
+    public var text: String
+    public var html: String
+
+    public init(text: String, html: String) {
+        self.text = text
+        self.html = html
     }
 }
 
@@ -83,7 +96,8 @@ public enum EffectResult: Equatable, Sendable {
     case lastScreeningLoaded(sessionID: String, day: ClinicDay?, answers: [ScreeningAnswer])
     case themeSaved(name: String, path: String)
     case aftercareSaved(path: String)
-    case printed(PrintJob)
+    /// `note` says what differed from the plan (the text sheet went out because there is no typesetter).
+    case printed(PrintJob, note: String?)
     case failed(Failure)
 }
 

@@ -11,11 +11,13 @@ import Foundation
 public final class EffectRunner: @unchecked Sendable {
     let store: Store
     let printer: CUPSPrinter
+    let typesetter: SheetTypesetter
     private var writer: SessionWriter?
 
-    public init(store: Store, printer: CUPSPrinter) {
+    public init(store: Store, printer: CUPSPrinter, typesetter: SheetTypesetter = SheetTypesetter()) {
         self.store = store
         self.printer = printer
+        self.typesetter = typesetter
     }
 
     /// Performs the effect where it is called and returns its answer; nil for effects with none.
@@ -52,13 +54,17 @@ public final class EffectRunner: @unchecked Sendable {
                 try ConfigFile.saveTheme(name, path: path)
                 return .themeSaved(name: name, path: path)
             }
-        case let .saveAftercare(text, path):
+        case let .saveAftercare(sheet, path):
             return attempt(.saveAftercare) {
-                try store.saveAftercare(text, to: path)
+                if path.lowercased().hasSuffix(".pdf") {
+                    try store.saveAftercare(try typesetter.pdf(html: sheet.html), to: path)
+                } else {
+                    try store.saveAftercare(sheet.text, to: path)
+                }
                 return .aftercareSaved(path: path)
             }
-        case let .printAftercare(text, queue, paper):
-            return attempt(.print) { .printed(try printer.print(text, printer: queue, paper: paper)) }
+        case let .printAftercare(sheet, queue, paper):
+            return attempt(.print) { try print(sheet, queue: queue, paper: paper) }
         case .bell, .quit, .restyle:
             return nil
         }
@@ -74,6 +80,17 @@ public final class EffectRunner: @unchecked Sendable {
             }
         }
         return .lastScreeningLoaded(sessionID: excluding, day: nil, answers: [])
+    }
+
+    /// The typeset page; without a typesetter the text sheet still goes out, and the answer says so.
+    private func print(_ sheet: SheetDocument, queue: String?, paper: Paper) throws -> EffectResult {
+        do {
+            let pdf = try typesetter.pdf(html: sheet.html)
+            return .printed(try printer.printPDF(pdf, printer: queue, paper: paper), note: nil)
+        } catch TypesetError.rendererMissing(let command) {
+            let job = try printer.print(sheet.text, printer: queue, paper: paper)
+            return .printed(job, note: "as plain text: \(command) (the typesetter) is not installed")
+        }
     }
 
     /// Lets go of the session held for recording; called when the console closes.

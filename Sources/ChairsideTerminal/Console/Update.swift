@@ -128,7 +128,7 @@ public enum ConsoleUpdate {
             HistoryScreen.loaded(patientID: patientID, patient: patient, sessions: sessions, &m)
         case let .themeSaved(name, path): m.say("Theme \(name) is in use and saved in \(path).", .ok)
         case .aftercareSaved(let path): return SheetPreview.saved(path, &m, now: now)
-        case .printed(let job): return SheetPreview.printed(job, &m, now: now)
+        case let .printed(job, note): return SheetPreview.printed(job, note: note, &m, now: now)
         case .failed(let failure): failed(failure, &m)
         }
         return []
@@ -256,7 +256,7 @@ enum FormUpdate {
                 m.overlay = .form(form)
                 return []
             }
-            return [.saveAftercare(text: sheet.text, path: path)]
+            return [.saveAftercare(sheet.document, path: path)]
         }
     }
 }

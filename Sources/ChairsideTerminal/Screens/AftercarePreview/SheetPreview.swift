@@ -5,6 +5,8 @@ import Foundation
 /// The sheet on screen before it goes out: the text as it will print, and where the technician has scrolled.
 public struct SheetPreview: Equatable, Sendable {
     public var text: String
+    /// The page the printer and a `.pdf` save get.
+    public var html: String
     public var lines: [String]
     public var scroll = 0
     /// Set when the clinic's template could not be used and the built-in sheet stands in.
@@ -12,13 +14,16 @@ public struct SheetPreview: Equatable, Sendable {
     /// The aftercare is already recorded: printing or saving records a copy, handed/declined do not apply.
     public var reprint: Bool
 
-    public init(rendered: RenderedSheet, reprint: Bool) {
+    public init(rendered: RenderedSheet, page: RenderedHTMLSheet, reprint: Bool) {
         text = rendered.text
+        html = page.html
         lines = rendered.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
-        warning = rendered.warning
+        warning = rendered.warning ?? page.warning
         self.reprint = reprint
     }
+
+    var document: SheetDocument { SheetDocument(text: text, html: html) }
 
     enum Action: Sendable { case up, down, pageUp, pageDown, top, bottom, print, save, handed, declined, back, help }
 
@@ -44,7 +49,8 @@ public struct SheetPreview: Equatable, Sendable {
     static func open(_ s: SessionScreen, _ m: inout AppModel) {
         let sheet = AftercareSheet(state: s.state, history: s.state.withOwnRef(s.history), config: m.config, timeZone: m.timeZone)
         let rendered = RenderedSheet(sheet: sheet, clinic: m.env.template, measure: DisplayWidth.of)
-        let preview = SheetPreview(rendered: rendered, reprint: s.state.aftercare != nil)
+        let page = RenderedHTMLSheet(sheet: sheet, clinic: m.env.htmlTemplate)
+        let preview = SheetPreview(rendered: rendered, page: page, reprint: s.state.aftercare != nil)
         m.overlay = .sheet(preview)
         if let warning = preview.warning { m.say(warning, .warning) }
     }
@@ -73,7 +79,7 @@ public struct SheetPreview: Equatable, Sendable {
         case .print: return print(p, &m, now: now)
         case .save:
             let id = m.session?.state.id ?? "sheet"
-            m.overlay = .form(OpenForm(SaveSheetForm(path: m.env.aftercareFolder + "/\(id).txt")))
+            m.overlay = .form(OpenForm(SaveSheetForm(path: m.env.aftercareFolder + "/\(id).pdf")))
             m.savingSheet = p
             return []
         case .handed:
@@ -103,11 +109,11 @@ public struct SheetPreview: Equatable, Sendable {
         }
         m.printing = PrintRequest(sessionID: s.state.id)
         m.say("Printing…")
-        return [.printAftercare(text: p.text, queue: m.env.queue, paper: m.config.aftercare.paper)]
+        return [.printAftercare(p.document, queue: m.env.queue, paper: m.config.aftercare.paper)]
     }
 
     /// CUPS took the job: record it in the session it was printed for.
-    static func printed(_ job: PrintJob, _ m: inout AppModel, now: Date) -> [Effect] {
+    static func printed(_ job: PrintJob, note: String?, _ m: inout AppModel, now: Date) -> [Effect] {
         let request = m.printing
         m.printing = nil
         guard let s = m.session, s.state.id == request?.sessionID else {
@@ -116,7 +122,7 @@ public struct SheetPreview: Equatable, Sendable {
         }
         do {
             return try Recording.recordOrThrow(s.state.aftercareCommand(.printed(printer: job.printer, jobID: job.jobID)),
-                                               &m, now: now, as: .printed(job))
+                                               &m, now: now, as: .printed(job, note: note))
         } catch {
             m.say("Printed as job \(Visible.text(job.jobID)), but it could not be recorded: \(Recording.refusalText(error))", .danger)
             return []

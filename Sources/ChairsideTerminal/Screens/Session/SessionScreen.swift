@@ -66,7 +66,7 @@ public struct LastScreening: Equatable, Sendable {
 /// What an append stands for.
 enum PendingRecord: Equatable, Sendable {
     case entry
-    case printed(PrintJob)
+    case printed(PrintJob, note: String?)
     case saved(path: String)
 }
 
@@ -131,9 +131,12 @@ enum Recording {
         m.session = s
         if case .form = m.overlay { m.overlay = nil }
         let warnings = events.compactMap { e -> String? in if case .warning(_, let text) = e.kind { text } else { nil } }
+        // A sheet that went out is done with: its preview closes, as a recorded form does.
+        if case .sheet = m.overlay, pending != .entry { m.overlay = nil }
         switch pending {
-        case .printed(let job):
-            m.say("Printed on \(Visible.text(job.printer)) (job \(Visible.text(job.jobID))) and recorded.", .ok)
+        case let .printed(job, note):
+            let printed = "Printed on \(Visible.text(job.printer)) (job \(Visible.text(job.jobID)))"
+            if let note { m.say(printed + " \(note); recorded.", .warning) } else { m.say(printed + " and recorded.", .ok) }
         case .saved(let path):
             m.say("Saved to \(Visible.text(path)) and recorded.", .ok)
         case .entry:
@@ -151,7 +154,7 @@ enum Recording {
         let pending = m.session?.pendingRecord
         m.session?.pendingRecord = nil
         if let onDisk = failure.sessionOnDisk, m.session?.state.id == onDisk.id { m.session?.state = onDisk }
-        if case .printed(let job)? = pending {
+        if case .printed(let job, _)? = pending {
             m.say("Printed as job \(Visible.text(job.jobID)), but it could not be recorded: \(failure.message) "
                     + "Take the sheet from the printer and record it again.", .danger)
             return

@@ -1,0 +1,307 @@
+import Foundation
+
+/// One session as the FHIR export needs it: the record, the patient, and the patient's
+/// session history (for the next-visit window in Procedure.followUp).
+public struct FHIRSessionInput: Sendable {
+    public var state: SessionState
+    public var patient: Patient?
+    public var history: [SessionRef]
+
+    public init(state: SessionState, patient: Patient?, history: [SessionRef]) {
+        self.state = state
+        self.patient = patient
+        self.history = history
+    }
+}
+
+/// Sessions as a FHIR R4 Bundle of type `collection`: a Patient per patient, a Practitioner per
+/// technician, a Location per room, a Procedure per session, an Observation per treated zone
+/// for its needle depth, and the Medication and Device entries a Procedure used (with lots).
+/// Pure: the export time comes in as a value. Every entry has a stable `urn:uuid:` fullUrl and
+/// every reference points at one of them, so the bundle stands alone.
+/// Voided events are left out entirely (the state is already folded without them, and notes
+/// skip them); amendments and notes become Procedure.note.
+public enum FHIRBundle {
+    /// Our own code systems: there is no SNOMED CT concept for microneedling with PRP, and the
+    /// zones are the clinic's own list. Documented in docs/DECISIONS.md (issue 19).
+    public static let procedureSystem = "https://chairside.invalid/fhir/CodeSystem/procedure"
+    public static let zoneSystem = "https://chairside.invalid/fhir/CodeSystem/zone"
+    public static let observationSystem = "https://chairside.invalid/fhir/CodeSystem/observation"
+    public static let patientIDSystem = "https://chairside.invalid/fhir/NamingSystem/patient-id"
+    public static let chartNumberSystem = "https://chairside.invalid/fhir/NamingSystem/chart-number"
+    public static let sessionIDSystem = "https://chairside.invalid/fhir/NamingSystem/session-id"
+    public static let procedureCode = "microneedling-prp"
+    public static let procedureDisplay = "Microneedling with platelet-rich plasma (PRP)"
+    public static let ucum = "http://unitsofmeasure.org"
+
+    public static func make(
+        _ sessions: [FHIRSessionInput], config: ClinicConfig, generatedAt: Date,
+        timeZone: TimeZone
+    ) -> JSONValue {
+        var builder = Builder(config: config, timeZone: timeZone)
+        for input in sessions where input.state.start != nil { builder.add(input) }
+        return .object([
+            "resourceType": .string("Bundle"),
+            "id": .string(StableUUID.make("bundle", Timestamp.format(generatedAt))),
+            "type": .string("collection"),
+            "timestamp": .string(Timestamp.format(generatedAt)),
+            "entry": .array(
+                builder.entries.map { entry in
+                    .object(["fullUrl": .string(entry.fullUrl), "resource": entry.resource])
+                }),
+        ])
+    }
+
+    /// FHIR strings may not hold control characters; bidi overrides are shown, as everywhere else.
+    static func text(_ s: String) -> JSONValue { .string(Visible.text(s)) }
+
+    private struct Entry {
+        var fullUrl: String
+        var resource: JSONValue
+    }
+
+    private struct Builder {
+        let config: ClinicConfig
+        let timeZone: TimeZone
+        var entries: [Entry] = []
+        var seen: Set<String> = []
+
+        init(config: ClinicConfig, timeZone: TimeZone) {
+            self.config = config
+            self.timeZone = timeZone
+        }
+
+        var proto: ClinicProtocol { config.protocolSettings }
+
+        /// Adds a resource once (by kind and key) and returns its reference.
+        mutating func add(_ type: String, key: String, _ fields: () -> [String: JSONValue]) -> JSONValue {
+            let id = StableUUID.make(type, key)
+            let url = "urn:uuid:" + id
+            if !seen.contains(url) {
+                seen.insert(url)
+                var resource = fields()
+                resource["resourceType"] = .string(type)
+                resource["id"] = .string(id)
+                entries.append(Entry(fullUrl: url, resource: .object(resource)))
+            }
+            return .object(["reference": .string(url)])
+        }
+
+        mutating func add(_ input: FHIRSessionInput) {
+            let state = input.state
+            guard let start = state.start else { return }
+            let patientRef = addPatient(id: start.patientID, name: start.patientName, record: input.patient)
+            let practitioner = add("Practitioner", key: start.technician) {
+                ["name": .array([.object(["text": FHIRBundle.text(start.technician)])])]
+            }
+            let location = add("Location", key: start.room) { ["name": FHIRBundle.text(start.room)] }
+            let used = addUsed(state)
+            let procedureKey = state.id
+            let procedureURL = "urn:uuid:" + StableUUID.make("Procedure", procedureKey)
+            let zones = ZoneDepths.of(state.passes.map(\.pass))
+            var procedure = procedureFields(
+                input, subject: patientRef, performer: practitioner, location: location,
+                used: used, zones: zones)
+            procedure["resourceType"] = .string("Procedure")
+            procedure["id"] = .string(StableUUID.make("Procedure", procedureKey))
+            if !seen.contains(procedureURL) {
+                seen.insert(procedureURL)
+                entries.append(Entry(fullUrl: procedureURL, resource: .object(procedure)))
+            }
+            for zone in zones {
+                addDepthObservation(zone, state: state, subject: patientRef, procedure: procedureURL)
+            }
+        }
+
+        mutating func addPatient(id: String, name: String, record: Patient?) -> JSONValue {
+            add("Patient", key: id) {
+                var identifiers: [JSONValue] = [
+                    .object(["system": .string(FHIRBundle.patientIDSystem), "value": FHIRBundle.text(id)])
+                ]
+                if let chart = record?.chartNumber, !chart.isEmpty {
+                    identifiers.append(
+                        .object(["system": .string(FHIRBundle.chartNumberSystem), "value": FHIRBundle.text(chart)]))
+                }
+                var fields: [String: JSONValue] = [
+                    "identifier": .array(identifiers),
+                    "name": .array([.object(["text": FHIRBundle.text(record?.name ?? name)])]),
+                ]
+                if let born = record?.dateOfBirth { fields["birthDate"] = .string(born.description) }
+                return fields
+            }
+        }
+
+        /// The products and supplies a session used, each with its lot: blood collection tubes,
+        /// the numbing agent, opened growth factors, post-care products. Expiry dates are not
+        /// recorded by Chairside yet, so none are exported.
+        mutating func addUsed(_ state: SessionState) -> [JSONValue] {
+            var refs: [JSONValue] = []
+            if let blood = state.blood {
+                refs.append(
+                    add("Device", key: "tube\u{0}" + blood.lot) {
+                        [
+                            "lotNumber": FHIRBundle.text(blood.lot),
+                            "type": .object(["text": .string("PRP blood collection tube")]),
+                            "status": .string("active"),
+                        ]
+                    })
+            }
+            if let numbing = state.numbing {
+                refs.append(medication(numbing.agent, lot: numbing.lot))
+            }
+            if case .growthFactors(let product, let lot)? = state.prp?.kind {
+                refs.append(medication(product, lot: lot))
+            }
+            for product in state.postCare { refs.append(medication(product.product, lot: product.lot)) }
+            return refs
+        }
+
+        mutating func medication(_ name: String, lot: String) -> JSONValue {
+            add("Medication", key: name + "\u{0}" + lot) {
+                [
+                    "code": .object(["text": FHIRBundle.text(name)]),
+                    "batch": .object(["lotNumber": FHIRBundle.text(lot)]),
+                ]
+            }
+        }
+
+        func zoneConcept(_ id: String) -> JSONValue {
+            let name = proto.zoneName(id)
+            return .object([
+                "coding": .array([
+                    .object([
+                        "system": .string(FHIRBundle.zoneSystem), "code": FHIRBundle.text(id),
+                        "display": FHIRBundle.text(name),
+                    ])
+                ]),
+                "text": FHIRBundle.text(name),
+            ])
+        }
+
+        func procedureFields(
+            _ input: FHIRSessionInput, subject: JSONValue, performer: JSONValue, location: JSONValue,
+            used: [JSONValue], zones: [ZoneDepths]
+        ) -> [String: JSONValue] {
+            let state = input.state
+            let start = state.start!
+            var fields: [String: JSONValue] = [
+                "identifier": .array([
+                    .object(["system": .string(FHIRBundle.sessionIDSystem), "value": .string(state.id)])
+                ]),
+                "status": .string(Self.status(state.status)),
+                "code": .object([
+                    "coding": .array([
+                        .object([
+                            "system": .string(FHIRBundle.procedureSystem),
+                            "code": .string(FHIRBundle.procedureCode),
+                            "display": .string(FHIRBundle.procedureDisplay),
+                        ])
+                    ]),
+                    "text": .string(FHIRBundle.procedureDisplay),
+                ]),
+                "subject": subject,
+                "performer": .array([.object(["actor": performer])]),
+                "location": location,
+            ]
+            var period: [String: JSONValue] = ["start": .string(Timestamp.format(start.at))]
+            if let end = state.endedAt { period["end"] = .string(Timestamp.format(end)) }
+            fields["performedPeriod"] = .object(period)
+            if !zones.isEmpty { fields["bodySite"] = .array(zones.map { zoneConcept($0.zone) }) }
+            if !used.isEmpty { fields["usedReference"] = .array(used) }
+            if let reason = state.abortReason { fields["statusReason"] = .object(["text": FHIRBundle.text(reason)]) }
+            if !state.adverseEvents.isEmpty {
+                fields["complication"] = .array(state.adverseEvents.map { .object(["text": FHIRBundle.text($0)]) })
+            }
+            let notes = Self.notes(state)
+            if !notes.isEmpty { fields["note"] = .array(notes) }
+            if state.status == .completed {
+                let series = SeriesPosition(
+                    sessionID: state.id, startedAt: start.at, history: input.history,
+                    settings: config.aftercare)
+                let window = NextVisitWindow(
+                    sessionDay: ClinicDay(start.at, timeZone: timeZone), series: series,
+                    proto: proto, settings: config.aftercare)
+                let what = window.maintenance ? "Maintenance session" : "Next session (\(series.label))"
+                fields["followUp"] = .array([
+                    .object(["text": .string("\(what) between \(window.from) and \(window.to)")])
+                ])
+            }
+            return fields
+        }
+
+        static func status(_ s: SessionStatus) -> String {
+            switch s {
+            case .notStarted: "preparation"
+            case .inProgress: "in-progress"
+            case .completed: "completed"
+            case .aborted: "stopped"
+            }
+        }
+
+        /// Notes, amendments, an override and warnings, each with its real time and author; voided
+        /// events (and the voids themselves) are left out.
+        static func notes(_ state: SessionState) -> [JSONValue] {
+            state.events.compactMap { e -> JSONValue? in
+                guard state.voided[e.seq] == nil else { return nil }
+                let text: String
+                switch e.kind {
+                case .note(let t): text = t
+                case .amended(let t, let ref):
+                    // A reference to a voided event would point at something the bundle left out.
+                    let target = ref.flatMap { state.voided[$0] == nil ? $0 : nil }
+                    text = "Amendment" + (target.map { " to entry #\($0)" } ?? "") + ": " + t
+                case .overridden(let provider, let reason, let items):
+                    text = "Screening override by \(provider) (\(items.joined(separator: ", "))): \(reason)"
+                case .warning(_, let message): text = "Warning: " + message
+                default: return nil
+                }
+                return .object([
+                    "authorString": FHIRBundle.text(e.by), "time": .string(Timestamp.format(e.at)),
+                    "text": FHIRBundle.text(text),
+                ])
+            }
+        }
+
+        mutating func addDepthObservation(
+            _ zone: ZoneDepths, state: SessionState, subject: JSONValue, procedure: String
+        ) {
+            let passes = state.passes.filter { $0.pass.zone == zone.zone }
+            let firstAt = passes.map(\.at).min() ?? state.start!.at
+            let proto = self.proto
+            let site = zoneConcept(zone.zone)
+            _ = add("Observation", key: state.id + "\u{0}" + zone.zone) {
+                let count = zone.passes == 1 ? "1 pass" : "\(zone.passes) passes"
+                return [
+                    "status": .string(state.isClosed ? "final" : "preliminary"),
+                    "code": .object([
+                        "coding": .array([
+                            .object([
+                                "system": .string(FHIRBundle.observationSystem),
+                                "code": .string("needle-depth"), "display": .string("Needle depth"),
+                            ])
+                        ]),
+                        "text": .string("Needle depth"),
+                    ]),
+                    "subject": subject,
+                    "partOf": .array([.object(["reference": .string(procedure)])]),
+                    "effectiveDateTime": .string(Timestamp.format(firstAt)),
+                    "bodySite": site,
+                    // The deepest depth used in the zone is what decides downtime; the range is in the note.
+                    "valueQuantity": .object([
+                        "value": .number(zone.max), "unit": .string("mm"),
+                        "system": .string(FHIRBundle.ucum), "code": .string("mm"),
+                    ]),
+                    "note": .array([
+                        .object([
+                            "text": .string(
+                                "\(FHIRBundle.visibleName(proto, zone.zone)): "
+                                    + "\(zone.range) mm over \(count)")
+                        ])
+                    ]),
+                ]
+            }
+        }
+    }
+
+    static func visibleName(_ proto: ClinicProtocol, _ zone: String) -> String { Visible.text(proto.zoneName(zone)) }
+}

@@ -1,0 +1,38 @@
+import ChairsideCore
+import Foundation
+
+/// The first word of a command line that is neither an option nor an option's value: where
+/// ArgumentParser expects a subcommand's name.
+enum CommandWord {
+    static func first(in arguments: [String], optionsWithValues: Set<String>) -> String? {
+        var skipNext = false
+        for argument in arguments {
+            if skipNext {
+                skipNext = false
+                continue
+            }
+            if argument == "--" { return nil }
+            if argument.hasPrefix("-") {
+                skipNext = optionsWithValues.contains(argument)
+                continue
+            }
+            return argument
+        }
+        return nil
+    }
+
+    /// Exits with the list of commands (usage error, 64) when the command word names none of them.
+    static func rejectUnknown(in arguments: [String], commands: [String], help: String) {
+        guard let word = first(in: arguments, optionsWithValues: ["--store", "--config"]), !commands.contains(word)
+        else { return }
+        var stderr = StandardError()
+        print("Error: '\(Visible.text(word))' is not a chairside command.\n", to: &stderr)
+        print(help, to: &stderr)
+        exit(64)
+    }
+}
+
+/// Standard error as a `TextOutputStream`, for `print(…, to:)`.
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) { FileHandle.standardError.write(Data(string.utf8)) }
+}

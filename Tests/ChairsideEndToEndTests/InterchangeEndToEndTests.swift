@@ -1,0 +1,334 @@
+import ChairsideCore
+import ChairsideStore
+import Foundation
+import TestSupport
+import XCTest
+
+/// What other systems read, checked by real readers on the real binary's output: the FHIR bundle by
+/// the fhir.resources library, the JSON by jsonschema against docs/schema, the Excel CSV by
+/// LibreOffice, the typeset sheet by poppler (pdftotext, pdftoppm). .ci/run installs them all;
+/// elsewhere a missing one skips its test with the install hint, in CI it fails.
+final class InterchangeEndToEndTests: EndToEndCase {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
+    var scripts: String { Self.repository + "/Tests/Scripts" }
+    var schema: String { Self.repository + "/docs/schema/chairside.schema.json" }
+    /// Kept after the run for a person to look at (CI keeps .build).
+    var artifacts: String { Self.repository + "/.build/test-artifacts" }
+
+    override func createConfigFolder() throws {
+        try FileManager.default.createDirectory(atPath: dir + "/config/chairside", withIntermediateDirectories: true)
+    }
+
+    func require(_ probe: [String], _ hint: String) throws {
+        guard Tmux.run(probe).status != 0 else { return }
+        let why = "\(probe.joined(separator: " ")) failed: \(hint)"
+        if ProcessInfo.processInfo.environment["CI"] != nil { XCTFail(why) }
+        throw XCTSkip(why)
+    }
+
+    func requireFHIRLibrary() throws {
+        try require(["python3", "-c", "import fhir.resources.R4B"], "pip install fhir.resources (see README)")
+    }
+
+    func requireJSONSchema() throws {
+        try require(["python3", "-c", "import jsonschema"], "pip install jsonschema (see README)")
+    }
+
+    func requirePoppler() throws {
+        try require(["pdftotext", "-v"], "apt-get install poppler-utils (see README)")
+    }
+
+    func requireWeasyPrint() throws {
+        try require(
+            ["weasyprint", "--version"], "apt-get install weasyprint fonts-noto-core fonts-noto-cjk (see README)")
+    }
+
+    func write(_ text: String, _ name: String) throws -> String {
+        let path = dir + "/" + name
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    func json(_ text: String) throws -> [String: Any] {
+        try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], text)
+    }
+
+    /// A completed session for a new patient, written through the store as the console would.
+    func completedSession(name: String, chart: String) throws -> String {
+        let utc = TimeZone(identifier: "UTC")!
+        let store = try Store(root: self.store, timeZone: utc, today: ClinicDay(Date(), timeZone: utc))
+        let patient = try store.savePatient(
+            Patient(
+                id: "", name: name, dateOfBirth: ClinicDay(string: "1985-03-14"),
+                chartNumber: chart, fitzpatrick: 3))
+        var d = SessionDriver(id: Store.newSessionID(startedAt: Date(), timeZone: utc))
+        d.clock = Date().addingTimeInterval(-3600)
+        let start = try d.run(
+            .start(
+                patient: patient, technician: "Alex Rivera", room: "Room 1",
+                plannedZones: ["forehead", "cheeks"]), after: 0)
+        let writer = try store.beginSession(id: d.state.id, events: start)
+        let before = d.state.events.count
+        _ = try d.preparedForNeedling()
+        try d.run(
+            .logPass(
+                Pass(zone: "forehead", depth: 0.5, count: 2, pattern: .horizontal, endpoint: .erythema),
+                confirmAboveProtocol: false))
+        try d.run(
+            .logPass(
+                Pass(zone: "cheeks", depth: 1.25, count: 1, pattern: .vertical, endpoint: .erythema),
+                confirmAboveProtocol: false))
+        try d.run(.applyPostCare(product: "Soothing serum", lot: "S-9"))
+        try d.run(.recordAftercare(.handedPrePrinted))
+        try d.run(.complete)
+        for e in d.state.events[before...] { try store.append([e], to: writer) }
+        writer.close()
+        return d.state.id
+    }
+
+    // MARK: FHIR
+
+    /// Runs the fhir.resources validator; returns its summary.
+    func validateFHIR(_ path: String, file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
+        let r = Tmux.run(["python3", scripts + "/validate_fhir.py", path])
+        XCTAssertEqual(r.status, 0, "fhir.resources rejected the bundle: \(r.err)", file: file, line: line)
+        return try json(r.out)
+    }
+
+    func testADemoClinicExportsAFHIRBundleThatAFHIRLibraryValidates() throws {
+        try requireFHIRLibrary()
+        XCTAssertEqual(cli("demo").status, 0)
+        let today = ClinicDay(Date(), timeZone: TimeZone(identifier: "UTC")!)
+        let output = dir + "/bundle.json"
+        let r = cli(
+            "export", "--format", "fhir", "--from", today.adding(days: -400).description, "--to", today.description,
+            "--output", output)
+        XCTAssertEqual(r.status, 0, r.err)
+        XCTAssertTrue(r.out.hasPrefix("Exported 9 sessions to \(output)"), r.out)
+        var st = stat()
+        XCTAssertEqual(stat(output, &st), 0)
+        XCTAssertEqual(st.st_mode & 0o777, 0o600, "written through the store's durable layer")
+        let summary = try validateFHIR(output)
+        let counts = try XCTUnwrap(summary["resources"] as? [String: Int])
+        XCTAssertEqual(counts["Patient"], 5)
+        XCTAssertEqual(counts["Procedure"], 9)
+        XCTAssertGreaterThanOrEqual(counts["Observation"] ?? 0, 9, "a depth per treated zone")
+        XCTAssertGreaterThan(counts["Medication"] ?? 0, 0)
+        XCTAssertGreaterThan(counts["Device"] ?? 0, 0)
+        XCTAssertGreaterThan(summary["references"] as? Int ?? 0, 50)
+        XCTAssertTrue((summary["patients"] as? [String] ?? []).contains("李小龙"))
+
+        let stdout = cli("export", "--format", "fhir", "--from", today.description, "--to", today.description)
+        XCTAssertEqual(stdout.status, 0, stdout.err)
+        XCTAssertEqual(try json(stdout.out)["resourceType"] as? String, "Bundle")
+    }
+
+    func testAHostileNameExportsAValidBundleWithTheNameShownNotObeyed() throws {
+        try requireFHIRLibrary()
+        unlink("/tmp/chairside-pwned")
+        let id = try hostileSession()
+        let output = dir + "/hostile.json"
+        let r = cli("export", "--format", "fhir", "--from", dayOf(id), "--to", dayOf(id), "--output", output)
+        XCTAssertEqual(r.status, 0, r.err)
+        let summary = try validateFHIR(output)
+        let name = try XCTUnwrap((summary["patients"] as? [String])?.first)
+        XCTAssertTrue(name.hasPrefix("Eve^[]0;PWNED^G^[[2J^[[31m<U+202E>drow $(touch /tmp/chairside-pwned)"), name)
+        XCTAssertTrue(name.hasSuffix("=cmd|' /C calc'!A0"), name)
+        let bytes = try String(contentsOfFile: output, encoding: .utf8)
+        for raw in ["\u{1B}", "\u{07}", "\u{202E}"] { XCTAssertFalse(bytes.contains(raw)) }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "/tmp/chairside-pwned"))
+    }
+
+    /// The validator is not a rubber stamp: a dangling reference and a status FHIR does not know both fail it.
+    func testTheFHIRValidatorRejectsABrokenBundle() throws {
+        try requireFHIRLibrary()
+        let id = try completedSession(name: "José Müller", chart: "C-1")
+        let good = cli("export", "--format", "fhir", "--from", dayOf(id), "--to", dayOf(id)).out
+        XCTAssertEqual(Tmux.run(["python3", scripts + "/validate_fhir.py", try write(good, "good.json")]).status, 0)
+        let dangling = good.replacingOccurrences(
+            of: "\"reference\" : \"urn:uuid:", with: "\"reference\" : \"urn:uuid:0")
+        let r1 = Tmux.run(["python3", scripts + "/validate_fhir.py", try write(dangling, "dangling.json")])
+        XCTAssertNotEqual(r1.status, 0)
+        XCTAssertTrue(r1.err.contains("does not resolve"), r1.err)
+        let date = good.replacingOccurrences(
+            of: "\"birthDate\" : \"1985-03-14\"", with: "\"birthDate\" : \"1985-14-03\"")
+        XCTAssertNotEqual(date, good)
+        let r2 = Tmux.run(["python3", scripts + "/validate_fhir.py", try write(date, "date.json")])
+        XCTAssertNotEqual(r2.status, 0)
+        XCTAssertTrue(r2.err.contains("birthDate"), r2.err)
+    }
+
+    // MARK: JSON schema
+
+    func validateJSON(_ text: String, kind: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let path = try write(text, "doc-\(UUID().uuidString).json")
+        let r = Tmux.run(["python3", scripts + "/validate_json.py", schema, path, kind])
+        XCTAssertEqual(r.status, 0, "\(kind) does not follow the schema:\n\(r.err)", file: file, line: line)
+    }
+
+    func testEveryJSONOutputFollowsThePublishedSchema() throws {
+        try requireJSONSchema()
+        XCTAssertEqual(cli("demo").status, 0)
+        _ = try hostileSession()
+        let today = cli("today", "--json")
+        XCTAssertEqual(today.status, 0, today.err)
+        try validateJSON(today.out, kind: "day")
+        let sessions = try XCTUnwrap(try json(today.out)["sessions"] as? [[String: Any]])
+        XCTAssertGreaterThanOrEqual(sessions.count, 5)
+        var charts: Set<String> = []
+        for s in sessions {
+            let id = try XCTUnwrap(s["session_id"] as? String)
+            let show = cli("show", id, "--json")
+            XCTAssertEqual(show.status, 0, show.err)
+            try validateJSON(show.out, kind: "session")
+            charts.insert(try XCTUnwrap(s["chart_number"] as? String))
+        }
+        for chart in charts {
+            let history = cli("history", chart, "--json")
+            XCTAssertEqual(history.status, 0, history.err)
+            try validateJSON(history.out, kind: "patient_history")
+        }
+        let empty = cli("today", "--date", "2001-01-01", "--json")
+        try validateJSON(empty.out, kind: "day")
+    }
+
+    func testTheSchemaRejectsAnUndocumentedField() throws {
+        try requireJSONSchema()
+        let id = try completedSession(name: "José Müller", chart: "C-1")
+        let show = cli("show", id, "--json").out
+        try validateJSON(show, kind: "session")
+        let renamed = show.replacingOccurrences(of: "\"patient_name\"", with: "\"patientName\"")
+        let r = Tmux.run(["python3", scripts + "/validate_json.py", schema, try write(renamed, "bad.json"), "session"])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.err.contains("patientName"), r.err)
+    }
+
+    // MARK: Excel CSV
+
+    /// LibreOffice converts the CSV to .xlsx; the names are read back from the workbook's strings.
+    func testExcelCSVOpensInLibreOfficeWithAccentedAndCJKNamesIntact() throws {
+        try require(["soffice", "--version"], "apt-get install libreoffice-calc-nogui (see README)")
+        XCTAssertEqual(cli("demo").status, 0)
+        let today = ClinicDay(Date(), timeZone: TimeZone(identifier: "UTC")!)
+        let csv = dir + "/sessions.csv"
+        let r = cli(
+            "export", "--from", today.adding(days: -400).description, "--to", today.description, "--excel",
+            "--output", csv)
+        XCTAssertEqual(r.status, 0, r.err)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: csv))
+        XCTAssertEqual(Array(bytes.prefix(3)), [0xEF, 0xBB, 0xBF])
+        XCTAssertTrue(String(decoding: bytes, as: UTF8.self).contains("\r\n"))
+        // The import LibreOffice's dialog preselects on a double-click of a file with a BOM: comma-separated,
+        // quoted by ", and the character set left for it to detect (token 3 empty).
+        let out = dir + "/converted"
+        let profile = "file://" + dir + "/lo-profile"
+        let convert = Tmux.run([
+            "soffice", "-env:UserInstallation=" + profile, "--headless",
+            "--infilter=Text - txt - csv (StarCalc):44,34,,1", "--convert-to", "xlsx",
+            "--outdir", out, csv,
+        ])
+        XCTAssertEqual(convert.status, 0, convert.err)
+        let script = """
+            import sys, zipfile, re, html
+            strings = zipfile.ZipFile(sys.argv[1]).read('xl/sharedStrings.xml').decode('utf-8')
+            for s in re.findall(r'<t[^>]*>([^<]*)</t>', strings): print(html.unescape(s))
+            """
+        let cells = Tmux.run(["python3", "-c", script, out + "/sessions.xlsx"])
+        XCTAssertEqual(cells.status, 0, cells.err)
+        let lines = cells.out.split(separator: "\n").map(String.init)
+        XCTAssertEqual(lines.first, "session_id", "the byte-order mark is not part of the first heading")
+        XCTAssertTrue(lines.contains("José Müller"), cells.out)
+        XCTAssertTrue(lines.contains("李小龙"), cells.out)
+        XCTAssertTrue(lines.contains("Zoë Ó Briain"), cells.out)
+    }
+
+    // MARK: typeset sheet
+
+    func pdfText(_ path: String) -> String { Tmux.run(["pdftotext", "-layout", path, "-"]).out }
+
+    func testTheTypesetSheetCarriesLatinCJKAndRTLNamesOnA4AndLetter() throws {
+        try requireWeasyPrint()
+        try requirePoppler()
+        try FileManager.default.createDirectory(atPath: artifacts, withIntermediateDirectories: true)
+        let names = [
+            ("latin", "Siobhán Nakamura-Müller"), ("cjk", "山田 花子"), ("hebrew", "נועה כהן"),
+            ("arabic", "ليلى عبد الله"),
+        ]
+        for (index, (label, name)) in names.enumerated() {
+            let id = try completedSession(name: name, chart: "C-\(index)")
+            let paper = index % 2 == 0 ? "a4" : "letter"
+            let config = "[clinic]\nname = \"Harbour Skin Clinic\"\nphone = \"020 7946 0001\"\n"
+                + "[aftercare]\npaper = \"\(paper)\"\n"
+            try config.write(toFile: dir + "/config/chairside/config.toml", atomically: true, encoding: .utf8)
+            let pdf = dir + "/\(label).pdf"
+            let saved = cli("aftercare", id, "--output", pdf)
+            XCTAssertEqual(saved.status, 0, saved.err)
+            XCTAssertTrue(try Data(contentsOf: URL(fileURLWithPath: pdf)).starts(with: Data("%PDF".utf8)))
+            let text = pdfText(pdf)
+            XCTAssertTrue(text.contains(name), "\(label): \(name) not in the PDF's text:\n\(text)")
+            XCTAssertTrue(text.contains("Harbour Skin Clinic"))
+            XCTAssertTrue(text.contains("020 7946 0001"))
+            XCTAssertTrue(text.contains("Forehead") && text.contains("1.25 mm"), text)
+            XCTAssertTrue(text.contains("YOUR NEXT VISIT"), text)
+            let info = Tmux.run(["pdfinfo", pdf]).out
+            XCTAssertTrue(info.contains(paper == "a4" ? "(A4)" : "(letter)"), info)
+            let png = artifacts + "/aftercare-\(label)"
+            XCTAssertEqual(
+                Tmux.run(["pdftoppm", "-png", "-r", "100", "-singlefile", "-f", "1", "-l", "1", pdf, png]).status, 0)
+            XCTAssertTrue(FileManager.default.fileExists(atPath: png + ".png"))
+            let show = cli("show", id)
+            XCTAssertTrue(show.out.contains("Aftercare copy: saved to \(pdf)"), show.out)
+        }
+    }
+
+    func testAMissingTypesetterIsAClearErrorThatRecordsNothing() throws {
+        let id = try completedSession(name: "José Müller", chart: "C-1")
+        let before = try eventCount(id)
+        var environment = env
+        environment["PATH"] = dir + "/empty-path"
+        let r = Tmux.run([Tmux.binary, "aftercare", id, "--output", dir + "/sheet.pdf"], environment: environment)
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.err.contains("The typeset sheet needs WeasyPrint"), r.err)
+        XCTAssertTrue(r.err.contains("--output FILE.txt"), r.err)
+        XCTAssertFalse(r.err.contains("José"), "no patient data in the error")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/sheet.pdf"))
+        XCTAssertEqual(try eventCount(id), before, "nothing recorded")
+        let text = cli("aftercare", id, "--output", dir + "/sheet.txt")
+        XCTAssertEqual(text.status, 0, text.err)
+        XCTAssertEqual(try eventCount(id), before + 1, "the text sheet still saves")
+        let odd = cli("aftercare", id, "--output", dir + "/sheet.docx")
+        XCTAssertEqual(odd.status, 64)
+        XCTAssertTrue(odd.err.contains("--output must end in .pdf"), odd.err)
+    }
+
+    // MARK: command line
+
+    func testAnUnknownCommandListsTheCommands() {
+        let r = cli("exprot", "--from", "2026-01-01")
+        XCTAssertEqual(r.status, 64)
+        XCTAssertTrue(r.err.contains("Error: 'exprot' is not a chairside command."), r.err)
+        for command in ["today", "show", "history", "export", "aftercare", "themes", "check", "demo"] {
+            XCTAssertTrue(r.err.contains("\n  \(command) "), "\(command) not listed:\n\(r.err)")
+        }
+        let hostile = cli("\u{1B}[2Jx")
+        XCTAssertFalse(hostile.err.contains("\u{1B}"), "the word is shown, not obeyed")
+        let afterOption = cli("--store", store, "frobnicate")
+        XCTAssertTrue(
+            afterOption.err.contains("'frobnicate' is not a chairside command"), "an option's value is not the command")
+    }
+
+    func testAUsageErrorShowsThatCommandsUsage() {
+        let missing = cli("export", "--from", "2026-01-01")
+        XCTAssertEqual(missing.status, 64)
+        XCTAssertTrue(missing.err.contains("Missing expected argument '--to <YYYY-MM-DD>'"), missing.err)
+        XCTAssertTrue(missing.err.contains("Usage: chairside export "), missing.err)
+        let unknown = cli("today", "--bogus")
+        XCTAssertEqual(unknown.status, 64)
+        XCTAssertTrue(unknown.err.contains("Usage: chairside today "), unknown.err)
+        let invalid = cli("aftercare", "20261121-090000-ab12", "--text")
+        XCTAssertEqual(invalid.status, 64)
+        XCTAssertTrue(invalid.err.contains("--text goes with --print"), invalid.err)
+        XCTAssertTrue(invalid.err.contains("Usage: chairside aftercare "), invalid.err)
+    }
+}
