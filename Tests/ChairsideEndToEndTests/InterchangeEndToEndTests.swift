@@ -79,6 +79,7 @@ final class InterchangeEndToEndTests: EndToEndCase {
             .logPass(
                 Pass(zone: "cheeks", depth: 1.25, count: 1, pattern: .vertical, endpoint: .erythema),
                 confirmAboveProtocol: false))
+        try d.run(.applyPRP(zone: nil, volumeML: 3, method: .after))
         try d.run(.applyPostCare(product: "Soothing serum", lot: "S-9"))
         try d.run(.recordAftercare(.handedPrePrinted))
         try d.run(.complete)
