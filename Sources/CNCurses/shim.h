@@ -66,14 +66,24 @@ static inline void cs_set_background(attr_t attrs, short pair) {
     if (setcchar(&cell, blank, attrs, pair, NULL) == OK) wbkgrndset(stdscr, &cell);
 }
 
+// Bracketed paste: the terminal wraps pasted text in ESC[200~ … ESC[201~, so a pasted line
+// break is text, not Enter. Off again on every way out.
+static inline void cs_bracketed_paste(int fd, int on) {
+    const char *s = on ? "\033[?2004h" : "\033[?2004l";
+    ssize_t n = write(fd, s, 8);
+    (void)n;
+}
+
 // Leaves curses on every way out, so a signal never strands the terminal in raw mode.
 static void cs_restore_and_exit(int sig) {
+    cs_bracketed_paste(STDOUT_FILENO, 0);
     endwin();
     fflush(stdout);
     _exit(128 + sig);
 }
 
 static void cs_restore_and_reraise(int sig) {
+    cs_bracketed_paste(STDOUT_FILENO, 0);
     endwin();
     signal(sig, SIG_DFL);
     raise(sig);

@@ -27,7 +27,9 @@ public enum EventDescription {
         case .skinCleansed: return "Skin cleansed"
         case let .passLogged(p, above):
             return "Pass: \(proto.zoneName(p.zone)) \(Depth.text(p.depth)) ×\(p.count) \(p.pattern.rawValue), \(p.endpoint.label)" + (above ? " (above protocol, confirmed)" : "")
-        case let .depthChanged(zone, from, to, _): return "Depth \(proto.zoneName(zone)): \(Depth.text(from)) → \(Depth.text(to))"
+        case let .depthChanged(zone, from, to, above):
+            return "Depth \(proto.zoneName(zone)): \(Depth.text(from)) → \(Depth.text(to))"
+                + (above ? " (above the protocol maximum, confirmed)" : "")
         case let .prpApplied(zone, v, method): return "PRP applied: \(ml(v)) on \(zone.map(proto.zoneName) ?? "all zones"), \(method.label)"
         case let .postCareApplied(product, lot): return "Post-care: \(product), lot \(lot)"
         case .aftercareGiven(let d): return "Aftercare: \(d.summary)"

@@ -105,7 +105,7 @@ public enum Refusal: Error, Equatable, Sendable, CustomStringConvertible {
         case .skinNotCleansed: "Cleanse the skin before needling."
         case .depthAboveDevice(let d, let m): "\(Depth.text(d)) is beyond the device maximum of \(Depth.text(m)); choose a shallower depth."
         case .depthAboveProtocol(let z, let d, let m): "\(Depth.text(d)) is above the protocol maximum of \(Depth.text(m)) for \(z): confirm to go on."
-        case .noPassYet: "Log at least one pass before completing."
+        case .noPassYet: "Log at least one pass first."
         case .aftercareMissing: "Record the aftercare before completing."
         case .aftercareAlreadyGiven: "Aftercare is already recorded; void it first to change it."
         case .aftercareNotGivenYet: "No aftercare is recorded for this session yet; record it before reprinting."

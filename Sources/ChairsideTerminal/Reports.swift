@@ -1,5 +1,4 @@
 import ChairsideCore
-import ChairsideStore
 import Foundation
 
 /// Plain-text reports for the command line; every stored string passes through `Visible.text`.

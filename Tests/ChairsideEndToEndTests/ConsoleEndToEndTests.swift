@@ -97,11 +97,11 @@ final class ConsoleEndToEndTests: EndToEndCase {
     }
 
     func testUnusableTerminalExitsWithAClearMessage() {
-        var e = env
-        e["TERM"] = "dumb"
-        let r = Tmux.run([Tmux.binary], environment: e)
-        XCTAssertNotEqual(r.status, 0)
-        XCTAssertTrue(r.err.contains("cannot run a full-screen console"), r.err)
+        // A real terminal whose type cannot address the cursor.
+        tmux.start(consoleLine().replacingOccurrences(of: "-u COLORTERM", with: "-u COLORTERM TERM=dumb"))
+        let screen = tmux.waitFor("EXIT=")
+        XCTAssertTrue(screen.contains("cannot run a full-screen console"), screen)
+        XCTAssertFalse(screen.contains("EXIT=0"), screen)
     }
 
     func testBadConfigRefusesToStartAndNamesFileLineAndKey() throws {

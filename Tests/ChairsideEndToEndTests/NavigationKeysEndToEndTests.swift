@@ -27,6 +27,21 @@ final class NavigationKeysEndToEndTests: EndToEndCase {
         XCTAssertTrue(help.contains("PgUp PgDn"), help)
     }
 
+    func testAPastedLineBreakIsTextAndNeverSubmitsTheForm() throws {
+        tmux.start(consoleLine())
+        startSession(name: "Tomás Reyes")
+        tmux.send("n")
+        tmux.waitFor("Enter save")
+        _ = tmux.tmux("set-buffer", "-b", "p", "Felt warm\nCall Tracy\u{1B}y")
+        _ = tmux.tmux("paste-buffer", "-p", "-b", "p", "-t", tmux.session)
+        let pasted = tmux.waitFor("Felt warm Call Tracy")
+        XCTAssertTrue(pasted.contains("Enter save"), "the form is still open:\n\(pasted)")
+        XCTAssertEqual(try eventCount(try onlySessionID()), 1, "nothing recorded by the paste")
+        tmux.send("Enter")
+        tmux.waitFor("Recorded: Note")
+        XCTAssertEqual(try eventCount(try onlySessionID()), 2)
+    }
+
     func testTheConsoleRefusesWithoutATerminalAndTellsItsVersion() {
         let noTerminal = cli([])
         XCTAssertEqual(noTerminal.status, 1)

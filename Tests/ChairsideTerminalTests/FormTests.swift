@@ -92,6 +92,12 @@ final class FormTests: XCTestCase {
         XCTAssertEqual(form.value(of: "Tubes")?.text, "", "Backspace on a prefilled value edits it")
     }
 
+    func testAnEntryStopsAtItsLimit() {
+        var form = OpenForm(OverrideForm())
+        for _ in 0..<6000 { _ = form.handle(.char("x")) }
+        XCTAssertEqual(form.value(of: "Provider")?.text.count, FormField.maxTextLength)
+    }
+
     func testRequiredFieldsAreMarkedOnScreen() throws {
         let h = try ConsoleHarness()
         h.walkToNeedling()

@@ -180,7 +180,9 @@ final class UpdateTests: XCTestCase {
         var d = SessionDriver()
         _ = try d.treated()
         var m = inSession(d)
-        for (setup, name) in [([Key.char("7"), .char("v")], "preview"), ([.char("T")], "theme picker"), ([.char("t")], "detail")] {
+        let screens: [([Key], String)] = [([.char("7"), .char("v")], "preview"), ([.char("T")], "theme picker"),
+                                          ([.char("t")], "detail"), ([.char("1")], "panel 1"), ([.char("4")], "panel 4")]
+        for (setup, name) in screens {
             _ = keys(&m, .escape)
             m.overlay = nil
             m.session?.detail = false
@@ -189,6 +191,7 @@ final class UpdateTests: XCTestCase {
             XCTAssertTrue(m.helpOpen, name)
             let text = AppView.render(m, now: now).text
             XCTAssertTrue(text.contains("any key closes this help"), "\(name):\n\(text)")
+            XCTAssertFalse(text.contains("more: enlarge"), "every key fits at 80×24 (\(name)):\n\(text)")
             _ = keys(&m, .char("x"))
             XCTAssertFalse(m.helpOpen)
         }

@@ -25,6 +25,11 @@ public enum TerminalEvent: Equatable {
 public final class NCursesTerminal {
     private var pairs: [StyleRole: (attr: attr_t, pair: Int16)] = [:]
     private var stopped = false
+    /// Inside a bracketed paste: line breaks and tabs are text, escapes and control codes are dropped.
+    private var pasting = false
+    private let outputFD: Int32
+    /// Key codes of our own for the paste brackets (above every code ncurses defines).
+    private static let pasteStart: Int32 = 0x1F00, pasteEnd: Int32 = 0x1F01
     /// How many colours this terminal shows, decided once at start.
     public let colorDepth: ColorDepth
 
@@ -54,6 +59,10 @@ public final class NCursesTerminal {
         cs_no_flow_control(descriptors?.input ?? STDIN_FILENO)
         keypad(cs_stdscr(), true)
         Self.defineNavigationKeys()
+        _ = define_key("\u{1B}[200~", Self.pasteStart)
+        _ = define_key("\u{1B}[201~", Self.pasteEnd)
+        outputFD = descriptors?.output ?? STDOUT_FILENO
+        cs_bracketed_paste(outputFD, 1)
         set_escdelay(25)
         curs_set(0)
         colorDepth = ColorDepth.detect(environment: environment, hasColors: has_colors(), colors: Int(cs_terminfo_colors()))
@@ -129,11 +138,40 @@ public final class NCursesTerminal {
     /// Waits for a key at most `timeoutMs`; nil when the time ran out (a tick).
     public func read(timeoutMs: Int32) -> TerminalEvent? {
         wtimeout(cs_stdscr(), timeoutMs)
+        while true {
+            guard let event = readOne() else { return nil }
+            if case .key(let key) = event, let kept = pasted(key) { return .key(kept) }
+            if case .resize = event { return event }
+        }
+    }
+
+    /// What a key means inside a paste (a line break or tab is a space; an escape or control code
+    /// is dropped, so a paste can never submit or cancel a form); outside one, itself.
+    private func pasted(_ key: Key) -> Key? {
+        switch key {
+        case .function(let n) where n == Int(Self.pasteStart):
+            pasting = true
+            return nil
+        case .function(let n) where n == Int(Self.pasteEnd):
+            pasting = false
+            return nil
+        default:
+            guard pasting else { return key }
+            switch key {
+            case .enter, .tab: return .char(" ")
+            case .char: return key
+            default: return nil
+            }
+        }
+    }
+
+    private func readOne() -> TerminalEvent? {
         var ch: wint_t = 0
         let r = wget_wch(cs_stdscr(), &ch)
         if r == ERR { return nil }
         if r == KEY_CODE_YES {
             switch Int32(ch) {
+            case Self.pasteStart, Self.pasteEnd: return .key(.function(Int(ch)))
             case KEY_RESIZE: let s = size; return .resize(width: s.width, height: s.height)
             case KEY_UP: return .key(.up)
             case KEY_DOWN: return .key(.down)
@@ -173,6 +211,7 @@ public final class NCursesTerminal {
     public func stop() {
         guard !stopped else { return }
         stopped = true
+        cs_bracketed_paste(outputFD, 0)
         curs_set(1)
         endwin()
     }
@@ -186,6 +225,8 @@ public final class NCursesTerminal {
 public enum ConsoleLoop {
     /// While effects are under way the loop looks for their answers this often.
     static let answerPollMs: Int32 = 20
+    /// At most this many waiting keys are handled before a frame is drawn again.
+    static let maxKeysPerFrame = 256
 
     public static func run(_ start: AppModel, runner: EffectRunner, terminal: NCursesTerminal, clock: () -> Date) {
         var model = start
@@ -213,6 +254,14 @@ public enum ConsoleLoop {
             switch terminal.read(timeoutMs: busy ? min(second, answerPollMs) : second) {
             case .key(let key)?:
                 effects += ConsoleUpdate.update(&model, .key(key), now: clock())
+                // Keys already waiting (a paste, a fast typist) are taken before the next frame.
+                drain: for _ in 0..<maxKeysPerFrame {
+                    switch terminal.read(timeoutMs: 0) {
+                    case .key(let next)?: effects += ConsoleUpdate.update(&model, .key(next), now: clock())
+                    case let .resize(w, h)?: effects += ConsoleUpdate.update(&model, .resize(width: w, height: h), now: clock())
+                    case nil: break drain
+                    }
+                }
                 effects += ConsoleUpdate.update(&model, .tick, now: clock())
             case let .resize(w, h)?: effects += ConsoleUpdate.update(&model, .resize(width: w, height: h), now: clock())
             case nil: effects += ConsoleUpdate.update(&model, .tick, now: clock())

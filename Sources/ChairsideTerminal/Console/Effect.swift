@@ -1,6 +1,5 @@
 import ChairsideCore
 import ChairsidePrinting
-import ChairsideStore
 import Foundation
 
 /// Work the update asks for, as a value. The effect runner performs it (store work on its own

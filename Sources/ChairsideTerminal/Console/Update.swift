@@ -105,7 +105,7 @@ public enum ConsoleUpdate {
               let dwell = s.state.numbingDwellSeconds(now: now), dwell >= numbing.dwellTargetMinutes * 60
         else { return [] }
         m.session?.numbingAlerted = true
-        m.say("Numbing target of \(numbing.dwellTargetMinutes) min reached: remove the cream (panel 3, key r).", .timerDone)
+        m.say("Numbing target of \(numbing.dwellTargetMinutes) min reached: remove the cream. [panel 3, r]", .timerDone)
         return [.bell]
     }
 

@@ -20,6 +20,9 @@ public struct NewPatientForm: FormContent {
 
     public func submit(_ context: FormContext) throws(FormProblem) -> FormIntent {
         let dob = dateOfBirth.text.isEmpty ? nil : try FieldParsing.day(dateOfBirth, example: "1988-04-02")
+        if let dob, dob > ClinicDay(context.now, timeZone: context.timeZone) {
+            throw FormProblem(dateOfBirth.label, "that date is in the future; check the year.")
+        }
         let fitz = fitzpatrick.text.isEmpty ? nil : try FieldParsing.integer(fitzpatrick)
         return .savePatient(Patient(id: "", name: name.text, dateOfBirth: dob, chartNumber: chartNumber.text,
                                     fitzpatrick: fitz, notes: notes.text))
@@ -44,6 +47,7 @@ public struct StartSessionForm: FormContent {
         technician = .choice("Technician", technicians)
         room = .choice("Room", rooms)
         zones = .multi("Planned zones", config.protocolSettings.zones.map(\.name))
+        zones.required = true
     }
 
     public var title: String { "Start session: \(Visible.text(patient.name))" }

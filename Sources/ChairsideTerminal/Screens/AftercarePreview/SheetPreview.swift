@@ -131,7 +131,9 @@ public struct SheetPreview: Equatable, Sendable {
 
     static func printFailed(_ failure: Failure, _ m: inout AppModel) {
         m.printing = nil
-        m.say("Not printed: \(failure.message) Nothing was recorded; you can also save (s) or hand a pre-printed sheet (h).", .danger)
+        let reprint = m.session?.state.aftercare != nil
+        let others = reprint ? "you can also save a copy (s)." : "you can also save (s) or hand a pre-printed sheet (h)."
+        m.say("Not printed: \(failure.message) Nothing was recorded; \(others)", .danger)
     }
 
     /// The file is written: record it as the aftercare (or a saved copy).

@@ -39,14 +39,19 @@ extension SessionScreen {
             return KeyTable(list)
         }
         list = st.isClosed ? closedPanelKeys(s) : panelKeys(s)
+        list.append(Binding("1-7", "panel", Track.allCases.map { (Key.char(Character("\($0.rawValue)")), Action.panel($0)) }))
+        list.append(Binding(.char("n"), "n", st.noteLabel.lowercased(), .note))
+        // A closed record grows only by amendments (n): the keys that would change it are not offered.
+        if !st.isClosed {
+            list += [
+                Binding(.char("u"), "u", "undo", .undo),
+                Binding(.char("e"), "e", "adverse event", hint: false, .adverseEvent),
+                Binding(.char("p"), "p", st.pausedAt == nil ? "pause" : "resume", hint: false, .pauseResume),
+                Binding(.char("C"), "C", "complete", hint: false, .complete),
+                Binding(.char("A"), "A", "abort", hint: false, .abort),
+            ]
+        }
         list += [
-            Binding("1-7", "panel", Track.allCases.map { (Key.char(Character("\($0.rawValue)")), Action.panel($0)) }),
-            Binding(.char("n"), "n", st.noteLabel.lowercased(), .note),
-            Binding(.char("u"), "u", "undo", hint: !st.isClosed, .undo),
-            Binding(.char("e"), "e", "adverse event", hint: false, .adverseEvent),
-            Binding(.char("p"), "p", st.pausedAt == nil ? "pause" : "resume", hint: false, .pauseResume),
-            Binding(.char("C"), "C", "complete", hint: false, .complete),
-            Binding(.char("A"), "A", "abort", hint: false, .abort),
             Binding("Tab", "next panel", hint: false, [(.tab, .nextPanel), (.backTab, .previousPanel)]),
             Binding("[ ] PgUp PgDn", "scroll timeline", hint: false,
                     [(.char("["), .timelineOlder), (.pageUp, .timelineOlder), (.char("]"), .timelineNewer), (.pageDown, .timelineNewer)]),

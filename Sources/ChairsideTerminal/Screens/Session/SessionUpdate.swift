@@ -23,7 +23,10 @@ extension SessionScreen {
                 m.say("The sheet is still printing: wait for it before leaving the session.", .warning)
                 return []
             }
-            if st.isClosed { return leave(&m) }
+            if st.isClosed {
+                m.status = nil
+                return leave(&m)
+            }
             m.overlay = .confirm(Confirmation(text: "Leave this session? It stays open and can be resumed from Today.",
                                               action: .leaveSession))
         case .panel(let track): m.session?.panel = track

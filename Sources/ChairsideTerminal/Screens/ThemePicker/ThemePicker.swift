@@ -1,5 +1,4 @@
 import ChairsideCore
-import ChairsideStore
 
 /// What the console knows about themes: the library, how many colours this terminal has,
 /// and the config file a choice is saved to (nil: choices last until the console closes).
