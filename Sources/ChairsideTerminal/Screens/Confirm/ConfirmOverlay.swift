@@ -3,11 +3,13 @@ import Foundation
 
 /// A yes/no question over the screen.
 enum ConfirmOverlay {
-    enum Action: Sendable { case yes, no }
+    enum Action: Sendable { case yes, no, help }
 
     static let keys = KeyTable<Action>([
         KeyBinding("y", "yes", [(.char("y"), .yes), (.char("Y"), .yes)]),
-        KeyBinding("n", "no", [(.char("n"), .no), (.char("N"), .no), (.escape, .no)]),
+        KeyBinding("n", "no", [(.char("n"), .no), (.char("N"), .no)]),
+        CommonKeys.help(.help),
+        KeyBinding(.escape, "Esc", "no", .no),
     ])
 
     static func update(_ key: Key, _ confirmation: Confirmation, _ m: inout AppModel, now: Date) -> [Effect] {
@@ -18,6 +20,8 @@ enum ConfirmOverlay {
         case .no?:
             m.overlay = nil
             m.say("Cancelled.")
+        case .help?:
+            m.helpOpen = true
         case nil: break
         }
         return []
