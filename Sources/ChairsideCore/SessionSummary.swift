@@ -28,6 +28,11 @@ public struct SessionSummary: Codable, Equatable, Sendable {
     public var lastSeq: Int
     /// Journal length this summary was derived from; a mismatch means it is stale.
     public var journalBytes: Int
+    /// Lines of the journal that could not be read (kept in place): the day review flags the session.
+    public var unreadableLines: Int
+    /// SHA-256 of the journal's line that ends at `journalBytes` (the hash chain's head there); the
+    /// day's anchor is the Merkle root over the day's heads. Nil in indexes written before issue 14.
+    public var head: String?
 
     public init?(state: SessionState, journalBytes: Int) {
         guard let start = state.start else { return nil }
@@ -54,6 +59,7 @@ public struct SessionSummary: Codable, Equatable, Sendable {
         abortReason = state.abortReason
         lastSeq = state.lastSeq
         self.journalBytes = journalBytes
+        unreadableLines = state.unreadable.count
     }
 
     public var statusLabel: String {
@@ -73,7 +79,7 @@ public struct SessionSummary: Codable, Equatable, Sendable {
     private enum CodingKeys: String, CodingKey {
         case id, patientID, patientName, technician, room, plannedZones, startedAt, endedAt, status, paused, step, passes
         case prpAppliedML, warnings, adverseEvents, overridden, zoneDepths, screeningDates, amendments, aftercare, abortReason
-        case lastSeq, journalBytes
+        case lastSeq, journalBytes, unreadableLines, head
     }
 
     /// Day indexes written before a field existed still read: the missing ones start empty, and the
@@ -103,6 +109,8 @@ public struct SessionSummary: Codable, Equatable, Sendable {
         abortReason = try c.decodeIfPresent(String.self, forKey: .abortReason)
         lastSeq = try c.decode(Int.self, forKey: .lastSeq)
         journalBytes = try c.decode(Int.self, forKey: .journalBytes)
+        unreadableLines = try c.decodeIfPresent(Int.self, forKey: .unreadableLines) ?? 0
+        head = try c.decodeIfPresent(String.self, forKey: .head)
     }
 }
 

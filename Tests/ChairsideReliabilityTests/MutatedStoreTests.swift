@@ -56,7 +56,7 @@ final class MutatedStoreTests: XCTestCase {
     }
 
     /// A line the store will accept as intact (right sequence, right checksum) around any payload.
-    func line(_ seq: Int, _ payload: String) -> Data { JournalLine.encode(seq: seq, payload: Data(payload.utf8)) }
+    func line(_ seq: Int, _ payload: String) -> Data { JournalLine.encode(seq: seq, payload: Data(payload.utf8), prev: nil) }
 
     func journalLines(_ data: Data) -> [Data] { data.split(separator: UInt8(ascii: "\n")).map { Data($0) } }
 
@@ -100,7 +100,7 @@ final class MutatedStoreTests: XCTestCase {
             var bad = Data(#"{"at":"2026-11-21T09:30:00.000Z","by":"A"#.utf8)
             bad += [0xFF, 0xFE, 0xC3]
             bad += Data(#"","kind":{"note":{"text":"x"}},"seq":\#(journalLines(data).count + 1)}"#.utf8)
-            data += JournalLine.encode(seq: journalLines(data).count + 1, payload: bad)
+            data += JournalLine.encode(seq: journalLines(data).count + 1, payload: bad, prev: nil)
         }
         for file in files { try attempt("invalid UTF-8", file) { $0.replaceSubrange(10..<12, with: [0xC0, 0xFF]) } }
         // A 100 MB line: in a journal (over the size limit) and as an index.
