@@ -32,7 +32,7 @@ struct Export: ParsableCommand {
 
     func run() throws {
         let now = Date()
-        let store = try options.openStore(today: now)
+        let store = try options.openStore(today: now, access: .read)
         let sessions = try store.sessions(from: ClinicDay(string: from)!, through: ClinicDay(string: to)!)
         if passes {
             var out = CSV.line(SessionExport.passColumns)

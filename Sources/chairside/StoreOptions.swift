@@ -28,10 +28,12 @@ struct StoreOptions: ParsableArguments {
         }
     }
 
-    func openStore(today: Date = Date()) throws -> Store {
+    /// Opens the store: `read` for commands that only read (they never create or change a store),
+    /// `write` for commands that record into an existing one, `create` for the console and `demo`.
+    func openStore(today: Date = Date(), access: StoreAccess) throws -> Store {
         let root = StoreLocation.resolve(store)
         do {
-            return try Store(root: root, timeZone: timeZone, today: ClinicDay(today, timeZone: timeZone))
+            return try Store(root: root, timeZone: timeZone, today: ClinicDay(today, timeZone: timeZone), access: access)
         } catch {
             throw Failure("Cannot open the store at \(root): \(error)")
         }
