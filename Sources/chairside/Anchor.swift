@@ -39,5 +39,6 @@ struct Anchor: ParsableCommand {
         } else {
             print("\(day)  \(anchor.root)  (\(anchor.sessions) session\(anchor.sessions == 1 ? "" : "s"))")
         }
+        options.warnAboutDamage(store)
     }
 }

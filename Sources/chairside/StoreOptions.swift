@@ -40,6 +40,18 @@ struct StoreOptions: ParsableArguments {
     }
 }
 
+extension StoreOptions {
+    /// What a read-only command met and could not repair (it never writes): said on standard error,
+    /// so the output stays clean, with what to do.
+    func warnAboutDamage(_ store: Store) {
+        let damage = store.report.findings.filter(\.isDamage)
+        guard !damage.isEmpty else { return }
+        var text = damage.map { "warning: \($0.text)\n" }.joined()
+        text += "warning: run `chairside check` to see the whole store and move aside what does not belong.\n"
+        FileHandle.standardError.write(Data(text.utf8))
+    }
+}
+
 /// A failure that is not a usage mistake: ArgumentParser prints it as `Error: …` and exits 1, without the usage text.
 struct Failure: Error, CustomStringConvertible {
     var description: String

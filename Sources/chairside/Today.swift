@@ -43,6 +43,7 @@ struct Today: ParsableCommand {
                       + "`chairside show \(s.id)` names them, `chairside check` reports them.")
             }
         }
+        options.warnAboutDamage(store)
     }
 }
 
@@ -76,6 +77,7 @@ struct Show: ParsableCommand {
                 for gap in state.unreadable { print("  " + gap.text) }
             }
         }
+        options.warnAboutDamage(store)
     }
 }
 

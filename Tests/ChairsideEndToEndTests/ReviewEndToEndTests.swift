@@ -58,12 +58,17 @@ final class ReviewEndToEndTests: EndToEndCase {
         XCTAssertEqual((object["sessions"] as? [Any])?.count, 1)
     }
 
-    func testExportRefusesBadRangesAndFormats() {
+    func testExportRefusesBadRangesAndFormats() throws {
         let backwards = cli("export", "--from", "2026-11-21", "--to", "2026-11-01")
         XCTAssertNotEqual(backwards.status, 0)
         XCTAssertTrue(backwards.err.contains("is after --to"), backwards.err)
         let fhir = cli("export", "--from", "2026-11-01", "--to", "2026-11-21", "--format", "fhir")
         XCTAssertTrue(fhir.err.contains("--format must be csv"), fhir.err)
+        let noStore = cli("history", "nobody-at-all")
+        XCTAssertEqual(noStore.status, 1)
+        XCTAssertTrue(noStore.err.contains("There is no Chairside store at"), noStore.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: store), "a command that only reads never creates a store")
+        XCTAssertEqual(cli("demo").status, 0)
         let missing = cli("history", "nobody-at-all")
         XCTAssertEqual(missing.status, 1)
         XCTAssertTrue(missing.err.contains("No patient matches"), missing.err)
