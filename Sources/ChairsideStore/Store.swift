@@ -57,11 +57,22 @@ public final class Store {
         self.timeZone = timeZone
         self.access = access
         files = DurableFiles(root: self.root)
-        storeID = try StoreMarker.open(self.root, files: files, access: access)
+        let markerKind = files.kind(self.root + "/" + StoreMarker.fileName)
+        var markerMoved: String?
+        storeID = try StoreMarker.open(self.root, files: files, access: access, movedTo: &markerMoved)
+        if let markerKind, markerKind != "file" {
+            report.add(.notAFile(path: StoreMarker.fileName, kind: markerKind, movedTo: markerMoved))
+        }
         repairing = access != .read
         defer { repairing = false }
         if repairing {
             try makeStoreFolders()
+        } else {
+            for sub in ["days", "quarantine"] {
+                if let kind = files.kind(self.root + "/" + sub), kind != "folder" {
+                    report.add(.notAFile(path: sub, kind: kind, movedTo: nil))
+                }
+            }
         }
         try loadPatients()
         _ = try sessions(on: today)
@@ -183,7 +194,13 @@ public final class Store {
     func loadPatients() throws(StoreError) {
         if let kind = files.kind(root + "/patients"), kind != "folder" {
             try hostile(root + "/patients", kind: kind)
-            if repairing { try files.makeDirectory(root + "/patients") }
+            guard repairing else {
+                // Never read through it (a link would lead out of the store).
+                patientIndex = PatientIndexFile()
+                directory = PatientDirectory()
+                return
+            }
+            try files.makeDirectory(root + "/patients")
         }
         for name in (try? FileManager.default.contentsOfDirectory(atPath: root + "/patients")) ?? [] where name.hasPrefix(".") && name.contains(".tmp-") {
             removeIfStale(root + "/patients/" + name)

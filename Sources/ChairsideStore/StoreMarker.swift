@@ -1,3 +1,4 @@
+import ChairsideCore
 import Foundation
 
 /// `chairside-store.json` at the store's root: `{"format":2,"storeID":"<UUID>"}`. It says the
@@ -18,7 +19,7 @@ struct StoreMarker: Codable, Equatable {
 
     /// Checks what is at `root` and makes it a store when `access` allows: returns the store ID.
     /// Refuses a non-empty folder that is neither a store nor an old store, before changing anything.
-    static func open(_ root: String, files: DurableFiles, access: StoreAccess) throws(StoreError) -> String? {
+    static func open(_ root: String, files: DurableFiles, access: StoreAccess, movedTo: inout String?) throws(StoreError) -> String? {
         let path = root + "/" + fileName
         var isDir: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: root, isDirectory: &isDir)
@@ -26,7 +27,7 @@ struct StoreMarker: Codable, Equatable {
         let names = exists ? ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []) : []
         let leftovers = names.filter { $0.hasPrefix(".\(fileName).tmp-") }
         let others = Set(names).subtracting(leftovers)
-        if others.contains(fileName) {
+        if others.contains(fileName) || files.kind(path) != nil {
             if let marker = read(path, files: files) {
                 if access != .read { try files.makeDirectory(root) }
                 return marker.storeID
@@ -35,6 +36,13 @@ struct StoreMarker: Codable, Equatable {
             guard others.subtracting([fileName]).isSubset(of: layout) else { throw .notAStore(root) }
             guard access != .read else { return nil }
             try files.makeDirectory(root)
+            if let kind = files.kind(path), kind != "file" {
+                // Not a file (a FIFO, a folder, a link): moved aside into quarantine, never read.
+                try files.makeDirectory(root + "/quarantine")
+                let stamp = Timestamp.format(Date()).replacingOccurrences(of: ":", with: "")
+                try files.move(path, to: root + "/quarantine/\(stamp)-\(fileName)")
+                movedTo = "quarantine/\(stamp)-\(fileName)"
+            }
             return try write(path, files: files)
         }
         if !others.isEmpty && !others.isSubset(of: layout) { throw .notAStore(root) }
