@@ -51,7 +51,7 @@ let package = Package(
         // The reliability harness (docs/RELIABILITY.md): CrashProbe is a test build of the store that
         // the harness kills at every crash point; the tests then reopen and check what it left.
         .executableTarget(name: "CrashProbe", dependencies: ["ChairsideCore", "ChairsideStore", "TestSupport"], path: "Tests/CrashProbe"),
-        .testTarget(name: "ChairsideReliabilityTests", dependencies: ["CrashProbe", "ChairsideStore", "TestSupport"]),
+        .testTarget(name: "ChairsideReliabilityTests", dependencies: ["CrashProbe", "chairside", "ChairsideStore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

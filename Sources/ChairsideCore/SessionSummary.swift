@@ -35,7 +35,12 @@ public struct SessionSummary: Codable, Equatable, Sendable {
     public var head: String?
 
     public init?(state: SessionState, journalBytes: Int) {
-        guard let start = state.start else { return nil }
+        // A session whose start line is unreadable is still listed (the day review flags it):
+        // the patient is unknown, the start is its first readable event.
+        let unknownStart = state.unreadable.isEmpty ? nil : state.events.first.map {
+            StartInfo(patientID: "", patientName: "(start unreadable)", technician: $0.by, room: "", plannedZones: [], at: $0.at)
+        }
+        guard let start = state.start ?? unknownStart else { return nil }
         id = state.id
         patientID = start.patientID
         patientName = start.patientName

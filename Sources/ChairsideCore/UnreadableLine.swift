@@ -11,14 +11,17 @@ public struct UnreadableLine: Codable, Equatable, Sendable {
     public var line: Int
     /// Where the original bytes are kept, store-relative (the journal itself: damage stays in place).
     public var keptIn: String
+    /// The journal's last line, damaged: it may stand for more events than one.
+    public var openEnded: Bool
 
-    public init(firstSeq: Int, lastSeq: Int, line: Int, keptIn: String) {
-        self.firstSeq = firstSeq; self.lastSeq = lastSeq; self.line = line; self.keptIn = keptIn
+    public init(firstSeq: Int, lastSeq: Int, line: Int, keptIn: String, openEnded: Bool = false) {
+        self.firstSeq = firstSeq; self.lastSeq = lastSeq; self.line = line; self.keptIn = keptIn; self.openEnded = openEnded
     }
 
-    /// "#6", "#6–#7", or "an extra line after #5".
+    /// "#6", "#6–#7", "#6 and any after it", or "an extra line after #5".
     public var seqText: String {
         if lastSeq < firstSeq { return "an extra line after #\(firstSeq - 1)" }
+        if openEnded { return "#\(firstSeq) and any after it" }
         return firstSeq == lastSeq ? "#\(firstSeq)" : "#\(firstSeq)–#\(lastSeq)"
     }
 

@@ -39,9 +39,13 @@ public struct JournalScan {
         public var knownSeq: Int?
         /// A rotted newline at the end of the file: the line has no terminator yet.
         public var unterminated = false
+        /// The last damaged line with no intact line after it: it may stand for more lines than
+        /// one (damage that swallowed newlines), so it is named "#k and any after it".
+        public var openEnded = false
 
         public var seqText: String {
             if lastSeq < firstSeq { return "an extra line after #\(firstSeq - 1)" }
+            if openEnded { return "#\(firstSeq) and any after it" }
             return firstSeq == lastSeq ? "#\(firstSeq)" : "#\(firstSeq)–#\(lastSeq)"
         }
     }
@@ -93,10 +97,12 @@ public struct JournalScan {
         var decoded = segments.map { JournalLine.decode(bytes[$0.start..<($0.end - 1)]) }
         var kept = segments.count
         var rotted = false
+        var rottedSeq = 0
         if start < bytes.count {
             let fragment = bytes[start...]
-            if fragment.count > 1, fragment.last != UInt8(ascii: "}"), JournalLine.decode(fragment.dropLast()) != nil {
+            if fragment.count > 1, fragment.last != UInt8(ascii: "}"), let whole = JournalLine.decode(fragment.dropLast()) {
                 rotted = true
+                rottedSeq = whole.seq
                 segments.append((start, bytes.count))
                 decoded.append(nil)
                 kept += 1
@@ -118,8 +124,12 @@ public struct JournalScan {
         for i in 0..<kept {
             let seg = segments[i]
             guard let line = decoded[i] else {
-                damaged.append(DamagedLine(line: i + 1, start: seg.start, end: seg.end, firstSeq: 0, lastSeq: -1,
-                                           unterminated: rotted && i == kept - 1))
+                let isRotted = rotted && i == kept - 1
+                // A whole line whose newline rotted (and was written back) still says its number.
+                let known = isRotted ? rottedSeq
+                    : seg.end - seg.start > 2 ? JournalLine.decode(bytes[seg.start..<(seg.end - 2)])?.seq : nil
+                damaged.append(DamagedLine(line: i + 1, start: seg.start, end: seg.end, firstSeq: known ?? 0,
+                                           lastSeq: known ?? -1, knownSeq: known, unterminated: isRotted))
                 continue
             }
             entries.append(Entry(seq: line.seq, payload: line.payload, start: seg.start, end: seg.end, more: line.more,
@@ -148,6 +158,21 @@ public struct JournalScan {
         nameDamage()
     }
 
+    /// Whether an unterminated tail reads as a write cut short: lines that begin like a journal
+    /// line and hold no NUL byte (a crash leaves a prefix of what was being written).
+    public static func looksTorn(_ tail: Data) -> Bool {
+        let prefix = JournalLine.prefix
+        var start = tail.startIndex
+        while start < tail.endIndex {
+            let end = tail[start...].firstIndex(of: 0x0A).map { $0 + 1 } ?? tail.endIndex
+            let line = tail[start..<end]
+            let head = line.prefix(prefix.count)
+            guard head.elementsEqual(prefix.prefix(head.count)), !line.contains(0) else { return false }
+            start = end
+        }
+        return true
+    }
+
     /// Cuts the torn tail (after the file was truncated to `goodLength`).
     mutating func dropTornTail() { totalLength = goodLength }
 
@@ -173,6 +198,7 @@ public struct JournalScan {
             guard !group.isEmpty else { return }
             let room = (next ?? Int.max) - before - 1
             for (k, i) in group.enumerated() {
+                damaged[i].openEnded = next == nil && k == group.count - 1
                 if next == nil || room == group.count {
                     damaged[i].firstSeq = before + k + 1
                     damaged[i].lastSeq = before + k + 1

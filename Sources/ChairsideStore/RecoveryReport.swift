@@ -3,7 +3,12 @@ import Foundation
 /// What opening or checking the store found and did. Paths are store-relative; no patient data.
 public struct RecoveryReport: Sendable, Equatable {
     public enum Finding: Sendable, Equatable {
-        case tornTailCut(path: String, bytes: Int)
+        /// An unterminated last line (and an unfinished batch before it) that reads as a write cut
+        /// short by a crash: never acknowledged, so cut. A copy is kept in `keptAs` all the same.
+        case tornTailCut(path: String, bytes: Int, seq: Int, keptAs: String)
+        /// An unterminated last line that is not the start of a line (rot, zeroed or foreign bytes):
+        /// cut so the journal can go on, and damage: the original is in `keptAs`.
+        case damagedTailCut(path: String, bytes: Int, seq: Int, keptAs: String)
         /// A complete line that fails its own check (or cannot be read): kept in place, byte for
         /// byte, and skipped; `seqs` names the sequence number(s) it stands for (`#6`, `#6–#7`).
         case damagedLine(path: String, line: Int, seqs: String)
@@ -26,7 +31,11 @@ public struct RecoveryReport: Sendable, Equatable {
 
         public var text: String {
             switch self {
-            case let .tornTailCut(p, n): "\(p): an unfinished last line (\(n) bytes, never acknowledged) was cut off"
+            case let .tornTailCut(p, n, s, q):
+                "\(p): an unfinished last line (\(Self.noun(p)) #\(s), \(n) bytes, never acknowledged) was cut off; a copy is in \(q)"
+            case let .damagedTailCut(p, n, s, q):
+                "\(p): the last line (\(Self.noun(p)) #\(s), \(n) bytes) has no newline and is not a line cut short: "
+                    + "unreadable, cut off, original kept in \(q)"
             case let .damagedLine(p, l, s):
                 "\(p): \(Self.noun(p)) \(s) unreadable — original kept in place (line \(l) of \(p)); the other lines are read"
             case let .chainBroken(p, s):
@@ -50,7 +59,7 @@ public struct RecoveryReport: Sendable, Equatable {
         /// Damage means data needed attention beyond routine crash clean-up.
         public var isDamage: Bool {
             switch self {
-            case .damagedLine, .chainBroken, .anchorMismatch, .notAFile, .quarantined, .lineTerminated: true
+            case .damagedLine, .chainBroken, .anchorMismatch, .notAFile, .quarantined, .lineTerminated, .damagedTailCut: true
             default: false
             }
         }

@@ -103,7 +103,9 @@ extension Store {
     func rebuildSessionRefs() throws(StoreError) -> [String: [SessionRef]] {
         var refs: [String: [SessionRef]] = [:]
         for day in allDays() {
-            for s in try sessions(on: day, updatePatientRefs: false) { refs[s.patientID, default: []].append(s.ref) }
+            for s in try sessions(on: day, updatePatientRefs: false) where !s.patientID.isEmpty {
+                refs[s.patientID, default: []].append(s.ref)
+            }
         }
         return refs
     }

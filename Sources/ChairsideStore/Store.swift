@@ -298,7 +298,7 @@ public final class Store {
                 continue
             }
             index[id] = summary
-            if updatePatientRefs, patientIndex.sessions[summary.patientID]?.first(where: { $0.sessionID == id }) != summary.ref {
+            if updatePatientRefs, !summary.patientID.isEmpty, patientIndex.sessions[summary.patientID]?.first(where: { $0.sessionID == id }) != summary.ref {
                 patientIndex.upsertRef(summary.patientID, summary.ref)
                 refsChanged = true
             }
@@ -469,7 +469,7 @@ public final class Store {
         scan.markUnreadable(lines: decoded.unreadable)
         guard var state = decoded.state else { return nil }
         state.unreadable = scan.damaged.map {
-            UnreadableLine(firstSeq: $0.firstSeq, lastSeq: $0.lastSeq, line: $0.line, keptIn: files.display(path))
+            UnreadableLine(firstSeq: $0.firstSeq, lastSeq: $0.lastSeq, line: $0.line, keptIn: files.display(path), openEnded: $0.openEnded)
         }
         return state
     }
@@ -561,7 +561,13 @@ public final class Store {
                 return try recoverJournal(path, holdingLock: holdingLock, decode: unreadable)
             }
             if scan.tornTail {
-                report.add(.tornTailCut(path: rel, bytes: scan.totalLength - scan.goodLength))
+                // Kept before it is cut: nothing the store removes is lost, even what only looks torn.
+                let tail = data[scan.goodLength...]
+                let seq = scan.lastSeq + 1
+                let kept = try keepCopy(Data(tail), of: path, suffix: ".tail", reason: "bytes after line \(scan.entries.count + scan.damaged.count), cut")
+                let bytes = scan.totalLength - scan.goodLength
+                report.add(JournalScan.looksTorn(tail) ? .tornTailCut(path: rel, bytes: bytes, seq: seq, keptAs: kept)
+                    : .damagedTailCut(path: rel, bytes: bytes, seq: seq, keptAs: kept))
                 try files.truncate(path, to: scan.goodLength)
                 scan.dropTornTail()
             }
@@ -591,6 +597,14 @@ public final class Store {
         try files.move(path, to: root + "/" + name)
         try files.replace(root + "/" + name + ".report.txt", with: Data("\(files.display(path)): \(reason)\n".utf8))
         report.add(.quarantined(path: files.display(path), as: name, reason: reason))
+    }
+
+    /// Puts `data` (part of the file at `path`) into quarantine with a report beside it.
+    func keepCopy(_ data: Data, of path: String, suffix: String, reason: String) throws(StoreError) -> String {
+        let name = quarantineName(path) + suffix
+        try files.replace(root + "/" + name, with: data)
+        try files.replace(root + "/" + name + ".report.txt", with: Data("\(files.display(path)): \(reason)\n".utf8))
+        return name
     }
 
     func quarantineCopy(_ path: String, reason: String) throws(StoreError) -> String {

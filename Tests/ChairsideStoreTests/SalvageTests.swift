@@ -65,12 +65,14 @@ final class SalvageTests: XCTestCase {
         let store = try openStore(.write)
         let report = try store.check()
         XCTAssertTrue(report.hasDamage)
-        XCTAssertTrue(report.findings.contains(.damagedLine(path: rel, line: events.count, seqs: "#\(events.count)")), "\(report.findings)")
+        XCTAssertTrue(report.findings.contains(.damagedLine(path: rel, line: events.count, seqs: "#\(events.count) and any after it")),
+                      "\(report.findings)")
+        XCTAssertTrue(report.findings.contains(.anchorMismatch(day: "2026-11-21", session: id)), "the recorded head was that line")
         XCTAssertFalse(report.findings.contains { if case .tornTailCut = $0 { true } else { false } })
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: journalPath)), damaged, "never cut: the original stays in place")
         let state = try store.loadSession(id: id)
         XCTAssertEqual(state.events, Array(events.dropLast()))
-        XCTAssertEqual(state.unreadable.map(\.seqText), ["#\(events.count)"])
+        XCTAssertEqual(state.unreadable.map(\.seqText), ["#\(events.count) and any after it"])
         XCTAssertEqual(state.lastSeq, events.count, "new events continue after the damaged line")
         XCTAssertTrue(try openStore(.write).check().hasDamage, "every check names it again until someone acts")
     }
