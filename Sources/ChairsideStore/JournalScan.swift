@@ -63,7 +63,13 @@ public struct JournalScan {
     public var goodLength = 0
     public var totalLength = 0
     /// The hash of the last kept line (`JournalLine.genesis` for an empty journal): the next line's `prev`.
-    public internal(set) var head = JournalLine.genesis
+    /// Computed when asked (a journal of one huge junk line is never hashed unless someone needs it).
+    public var head: String {
+        guard let range = lastLine else { return JournalLine.genesis }
+        return lineEnds[range.upperBound] ?? JournalLine.hash(bytes[range])
+    }
+    private var bytes = Data()
+    private var lastLine: Range<Int>?
     /// The highest sequence number in the kept part, damaged lines included: new lines follow it.
     public var lastSeq: Int { max(entries.map(\.seq).max() ?? 0, damaged.map { max($0.lastSeq, $0.firstSeq - 1) }.max() ?? 0) }
 
@@ -83,6 +89,7 @@ public struct JournalScan {
 
     public init(_ data: Data) {
         totalLength = data.count
+        self.bytes = data
         let bytes = [UInt8](data)
         var segments: [(start: Int, end: Int)] = []
         var start = 0
@@ -116,11 +123,17 @@ public struct JournalScan {
         var hashes: [String] = []
         for i in 0..<kept {
             let seg = segments[i]
+            // A line longer than any the store writes is damage and no line names it: not hashed
+            // (a huge junk line costs nothing); `head` hashes it if it is the last and is asked for.
+            if seg.end - seg.start > JournalLine.maxLength + 1 {
+                hashes.append("")
+                continue
+            }
             let h = JournalLine.hash(bytes[seg.start..<seg.end])
             hashes.append(h)
-            if !(rotted && i == kept - 1) { lineEnds[seg.end] = h }
+            lineEnds[seg.end] = h
         }
-        head = hashes.last ?? JournalLine.genesis
+        lastLine = kept > 0 ? segments[kept - 1].start..<segments[kept - 1].end : nil
         for i in 0..<kept {
             let seg = segments[i]
             guard let line = decoded[i] else {

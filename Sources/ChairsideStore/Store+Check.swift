@@ -66,7 +66,7 @@ extension Store {
     private func verifyAnchor(_ day: ClinicDay) throws(StoreError) {
         let indexPath = dayPath(day) + "/index.json"
         guard files.kind(indexPath) == "file",
-              let data = try? files.read(indexPath, limit: Self.maxIndexBytes),
+              let data = try? files.read(indexPath, limit: Self.maxDayIndexBytes),
               let recorded = try? decoder.decode([SessionSummary].self, from: data) else { return }
         var mismatched = false
         for entry in recorded {

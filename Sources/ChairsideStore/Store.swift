@@ -23,8 +23,13 @@ public enum StoreAccess: Sendable, Equatable { case read, write, create }
 
 /// Use from one thread; the terminal and the commands each own one `Store`.
 public final class Store {
-    public static let maxJournalBytes = 64 * 1_048_576
+    /// A session's journal is tens of kilobytes; a file over this is refused from its size alone,
+    /// never read (a huge junk file in a day folder costs nothing at start).
+    public static let maxJournalBytes = 16 * 1_048_576
+    /// The patient journal grows with the clinic (tens of thousands of patients).
+    public static let maxPatientJournalBytes = 256 * 1_048_576
     public static let maxIndexBytes = 256 * 1_048_576
+    public static let maxDayIndexBytes = 16 * 1_048_576
 
     public let root: String
     public let timeZone: TimeZone
@@ -179,7 +184,7 @@ public final class Store {
         if let nl = body.lastIndex(of: 0x0A) { return JournalLine.hash(tail[(nl + 1)...]) }
         if tail.count == length { return JournalLine.hash(tail) }
         // A last line longer than any line the store writes: hash it from the whole file.
-        return JournalScan(try files.read(path, limit: Self.maxJournalBytes)).head
+        return JournalScan(try files.read(path, limit: Self.limit(path))).head
     }
 
     /// A temporary file (`.NAME.tmp-PID`) is never read as data. Once its writer is gone it is a
@@ -271,7 +276,7 @@ public final class Store {
             if kind != "file" {
                 try hostile(indexPath, kind: kind)
             } else {
-                fromFile = (try? files.read(indexPath, limit: Self.maxIndexBytes)).flatMap { try? decoder.decode([SessionSummary].self, from: $0) }
+                fromFile = (try? files.read(indexPath, limit: Self.maxDayIndexBytes)).flatMap { try? decoder.decode([SessionSummary].self, from: $0) }
                 if fromFile == nil && repairing { try quarantine(indexPath, reason: "unreadable day index") }
             }
         }
@@ -534,10 +539,12 @@ public final class Store {
         let repair = repairing || holdingLock
         let data: Data
         do {
-            data = try files.read(path, limit: Self.maxJournalBytes)
+            data = try files.read(path, limit: Self.limit(path))
         } catch .tooLarge {
             if repair && canRepair(path, holdingLock: holdingLock) {
-                try quarantine(path, reason: "larger than \(Self.maxJournalBytes / 1_048_576) MiB")
+                try quarantine(path, reason: "larger than \(Self.limit(path) / 1_048_576) MiB")
+            } else {
+                report.add(.notAFile(path: rel, kind: "file over \(Self.limit(path) / 1_048_576) MiB", movedTo: nil))
             }
             return nil
         } catch .notAFile(_, let kind) {
@@ -577,6 +584,9 @@ public final class Store {
         if checking && scan.preChainLines > 0 { report.add(.predatesChain(path: rel, lines: scan.preChainLines)) }
         return scan
     }
+
+    /// The size over which a journal is not read.
+    static func limit(_ path: String) -> Int { path.hasSuffix("patients/journal.jsonl") ? maxPatientJournalBytes : maxJournalBytes }
 
     private func canRepair(_ path: String, holdingLock: Bool) -> Bool {
         if holdingLock { return true }

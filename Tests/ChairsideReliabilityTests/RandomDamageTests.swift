@@ -24,7 +24,7 @@ final class RandomDamageTests: XCTestCase {
         dir = "\(base)/chairside-damage-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let store = try Store(root: pristine, timeZone: tz, today: today, access: .create)
-        try DemoClinic.fill(store, config: .standard, now: now, timeZone: tz)
+        try DemoClinic.fill(store, config: .standard, now: now, timeZone: tz, seed: 2_026)
         _ = try store.check()
     }
 
@@ -94,9 +94,15 @@ final class RandomDamageTests: XCTestCase {
         var patients: [Patient] = []
     }
 
-    func contents(_ root: String) throws -> Contents {
+    /// As a fresh reader sees it; with `only`, that session's events alone (the others' files were not touched).
+    func contents(_ root: String, only: String? = nil) throws -> Contents {
         let store = try Store(root: root, timeZone: tz, today: today, access: .read)
         var c = Contents(patients: store.directory.patients)
+        if let only {
+            guard let day = SessionID.day(of: only) else { return c }
+            if try store.sessions(on: day).contains(where: { $0.id == only }) { c.events[only] = try store.loadSession(id: only).events }
+            return c
+        }
         for day in store.allDays() {
             for s in try store.sessions(on: day) { c.events[s.id] = try store.loadSession(id: s.id).events }
         }
@@ -162,16 +168,15 @@ final class RandomDamageTests: XCTestCase {
         let report: RecoveryReport
         do { report = try store.check() } catch { return ["check failed: \(error)"] }
         let findings = opening + report.findings
-        let got = try contents(root)
+        let sessionID = target.hasPrefix("days/") ? String((target as NSString).lastPathComponent.dropLast(6)) : nil
+        let got = try contents(root, only: target.hasSuffix(".jsonl") ? sessionID ?? "" : nil)
         guard target.hasSuffix(".jsonl") else {
             tally.indexOrMarker += 1
             if got.patients.sorted(by: { $0.id < $1.id }) != expected.patients.sorted(by: { $0.id < $1.id }) { problems.append("patients differ") }
             if got.events != expected.events { problems.append("sessions differ") }
             return problems
         }
-        // Every other journal reads exactly as before.
-        let sessionID = target.hasPrefix("days/") ? String((target as NSString).lastPathComponent.dropLast(6)) : nil
-        for (id, events) in expected.events where id != sessionID && got.events[id] != events { problems.append("session \(id) changed") }
+        // The other journals were not touched (index and marker cases compare them all).
         if sessionID != nil && Set(got.patients.map(\.id)) != Set(expected.patients.map(\.id)) { problems.append("patients changed") }
 
         let before = Self.completeLines(original)
@@ -254,5 +259,86 @@ final class RandomDamageTests: XCTestCase {
         }
         if !scan.damaged.isEmpty || !scan.chainBreaks.isEmpty, !report.hasDamage { problems.append("check did not report damage") }
         return problems
+    }
+
+    /// The same damage, fewer cases, through the real `chairside` binary: `check`, `today` and `show`
+    /// each end (a deadline catches a hang) with the right status, and name what is unreadable.
+    func testRandomDamageThroughTheRealBinary() throws {
+        let binary = URL(fileURLWithPath: Probe.binary).deletingLastPathComponent().appendingPathComponent("chairside").path
+        let files = journals(pristine).filter { $0.hasPrefix("days/") }
+        let config = dir + "/config"
+        try FileManager.default.createDirectory(atPath: config, withIntermediateDirectories: true)
+        var rng = SplitMix64(seed: 1_414)
+        var cases = 0, damagedCases = 0, slowest = 0.0
+        for n in 0..<30 {
+            let root = "\(dir!)/bin-\(n)"
+            try FileManager.default.copyItem(atPath: pristine, toPath: root)
+            defer { try? FileManager.default.removeItem(atPath: root) }
+            let target = files[Int(rng.next() % UInt64(files.count))]
+            let kind = Damage.allCases[n % Damage.allCases.count]
+            let original = try Data(contentsOf: URL(fileURLWithPath: root + "/" + target))
+            let damaged = damage(kind, original, rng: &rng)
+            try damaged.write(to: URL(fileURLWithPath: root + "/" + target))
+            let id = String((target as NSString).lastPathComponent.dropLast(6))
+            let day = String(target.split(separator: "/")[1])
+            let what = "case \(n): \(kind) in \(target)"
+            let env = ["XDG_CONFIG_HOME": config, "TZ": "UTC"]
+            let check = Self.run(binary, ["check", "--store", root], environment: env)
+            let today = Self.run(binary, ["today", "--store", root, "--date", day], environment: env)
+            let show = Self.run(binary, ["show", id, "--store", root], environment: env)
+            slowest = max(slowest, check.seconds, today.seconds, show.seconds)
+            cases += 1
+            XCTAssertTrue([0, 1].contains(check.status), "\(what): check exit \(check.status): \(check.err)")
+            XCTAssertTrue(check.out.contains("Checked "), "\(what): \(check.out)")
+            XCTAssertEqual(today.status, 0, "\(what): \(today.err)")
+            let scan = JournalScan(FileManager.default.contents(atPath: root + "/" + target) ?? Data())
+            if !scan.damaged.isEmpty {
+                damagedCases += 1
+                XCTAssertEqual(check.status, 1, "\(what): damage left in place makes check exit 1")
+                XCTAssertTrue(check.out.contains("unreadable — original kept in place"), "\(what): \(check.out)")
+                if show.status == 0 { XCTAssertTrue(show.out.contains("unreadable — original kept in place"), "\(what): \(show.out)") }
+            }
+            XCTAssertTrue(show.status == 0 || show.err.contains("chairside"), "\(what): show says what to do: \(show.err)")
+        }
+        print("random damage through the binary: \(cases) cases (\(damagedCases) left damaged lines in place), check/today/show each; "
+              + "0 hangs; slowest command \(String(format: "%.2f", slowest)) s")
+    }
+
+    /// Runs a binary to its end; one that outlives `timeout` is killed and fails the test (a hang).
+    static func run(_ binary: String, _ args: [String], environment: [String: String], timeout: TimeInterval = 30,
+                    line: UInt = #line) -> (status: Int32, out: String, err: String, seconds: Double) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: binary)
+        p.arguments = args
+        var env = ProcessInfo.processInfo.environment
+        for key in env.keys where key.hasPrefix("CHAIRSIDE_") { env[key] = nil }
+        p.environment = env.merging(environment) { $1 }
+        // Files, not pipes: a full pipe could stall the child and look like a hang.
+        let outPath = NSTemporaryDirectory() + "chairside-run-\(UUID().uuidString)"
+        FileManager.default.createFile(atPath: outPath + ".out", contents: nil)
+        FileManager.default.createFile(atPath: outPath + ".err", contents: nil)
+        defer { unlink(outPath + ".out"); unlink(outPath + ".err") }
+        p.standardOutput = FileHandle(forWritingAtPath: outPath + ".out")
+        p.standardError = FileHandle(forWritingAtPath: outPath + ".err")
+        p.standardInput = FileHandle.nullDevice
+        let started = Date()
+        do { try p.run() } catch {
+            XCTFail("could not start \(binary): \(error)", line: line)
+            return (-1, "", "", 0)
+        }
+        while p.isRunning {
+            if Date().timeIntervalSince(started) > timeout {
+                p.terminate()
+                kill(p.processIdentifier, SIGKILL)
+                XCTFail("\(args.first ?? "") ran longer than \(timeout) s: a hang", line: line)
+                break
+            }
+            usleep(5_000)
+        }
+        p.waitUntilExit()
+        let outData = FileManager.default.contents(atPath: outPath + ".out") ?? Data()
+        let errData = FileManager.default.contents(atPath: outPath + ".err") ?? Data()
+        return (p.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self),
+                Date().timeIntervalSince(started))
     }
 }
