@@ -175,9 +175,13 @@ public struct JournalScan {
     /// line and hold no NUL byte (a crash leaves a prefix of what was being written).
     public static func looksTorn(_ tail: Data) -> Bool {
         let prefix = JournalLine.prefix
+        let longest = JournalLine.maxLength + 1
         var start = tail.startIndex
         while start < tail.endIndex {
-            let end = tail[start...].firstIndex(of: 0x0A).map { $0 + 1 } ?? tail.endIndex
+            // Never looks further than one line can be long: a huge tail is decided in its first MiB.
+            let window = tail[start..<min(tail.endIndex, start + longest + 1)]
+            guard let end = window.firstIndex(of: 0x0A).map({ $0 + 1 }) ?? (window.endIndex == tail.endIndex ? tail.endIndex : nil)
+            else { return false }
             let line = tail[start..<end]
             let head = line.prefix(prefix.count)
             guard head.elementsEqual(prefix.prefix(head.count)), !line.contains(0) else { return false }

@@ -569,9 +569,14 @@ public final class Store {
             }
             if scan.tornTail {
                 // Kept before it is cut: nothing the store removes is lost, even what only looks torn.
+                // A tail is kept whole up to 16 MiB; past that it cannot be lines the store wrote
+                // (none is over 1 MiB), and the report says how much was not copied.
                 let tail = data[scan.goodLength...]
+                let copied = tail.prefix(Self.maxJournalBytes)
                 let seq = scan.lastSeq + 1
-                let kept = try keepCopy(Data(tail), of: path, suffix: ".tail", reason: "bytes after line \(scan.entries.count + scan.damaged.count), cut")
+                var reason = "bytes after line \(scan.entries.count + scan.damaged.count), cut"
+                if copied.count < tail.count { reason += "; only the first \(copied.count) of \(tail.count) bytes kept (junk: no line is over 1 MiB)" }
+                let kept = try keepCopy(Data(copied), of: path, suffix: ".tail", reason: reason)
                 let bytes = scan.totalLength - scan.goodLength
                 report.add(JournalScan.looksTorn(tail) ? .tornTailCut(path: rel, bytes: bytes, seq: seq, keptAs: kept)
                     : .damagedTailCut(path: rel, bytes: bytes, seq: seq, keptAs: kept))

@@ -24,7 +24,7 @@ final class MutatedStoreTests: XCTestCase {
         try? FileManager.default.removeItem(atPath: dir)
     }
 
-    struct Outcome { var cases = 0, repaired = 0, refused = 0, unchanged = 0, slowest = 0.0 }
+    struct Outcome { var cases = 0, repaired = 0, refused = 0, unchanged = 0, slowest = 0.0, slowestCase = "" }
     var outcome = Outcome()
     var unchanged: [String] = []
 
@@ -38,7 +38,7 @@ final class MutatedStoreTests: XCTestCase {
         try data.write(to: URL(fileURLWithPath: root + "/" + file))
         outcome.cases += 1
         let run = Probe.run("open", root, timeout: 60, line: line)
-        outcome.slowest = max(outcome.slowest, run.seconds)
+        if run.seconds > outcome.slowest { outcome.slowest = run.seconds; outcome.slowestCase = "\(name) in \(file)" }
         let what = "\(name) in \(file): \(run.lines.suffix(4).joined(separator: " / "))"
         XCTAssertFalse(run.signalled, "crashed (signal \(run.status)): " + what, line: line)
         switch run.status {
@@ -125,6 +125,6 @@ final class MutatedStoreTests: XCTestCase {
         for name in unchanged {
             XCTAssertTrue(name.hasPrefix("bit flip in days/") && name.hasSuffix("index.json") || name.hasPrefix("duplicate keys in an event"), "went unnoticed: \(name)")
         }
-        print("mutated store files: \(outcome.cases) cases — \(outcome.repaired) repaired, \(outcome.refused) refused with a message, \(outcome.unchanged) harmless; 0 crashes, 0 hangs; slowest open \(String(format: "%.2f", outcome.slowest)) s")
+        print("mutated store files: \(outcome.cases) cases — \(outcome.repaired) repaired, \(outcome.refused) refused with a message, \(outcome.unchanged) harmless; 0 crashes, 0 hangs; slowest open \(String(format: "%.2f", outcome.slowest)) s (\(outcome.slowestCase))")
     }
 }
