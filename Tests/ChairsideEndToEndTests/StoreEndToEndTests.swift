@@ -113,4 +113,37 @@ final class StoreEndToEndTests: EndToEndCase {
         tmux.start(consoleLine(), width: 100, height: 30)
         tmux.waitFor("José Müller")
     }
+
+    /// The console starts and shows Today after each kind of damage to a session journal of today.
+    func testTheConsoleStartsAfterEveryKindOfDamage() throws {
+        XCTAssertEqual(cli("demo").status, 0)
+        let pristine = dir + "/pristine"
+        try FileManager.default.copyItem(atPath: store, toPath: pristine)
+        let list = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(cli("today", "--json").out.utf8)) as? [[String: Any]])
+        let id = try XCTUnwrap(list.first?["id"] as? String)
+        let rel = "days/\(day)/\(id).jsonl"
+        let damages: [(String, (inout [Data]) -> Void)] = [
+            ("bit flip", { $0[3][20] ^= 0x10 }),
+            ("garble", { $0[5].replaceSubrange(10..<40, with: Data((0..<30).map { UInt8(($0 * 37 + 11) % 256) })) }),
+            ("zeroed block", { $0[2].replaceSubrange(0..<$0[2].count, with: Data(count: $0[2].count)) }),
+            ("truncation", { $0 = Array($0.prefix(6)) + [Data($0[6].prefix(30))] }),
+            ("duplicated line", { $0.insert($0[4], at: 5) }),
+            ("swapped lines", { $0.swapAt(6, 7) }),
+        ]
+        for (name, damage) in damages {
+            try? FileManager.default.removeItem(atPath: store)
+            try FileManager.default.copyItem(atPath: pristine, toPath: store)
+            let data = try Data(contentsOf: URL(fileURLWithPath: store + "/" + rel))
+            var lines = data.split(separator: 0x0A).map { Data($0) + [0x0A] }
+            damage(&lines)
+            try lines.reduce(Data(), +).write(to: URL(fileURLWithPath: store + "/" + rel))
+            tmux.kill()
+            tmux = Tmux()
+            tmux.start(consoleLine(), width: 100, height: 30)
+            tmux.waitFor("José Müller")
+            tmux.send("q")
+            tmux.waitFor("EXIT=0")
+            XCTAssertTrue([0, 1].contains(cli("check").status), name)
+        }
+    }
 }
