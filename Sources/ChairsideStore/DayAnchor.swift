@@ -42,5 +42,5 @@ public struct DayAnchor: Equatable, Sendable {
         return Data(SHA256.hash(data: Data([0x01]) + left + right))
     }
 
-    static func hex(_ d: Data) -> String { d.map { String(format: "%02x", $0) }.joined() }
+    static func hex(_ d: Data) -> String { JournalLine.hex(d) }
 }

@@ -107,7 +107,20 @@ public enum JournalLine {
 
     /// The SHA-256 of a line's exact bytes (as stored: including its newline), lowercase hex.
     public static func hash<D: DataProtocol>(_ bytes: D) -> String {
-        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        hex(SHA256.hash(data: bytes))
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// Lowercase hex of a digest (a lookup, not a formatter per byte: this runs for every line read).
+    static func hex<S: Sequence>(_ digest: S) -> String where S.Element == UInt8 {
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for b in digest {
+            out.append(hexDigits[Int(b >> 4)])
+            out.append(hexDigits[Int(b & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func checksum(seq: Int, more: Bool = false, prev: String? = nil, payload: Data) -> UInt32 {

@@ -27,8 +27,12 @@ extension Store {
         var done = 0
         progress(CheckProgress(checked: 0, total: total))
         for (day, count) in zip(allDays, counts) {
-            try verifyAnchor(day)
+            // The index as recorded, before this check rebuilds it; then each journal is read once.
+            let recorded = recordedIndex(day)
+            scans = [:]
             _ = try sessions(on: day, updatePatientRefs: false, trustIndex: false)
+            if let recorded { try verifyAnchor(day, recorded: recorded) }
+            scans = nil
             done += count
             progress(CheckProgress(checked: done, total: total))
         }
@@ -63,23 +67,28 @@ extension Store {
     /// whose hash the index holds (the chain covers every line before it). A journal edited,
     /// cut or removed after that is reported; a copy of the index is kept as evidence before
     /// `check` rebuilds it.
-    private func verifyAnchor(_ day: ClinicDay) throws(StoreError) {
+    private func recordedIndex(_ day: ClinicDay) -> (data: Data, entries: [SessionSummary])? {
         let indexPath = dayPath(day) + "/index.json"
         guard files.kind(indexPath) == "file",
               let data = try? files.read(indexPath, limit: Self.maxDayIndexBytes),
-              let recorded = try? decoder.decode([SessionSummary].self, from: data) else { return }
+              let recorded = try? decoder.decode([SessionSummary].self, from: data) else { return nil }
+        return (data, recorded)
+    }
+
+    private func verifyAnchor(_ day: ClinicDay, recorded: (data: Data, entries: [SessionSummary])) throws(StoreError) {
         var mismatched = false
-        for entry in recorded {
+        for entry in recorded.entries {
             guard let head = entry.head else { continue }
             let path = dayPath(day) + "/\(entry.id).jsonl"
-            let journal = (try? files.read(path, limit: Self.maxJournalBytes)).map(JournalScan.init)
+            let journal = scans?[path] ?? (try? files.read(path, limit: Self.maxJournalBytes)).map(JournalScan.init)
             if journal?.hashOfLine(endingAt: entry.journalBytes) != head {
                 report.add(.anchorMismatch(day: day.description, session: entry.id))
                 mismatched = true
             }
         }
         if mismatched {
-            _ = try quarantineCopy(indexPath, reason: "the day's anchor no longer matches its journals")
+            _ = try keepCopy(recorded.data, of: dayPath(day) + "/index.json", suffix: "",
+                             reason: "the day's anchor no longer matches its journals")
         }
     }
 

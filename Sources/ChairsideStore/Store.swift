@@ -53,6 +53,8 @@ public final class Store {
     var repairing = false
     /// True during `check`: also reports what is only worth saying there (journals from before the chain).
     var checking = false
+    /// During `check`, each journal's scan as read, so the anchor is verified without reading it again.
+    var scans: [String: JournalScan]?
 
     /// Opens the store. For writing (`write`, `create`) it recovers what a crash may have left in
     /// today's journals and the patient journal; for reading it changes nothing. A folder that is
@@ -461,6 +463,7 @@ public final class Store {
         -> (state: SessionState, summary: SessionSummary, scan: JournalScan)? {
         guard var scan = try recoverJournal(path, holdingLock: holdingLock, decode: { decodeSession(id: id, scan: $0).unreadable })
         else { return nil }
+        if scans != nil { scans?[path] = scan }
         guard let state = sessionState(id: id, path: path, scan: &scan),
               var summary = SessionSummary(state: state, journalBytes: scan.goodLength) else { return nil }
         summary.head = scan.head
