@@ -151,8 +151,13 @@ public final class Store {
         guard flock(fd, LOCK_EX) == 0 else { throw files.fail("lock", patientJournal) }
         var length = files.size(patientJournal) ?? 0
         if length != patientIndex.journalBytes {
-            // Another console added patients since we loaded: catch up (under the lock) before numbering ours.
-            try loadPatients()
+            // Another console added patients since we loaded: catch up (under the lock) before numbering
+            // ours. We hold the journal's lock, so this is a writer's open: a torn tail is cut (copy kept).
+            let wasRepairing = repairing
+            repairing = true
+            defer { repairing = wasRepairing }
+            try loadPatients(holdingLock: true)
+            length = files.size(patientJournal) ?? 0
             try directory.validate(patient)
             if patientIndex.journalBytes < length {
                 // A torn tail left by a crashed writer; we hold the lock, so cut it before appending.
@@ -198,7 +203,7 @@ public final class Store {
         try? files.remove(path)
     }
 
-    func loadPatients() throws(StoreError) {
+    func loadPatients(holdingLock: Bool = false) throws(StoreError) {
         if let kind = files.kind(root + "/patients"), kind != "folder" {
             try hostile(root + "/patients", kind: kind)
             guard repairing else {
@@ -226,7 +231,7 @@ public final class Store {
         if let index, index.journalBytes == journalSize {
             patientIndex = index
         } else {
-            var rebuilt = try patientsFromJournal()
+            var rebuilt = try patientsFromJournal(holdingLock: holdingLock)
             if let index {
                 rebuilt.sessions = index.sessions
             } else {
@@ -517,9 +522,10 @@ public final class Store {
     }
 
     /// Patients as the journal has them (after recovering it), without session references.
-    func patientsFromJournal() throws(StoreError) -> PatientIndexFile {
+    func patientsFromJournal(holdingLock: Bool = false) throws(StoreError) -> PatientIndexFile {
         guard (files.size(patientJournal) ?? 0) > 0,
-              var scan = try recoverJournal(patientJournal, decode: { decodePatients($0).unreadable }) else { return PatientIndexFile() }
+              var scan = try recoverJournal(patientJournal, holdingLock: holdingLock, decode: { decodePatients($0).unreadable })
+        else { return PatientIndexFile() }
         let decoded = decodePatients(scan)
         scan.markUnreadable(lines: decoded.unreadable)
         var file = decoded.file
