@@ -111,7 +111,9 @@ public struct SessionState: Equatable, Sendable {
 
     public init(id: String) { self.id = id }
 
-    public var lastSeq: Int { max(events.last?.seq ?? 0, unreadable.map { max($0.firstSeq - 1, $0.lastSeq) }.max() ?? 0) }
+    public var lastSeq: Int {
+        max(events.last?.seq ?? 0, unreadable.map { max($0.firstSeq - 1, $0.lastSeq) }.max() ?? 0)
+    }
     public var isOpen: Bool { status == .inProgress }
     public var isClosed: Bool { status == .completed || status == .aborted }
 

@@ -38,7 +38,8 @@ public struct SessionSummary: Codable, Equatable, Sendable {
         // A session whose start line is unreadable is still listed (the day review flags it):
         // the patient is unknown, the start is its first readable event.
         let unknownStart = state.unreadable.isEmpty ? nil : state.events.first.map {
-            StartInfo(patientID: "", patientName: "(start unreadable)", technician: $0.by, room: "", plannedZones: [], at: $0.at)
+            StartInfo(patientID: "", patientName: "(start unreadable)", technician: $0.by, room: "", plannedZones: [],
+                      at: $0.at)
         }
         guard let start = state.start ?? unknownStart else { return nil }
         id = state.id

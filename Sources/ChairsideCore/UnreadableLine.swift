@@ -15,7 +15,11 @@ public struct UnreadableLine: Codable, Equatable, Sendable {
     public var openEnded: Bool
 
     public init(firstSeq: Int, lastSeq: Int, line: Int, keptIn: String, openEnded: Bool = false) {
-        self.firstSeq = firstSeq; self.lastSeq = lastSeq; self.line = line; self.keptIn = keptIn; self.openEnded = openEnded
+        self.firstSeq = firstSeq
+        self.lastSeq = lastSeq
+        self.line = line
+        self.keptIn = keptIn
+        self.openEnded = openEnded
     }
 
     /// "#6", "#6–#7", "#6 and any after it", or "an extra line after #5".

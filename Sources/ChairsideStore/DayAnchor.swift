@@ -38,7 +38,8 @@ public struct DayAnchor: Equatable, Sendable {
         if leaves.count == 1 { return Data(SHA256.hash(data: Data([0x00]) + leaves.first!)) }
         var k = 1
         while k * 2 < leaves.count { k *= 2 }
-        let left = node(leaves.prefix(k)), right = node(leaves.dropFirst(k))
+        let left = node(leaves.prefix(k))
+        let right = node(leaves.dropFirst(k))
         return Data(SHA256.hash(data: Data([0x01]) + left + right))
     }
 

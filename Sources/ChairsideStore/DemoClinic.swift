@@ -26,7 +26,8 @@ public enum DemoClinic {
     @discardableResult
     /// With `seed`, patient and session IDs come from it, so the same seed writes the same bytes
     /// (the damage harness relies on that to replay a case).
-    public static func fill(_ store: Store, config: ClinicConfig, now: Date, timeZone: TimeZone, seed: UInt64? = nil) throws -> Int {
+    public static func fill(_ store: Store, config: ClinicConfig, now: Date, timeZone: TimeZone,
+                            seed: UInt64? = nil) throws -> Int {
         let ids = IDSource(seed: seed)
         var saved: [Patient] = []
         for var p in patients {
@@ -46,7 +47,8 @@ public enum DemoClinic {
         // History: earlier sessions for three patients, so intervals and series counts mean something.
         for (i, days) in [(0, 70), (0, 35), (2, 42), (3, 31)] {
             let start = ClinicDay(now, timeZone: timeZone).adding(days: -days).start(in: timeZone).addingTimeInterval(10 * 3600)
-            try walk(store, config: config, plan: Plan(patient: saved[i], zones: valid(zonesOf[i]), outcome: .completed), start: start, scale: 1, now: now, ids: ids)
+            try walk(store, config: config, plan: Plan(patient: saved[i], zones: valid(zonesOf[i]), outcome: .completed),
+                     start: start, scale: 1, now: now, ids: ids)
             count += 1
         }
 
@@ -64,14 +66,16 @@ public enum DemoClinic {
         let scale = max(0.001, min(1, available / needed))
         for (i, plan) in today.enumerated() {
             let back = (needed - Double(i) * 75 * 60) * scale
-            try walk(store, config: config, plan: plan, start: now.addingTimeInterval(-back), scale: scale, now: now, ids: ids)
+            try walk(store, config: config, plan: plan, start: now.addingTimeInterval(-back), scale: scale, now: now,
+                     ids: ids)
             count += 1
         }
         return count
     }
 
     /// Runs one session through the decider, minute by minute, stopping where the plan says.
-    static func walk(_ store: Store, config: ClinicConfig, plan: Plan, start: Date, scale: Double, now: Date, ids: IDSource) throws {
+    static func walk(_ store: Store, config: ClinicConfig, plan: Plan, start: Date, scale: Double, now: Date,
+                     ids: IDSource) throws {
         let proto = config.protocolSettings
         let technician = config.technicians.first ?? "Technician"
         let room = config.rooms[min(config.rooms.count - 1, plan.zones.count % config.rooms.count)]

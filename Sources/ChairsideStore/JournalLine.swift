@@ -85,7 +85,8 @@ public enum JournalLine {
         // Lowercase hex only: the same number spelt otherwise is other bytes, and a line is intact
         // only when its bytes are exactly what was written.
         guard i + 8 <= line.endIndex, line[i..<i + 8].allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }),
-              let crc = UInt32(String(decoding: line[i..<i + 8], as: UTF8.self), radix: 16) else { return nil }
+            let crc = UInt32(String(decoding: line[i..<i + 8], as: UTF8.self), radix: 16)
+        else { return nil }
         i += 8
         var prev: String?
         if line[i...].starts(with: prevKey) {

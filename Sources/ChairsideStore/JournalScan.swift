@@ -71,7 +71,9 @@ public struct JournalScan {
     private var bytes = Data()
     private var lastLine: Range<Int>?
     /// The highest sequence number in the kept part, damaged lines included: new lines follow it.
-    public var lastSeq: Int { max(entries.map(\.seq).max() ?? 0, damaged.map { max($0.lastSeq, $0.firstSeq - 1) }.max() ?? 0) }
+    public var lastSeq: Int {
+        max(entries.map(\.seq).max() ?? 0, damaged.map { max($0.lastSeq, $0.firstSeq - 1) }.max() ?? 0)
+    }
 
     /// Bytes after `goodLength` are only a torn tail (an unfinished write).
     public var tornTail: Bool { goodLength < totalLength }
@@ -107,7 +109,9 @@ public struct JournalScan {
         var rottedSeq = 0
         if start < bytes.count {
             let fragment = bytes[start...]
-            if fragment.count > 1, fragment.last != UInt8(ascii: "}"), let whole = JournalLine.decode(fragment.dropLast()) {
+            if fragment.count > 1, fragment.last != UInt8(ascii: "}"),
+                let whole = JournalLine.decode(fragment.dropLast())
+            {
                 rotted = true
                 rottedSeq = whole.seq
                 segments.append((start, bytes.count))
@@ -139,14 +143,20 @@ public struct JournalScan {
             guard let line = decoded[i] else {
                 let isRotted = rotted && i == kept - 1
                 // A whole line whose newline rotted (and was written back) still says its number.
-                let known = isRotted ? rottedSeq
+                let known =
+                    isRotted
+                    ? rottedSeq
                     : seg.end - seg.start > 2 ? JournalLine.decode(bytes[seg.start..<(seg.end - 2)])?.seq : nil
-                damaged.append(DamagedLine(line: i + 1, start: seg.start, end: seg.end, firstSeq: known ?? 0,
-                                           lastSeq: known ?? -1, knownSeq: known, unterminated: isRotted))
+                damaged.append(
+                    DamagedLine(
+                        line: i + 1, start: seg.start, end: seg.end, firstSeq: known ?? 0,
+                        lastSeq: known ?? -1, knownSeq: known, unterminated: isRotted))
                 continue
             }
-            entries.append(Entry(seq: line.seq, payload: line.payload, start: seg.start, end: seg.end, more: line.more,
-                                 prev: line.prev, line: i + 1))
+            entries.append(
+                Entry(
+                    seq: line.seq, payload: line.payload, start: seg.start, end: seg.end, more: line.more,
+                    prev: line.prev, line: i + 1))
             if let prev = line.prev {
                 // Behind a damaged line the link cannot be verified here: that line is already named.
                 let before = i == 0 ? JournalLine.genesis : hashes[i - 1]
@@ -158,13 +168,18 @@ public struct JournalScan {
         nameDamage()
     }
 
+    /// Intact lines in sequence order (file order among equal numbers), for replay.
+    var inSequence: [Entry] { entries.sorted { ($0.seq, $0.line) < ($1.seq, $1.line) } }
+
     /// Intact lines whose content the caller could not read (a newer version, a hand edit with a
     /// fresh checksum) become damage, named by their own sequence number.
     mutating func markUnreadable(lines: Set<Int>) {
         guard !lines.isEmpty else { return }
         for entry in entries where lines.contains(entry.line) {
-            damaged.append(DamagedLine(line: entry.line, start: entry.start, end: entry.end, firstSeq: entry.seq,
-                                       lastSeq: entry.seq, knownSeq: entry.seq))
+            damaged.append(
+                DamagedLine(
+                    line: entry.line, start: entry.start, end: entry.end, firstSeq: entry.seq,
+                    lastSeq: entry.seq, knownSeq: entry.seq))
         }
         entries.removeAll { lines.contains($0.line) }
         damaged.sort { $0.line < $1.line }
@@ -180,7 +195,9 @@ public struct JournalScan {
         while start < tail.endIndex {
             // Never looks further than one line can be long: a huge tail is decided in its first MiB.
             let window = tail[start..<min(tail.endIndex, start + longest + 1)]
-            guard let end = window.firstIndex(of: 0x0A).map({ $0 + 1 }) ?? (window.endIndex == tail.endIndex ? tail.endIndex : nil)
+            guard
+                let end = window.firstIndex(of: 0x0A).map({ $0 + 1 })
+                    ?? (window.endIndex == tail.endIndex ? tail.endIndex : nil)
             else { return false }
             let line = tail[start..<end]
             let head = line.prefix(prefix.count)

@@ -31,25 +31,27 @@ public struct RecoveryReport: Sendable, Equatable {
 
         public var text: String {
             switch self {
-            case let .tornTailCut(p, n, s, q):
+            case .tornTailCut(let p, let n, let s, let q):
                 "\(p): an unfinished last line (\(Self.noun(p)) #\(s), \(n) bytes, never acknowledged) was cut off; a copy is in \(q)"
-            case let .damagedTailCut(p, n, s, q):
+            case .damagedTailCut(let p, let n, let s, let q):
                 "\(p): the last line (\(Self.noun(p)) #\(s), \(n) bytes) has no newline and is not a line cut short: "
                     + "unreadable, cut off, original kept in \(q)"
-            case let .damagedLine(p, l, s):
+            case .damagedLine(let p, let l, let s):
                 "\(p): \(Self.noun(p)) \(s) unreadable — original kept in place (line \(l) of \(p)); the other lines are read"
-            case let .chainBroken(p, s):
+            case .chainBroken(let p, let s):
                 "\(p): the hash chain breaks at \(Self.noun(p)) #\(s): a line before it was edited, deleted or reordered"
-            case let .predatesChain(p, n): "\(p): lines 1–\(n) predate the hash chain (written before it existed); not verified"
-            case let .anchorMismatch(d, s):
+            case .predatesChain(let p, let n):
+                "\(p): lines 1–\(n) predate the hash chain (written before it existed); not verified"
+            case .anchorMismatch(let d, let s):
                 "days/\(d): session \(s) no longer matches the day's anchor: its journal changed after it was recorded"
-            case let .notAFile(p, k, moved):
+            case .notAFile(let p, let k, let moved):
                 "\(p): a \(k) where a store file is expected; not read" + (moved.map { ", moved to \($0)" } ?? "")
-            case let .quarantined(p, q, r): "\(p): \(r); moved to \(q)"
+            case .quarantined(let p, let q, let r): "\(p): \(r); moved to \(q)"
             case .indexRebuilt(let p): "\(p): out of date; rebuilt from the journals"
             case .emptyJournal(let p): "\(p): empty journal (a crash before the first event); ignored"
             case .leftoverTempFile(let p): "\(p): leftover temporary file from a crash; never read, removed"
-            case let .lineTerminated(p, l): "\(p): line \(l) had lost its newline; the newline was written back, the line kept"
+            case .lineTerminated(let p, let l):
+                "\(p): line \(l) had lost its newline; the newline was written back, the line kept"
             }
         }
 
@@ -59,7 +61,8 @@ public struct RecoveryReport: Sendable, Equatable {
         /// Damage means data needed attention beyond routine crash clean-up.
         public var isDamage: Bool {
             switch self {
-            case .damagedLine, .chainBroken, .anchorMismatch, .notAFile, .quarantined, .lineTerminated, .damagedTailCut: true
+            case .damagedLine, .chainBroken, .anchorMismatch, .notAFile, .quarantined, .lineTerminated, .damagedTailCut:
+                true
             default: false
             }
         }

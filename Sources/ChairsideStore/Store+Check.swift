@@ -17,11 +17,16 @@ extension Store {
         days = [:]
         repairing = true
         checking = true
-        defer { repairing = false; checking = false }
+        defer {
+            repairing = false
+            checking = false
+        }
         try makeStoreFolders()
         let allDays = allDays()
         let counts = allDays.map { day in
-            ((try? FileManager.default.contentsOfDirectory(atPath: dayPath(day))) ?? []).filter { $0.hasSuffix(".jsonl") }.count
+            ((try? FileManager.default.contentsOfDirectory(atPath: dayPath(day))) ?? []).filter {
+                $0.hasSuffix(".jsonl")
+            }.count
         }
         let total = counts.reduce(1, +)
         var done = 0
@@ -53,8 +58,10 @@ extension Store {
     private func checkPatientJournal() throws(StoreError) {
         guard (files.size(patientJournal) ?? 0) > 0 else { return }
         let rebuilt = try patientsFromJournal()
-        guard rebuilt.patients != patientIndex.patients || rebuilt.journalBytes != patientIndex.journalBytes
-            || rebuilt.lastSeq != patientIndex.lastSeq else { return }
+        guard
+            rebuilt.patients != patientIndex.patients || rebuilt.journalBytes != patientIndex.journalBytes
+                || rebuilt.lastSeq != patientIndex.lastSeq
+        else { return }
         patientIndex.patients = rebuilt.patients
         patientIndex.lastSeq = rebuilt.lastSeq
         patientIndex.journalBytes = rebuilt.journalBytes
@@ -70,8 +77,9 @@ extension Store {
     private func recordedIndex(_ day: ClinicDay) -> (data: Data, entries: [SessionSummary])? {
         let indexPath = dayPath(day) + "/index.json"
         guard files.kind(indexPath) == "file",
-              let data = try? files.read(indexPath, limit: Self.maxDayIndexBytes),
-              let recorded = try? decoder.decode([SessionSummary].self, from: data) else { return nil }
+            let data = try? files.read(indexPath, limit: Self.maxDayIndexBytes),
+            let recorded = try? decoder.decode([SessionSummary].self, from: data)
+        else { return nil }
         return (data, recorded)
     }
 
@@ -87,8 +95,9 @@ extension Store {
             }
         }
         if mismatched {
-            _ = try keepCopy(recorded.data, of: dayPath(day) + "/index.json", suffix: "",
-                             reason: "the day's anchor no longer matches its journals")
+            _ = try keepCopy(
+                recorded.data, of: dayPath(day) + "/index.json", suffix: "",
+                reason: "the day's anchor no longer matches its journals")
         }
     }
 

@@ -267,7 +267,8 @@ public final class Store {
         try sessions(on: day, updatePatientRefs: true)
     }
 
-    func sessions(on day: ClinicDay, updatePatientRefs: Bool, trustIndex: Bool = true) throws(StoreError) -> [SessionSummary] {
+    func sessions(on day: ClinicDay, updatePatientRefs: Bool, trustIndex: Bool = true) throws(StoreError)
+        -> [SessionSummary] {
         let dir = dayPath(day)
         switch files.kind(dir) {
         case nil: return []
@@ -283,7 +284,9 @@ public final class Store {
             if kind != "file" {
                 try hostile(indexPath, kind: kind)
             } else {
-                fromFile = (try? files.read(indexPath, limit: Self.maxDayIndexBytes)).flatMap { try? decoder.decode([SessionSummary].self, from: $0) }
+                fromFile = (try? files.read(indexPath, limit: Self.maxDayIndexBytes)).flatMap {
+                    try? decoder.decode([SessionSummary].self, from: $0)
+                }
                 if fromFile == nil && repairing { try quarantine(indexPath, reason: "unreadable day index") }
             }
         }
@@ -310,7 +313,8 @@ public final class Store {
                 continue
             }
             index[id] = summary
-            if updatePatientRefs, !summary.patientID.isEmpty, patientIndex.sessions[summary.patientID]?.first(where: { $0.sessionID == id }) != summary.ref {
+            if updatePatientRefs, !summary.patientID.isEmpty,
+               patientIndex.sessions[summary.patientID]?.first(where: { $0.sessionID == id }) != summary.ref {
                 patientIndex.upsertRef(summary.patientID, summary.ref)
                 refsChanged = true
             }
@@ -391,8 +395,8 @@ public final class Store {
             guard let loaded = try readSession(id: id, path: path, holdingLock: true) else {
                 throw StoreError.corrupt(path: files.display(path), reason: "no readable events")
             }
-            return SessionWriter(id: id, day: day, path: path, fd: fd, length: loaded.scan.goodLength, state: loaded.state,
-                                 head: loaded.scan.head)
+            return SessionWriter(id: id, day: day, path: path, fd: fd, length: loaded.scan.goodLength,
+                                 state: loaded.state, head: loaded.scan.head)
         } catch {
             close(fd)
             throw error
@@ -407,7 +411,8 @@ public final class Store {
     /// write and one fsync instead of three more for the index.
     public func append(_ events: [SessionEvent], to writer: SessionWriter) throws {
         guard !events.isEmpty else { return }
-        let (data, head) = JournalLine.encodeBatch(try events.map { ($0.seq, try encoder.encode($0)) }, prev: writer.head)
+        let lines = try events.map { ($0.seq, try encoder.encode($0)) }
+        let (data, head) = JournalLine.encodeBatch(lines, prev: writer.head)
         guard writer.fd >= 0 else { throw StoreError.sessionNotHeld(writer.id) }
         do throws(StoreError) {
             try files.append(writer.fd, data, knownLength: writer.length, path: writer.path)
@@ -466,8 +471,8 @@ public final class Store {
     /// lines named, its summary, and the scan.
     func readSession(id: String, path: String, holdingLock: Bool = false) throws(StoreError)
         -> (state: SessionState, summary: SessionSummary, scan: JournalScan)? {
-        guard var scan = try recoverJournal(path, holdingLock: holdingLock, decode: { decodeSession(id: id, scan: $0).unreadable })
-        else { return nil }
+        let unreadable = { (scan: JournalScan) in self.decodeSession(id: id, scan: scan).unreadable }
+        guard var scan = try recoverJournal(path, holdingLock: holdingLock, decode: unreadable) else { return nil }
         if scans != nil { scans?[path] = scan }
         guard let state = sessionState(id: id, path: path, scan: &scan),
               var summary = SessionSummary(state: state, journalBytes: scan.goodLength) else { return nil }
@@ -482,7 +487,8 @@ public final class Store {
         scan.markUnreadable(lines: decoded.unreadable)
         guard var state = decoded.state else { return nil }
         state.unreadable = scan.damaged.map {
-            UnreadableLine(firstSeq: $0.firstSeq, lastSeq: $0.lastSeq, line: $0.line, keptIn: files.display(path), openEnded: $0.openEnded)
+            UnreadableLine(firstSeq: $0.firstSeq, lastSeq: $0.lastSeq, line: $0.line, keptIn: files.display(path),
+                           openEnded: $0.openEnded)
         }
         return state
     }
@@ -494,7 +500,7 @@ public final class Store {
         var state = SessionState(id: id)
         var unreadable = Set<Int>()
         var seen = Set<Int>()
-        for entry in scan.entries.sorted(by: { ($0.seq, $0.line) < ($1.seq, $1.line) }) where !seen.contains(entry.seq) {
+        for entry in scan.inSequence where !seen.contains(entry.seq) {
             guard let event = try? decoder.decode(SessionEvent.self, from: entry.payload), event.seq == entry.seq else {
                 unreadable.insert(entry.line)
                 continue
@@ -510,7 +516,7 @@ public final class Store {
         var file = PatientIndexFile()
         var unreadable = Set<Int>()
         var seen = Set<Int>()
-        for entry in scan.entries.sorted(by: { ($0.seq, $0.line) < ($1.seq, $1.line) }) where !seen.contains(entry.seq) {
+        for entry in scan.inSequence where !seen.contains(entry.seq) {
             guard let p = try? decoder.decode(Patient.self, from: entry.payload) else {
                 unreadable.insert(entry.line)
                 continue
@@ -524,7 +530,8 @@ public final class Store {
     /// Patients as the journal has them (after recovering it), without session references.
     func patientsFromJournal(holdingLock: Bool = false) throws(StoreError) -> PatientIndexFile {
         guard (files.size(patientJournal) ?? 0) > 0,
-              var scan = try recoverJournal(patientJournal, holdingLock: holdingLock, decode: { decodePatients($0).unreadable })
+              var scan = try recoverJournal(patientJournal, holdingLock: holdingLock,
+                                            decode: { decodePatients($0).unreadable })
         else { return PatientIndexFile() }
         let decoded = decodePatients(scan)
         scan.markUnreadable(lines: decoded.unreadable)
@@ -557,7 +564,11 @@ public final class Store {
             }
             return nil
         } catch .notAFile(_, let kind) {
-            if repair { try hostile(path, kind: kind) } else { report.add(.notAFile(path: rel, kind: kind, movedTo: nil)) }
+            if repair {
+                try hostile(path, kind: kind)
+            } else {
+                report.add(.notAFile(path: rel, kind: kind, movedTo: nil))
+            }
             return nil
         }
         if data.isEmpty {
@@ -584,7 +595,9 @@ public final class Store {
                 let copied = tail.prefix(Self.maxJournalBytes)
                 let seq = scan.lastSeq + 1
                 var reason = "bytes after line \(scan.entries.count + scan.damaged.count), cut"
-                if copied.count < tail.count { reason += "; only the first \(copied.count) of \(tail.count) bytes kept (junk: no line is over 1 MiB)" }
+                if copied.count < tail.count {
+                    reason += "; only the first \(copied.count) of \(tail.count) bytes kept (junk: no line is over 1 MiB)"
+                }
                 let kept = try keepCopy(Data(copied), of: path, suffix: ".tail", reason: reason)
                 let bytes = scan.totalLength - scan.goodLength
                 report.add(JournalScan.looksTorn(tail) ? .tornTailCut(path: rel, bytes: bytes, seq: seq, keptAs: kept)
@@ -600,7 +613,9 @@ public final class Store {
     }
 
     /// The size over which a journal is not read.
-    static func limit(_ path: String) -> Int { path.hasSuffix("patients/journal.jsonl") ? maxPatientJournalBytes : maxJournalBytes }
+    static func limit(_ path: String) -> Int {
+        path.hasSuffix("patients/journal.jsonl") ? maxPatientJournalBytes : maxJournalBytes
+    }
 
     private func canRepair(_ path: String, holdingLock: Bool) -> Bool {
         if holdingLock { return true }

@@ -19,7 +19,9 @@ struct StoreMarker: Codable, Equatable {
 
     /// Checks what is at `root` and makes it a store when `access` allows: returns the store ID.
     /// Refuses a non-empty folder that is neither a store nor an old store, before changing anything.
-    static func open(_ root: String, files: DurableFiles, access: StoreAccess, movedTo: inout String?) throws(StoreError) -> String? {
+    static func open(_ root: String, files: DurableFiles, access: StoreAccess, movedTo: inout String?)
+        throws(StoreError) -> String?
+    {
         let path = root + "/" + fileName
         var isDir: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: root, isDirectory: &isDir)
@@ -51,7 +53,7 @@ struct StoreMarker: Codable, Equatable {
         }
         if access == .read {
             guard exists && !others.isEmpty else { throw .noStore(root) }
-            return nil // an old store, read as it is
+            return nil  // an old store, read as it is
         }
         try files.makeDirectory(root)
         for name in leftovers { try? files.remove(root + "/" + name) }

@@ -24,7 +24,9 @@ struct Anchor: ParsableCommand {
     func run() throws {
         var day = ClinicDay(Date(), timeZone: options.timeZone)
         if let date {
-            guard let d = ClinicDay(string: date) else { throw ValidationError("--date must be a real day written YYYY-MM-DD, e.g. 2026-11-21.") }
+            guard let d = ClinicDay(string: date) else {
+                throw ValidationError("--date must be a real day written YYYY-MM-DD, e.g. 2026-11-21.")
+            }
             day = d
         }
         let store = try options.openStore(access: .read)

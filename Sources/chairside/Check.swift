@@ -28,12 +28,14 @@ struct Check: ParsableCommand {
         let sessions = try days.reduce(0) { $0 + (try store.sessions(on: $1)).count }
         let damage = findings.filter(\.isDamage).count
         let old = findings.filter { if case .predatesChain = $0 { true } else { false } }.count
-        print("Checked \(store.root): \(days.count) day\(days.count == 1 ? "" : "s"), \(sessions) session\(sessions == 1 ? "" : "s"), "
-              + "\(store.directory.patients.count) patients"
-              + (old > 0 ? "; \(old) journal\(old == 1 ? "" : "s") predate the hash chain" : "") + ".")
+        print(
+            "Checked \(store.root): \(days.count) day\(days.count == 1 ? "" : "s"), \(sessions) session\(sessions == 1 ? "" : "s"), "
+                + "\(store.directory.patients.count) patients"
+                + (old > 0 ? "; \(old) journal\(old == 1 ? "" : "s") predate the hash chain" : "") + ".")
         if damage > 0 {
-            print("Damage found (\(damage) finding\(damage == 1 ? "" : "s")): damaged lines are kept in place, "
-                  + "anything moved aside is in quarantine/ with a report beside it.")
+            print(
+                "Damage found (\(damage) finding\(damage == 1 ? "" : "s")): damaged lines are kept in place, "
+                    + "anything moved aside is in quarantine/ with a report beside it.")
             throw ExitCode(1)
         }
         print("No damage.")

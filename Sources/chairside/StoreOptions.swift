@@ -33,7 +33,8 @@ struct StoreOptions: ParsableArguments {
     func openStore(today: Date = Date(), access: StoreAccess) throws -> Store {
         let root = StoreLocation.resolve(store)
         do {
-            return try Store(root: root, timeZone: timeZone, today: ClinicDay(today, timeZone: timeZone), access: access)
+            let day = ClinicDay(today, timeZone: timeZone)
+            return try Store(root: root, timeZone: timeZone, today: day, access: access)
         } catch {
             throw Failure("Cannot open the store at \(root): \(error)")
         }

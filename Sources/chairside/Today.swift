@@ -39,7 +39,8 @@ struct Today: ParsableCommand {
         } else {
             print(Reports.day(day, sessions: sessions, now: now, timeZone: options.timeZone), terminator: "")
             for s in sessions where s.unreadableLines > 0 {
-                print("! \(s.id): \(s.unreadableLines) unreadable line\(s.unreadableLines == 1 ? "" : "s"), kept in place; "
+                let lines = s.unreadableLines == 1 ? "1 unreadable line" : "\(s.unreadableLines) unreadable lines"
+                print("! \(s.id): \(lines), kept in place; "
                       + "`chairside show \(s.id)` names them, `chairside check` reports them.")
             }
         }

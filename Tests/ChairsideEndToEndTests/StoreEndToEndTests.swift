@@ -33,7 +33,8 @@ final class StoreEndToEndTests: EndToEndCase {
         let before = snapshot(store)
         let id = "20261121-090000-c4a5"
         let commands: [[String]] = [
-            [], ["today"], ["today", "--json"], ["show", id], ["history", "C-1"], ["export", "--from", day, "--to", day],
+            [], ["today"], ["today", "--json"], ["show", id], ["history", "C-1"],
+            ["export", "--from", day, "--to", day],
             ["check"], ["anchor"], ["aftercare", id], ["aftercare", id, "--output", dir + "/sheet.txt"], ["demo"],
         ]
         for args in commands {
@@ -46,7 +47,10 @@ final class StoreEndToEndTests: EndToEndCase {
     }
 
     func testCommandsThatOnlyReadNeverCreateAStore() {
-        for args in [["today"], ["show", "20261121-090000-c4a5"], ["history", "x"], ["export", "--from", day, "--to", day], ["check"], ["anchor"]] {
+        for args in [
+            ["today"], ["show", "20261121-090000-c4a5"], ["history", "x"], ["export", "--from", day, "--to", day],
+            ["check"], ["anchor"],
+        ] {
             let r = cli(args)
             XCTAssertEqual(r.status, 1, "\(args)")
             XCTAssertTrue(r.err.contains("There is no Chairside store at"), "\(args): \(r.err)")
@@ -74,16 +78,21 @@ final class StoreEndToEndTests: EndToEndCase {
 
     func testShowTodayAndCheckNameAnUnreadableEventAndKeepTheRest() throws {
         XCTAssertEqual(cli("demo").status, 0)
-        let list = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(cli("today", "--json").out.utf8)) as? [[String: Any]])
+        let list = try XCTUnwrap(
+            try JSONSerialization.jsonObject(with: Data(cli("today", "--json").out.utf8)) as? [[String: Any]])
         let id = try XCTUnwrap(list.first?["id"] as? String)
         let before = try eventCount(id)
         let path = "\(store)/days/\(day)/\(id).jsonl"
-        var lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var lines = try String(contentsOfFile: path, encoding: .utf8).split(
+            separator: "\n", omittingEmptySubsequences: false
+        ).map(String.init)
         lines[2] = lines[2].replacingOccurrences(of: "\"at\":\"", with: "\"at\":\"X")
         try lines.joined(separator: "\n").write(toFile: path, atomically: false, encoding: .utf8)
         let show = cli("show", id)
         XCTAssertEqual(show.status, 0, show.err)
-        XCTAssertTrue(show.out.contains("event #3 unreadable — original kept in place (line 3 of days/\(day)/\(id).jsonl)"), show.out)
+        XCTAssertTrue(
+            show.out.contains("event #3 unreadable — original kept in place (line 3 of days/\(day)/\(id).jsonl)"),
+            show.out)
         XCTAssertEqual(try eventCount(id), before - 1, "every other event is shown")
         let check = cli("check")
         XCTAssertEqual(check.status, 1)
@@ -100,8 +109,9 @@ final class StoreEndToEndTests: EndToEndCase {
         XCTAssertEqual(cli("demo").status, 0)
         let folder = "\(store)/days/\(day)"
         XCTAssertEqual(mkfifo(folder + "/\(day.replacingOccurrences(of: "-", with: ""))-235959-f1f0.jsonl", 0o600), 0)
-        try FileManager.default.createDirectory(atPath: folder + "/\(day.replacingOccurrences(of: "-", with: ""))-235958-d1d0.jsonl",
-                                                withIntermediateDirectories: false)
+        try FileManager.default.createDirectory(
+            atPath: folder + "/\(day.replacingOccurrences(of: "-", with: ""))-235958-d1d0.jsonl",
+            withIntermediateDirectories: false)
         let junk = folder + "/\(day.replacingOccurrences(of: "-", with: ""))-235957-b1b0.jsonl"
         FileManager.default.createFile(atPath: junk, contents: nil)
         let handle = try XCTUnwrap(FileHandle(forWritingAtPath: junk))
@@ -119,7 +129,8 @@ final class StoreEndToEndTests: EndToEndCase {
         XCTAssertEqual(cli("demo").status, 0)
         let pristine = dir + "/pristine"
         try FileManager.default.copyItem(atPath: store, toPath: pristine)
-        let list = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(cli("today", "--json").out.utf8)) as? [[String: Any]])
+        let list = try XCTUnwrap(
+            try JSONSerialization.jsonObject(with: Data(cli("today", "--json").out.utf8)) as? [[String: Any]])
         let id = try XCTUnwrap(list.first?["id"] as? String)
         let rel = "days/\(day)/\(id).jsonl"
         let damages: [(String, (inout [Data]) -> Void)] = [

@@ -1,8 +1,9 @@
 import ChairsideCore
-@testable import ChairsideStore
 import Foundation
 import TestSupport
 import XCTest
+
+@testable import ChairsideStore
 
 /// Issue 14's invariant, by random damage over a full demo store: every line whose own bytes are
 /// intact survives any damage to other bytes, and every damaged acknowledged line is named (file
@@ -20,7 +21,9 @@ final class RandomDamageTests: XCTestCase {
     override func setUpWithError() throws {
         // tmpfs when there is one (as the crash harness): the store's fsyncs cost nothing there, so a
         // thousand cases fit in CI; the file operations are the same real ones.
-        let base = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : FileManager.default.temporaryDirectory.path
+        let base =
+            FileManager.default.fileExists(atPath: "/dev/shm")
+            ? "/dev/shm" : FileManager.default.temporaryDirectory.path
         dir = "\(base)/chairside-damage-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let store = try Store(root: pristine, timeZone: tz, today: today, access: .create)
@@ -43,7 +46,8 @@ final class RandomDamageTests: XCTestCase {
     func journals(_ root: String) -> [String] {
         var out: [String] = []
         for day in (try? FileManager.default.contentsOfDirectory(atPath: root + "/days"))?.sorted() ?? [] {
-            for name in (try? FileManager.default.contentsOfDirectory(atPath: "\(root)/days/\(day)"))?.sorted() ?? [] where name.hasSuffix(".jsonl") {
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: "\(root)/days/\(day)"))?.sorted() ?? []
+            where name.hasSuffix(".jsonl") {
                 out.append("days/\(day)/\(name)")
             }
         }
@@ -68,10 +72,12 @@ final class RandomDamageTests: XCTestCase {
         case .bitFlip:
             d[pick(d.count)] ^= UInt8(1 << pick(8))
         case .garble:
-            let at = pick(d.count), n = min(2 + pick(63), d.count - at)
+            let at = pick(d.count)
+            let n = min(2 + pick(63), d.count - at)
             for i in at..<at + n { d[i] = UInt8(truncatingIfNeeded: rng.next()) }
         case .zeroBlock:
-            let at = pick(d.count), n = min(1 + pick(512), d.count - at)
+            let at = pick(d.count)
+            let n = min(1 + pick(512), d.count - at)
             d.replaceSubrange(at..<at + n, with: Data(count: n))
         case .truncate:
             d = d.prefix(pick(d.count))
@@ -100,7 +106,9 @@ final class RandomDamageTests: XCTestCase {
         var c = Contents(patients: store.directory.patients)
         if let only {
             guard let day = SessionID.day(of: only) else { return c }
-            if try store.sessions(on: day).contains(where: { $0.id == only }) { c.events[only] = try store.loadSession(id: only).events }
+            if try store.sessions(on: day).contains(where: { $0.id == only }) {
+                c.events[only] = try store.loadSession(id: only).events
+            }
             return c
         }
         for day in store.allDays() {
@@ -115,9 +123,11 @@ final class RandomDamageTests: XCTestCase {
         let count = env["CHAIRSIDE_DAMAGE_CASES"].flatMap(Int.init) ?? 1_000
         let expected = try contents(pristine)
         let files = journals(pristine)
-        let others = ["chairside-store.json", "patients/index.json"] + files.compactMap { f in
-            f.hasPrefix("days/") ? (f as NSString).deletingLastPathComponent + "/index.json" : nil
-        }
+        let others =
+            ["chairside-store.json", "patients/index.json"]
+            + files.compactMap { f in
+                f.hasPrefix("days/") ? (f as NSString).deletingLastPathComponent + "/index.json" : nil
+            }
         var tally = Tally()
         let started = Date()
         let first = env["CHAIRSIDE_DAMAGE_FIRST"].flatMap(Int.init) ?? 0
@@ -128,12 +138,17 @@ final class RandomDamageTests: XCTestCase {
             try? FileManager.default.removeItem(atPath: root)
             try FileManager.default.copyItem(atPath: pristine, toPath: root)
             // Nine cases in ten hit a journal; the rest an index or the marker (derived or small).
-            let target = rng.next() % 10 == 0 ? others[Int(rng.next() % UInt64(others.count))] : files[Int(rng.next() % UInt64(files.count))]
-            let kind = target.hasSuffix(".jsonl") ? Damage.allCases[Int(rng.next() % 6)] : Damage.allCases[Int(rng.next() % 4)]
+            let target =
+                rng.next() % 10 == 0
+                ? others[Int(rng.next() % UInt64(others.count))] : files[Int(rng.next() % UInt64(files.count))]
+            let kind =
+                target.hasSuffix(".jsonl") ? Damage.allCases[Int(rng.next() % 6)] : Damage.allCases[Int(rng.next() % 4)]
             let original = try Data(contentsOf: URL(fileURLWithPath: pristine + "/" + target))
             let damaged = damage(kind, original, rng: &rng)
             try damaged.write(to: URL(fileURLWithPath: root + "/" + target))
-            let problems = try verify(root: root, target: target, kind: kind, original: original, damaged: damaged, expected: expected, tally: &tally)
+            let problems = try verify(
+                root: root, target: target, kind: kind, original: original, damaged: damaged, expected: expected,
+                tally: &tally)
             if !problems.isEmpty, env["CHAIRSIDE_DAMAGE_KEEP"] != nil {
                 try? FileManager.default.removeItem(atPath: "/tmp/chairside-damage-case")
                 try FileManager.default.copyItem(atPath: root, toPath: "/tmp/chairside-damage-case")
@@ -141,22 +156,29 @@ final class RandomDamageTests: XCTestCase {
                 try damaged.write(to: URL(fileURLWithPath: "/tmp/chairside-damage-case.damaged"))
             }
             if !problems.isEmpty {
-                XCTFail("seed \(seed) (reproduce: CHAIRSIDE_DAMAGE_SEED=\(base) CHAIRSIDE_DAMAGE_FIRST=\(n) CHAIRSIDE_DAMAGE_CASES=1): \(kind) in \(target): " + problems.joined(separator: "; "))
+                XCTFail(
+                    "seed \(seed) (reproduce: CHAIRSIDE_DAMAGE_SEED=\(base) CHAIRSIDE_DAMAGE_FIRST=\(n) CHAIRSIDE_DAMAGE_CASES=1): \(kind) in \(target): "
+                        + problems.joined(separator: "; "))
             }
             tally.cases += 1
             tally.byKind[kind.rawValue, default: 0] += 1
         }
         let seconds = Date().timeIntervalSince(started)
-        print("random damage: \(tally.cases) cases (" + tally.byKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-              + ") in \(String(format: "%.1f", seconds)) s; \(tally.linesKeptIntact) intact lines of damaged files all read, "
-              + "\(tally.linesNamed) damaged lines all named and kept, \(tally.tornCuts) torn tails cut, \(tally.chainBreaks) chain breaks named, "
-              + "\(tally.quarantinedWhole) journals with no intact line moved to quarantine whole, \(tally.indexOrMarker) index or marker cases")
+        print(
+            "random damage: \(tally.cases) cases ("
+                + tally.byKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+                + ") in \(String(format: "%.1f", seconds)) s; \(tally.linesKeptIntact) intact lines of damaged files all read, "
+                + "\(tally.linesNamed) damaged lines all named and kept, \(tally.tornCuts) torn tails cut, \(tally.chainBreaks) chain breaks named, "
+                + "\(tally.quarantinedWhole) journals with no intact line moved to quarantine whole, \(tally.indexOrMarker) index or marker cases"
+        )
     }
 
     // Checks one damaged store the way the console and `check` open it.
     // swiftlint:disable:next function_body_length
-    func verify(root: String, target: String, kind: Damage, original: Data, damaged: Data, expected: Contents,
-                tally: inout Tally) throws -> [String] {
+    func verify(
+        root: String, target: String, kind: Damage, original: Data, damaged: Data, expected: Contents,
+        tally: inout Tally
+    ) throws -> [String] {
         var problems: [String] = []
         let store: Store
         do {
@@ -172,12 +194,16 @@ final class RandomDamageTests: XCTestCase {
         let got = try contents(root, only: target.hasSuffix(".jsonl") ? sessionID ?? "" : nil)
         guard target.hasSuffix(".jsonl") else {
             tally.indexOrMarker += 1
-            if got.patients.sorted(by: { $0.id < $1.id }) != expected.patients.sorted(by: { $0.id < $1.id }) { problems.append("patients differ") }
+            if got.patients.sorted(by: { $0.id < $1.id }) != expected.patients.sorted(by: { $0.id < $1.id }) {
+                problems.append("patients differ")
+            }
             if got.events != expected.events { problems.append("sessions differ") }
             return problems
         }
         // The other journals were not touched (index and marker cases compare them all).
-        if sessionID != nil && Set(got.patients.map(\.id)) != Set(expected.patients.map(\.id)) { problems.append("patients changed") }
+        if sessionID != nil && Set(got.patients.map(\.id)) != Set(expected.patients.map(\.id)) {
+            problems.append("patients changed")
+        }
 
         let before = Self.completeLines(original)
         let intact = Set(Self.completeLines(damaged))
@@ -188,10 +214,14 @@ final class RandomDamageTests: XCTestCase {
             tally.quarantinedWhole += 1
             let copies = (try? FileManager.default.contentsOfDirectory(atPath: root + "/quarantine")) ?? []
             let name = target.replacingOccurrences(of: "/", with: "_")
-            if !copies.contains(where: { $0.hasSuffix(name) && FileManager.default.contents(atPath: "\(root)/quarantine/\($0)") == damaged }) {
+            if !copies.contains(where: {
+                $0.hasSuffix(name) && FileManager.default.contents(atPath: "\(root)/quarantine/\($0)") == damaged
+            }) {
                 problems.append("quarantined, but the original bytes are not in quarantine/")
             }
-            if before.contains(where: intact.contains) && kind != .truncate { problems.append("quarantined a journal with intact lines") }
+            if before.contains(where: intact.contains) && kind != .truncate {
+                problems.append("quarantined a journal with intact lines")
+            }
             return problems
         }
         guard let after else { return problems + ["the journal is gone without a quarantine copy"] }
@@ -205,16 +235,20 @@ final class RandomDamageTests: XCTestCase {
             let gone = Data(damaged[after.count...])
             let goneLines = Self.completeLines(gone)
             // Only an unterminated tail may go, with an unfinished batch (intact `more` lines) before it.
-            if !goneLines.allSatisfy({ JournalChain.decodeWhole($0)?.more == true }) { problems.append("a complete line was cut") }
+            if !goneLines.allSatisfy({ JournalChain.decodeWhole($0)?.more == true }) {
+                problems.append("a complete line was cut")
+            }
             let tail = findings.compactMap { f -> String? in
                 switch f {
-                case let .tornTailCut(path, _, _, kept) where path == target: kept
-                case let .damagedTailCut(path, _, _, kept) where path == target: kept
+                case .tornTailCut(let path, _, _, let kept) where path == target: kept
+                case .damagedTailCut(let path, _, _, let kept) where path == target: kept
                 default: nil
                 }
             }
             if tail.isEmpty { problems.append("cut silently") }
-            if let kept = tail.first, FileManager.default.contents(atPath: root + "/" + kept) != gone { problems.append("the cut bytes are not kept") }
+            if let kept = tail.first, FileManager.default.contents(atPath: root + "/" + kept) != gone {
+                problems.append("the cut bytes are not kept")
+            }
         }
         let scan = JournalScan(after)
         let keptLines = Set(Self.completeLines(after))
@@ -224,7 +258,9 @@ final class RandomDamageTests: XCTestCase {
             guard let decoded = JournalChain.decodeWhole(line) else { continue }
             if let sessionID {
                 let event = try JSONCoding.decoder().decode(SessionEvent.self, from: decoded.payload)
-                if !(got.events[sessionID] ?? []).contains(event) { problems.append("intact event #\(decoded.seq) not read") }
+                if !(got.events[sessionID] ?? []).contains(event) {
+                    problems.append("intact event #\(decoded.seq) not read")
+                }
             } else {
                 let patient = try JSONCoding.decoder().decode(Patient.self, from: decoded.payload)
                 if !got.patients.contains(patient) { problems.append("intact patient record #\(decoded.seq) not read") }
@@ -237,7 +273,8 @@ final class RandomDamageTests: XCTestCase {
             guard !intact.contains(line) else { continue }
             let seq = i + 1
             let named = scan.damaged.contains {
-                $0.firstSeq <= seq && (seq <= $0.lastSeq || $0.openEnded) || ($0.lastSeq < $0.firstSeq && $0.firstSeq - 1 == seq)
+                $0.firstSeq <= seq && (seq <= $0.lastSeq || $0.openEnded)
+                    || ($0.lastSeq < $0.firstSeq && $0.firstSeq - 1 == seq)
             }
             // A truncation takes the lines past its cut with it; the last part line is a torn tail.
             let inTornTail = end > after.count && (kind == .truncate || cut)
@@ -257,19 +294,24 @@ final class RandomDamageTests: XCTestCase {
                 problems.append("the chain check did not name the \(kind)")
             }
         }
-        if !scan.damaged.isEmpty || !scan.chainBreaks.isEmpty, !report.hasDamage { problems.append("check did not report damage") }
+        if !scan.damaged.isEmpty || !scan.chainBreaks.isEmpty, !report.hasDamage {
+            problems.append("check did not report damage")
+        }
         return problems
     }
 
     /// The same damage, fewer cases, through the real `chairside` binary: `check`, `today` and `show`
     /// each end (a deadline catches a hang) with the right status, and name what is unreadable.
     func testRandomDamageThroughTheRealBinary() throws {
-        let binary = URL(fileURLWithPath: Probe.binary).deletingLastPathComponent().appendingPathComponent("chairside").path
+        let binary = URL(fileURLWithPath: Probe.binary).deletingLastPathComponent().appendingPathComponent("chairside")
+            .path
         let files = journals(pristine).filter { $0.hasPrefix("days/") }
         let config = dir + "/config"
         try FileManager.default.createDirectory(atPath: config, withIntermediateDirectories: true)
         var rng = SplitMix64(seed: 1_414)
-        var cases = 0, damagedCases = 0, slowest = 0.0
+        var cases = 0
+        var damagedCases = 0
+        var slowest = 0.0
         for n in 0..<30 {
             let root = "\(dir!)/bin-\(n)"
             try FileManager.default.copyItem(atPath: pristine, toPath: root)
@@ -296,17 +338,23 @@ final class RandomDamageTests: XCTestCase {
                 damagedCases += 1
                 XCTAssertEqual(check.status, 1, "\(what): damage left in place makes check exit 1")
                 XCTAssertTrue(check.out.contains("unreadable — original kept in place"), "\(what): \(check.out)")
-                if show.status == 0 { XCTAssertTrue(show.out.contains("unreadable — original kept in place"), "\(what): \(show.out)") }
+                if show.status == 0 {
+                    XCTAssertTrue(show.out.contains("unreadable — original kept in place"), "\(what): \(show.out)")
+                }
             }
-            XCTAssertTrue(show.status == 0 || show.err.contains("chairside"), "\(what): show says what to do: \(show.err)")
+            XCTAssertTrue(
+                show.status == 0 || show.err.contains("chairside"), "\(what): show says what to do: \(show.err)")
         }
-        print("random damage through the binary: \(cases) cases (\(damagedCases) left damaged lines in place), check/today/show each; "
-              + "0 hangs; slowest command \(String(format: "%.2f", slowest)) s")
+        print(
+            "random damage through the binary: \(cases) cases (\(damagedCases) left damaged lines in place), check/today/show each; "
+                + "0 hangs; slowest command \(String(format: "%.2f", slowest)) s")
     }
 
     /// Runs a binary to its end; one that outlives `timeout` is killed and fails the test (a hang).
-    static func run(_ binary: String, _ args: [String], environment: [String: String], timeout: TimeInterval = 30,
-                    line: UInt = #line) -> (status: Int32, out: String, err: String, seconds: Double) {
+    static func run(
+        _ binary: String, _ args: [String], environment: [String: String], timeout: TimeInterval = 30,
+        line: UInt = #line
+    ) -> (status: Int32, out: String, err: String, seconds: Double) {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = args
@@ -317,7 +365,10 @@ final class RandomDamageTests: XCTestCase {
         let outPath = NSTemporaryDirectory() + "chairside-run-\(UUID().uuidString)"
         FileManager.default.createFile(atPath: outPath + ".out", contents: nil)
         FileManager.default.createFile(atPath: outPath + ".err", contents: nil)
-        defer { unlink(outPath + ".out"); unlink(outPath + ".err") }
+        defer {
+            unlink(outPath + ".out")
+            unlink(outPath + ".err")
+        }
         p.standardOutput = FileHandle(forWritingAtPath: outPath + ".out")
         p.standardError = FileHandle(forWritingAtPath: outPath + ".err")
         p.standardInput = FileHandle.nullDevice
@@ -338,7 +389,9 @@ final class RandomDamageTests: XCTestCase {
         p.waitUntilExit()
         let outData = FileManager.default.contents(atPath: outPath + ".out") ?? Data()
         let errData = FileManager.default.contents(atPath: outPath + ".err") ?? Data()
-        return (p.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self),
-                Date().timeIntervalSince(started))
+        return (
+            p.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self),
+            Date().timeIntervalSince(started)
+        )
     }
 }

@@ -1,8 +1,9 @@
 import ChairsideCore
-@testable import ChairsideStore
 import Foundation
 import TestSupport
 import XCTest
+
+@testable import ChairsideStore
 
 /// Issue 14 point 4 (a store is a store) and issue 13 point 5 (reads never write).
 final class StoreAccessTests: XCTestCase {
@@ -11,7 +12,8 @@ final class StoreAccessTests: XCTestCase {
     let today = ClinicDay(string: "2026-11-21")!
 
     override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("chairside-access-\(UUID().uuidString)").path
+        dir =
+            FileManager.default.temporaryDirectory.appendingPathComponent("chairside-access-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
     }
 
@@ -19,7 +21,9 @@ final class StoreAccessTests: XCTestCase {
         try? FileManager.default.removeItem(atPath: dir)
     }
 
-    func open(_ access: StoreAccess) throws -> Store { try Store(root: root, timeZone: Fixture.utc, today: today, access: access) }
+    func open(_ access: StoreAccess) throws -> Store {
+        try Store(root: root, timeZone: Fixture.utc, today: today, access: access)
+    }
 
     /// Every entry under `path` (itself included): its type, mode and, for a file, its bytes.
     static func snapshot(_ path: String) -> [String: String] {
@@ -28,7 +32,9 @@ final class StoreAccessTests: XCTestCase {
             var st = stat()
             guard lstat(path + "/" + rel, &st) == 0 else { continue }
             var entry = "\(st.st_mode)"
-            if (st.st_mode & S_IFMT) == S_IFREG { entry += " " + JournalLine.hash(FileManager.default.contents(atPath: path + "/" + rel) ?? Data()) }
+            if (st.st_mode & S_IFMT) == S_IFREG {
+                entry += " " + JournalLine.hash(FileManager.default.contents(atPath: path + "/" + rel) ?? Data())
+            }
             out[rel] = entry
         }
         return out
@@ -37,7 +43,8 @@ final class StoreAccessTests: XCTestCase {
     func recordSession(_ store: Store) throws -> String {
         let p = try store.savePatient(Fixture.patient(id: ""))
         var d = SessionDriver(id: "20261121-090000-0b0b")
-        let start = try d.run(.start(patient: p, technician: "Alex Rivera", room: "Room 1", plannedZones: ["cheeks"]), after: 0)
+        let start = try d.run(
+            .start(patient: p, technician: "Alex Rivera", room: "Room 1", plannedZones: ["cheeks"]), after: 0)
         let writer = try store.beginSession(id: d.state.id, events: start)
         let before = d.state.events.count
         _ = try d.preparedForNeedling()
@@ -71,7 +78,9 @@ final class StoreAccessTests: XCTestCase {
         let store = try open(.create)
         XCTAssertNotNil(UUID(uuidString: try XCTUnwrap(store.storeID)))
         XCTAssertEqual(try open(.read).storeID, store.storeID, "the ID is the store's, kept in its marker")
-        XCTAssertEqual(Set(try FileManager.default.contentsOfDirectory(atPath: root)), ["chairside-store.json", "days", "patients", "quarantine"])
+        XCTAssertEqual(
+            Set(try FileManager.default.contentsOfDirectory(atPath: root)),
+            ["chairside-store.json", "days", "patients", "quarantine"])
     }
 
     func testReadingADamagedStoreChangesNoByteAndNoModeAndOpeningForWritingRepairsAndReports() throws {
@@ -96,15 +105,23 @@ final class StoreAccessTests: XCTestCase {
         _ = try reader.historySummaries(of: try XCTUnwrap(reader.directory.patients.first?.id))
         _ = try reader.anchor(on: today)
         XCTAssertThrowsError(try reader.openSession(id: id)) { XCTAssertEqual($0 as? StoreError, .readOnly) }
-        XCTAssertThrowsError(try reader.savePatient(Fixture.patient(id: ""))) { XCTAssertEqual($0 as? StoreError, .readOnly) }
-        XCTAssertTrue(reader.report.findings.contains(.notAFile(path: "days/2026-11-21/20261121-100000-f1f0.jsonl", kind: "FIFO", movedTo: nil)),
-                      "\(reader.report.findings)")
-        XCTAssertEqual(Self.snapshot(root), before, "reading wrote nothing, truncated nothing, moved nothing, changed no mode")
+        XCTAssertThrowsError(try reader.savePatient(Fixture.patient(id: ""))) {
+            XCTAssertEqual($0 as? StoreError, .readOnly)
+        }
+        XCTAssertTrue(
+            reader.report.findings.contains(
+                .notAFile(path: "days/2026-11-21/20261121-100000-f1f0.jsonl", kind: "FIFO", movedTo: nil)),
+            "\(reader.report.findings)")
+        XCTAssertEqual(
+            Self.snapshot(root), before, "reading wrote nothing, truncated nothing, moved nothing, changed no mode")
 
         let writer = try open(.write)
         let found = writer.report.findings
         XCTAssertTrue(found.contains { if case .tornTailCut = $0 { true } else { false } }, "\(found)")
-        XCTAssertTrue(found.contains { if case .quarantined(path: "days/2026-11-21/index.json", _, _) = $0 { true } else { false } }, "\(found)")
+        XCTAssertTrue(
+            found.contains {
+                if case .quarantined(path: "days/2026-11-21/index.json", _, _) = $0 { true } else { false }
+            }, "\(found)")
         XCTAssertTrue(found.contains(.leftoverTempFile(path: "days/2026-11-21/.index.json.tmp-999999999")), "\(found)")
         XCTAssertTrue(found.contains { if case .notAFile(_, "FIFO", .some) = $0 { true } else { false } }, "\(found)")
         XCTAssertNotEqual(Self.snapshot(root), before)
