@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -22,7 +23,7 @@ let package = Package(
             name: "ChairsideCore",
             dependencies: [.product(name: "Mustache", package: "swift-mustache")]
         ),
-        .target(name: "ChairsideStore", dependencies: ["ChairsideCore"]),
+        .target(name: "ChairsideStore", dependencies: ["ChairsideCore", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "ChairsidePrinting", dependencies: ["ChairsideCore"]),
         .target(name: "ChairsideTerminal", dependencies: ["ChairsideCore", "ChairsideStore", "ChairsidePrinting", "CNCurses"]),
         .executableTarget(
@@ -50,7 +51,7 @@ let package = Package(
         // The reliability harness (docs/RELIABILITY.md): CrashProbe is a test build of the store that
         // the harness kills at every crash point; the tests then reopen and check what it left.
         .executableTarget(name: "CrashProbe", dependencies: ["ChairsideCore", "ChairsideStore", "TestSupport"], path: "Tests/CrashProbe"),
-        .testTarget(name: "ChairsideReliabilityTests", dependencies: ["CrashProbe", "ChairsideStore", "TestSupport"]),
+        .testTarget(name: "ChairsideReliabilityTests", dependencies: ["CrashProbe", "chairside", "ChairsideStore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -43,7 +43,7 @@ struct AppendBench {
                                             now: clock.addingTimeInterval(Double(i)))
             result.store.add(try timed { try store.append(events, to: writer) })
             state = writer.state
-            let line = JournalLine.encode(seq: events[0].seq, payload: try encoder.encode(events[0]))
+            let line = JournalLine.encode(seq: events[0].seq, payload: try encoder.encode(events[0]), prev: writer.head)
             result.bare.add(timed {
                 _ = line.withUnsafeBytes { write(bareFD, $0.baseAddress, $0.count) }
                 fdatasync(bareFD)

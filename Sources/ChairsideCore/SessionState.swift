@@ -105,9 +105,15 @@ public struct SessionState: Equatable, Sendable {
     public var endedAt: Date?
     public var abortReason: String?
 
+    /// Lines of the journal that could not be read: the events around them are replayed, and new
+    /// events continue after the highest number, read or not.
+    public var unreadable: [UnreadableLine] = []
+
     public init(id: String) { self.id = id }
 
-    public var lastSeq: Int { events.last?.seq ?? 0 }
+    public var lastSeq: Int {
+        max(events.last?.seq ?? 0, unreadable.map { max($0.firstSeq - 1, $0.lastSeq) }.max() ?? 0)
+    }
     public var isOpen: Bool { status == .inProgress }
     public var isClosed: Bool { status == .completed || status == .aborted }
 

@@ -28,9 +28,20 @@ public struct SessionSummary: Codable, Equatable, Sendable {
     public var lastSeq: Int
     /// Journal length this summary was derived from; a mismatch means it is stale.
     public var journalBytes: Int
+    /// Lines of the journal that could not be read (kept in place): the day review flags the session.
+    public var unreadableLines: Int
+    /// SHA-256 of the journal's line that ends at `journalBytes` (the hash chain's head there); the
+    /// day's anchor is the Merkle root over the day's heads. Nil in indexes written before issue 14.
+    public var head: String?
 
     public init?(state: SessionState, journalBytes: Int) {
-        guard let start = state.start else { return nil }
+        // A session whose start line is unreadable is still listed (the day review flags it):
+        // the patient is unknown, the start is its first readable event.
+        let unknownStart = state.unreadable.isEmpty ? nil : state.events.first.map {
+            StartInfo(patientID: "", patientName: "(start unreadable)", technician: $0.by, room: "", plannedZones: [],
+                      at: $0.at)
+        }
+        guard let start = state.start ?? unknownStart else { return nil }
         id = state.id
         patientID = start.patientID
         patientName = start.patientName
@@ -54,6 +65,7 @@ public struct SessionSummary: Codable, Equatable, Sendable {
         abortReason = state.abortReason
         lastSeq = state.lastSeq
         self.journalBytes = journalBytes
+        unreadableLines = state.unreadable.count
     }
 
     public var statusLabel: String {
@@ -73,7 +85,7 @@ public struct SessionSummary: Codable, Equatable, Sendable {
     private enum CodingKeys: String, CodingKey {
         case id, patientID, patientName, technician, room, plannedZones, startedAt, endedAt, status, paused, step, passes
         case prpAppliedML, warnings, adverseEvents, overridden, zoneDepths, screeningDates, amendments, aftercare, abortReason
-        case lastSeq, journalBytes
+        case lastSeq, journalBytes, unreadableLines, head
     }
 
     /// Day indexes written before a field existed still read: the missing ones start empty, and the
@@ -103,6 +115,8 @@ public struct SessionSummary: Codable, Equatable, Sendable {
         abortReason = try c.decodeIfPresent(String.self, forKey: .abortReason)
         lastSeq = try c.decode(Int.self, forKey: .lastSeq)
         journalBytes = try c.decode(Int.self, forKey: .journalBytes)
+        unreadableLines = try c.decodeIfPresent(Int.self, forKey: .unreadableLines) ?? 0
+        head = try c.decodeIfPresent(String.self, forKey: .head)
     }
 }
 

@@ -26,12 +26,17 @@ public enum DemoClinic {
 
     /// Returns how many sessions were written.
     @discardableResult
-    public static func fill(_ store: Store, config: ClinicConfig, now: Date, timeZone: TimeZone) throws -> Int {
+    /// With `seed`, patient and session IDs come from it, so the same seed writes the same bytes
+    /// (the damage harness relies on that to replay a case).
+    public static func fill(_ store: Store, config: ClinicConfig, now: Date, timeZone: TimeZone,
+                            seed: UInt64? = nil) throws -> Int {
+        let ids = IDSource(seed: seed)
         var saved: [Patient] = []
-        for p in patients {
+        for var p in patients {
             if let existing = store.directory.patients.first(where: { $0.chartNumber == p.chartNumber }) {
                 saved.append(existing)
             } else {
+                if let id = ids.patientID() { p.id = id }
                 saved.append(try store.savePatient(p))
             }
         }
@@ -47,7 +52,7 @@ public enum DemoClinic {
         for ((i, days), dated) in zip([(0, 70), (0, 35), (2, 42), (3, 31)], pastDates) {
             let start = ClinicDay(now, timeZone: timeZone).adding(days: -days).start(in: timeZone).addingTimeInterval(10 * 3600)
             try walk(store, config: config, plan: Plan(patient: saved[i], zones: valid(zonesOf[i]), outcome: .completed, dated: dated),
-                     start: start, scale: 1, now: now)
+                     start: start, scale: 1, now: now, ids: ids)
             count += 1
         }
 
@@ -66,18 +71,20 @@ public enum DemoClinic {
         let scale = max(0.001, min(1, available / needed))
         for (i, plan) in today.enumerated() {
             let back = (needed - Double(i) * 75 * 60) * scale
-            try walk(store, config: config, plan: plan, start: now.addingTimeInterval(-back), scale: scale, now: now)
+            try walk(store, config: config, plan: plan, start: now.addingTimeInterval(-back), scale: scale, now: now,
+                     ids: ids)
             count += 1
         }
         return count
     }
 
     /// Runs one session through the decider, minute by minute, stopping where the plan says.
-    static func walk(_ store: Store, config: ClinicConfig, plan: Plan, start: Date, scale: Double, now: Date) throws {
+    static func walk(_ store: Store, config: ClinicConfig, plan: Plan, start: Date, scale: Double, now: Date,
+                     ids: IDSource) throws {
         let proto = config.protocolSettings
         let technician = config.technicians.first ?? "Technician"
         let room = config.rooms[min(config.rooms.count - 1, plan.zones.count % config.rooms.count)]
-        let id = Store.newSessionID(startedAt: start, timeZone: store.timeZone)
+        let id = ids.sessionID(startedAt: start, timeZone: store.timeZone)
         let context = DecisionContext(protocolSettings: proto, history: store.history(of: plan.patient.id), actor: technician)
         var clock = start
         var state = SessionState(id: id)
@@ -130,5 +137,23 @@ public enum DemoClinic {
         try run(.applyPostCare(product: "Mineral sunscreen SPF 50", lot: "MS-1180"), after: 1)
         try run(.recordAftercare(.handedPrePrinted), after: 2)
         try run(.complete, after: 1)
+    }
+
+    /// Random IDs, or seeded ones.
+    final class IDSource {
+        private var rng: SplitMix64?
+        init(seed: UInt64?) { rng = seed.map { SplitMix64(seed: $0) } }
+
+        func patientID() -> String? {
+            guard var r = rng else { return nil }
+            defer { rng = r }
+            return String(format: "p-%08x", UInt32(truncatingIfNeeded: r.next()))
+        }
+
+        func sessionID(startedAt: Date, timeZone: TimeZone) -> String {
+            guard var r = rng else { return Store.newSessionID(startedAt: startedAt, timeZone: timeZone) }
+            defer { rng = r }
+            return Store.newSessionID(startedAt: startedAt, timeZone: timeZone, using: &r)
+        }
     }
 }

@@ -135,9 +135,10 @@ public struct DurableFiles: Sendable {
     }
 
     public func openJournal(_ path: String) throws(StoreError) -> Int32 {
-        let fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC | noFollow)
+        let fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC | O_NONBLOCK | noFollow)
         if fd < 0 { throw fail("open", path) }
         do throws(StoreError) {
+            try requireRegular(fd, path)
             try point(.chmod, path, fd: fd)
             if fchmod(fd, Self.fileMode) != 0 { throw fail("set permissions on", path) }
         } catch {
@@ -202,12 +203,21 @@ public struct DurableFiles: Sendable {
         try replace(to, with: data)
     }
 
+    /// Reads a whole regular file. Opened non-blocking and without following links, and its type
+    /// checked before any read: a FIFO, socket, device or folder in its place is reported
+    /// (`notAFile`), never waited on; a file over `limit` is refused from its size alone.
     public func read(_ path: String, limit: Int) throws(StoreError) -> Data {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | noFollow)
-        if fd < 0 { throw fail("open", path) }
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | noFollow)
+        if fd < 0 {
+            if errno == ELOOP || errno == ENXIO, let kind = kind(path), kind != "file" {
+                throw .notAFile(path: display(path), kind: kind)
+            }
+            throw fail("open", path)
+        }
         defer { close(fd) }
         var st = stat()
         if fstat(fd, &st) != 0 { throw fail("inspect", path) }
+        try requireRegular(fd, path)
         if Int(st.st_size) > limit { throw .tooLarge(path: display(path), limit: limit) }
         var data = Data(count: Int(st.st_size))
         var total = 0
@@ -228,10 +238,64 @@ public struct DurableFiles: Sendable {
         return !root.isEmpty && lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFLNK
     }
 
+    /// The size of a regular file (links not followed); nil for anything else or nothing.
     public func size(_ path: String) -> Int? {
         var st = stat()
-        guard stat(path, &st) == 0 else { return nil }
+        guard lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else { return nil }
         return Int(st.st_size)
+    }
+
+    /// What is at `path`, without following a link: "file", "folder", "FIFO", "socket", "device",
+    /// "symbolic link"; nil when nothing is there.
+    public func kind(_ path: String) -> String? {
+        var st = stat()
+        guard lstat(path, &st) == 0 else { return nil }
+        return Self.kindName(st.st_mode)
+    }
+
+    static func kindName(_ mode: mode_t) -> String {
+        switch mode & S_IFMT {
+        case S_IFREG: "file"
+        case S_IFDIR: "folder"
+        case S_IFIFO: "FIFO"
+        case S_IFSOCK: "socket"
+        case S_IFCHR, S_IFBLK: "device"
+        case S_IFLNK: "symbolic link"
+        default: "special file"
+        }
+    }
+
+    private func requireRegular(_ fd: Int32, _ path: String) throws(StoreError) {
+        var st = stat()
+        if fstat(fd, &st) != 0 { throw fail("inspect", path) }
+        let kind = Self.kindName(st.st_mode)
+        if kind != "file" { throw .notAFile(path: display(path), kind: kind) }
+    }
+
+    /// Writes back the newline of a journal's last line that lost it (rot), durably, so the line
+    /// stays whole in place and the next append starts on a line of its own.
+    public func appendNewline(_ path: String) throws(StoreError) {
+        let fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NONBLOCK | noFollow)
+        if fd < 0 { throw fail("open", path) }
+        defer { close(fd) }
+        try requireRegular(fd, path)
+        try writeAll(fd, Data([0x0A]), path: path)
+        try point(.fsync, path, fd: fd)
+        if fsync(fd) != 0 { throw fail("sync", path) }
+        done(.fsync, path, fd: fd)
+    }
+
+    /// The last `count` bytes of the first `length` bytes of a file (to find a journal's last line).
+    public func tail(_ path: String, length: Int, count: Int) throws(StoreError) -> Data {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | noFollow)
+        if fd < 0 { throw fail("open", path) }
+        defer { close(fd) }
+        try requireRegular(fd, path)
+        let n = min(length, count)
+        var data = Data(count: n)
+        let got = data.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, n, off_t(length - n)) }
+        if got < 0 { throw fail("read", path) }
+        return data.prefix(got)
     }
 
     private func writeAll(_ fd: Int32, _ data: Data, path: String) throws(StoreError) {

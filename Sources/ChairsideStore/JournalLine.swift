@@ -1,35 +1,76 @@
+import Crypto
 import Foundation
 
-/// One journal line: `{"seq":12,"crc":"1a2b3c4d","event":{...}}` and a newline.
-/// The CRC-32 covers the sequence number and the exact event bytes, so a torn,
-/// garbled or edited line is detected; each line is still plain JSON for any tool.
+/// One journal line: `{"seq":12,"crc":"1a2b3c4d","prev":"<64 hex>","event":{...}}` and a newline.
+///
+/// - `crc` (CRC-32) is the line's own check: it covers the sequence number, the batch mark, `prev`
+///   and the exact event bytes, so a torn, garbled or rotted line is detected on its own, whatever
+///   its neighbours are.
+/// - `prev` is the hash chain: the SHA-256 (lowercase hex) of the previous line's exact bytes,
+///   **including its terminating newline**; the first line of a journal carries 64 zeros
+///   (`JournalLine.genesis`). An edited line whose CRC was recomputed, a deleted line or two lines
+///   swapped break the chain at the next line. `JournalChain` verifies it from outside.
+/// - Lines written before the chain (Chairside before issue 14) have no `prev`
+///   (`{"seq":12,"crc":"…","event":{…}}`, CRC over `seq:` and the event); they still read, and the
+///   chain starts at the first line that has one.
 ///
 /// A decision of several events (a pass and the warning it raised) is one batch: every line but
-/// its last carries `"more":true` (`{"seq":12,"crc":"…","more":true,"event":{…}}`), so recovery
-/// keeps a batch whole or not at all, even when a power cut tore it between two lines.
+/// its last carries `"more":true` after `prev`, so recovery can tell an unfinished batch at the end
+/// of a journal (never acknowledged) from whole ones. Each line is plain JSON for any tool.
 public enum JournalLine {
     /// A line longer than this is treated as damage, not decoded.
     public static let maxLength = 1_048_576
+    /// `prev` of a journal's first line.
+    public static let genesis = String(repeating: "0", count: 64)
 
     static let prefix = Array(#"{"seq":"#.utf8)
     static let crcKey = Array(#","crc":""#.utf8)
+    static let prevKey = Array(#"","prev":""#.utf8)
     static let eventKey = Array(#"","event":"#.utf8)
     static let moreEventKey = Array(#"","more":true,"event":"#.utf8)
 
-    public static func encode(seq: Int, payload: Data, more: Bool = false) -> Data {
+    /// A decoded intact line.
+    public struct Decoded: Equatable, Sendable {
+        public var seq: Int
+        public var payload: Data
+        public var more: Bool
+        /// The hash of the previous line it names; nil for a line from before the chain.
+        public var prev: String?
+    }
+
+    /// Encodes a line chained to `prev` (the hash of the line before, `genesis` for the first).
+    /// With `prev` nil it writes the pre-chain form (kept for tests of old journals).
+    public static func encode(seq: Int, payload: Data, more: Bool = false, prev: String?) -> Data {
         var line = Data()
         line.append(contentsOf: prefix)
         line.append(contentsOf: Array(String(seq).utf8))
         line.append(contentsOf: crcKey)
-        line.append(contentsOf: Array(hex(checksum(seq: seq, more: more, payload: payload)).utf8))
+        line.append(contentsOf: Array(hex(checksum(seq: seq, more: more, prev: prev, payload: payload)).utf8))
+        if let prev {
+            line.append(contentsOf: prevKey)
+            line.append(contentsOf: Array(prev.utf8))
+        }
         line.append(contentsOf: more ? moreEventKey : eventKey)
         line.append(payload)
         line.append(contentsOf: Array("}\n".utf8))
         return line
     }
 
+    /// Encodes a batch of payloads as chained lines, starting after the line whose hash is `prev`.
+    /// Returns the bytes and the hash of the last line (the next batch's `prev`).
+    public static func encodeBatch(_ items: [(seq: Int, payload: Data)], prev: String) -> (data: Data, head: String) {
+        var data = Data()
+        var link = prev
+        for (i, item) in items.enumerated() {
+            let line = encode(seq: item.seq, payload: item.payload, more: i < items.count - 1, prev: link)
+            link = hash(line)
+            data.append(line)
+        }
+        return (data, link)
+    }
+
     /// Reads one line (without its newline). Nil when it is not a whole, intact line.
-    public static func decode(_ line: ArraySlice<UInt8>) -> (seq: Int, payload: Data, more: Bool)? {
+    public static func decode(_ line: ArraySlice<UInt8>) -> Decoded? {
         guard line.count <= maxLength, line.starts(with: prefix), line.last == UInt8(ascii: "}") else { return nil }
         var i = line.startIndex + prefix.count
         var seq = 0
@@ -41,19 +82,52 @@ public enum JournalLine {
         }
         guard i > digitsStart, line[i...].starts(with: crcKey) else { return nil }
         i += crcKey.count
-        guard i + 8 <= line.endIndex, let crc = UInt32(String(decoding: line[i..<i + 8], as: UTF8.self), radix: 16) else { return nil }
+        // Lowercase hex only: the same number spelt otherwise is other bytes, and a line is intact
+        // only when its bytes are exactly what was written.
+        guard i + 8 <= line.endIndex, line[i..<i + 8].allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }),
+            let crc = UInt32(String(decoding: line[i..<i + 8], as: UTF8.self), radix: 16)
+        else { return nil }
         i += 8
+        var prev: String?
+        if line[i...].starts(with: prevKey) {
+            i += prevKey.count
+            guard i + 64 <= line.endIndex else { return nil }
+            let digits = line[i..<i + 64]
+            guard digits.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else { return nil }
+            prev = String(decoding: digits, as: UTF8.self)
+            i += 64
+        }
         let more = line[i...].starts(with: moreEventKey)
         guard more || line[i...].starts(with: eventKey) else { return nil }
         i += more ? moreEventKey.count : eventKey.count
+        guard i < line.endIndex else { return nil }
         let payload = Data(line[i..<(line.endIndex - 1)])
-        guard checksum(seq: seq, more: more, payload: payload) == crc else { return nil }
-        return (seq, payload, more)
+        guard checksum(seq: seq, more: more, prev: prev, payload: payload) == crc else { return nil }
+        return Decoded(seq: seq, payload: payload, more: more, prev: prev)
     }
 
-    static func checksum(seq: Int, more: Bool = false, payload: Data) -> UInt32 {
+    /// The SHA-256 of a line's exact bytes (as stored: including its newline), lowercase hex.
+    public static func hash<D: DataProtocol>(_ bytes: D) -> String {
+        hex(SHA256.hash(data: bytes))
+    }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// Lowercase hex of a digest (a lookup, not a formatter per byte: this runs for every line read).
+    static func hex<S: Sequence>(_ digest: S) -> String where S.Element == UInt8 {
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for b in digest {
+            out.append(hexDigits[Int(b >> 4)])
+            out.append(hexDigits[Int(b & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func checksum(seq: Int, more: Bool = false, prev: String? = nil, payload: Data) -> UInt32 {
         var crc = CRC32()
         crc.update(Array((more ? "\(seq)+:" : "\(seq):").utf8))
+        if let prev { crc.update(Array((prev + ":").utf8)) }
         crc.update(payload)
         return crc.value
     }
@@ -61,6 +135,28 @@ public enum JournalLine {
     static func hex(_ v: UInt32) -> String {
         let s = String(v, radix: 16)
         return String(repeating: "0", count: 8 - s.count) + s
+    }
+}
+
+/// Verifying the hash chain line by line from outside the store (a replica, an auditor).
+public enum JournalChain {
+    /// Whether `candidate` (one line with its newline) fits between its neighbours: its own check
+    /// holds, it names `previous` (or `genesis` when it is the first line), and `next`, if given,
+    /// names it. A pre-chain candidate or neighbour has nothing to verify against and does not fit.
+    public static func fits(_ candidate: Data, previous: Data?, next: Data?) -> Bool {
+        guard let line = decodeWhole(candidate), let prev = line.prev else { return false }
+        guard prev == (previous.map { JournalLine.hash($0) } ?? JournalLine.genesis) else { return false }
+        if let next {
+            guard let after = decodeWhole(next), after.prev == JournalLine.hash(candidate) else { return false }
+        }
+        return true
+    }
+
+    /// A complete line (ending in exactly one newline) decoded, or nil.
+    public static func decodeWhole(_ line: Data) -> JournalLine.Decoded? {
+        let bytes = [UInt8](line)
+        guard bytes.last == UInt8(ascii: "\n"), !bytes.dropLast().contains(UInt8(ascii: "\n")) else { return nil }
+        return JournalLine.decode(bytes[0..<(bytes.count - 1)])
     }
 }
 
@@ -79,64 +175,4 @@ struct CRC32 {
     }
 
     var value: UInt32 { crc ^ 0xFFFF_FFFF }
-}
-
-/// The result of reading a journal: the intact lines, and where damage began if any.
-public struct JournalScan {
-    /// Intact lines in order; `end` is the byte offset just past each line's newline.
-    public var entries: [(seq: Int, payload: Data, end: Int, more: Bool)] = []
-    /// Byte length of the intact prefix.
-    public var goodLength = 0
-    public var totalLength = 0
-    /// True when the bytes after `goodLength` are only an unfinished last line (a crash mid-write).
-    public var tornTail = false
-
-    public var damaged: Bool { goodLength < totalLength && !tornTail }
-    public var clean: Bool { goodLength == totalLength }
-
-    /// Splits into lines, checks each, and stops at the first line that fails or breaks the sequence.
-    /// Only whole batches count: lines of a batch whose last line is missing are left out.
-    public init(_ data: Data, firstSeq: Int = 1) {
-        totalLength = data.count
-        let bytes = [UInt8](data)
-        var start = 0
-        var expected = firstSeq
-        var batch: [(seq: Int, payload: Data, end: Int, more: Bool)] = []
-        defer {
-            // A batch still open at the end was never acknowledged: a crash tore it.
-            if !batch.isEmpty && goodLength < totalLength && !damagedMidway { tornTail = true }
-        }
-        while start < bytes.count {
-            guard let nl = bytes[start...].firstIndex(of: UInt8(ascii: "\n")) else {
-                tornTail = true
-                return
-            }
-            guard let entry = JournalLine.decode(bytes[start..<nl]), entry.seq == expected else {
-                // A bad line that is the last one is what a crash mid-write leaves behind.
-                tornTail = nl + 1 == bytes.count
-                damagedMidway = !tornTail
-                return
-            }
-            batch.append((entry.seq, entry.payload, nl + 1, entry.more))
-            expected += 1
-            start = nl + 1
-            if !entry.more {
-                entries += batch
-                batch = []
-                goodLength = start
-            }
-        }
-    }
-
-    private var damagedMidway = false
-
-    /// Keeps the whole batches before entry `index` and marks the rest as damage.
-    mutating func keep(before index: Int) {
-        var i = index
-        while i > 0 && entries[i - 1].more { i -= 1 }
-        entries.removeSubrange(i...)
-        goodLength = entries.last?.end ?? 0
-        tornTail = false
-        damagedMidway = true
-    }
 }

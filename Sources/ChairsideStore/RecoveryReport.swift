@@ -3,28 +3,76 @@ import Foundation
 /// What opening or checking the store found and did. Paths are store-relative; no patient data.
 public struct RecoveryReport: Sendable, Equatable {
     public enum Finding: Sendable, Equatable {
-        case tornTailCut(path: String, bytes: Int)
-        case damagedJournalCut(path: String, keptLines: Int, quarantinedAs: String)
+        /// An unterminated last line (and an unfinished batch before it) that reads as a write cut
+        /// short by a crash: never acknowledged, so cut. A copy is kept in `keptAs` all the same.
+        case tornTailCut(path: String, bytes: Int, seq: Int, keptAs: String)
+        /// An unterminated last line that is not the start of a line (rot, zeroed or foreign bytes):
+        /// cut so the journal can go on, and damage: the original is in `keptAs`.
+        case damagedTailCut(path: String, bytes: Int, seq: Int, keptAs: String)
+        /// A complete line that fails its own check (or cannot be read): kept in place, byte for
+        /// byte, and skipped; `seqs` names the sequence number(s) it stands for (`#6`, `#6–#7`).
+        case damagedLine(path: String, line: Int, seqs: String)
+        /// The hash chain breaks at this intact line: a line before it was edited, deleted or reordered.
+        case chainBroken(path: String, seq: Int)
+        /// The journal's first lines were written before the hash chain existed (not damage).
+        case predatesChain(path: String, lines: Int)
+        /// A session's journal no longer ends, at the length the day index recorded, in the line
+        /// whose hash the index (and so the day's anchor) holds.
+        case anchorMismatch(day: String, session: String)
+        /// Something that is not a regular file (a FIFO, socket, device, folder or link) where a
+        /// store file is expected; it was not read. `movedTo` when `check` moved it aside.
+        case notAFile(path: String, kind: String, movedTo: String?)
         case quarantined(path: String, as: String, reason: String)
         case indexRebuilt(path: String)
         case emptyJournal(path: String)
         case leftoverTempFile(path: String)
+        /// A rotted newline at the end of a journal was written back, so the line stays whole in place.
+        case lineTerminated(path: String, line: Int)
 
         public var text: String {
             switch self {
-            case let .tornTailCut(p, n): "\(p): an unfinished last line (\(n) bytes, never acknowledged) was cut off"
-            case let .damagedJournalCut(p, k, q): "\(p): damaged after line \(k); kept lines 1–\(k), the original is in \(q)"
-            case let .quarantined(p, q, r): "\(p): \(r); moved to \(q)"
+            case .tornTailCut(let p, let n, let s, let q):
+                "\(p): an unfinished last line (\(Self.noun(p)) #\(s), \(n) bytes, never acknowledged) was cut off; a copy is in \(q)"
+            case .damagedTailCut(let p, let n, let s, let q):
+                "\(p): the last line (\(Self.noun(p)) #\(s), \(n) bytes) has no newline and is not a line cut short: "
+                    + "unreadable, cut off, original kept in \(q)"
+            case .damagedLine(let p, let l, let s):
+                "\(p): \(Self.noun(p)) \(s) unreadable — original kept in place (line \(l) of \(p)); the other lines are read"
+            case .chainBroken(let p, let s):
+                "\(p): the hash chain breaks at \(Self.noun(p)) #\(s): a line before it was edited, deleted or reordered"
+            case .predatesChain(let p, let n):
+                "\(p): lines 1–\(n) predate the hash chain (written before it existed); not verified"
+            case .anchorMismatch(let d, let s):
+                "days/\(d): session \(s) no longer matches the day's anchor: its journal changed after it was recorded"
+            case .notAFile(let p, let k, let moved):
+                "\(p): a \(k) where a store file is expected; not read" + (moved.map { ", moved to \($0)" } ?? "")
+            case .quarantined(let p, let q, let r): "\(p): \(r); moved to \(q)"
             case .indexRebuilt(let p): "\(p): out of date; rebuilt from the journals"
             case .emptyJournal(let p): "\(p): empty journal (a crash before the first event); ignored"
             case .leftoverTempFile(let p): "\(p): leftover temporary file from a crash; never read, removed"
+            case .lineTerminated(let p, let l):
+                "\(p): line \(l) had lost its newline; the newline was written back, the line kept"
             }
         }
+
+        /// "event" in a session journal, "patient record" in the patient journal.
+        static func noun(_ path: String) -> String { path.hasPrefix("patients/") ? "patient record" : "event" }
 
         /// Damage means data needed attention beyond routine crash clean-up.
         public var isDamage: Bool {
             switch self {
-            case .damagedJournalCut, .quarantined: true
+            case .damagedLine, .chainBroken, .anchorMismatch, .notAFile, .quarantined, .lineTerminated, .damagedTailCut:
+                true
+            default: false
+            }
+        }
+
+        /// A finding that stays true until someone acts (the damaged bytes are kept in place), so
+        /// every check reports it again; everything else is a repair done once.
+        public var isStanding: Bool {
+            switch self {
+            case .damagedLine, .chainBroken, .predatesChain: true
+            case .notAFile(_, _, let moved): moved == nil
             default: false
             }
         }
@@ -34,5 +82,7 @@ public struct RecoveryReport: Sendable, Equatable {
 
     public var hasDamage: Bool { findings.contains { $0.isDamage } }
 
-    public mutating func add(_ f: Finding) { findings.append(f) }
+    public mutating func add(_ f: Finding) {
+        if !findings.contains(f) { findings.append(f) }
+    }
 }

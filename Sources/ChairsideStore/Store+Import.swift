@@ -12,8 +12,11 @@ extension Store {
         }
         var data = Data()
         var index = PatientIndexFile()
+        var prev = JournalLine.genesis
         for (i, p) in list.enumerated() {
-            data.append(JournalLine.encode(seq: i + 1, payload: try encoder.encode(p)))
+            let line = JournalLine.encode(seq: i + 1, payload: try encoder.encode(p), prev: prev)
+            prev = JournalLine.hash(line)
+            data.append(line)
             index.patients.append(p)
         }
         try files.replace(patientJournal, with: data)
@@ -30,7 +33,12 @@ extension Store {
         guard !FileManager.default.fileExists(atPath: path) else { throw StoreError.corrupt(path: files.display(path), reason: "already exists") }
         try files.makeDirectory(dayPath(day))
         var data = Data()
-        for event in events { data.append(JournalLine.encode(seq: event.seq, payload: try encoder.encode(event))) }
+        var prev = JournalLine.genesis
+        for event in events {
+            let line = JournalLine.encode(seq: event.seq, payload: try encoder.encode(event), prev: prev)
+            prev = JournalLine.hash(line)
+            data.append(line)
+        }
         try files.replace(path, with: data)
     }
 }

@@ -7,40 +7,115 @@ import Glibc
 /// The embedded store: one directory, journals as the truth, indexes derived from them.
 ///
 ///     store/
+///       chairside-store.json                         the marker: format version and store ID
 ///       days/2026-11-21/20261121-093000-ab12.jsonl   one session's journal
 ///       days/2026-11-21/index.json                   the day's summaries (derived)
 ///       patients/journal.jsonl                       every patient record, appended
 ///       patients/index.json                          patients and their sessions (derived)
 ///       quarantine/                                  damaged files moved aside, with reports
 ///
+/// How a store is opened.
+/// - `read`: never writes anything (no repair, no index, no folder); the store must exist.
+/// - `write`: the store must exist; opening repairs what a crash or damage left (today's journals,
+///   the patients) and `check` repairs everything. A store from before the marker is adopted.
+/// - `create`: as `write`, creating the store in a missing or empty folder.
+public enum StoreAccess: Sendable, Equatable { case read, write, create }
+
 /// Use from one thread; the terminal and the commands each own one `Store`.
 public final class Store {
-    public static let maxJournalBytes = 64 * 1_048_576
+    /// A session's journal is tens of kilobytes; a file over this is refused from its size alone,
+    /// never read (a huge junk file in a day folder costs nothing at start).
+    public static let maxJournalBytes = 16 * 1_048_576
+    /// The patient journal grows with the clinic (tens of thousands of patients).
+    public static let maxPatientJournalBytes = 256 * 1_048_576
     public static let maxIndexBytes = 256 * 1_048_576
+    public static let maxDayIndexBytes = 16 * 1_048_576
 
     public let root: String
     public let timeZone: TimeZone
-    public private(set) var report = RecoveryReport()
+    public let access: StoreAccess
+    /// The store's ID (a UUID, from its marker): with a journal's path and a line's sequence
+    /// number it names every line for a replica. Nil only for a store from before the marker
+    /// opened for reading (it gets one the first time it is opened for writing).
+    public private(set) var storeID: String?
+    public internal(set) var report = RecoveryReport()
     public internal(set) var directory = PatientDirectory()
     /// Set when an event was recorded but a derived index could not be rewritten; it is rebuilt at the next open.
     public private(set) var indexWarning: String?
 
     let files: DurableFiles
     var patientIndex = PatientIndexFile()
-    private var days: [ClinicDay: [String: SessionSummary]] = [:]
+    var days: [ClinicDay: [String: SessionSummary]] = [:]
     let encoder = JSONCoding.encoder()
-    private let decoder = JSONCoding.decoder()
+    let decoder = JSONCoding.decoder()
+    /// True while opening for writing and during `check`: the only times anything is repaired.
+    /// Listing a day or reading a session never writes (issue 13, point 5).
+    var repairing = false
+    /// True during `check`: also reports what is only worth saying there (journals from before the chain).
+    var checking = false
+    /// During `check`, each journal's scan as read, so the anchor is verified without reading it again.
+    var scans: [String: JournalScan]?
 
-    /// Opens (creating if needed) the store and recovers what a crash may have left: today's
-    /// journals and the patient index. History is read on demand.
-    public init(root: String, timeZone: TimeZone, today: ClinicDay) throws(StoreError) {
+    /// Opens the store. For writing (`write`, `create`) it recovers what a crash may have left in
+    /// today's journals and the patient journal; for reading it changes nothing. A folder that is
+    /// not a store is refused untouched. History is read on demand.
+    public init(root: String, timeZone: TimeZone, today: ClinicDay, access: StoreAccess = .create) throws(StoreError) {
         self.root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
         self.timeZone = timeZone
+        self.access = access
         files = DurableFiles(root: self.root)
-        try files.makeDirectory(self.root)
-        for sub in ["days", "patients", "quarantine"] { try files.makeDirectory(self.root + "/" + sub) }
+        let markerKind = files.kind(self.root + "/" + StoreMarker.fileName)
+        var markerMoved: String?
+        storeID = try StoreMarker.open(self.root, files: files, access: access, movedTo: &markerMoved)
+        if let markerKind, markerKind != "file" {
+            report.add(.notAFile(path: StoreMarker.fileName, kind: markerKind, movedTo: markerMoved))
+        }
+        repairing = access != .read
+        defer { repairing = false }
+        if repairing {
+            try makeStoreFolders()
+        } else {
+            for sub in ["days", "quarantine"] {
+                if let kind = files.kind(self.root + "/" + sub), kind != "folder" {
+                    report.add(.notAFile(path: sub, kind: kind, movedTo: nil))
+                }
+            }
+        }
         try loadPatients()
         _ = try sessions(on: today)
+    }
+
+    /// days/, patients/ and quarantine/, 0700; anything else in their place is moved aside first.
+    func makeStoreFolders() throws(StoreError) {
+        for sub in ["quarantine", "days", "patients"] {
+            let path = root + "/" + sub
+            if let kind = files.kind(path), kind != "folder" {
+                if sub == "quarantine" {
+                    let aside = root + "/quarantine-aside-" + Self.stamp()
+                    try files.move(path, to: aside)
+                    report.add(.notAFile(path: sub, kind: kind, movedTo: files.display(aside)))
+                } else {
+                    try hostile(path, kind: kind)
+                }
+            }
+            try files.makeDirectory(path)
+        }
+    }
+
+    /// Something that is not a regular file (or folder) where the store expects one: reported,
+    /// never read; moved to quarantine when repairing.
+    func hostile(_ path: String, kind: String) throws(StoreError) {
+        var moved: String?
+        if repairing, files.kind(root + "/quarantine") == "folder" {
+            let name = quarantineName(path)
+            try files.move(path, to: root + "/" + name)
+            moved = name
+        }
+        report.add(.notAFile(path: files.display(path), kind: kind, movedTo: moved))
+    }
+
+    func requireWritable() throws(StoreError) {
+        if access == .read { throw .readOnly }
     }
 
     // MARK: paths
@@ -68,6 +143,7 @@ public final class Store {
         patient.name = patient.name.trimmingCharacters(in: .whitespaces)
         patient.chartNumber = patient.chartNumber.trimmingCharacters(in: .whitespaces)
         if patient.id.isEmpty { patient.id = "p-" + Self.randomHex(8) }
+        try requireWritable()
         try directory.validate(patient)
         let exists = FileManager.default.fileExists(atPath: patientJournal)
         let fd = exists ? try files.openJournal(patientJournal) : try files.createJournal(patientJournal)
@@ -75,8 +151,13 @@ public final class Store {
         guard flock(fd, LOCK_EX) == 0 else { throw files.fail("lock", patientJournal) }
         var length = files.size(patientJournal) ?? 0
         if length != patientIndex.journalBytes {
-            // Another console added patients since we loaded: catch up (under the lock) before numbering ours.
-            try loadPatients()
+            // Another console added patients since we loaded: catch up (under the lock) before numbering
+            // ours. We hold the journal's lock, so this is a writer's open: a torn tail is cut (copy kept).
+            let wasRepairing = repairing
+            repairing = true
+            defer { repairing = wasRepairing }
+            try loadPatients(holdingLock: true)
+            length = files.size(patientJournal) ?? 0
             try directory.validate(patient)
             if patientIndex.journalBytes < length {
                 // A torn tail left by a crashed writer; we hold the lock, so cut it before appending.
@@ -85,7 +166,8 @@ public final class Store {
             }
         }
         let seq = patientIndex.lastSeq + 1
-        let line = JournalLine.encode(seq: seq, payload: try encoder.encode(patient))
+        let prev = try lastLineHash(patientJournal, length: length)
+        let line = JournalLine.encode(seq: seq, payload: try encoder.encode(patient), prev: prev)
         do throws(StoreError) {
             try files.append(fd, line, knownLength: length, path: patientJournal)
         } catch {
@@ -101,31 +183,55 @@ public final class Store {
         return patient
     }
 
+    /// The hash of the journal's line ending at `length` (the next line's `prev`), from its tail.
+    func lastLineHash(_ path: String, length: Int) throws(StoreError) -> String {
+        guard length > 0 else { return JournalLine.genesis }
+        let tail = try files.tail(path, length: length, count: JournalLine.maxLength + 2)
+        let body = tail.dropLast()
+        if let nl = body.lastIndex(of: 0x0A) { return JournalLine.hash(tail[(nl + 1)...]) }
+        if tail.count == length { return JournalLine.hash(tail) }
+        // A last line longer than any line the store writes: hash it from the whole file.
+        return JournalScan(try files.read(path, limit: Self.limit(path))).head
+    }
+
     /// A temporary file (`.NAME.tmp-PID`) is never read as data. Once its writer is gone it is a
-    /// leftover of a crash: it is removed so such files do not pile up.
-    private func removeIfStale(_ path: String) {
-        guard let pid = Int32(path.split(separator: "-").last ?? ""), pid > 0 else { return }
+    /// leftover of a crash: it is removed (when repairing) so such files do not pile up.
+    func removeIfStale(_ path: String) {
+        guard repairing, let pid = Int32(path.split(separator: "-").last ?? ""), pid > 0 else { return }
         guard pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH else { return }
         report.add(.leftoverTempFile(path: files.display(path)))
         try? files.remove(path)
     }
 
-    private func loadPatients() throws(StoreError) {
+    func loadPatients(holdingLock: Bool = false) throws(StoreError) {
+        if let kind = files.kind(root + "/patients"), kind != "folder" {
+            try hostile(root + "/patients", kind: kind)
+            guard repairing else {
+                // Never read through it (a link would lead out of the store).
+                patientIndex = PatientIndexFile()
+                directory = PatientDirectory()
+                return
+            }
+            try files.makeDirectory(root + "/patients")
+        }
         for name in (try? FileManager.default.contentsOfDirectory(atPath: root + "/patients")) ?? [] where name.hasPrefix(".") && name.contains(".tmp-") {
             removeIfStale(root + "/patients/" + name)
         }
+        if let kind = files.kind(patientJournal), kind != "file" { try hostile(patientJournal, kind: kind) }
         var index: PatientIndexFile?
-        if FileManager.default.fileExists(atPath: patientIndexPath) {
+        if let kind = files.kind(patientIndexPath), kind != "file" {
+            try hostile(patientIndexPath, kind: kind)
+        } else if files.kind(patientIndexPath) != nil {
             if let data = try? files.read(patientIndexPath, limit: Self.maxIndexBytes) {
                 index = try? decoder.decode(PatientIndexFile.self, from: data)
             }
-            if index == nil { try quarantine(patientIndexPath, reason: "unreadable patient index") }
+            if index == nil && repairing { try quarantine(patientIndexPath, reason: "unreadable patient index") }
         }
         let journalSize = files.size(patientJournal) ?? 0
         if let index, index.journalBytes == journalSize {
             patientIndex = index
         } else {
-            var rebuilt = try patientsFromJournal()
+            var rebuilt = try patientsFromJournal(holdingLock: holdingLock)
             if let index {
                 rebuilt.sessions = index.sessions
             } else {
@@ -138,15 +244,9 @@ public final class Store {
         directory = PatientDirectory(patientIndex.patients)
     }
 
-    private func rebuildSessionRefs() throws(StoreError) -> [String: [SessionRef]] {
-        var refs: [String: [SessionRef]] = [:]
-        for day in allDays() {
-            for s in try sessions(on: day, updatePatientRefs: false) { refs[s.patientID, default: []].append(s.ref) }
-        }
-        return refs
-    }
 
-    private func writePatientIndex() {
+    func writePatientIndex() {
+        guard access != .read else { return }
         do {
             try files.replace(patientIndexPath, with: try encoder.encode(patientIndex))
         } catch {
@@ -157,6 +257,7 @@ public final class Store {
     // MARK: days
 
     public func allDays() -> [ClinicDay] {
+        guard files.kind(root + "/days") == "folder" else { return [] }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: root + "/days")) ?? []
         return names.compactMap(ClinicDay.init(string:)).sorted()
     }
@@ -166,18 +267,28 @@ public final class Store {
         try sessions(on: day, updatePatientRefs: true)
     }
 
-    private func sessions(on day: ClinicDay, updatePatientRefs: Bool, trustIndex: Bool = true) throws(StoreError) -> [SessionSummary] {
+    func sessions(on day: ClinicDay, updatePatientRefs: Bool, trustIndex: Bool = true) throws(StoreError)
+        -> [SessionSummary] {
         let dir = dayPath(day)
-        guard FileManager.default.fileExists(atPath: dir) else { return [] }
-        if files.isLink(dir) {
-            errno = ELOOP
-            throw files.fail("open", dir)
+        switch files.kind(dir) {
+        case nil: return []
+        case "folder": break
+        case let kind?:
+            if days[day] == nil { try hostile(dir, kind: kind) }
+            days[day] = [:]
+            return []
         }
         let indexPath = dir + "/index.json"
         var fromFile: [SessionSummary]?
-        if days[day] == nil, FileManager.default.fileExists(atPath: indexPath) {
-            fromFile = (try? files.read(indexPath, limit: Self.maxIndexBytes)).flatMap { try? decoder.decode([SessionSummary].self, from: $0) }
-            if fromFile == nil { try quarantine(indexPath, reason: "unreadable day index") }
+        if days[day] == nil, let kind = files.kind(indexPath) {
+            if kind != "file" {
+                try hostile(indexPath, kind: kind)
+            } else {
+                fromFile = (try? files.read(indexPath, limit: Self.maxDayIndexBytes)).flatMap {
+                    try? decoder.decode([SessionSummary].self, from: $0)
+                }
+                if fromFile == nil && repairing { try quarantine(indexPath, reason: "unreadable day index") }
+            }
         }
         var index: [String: SessionSummary] = days[day]
             ?? (trustIndex ? Dictionary((fromFile ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }) : [:])
@@ -197,13 +308,13 @@ public final class Store {
             let path = dir + "/" + name
             if let cached = index[id], cached.journalBytes == files.size(path) { continue }
             changed = true
-            guard let state = try recoverJournal(path, decode: { decodeSession(id: id, scan: $0) })?.value,
-                  let summary = SessionSummary(state: state.state, journalBytes: state.length) else {
+            guard let summary = try readSession(id: id, path: path)?.summary else {
                 index[id] = nil
                 continue
             }
             index[id] = summary
-            if updatePatientRefs, patientIndex.sessions[summary.patientID]?.first(where: { $0.sessionID == id }) != summary.ref {
+            if updatePatientRefs, !summary.patientID.isEmpty,
+               patientIndex.sessions[summary.patientID]?.first(where: { $0.sessionID == id }) != summary.ref {
                 patientIndex.upsertRef(summary.patientID, summary.ref)
                 refsChanged = true
             }
@@ -211,7 +322,7 @@ public final class Store {
         for id in index.keys where !present.contains(id) { index[id] = nil; changed = true }
         days[day] = index
         let list = index.values.sorted { ($0.startedAt, $0.id) < ($1.startedAt, $1.id) }
-        if changed {
+        if changed && repairing {
             if let fromFile, !Self.indexAgrees(fromFile, list) {
                 report.add(.indexRebuilt(path: "days/\(day)/index.json"))
             }
@@ -231,7 +342,8 @@ public final class Store {
         return list.allSatisfy { s in onDisk[s.id].map { $0 == s || $0.journalBytes < s.journalBytes } ?? false }
     }
 
-    private func writeDayIndex(_ day: ClinicDay) {
+    func writeDayIndex(_ day: ClinicDay) {
+        guard access != .read else { return }
         let list = (days[day] ?? [:]).values.sorted { $0.id < $1.id }
         do {
             try files.replace(dayPath(day) + "/index.json", with: try encoder.encode(list))
@@ -243,21 +355,27 @@ public final class Store {
     // MARK: sessions
 
     /// Reads a session without taking it over; for review and for `show`.
+    /// Never writes: a damaged line is skipped and named in `state.unreadable`, a torn tail ignored.
     public func loadSession(id: String) throws(StoreError) -> SessionState {
         let (_, path) = try journalPath(id)
-        guard FileManager.default.fileExists(atPath: path) else { throw .sessionNotFound(id) }
+        guard files.kind(path) != nil else { throw .sessionNotFound(id) }
         let data = try files.read(path, limit: Self.maxJournalBytes)
-        guard let loaded = decodeSession(id: id, scan: JournalScan(data)).value else { throw .corrupt(path: files.display(path), reason: "no readable events") }
-        return loaded.state
+        var scan = JournalScan(data)
+        guard let state = sessionState(id: id, path: path, scan: &scan) else {
+            throw .corrupt(path: files.display(path), reason: "no readable events")
+        }
+        return state
     }
 
     /// Creates a session's journal with its first events and holds its lock.
     public func beginSession(id: String, events: [SessionEvent]) throws -> SessionWriter {
+        try requireWritable()
         let (day, path) = try journalPath(id)
         try files.makeDirectory(dayPath(day))
         let fd = try files.createJournal(path)
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { close(fd); throw StoreError.sessionLocked(id) }
-        let writer = SessionWriter(id: id, day: day, path: path, fd: fd, length: 0, state: SessionState(id: id))
+        let writer = SessionWriter(id: id, day: day, path: path, fd: fd, length: 0, state: SessionState(id: id),
+                                   head: JournalLine.genesis)
         try append(events, to: writer)
         return writer
     }
@@ -265,18 +383,20 @@ public final class Store {
     /// Takes over a session for recording: locks it (refusing if another console holds it),
     /// cuts any torn tail, and replays it.
     public func openSession(id: String) throws -> SessionWriter {
+        try requireWritable()
         let (day, path) = try journalPath(id)
-        guard FileManager.default.fileExists(atPath: path) else { throw StoreError.sessionNotFound(id) }
+        guard files.kind(path) != nil else { throw StoreError.sessionNotFound(id) }
         let fd = try files.openJournal(path)
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)
             throw StoreError.sessionLocked(id)
         }
         do {
-            guard let loaded = try recoverJournal(path, holdingLock: true, decode: { decodeSession(id: id, scan: $0) })?.value else {
+            guard let loaded = try readSession(id: id, path: path, holdingLock: true) else {
                 throw StoreError.corrupt(path: files.display(path), reason: "no readable events")
             }
-            return SessionWriter(id: id, day: day, path: path, fd: fd, length: loaded.length, state: loaded.state)
+            return SessionWriter(id: id, day: day, path: path, fd: fd, length: loaded.scan.goodLength,
+                                 state: loaded.state, head: loaded.scan.head)
         } catch {
             close(fd)
             throw error
@@ -291,10 +411,8 @@ public final class Store {
     /// write and one fsync instead of three more for the index.
     public func append(_ events: [SessionEvent], to writer: SessionWriter) throws {
         guard !events.isEmpty else { return }
-        var data = Data()
-        for (i, event) in events.enumerated() {
-            data.append(JournalLine.encode(seq: event.seq, payload: try encoder.encode(event), more: i < events.count - 1))
-        }
+        let lines = try events.map { ($0.seq, try encoder.encode($0)) }
+        let (data, head) = JournalLine.encodeBatch(lines, prev: writer.head)
         guard writer.fd >= 0 else { throw StoreError.sessionNotHeld(writer.id) }
         do throws(StoreError) {
             try files.append(writer.fd, data, knownLength: writer.length, path: writer.path)
@@ -302,8 +420,10 @@ public final class Store {
             throw error.isSyncFailure ? reload(writer, after: error) : error
         }
         writer.length += data.count
+        writer.head = head
         writer.state = events.reduce(writer.state) { $0.evolve($1) }
-        guard let summary = SessionSummary(state: writer.state, journalBytes: writer.length) else { return }
+        guard var summary = SessionSummary(state: writer.state, journalBytes: writer.length) else { return }
+        summary.head = head
         let before = days[writer.day]?[writer.id]
         days[writer.day, default: [:]][writer.id] = summary
         // Patient index before day index, for the reason given in `sessions(on:)`.
@@ -331,11 +451,12 @@ public final class Store {
             }
             writer.fd = fd
             try files.truncate(writer.path, to: writer.length)
-            guard let loaded = try recoverJournal(writer.path, holdingLock: true, decode: { decodeSession(id: writer.id, scan: $0) })?.value else {
+            guard let loaded = try readSession(id: writer.id, path: writer.path, holdingLock: true) else {
                 writer.close()
                 return .syncFailed(path: path, errno: code, reloaded: false)
             }
-            writer.length = loaded.length
+            writer.length = loaded.scan.goodLength
+            writer.head = loaded.scan.head
             writer.state = loaded.state
             return .syncFailed(path: path, errno: code, reloaded: true)
         } catch {
@@ -346,55 +467,108 @@ public final class Store {
 
     // MARK: recovery
 
-    /// Replays the intact lines up to the first one this version cannot read, and says how many
-    /// it read. A line can be intact (its checksum holds) and still unreadable: hand-edited, or
-    /// written by a newer version.
-    private func decodeSession(id: String, scan: JournalScan) -> (value: (state: SessionState, length: Int)?, readable: Int) {
-        var state = SessionState(id: id)
-        var length = 0
-        for entry in scan.entries {
-            guard let event = try? decoder.decode(SessionEvent.self, from: entry.payload), event.seq == entry.seq else { break }
-            state = state.evolve(event)
-            length = entry.end
-        }
-        return (state.events.isEmpty ? nil : (state, length), state.events.count)
+    /// A session's journal read (and, when writing, repaired): its state with the unreadable
+    /// lines named, its summary, and the scan.
+    func readSession(id: String, path: String, holdingLock: Bool = false) throws(StoreError)
+        -> (state: SessionState, summary: SessionSummary, scan: JournalScan)? {
+        let unreadable = { (scan: JournalScan) in self.decodeSession(id: id, scan: scan).unreadable }
+        guard var scan = try recoverJournal(path, holdingLock: holdingLock, decode: unreadable) else { return nil }
+        if scans != nil { scans?[path] = scan }
+        guard let state = sessionState(id: id, path: path, scan: &scan),
+              var summary = SessionSummary(state: state, journalBytes: scan.goodLength) else { return nil }
+        summary.head = scan.head
+        return (state, summary, scan)
     }
 
-    /// The patients of the journal's readable lines, in the index's form; the same rule as `decodeSession`.
-    private func decodePatients(_ scan: JournalScan) -> (value: PatientIndexFile, readable: Int) {
-        var file = PatientIndexFile()
-        var read = 0
-        for entry in scan.entries {
-            guard let p = try? decoder.decode(Patient.self, from: entry.payload) else { break }
-            file.upsert(p)
-            file.lastSeq = entry.seq
-            file.journalBytes = entry.end
-            read += 1
+    /// The state of a scanned journal: its readable events replayed in sequence order, and every
+    /// line it could not read named in `unreadable`. Nil when not one event could be read.
+    func sessionState(id: String, path: String, scan: inout JournalScan) -> SessionState? {
+        let decoded = decodeSession(id: id, scan: scan)
+        scan.markUnreadable(lines: decoded.unreadable)
+        guard var state = decoded.state else { return nil }
+        state.unreadable = scan.damaged.map {
+            UnreadableLine(firstSeq: $0.firstSeq, lastSeq: $0.lastSeq, line: $0.line, keptIn: files.display(path),
+                           openEnded: $0.openEnded)
         }
-        return (file, read)
+        return state
+    }
+
+    /// Replays every intact line in sequence order (two lines swapped still both count; a
+    /// duplicated line counts once: the chain check names both). A line whose check holds but
+    /// whose event cannot be read (hand-edited, or from a newer version) is named as unreadable.
+    private func decodeSession(id: String, scan: JournalScan) -> (state: SessionState?, unreadable: Set<Int>) {
+        var state = SessionState(id: id)
+        var unreadable = Set<Int>()
+        var seen = Set<Int>()
+        for entry in scan.inSequence where !seen.contains(entry.seq) {
+            guard let event = try? decoder.decode(SessionEvent.self, from: entry.payload), event.seq == entry.seq else {
+                unreadable.insert(entry.line)
+                continue
+            }
+            seen.insert(entry.seq)
+            state = state.evolve(event)
+        }
+        return (state.events.isEmpty ? nil : state, unreadable)
+    }
+
+    /// The patients of the journal's intact lines, in the index's form; the same rules as sessions.
+    private func decodePatients(_ scan: JournalScan) -> (file: PatientIndexFile, unreadable: Set<Int>) {
+        var file = PatientIndexFile()
+        var unreadable = Set<Int>()
+        var seen = Set<Int>()
+        for entry in scan.inSequence where !seen.contains(entry.seq) {
+            guard let p = try? decoder.decode(Patient.self, from: entry.payload) else {
+                unreadable.insert(entry.line)
+                continue
+            }
+            seen.insert(entry.seq)
+            file.upsert(p)
+        }
+        return (file, unreadable)
     }
 
     /// Patients as the journal has them (after recovering it), without session references.
-    private func patientsFromJournal() throws(StoreError) -> PatientIndexFile {
-        guard (files.size(patientJournal) ?? 0) > 0 else { return PatientIndexFile() }
-        return try recoverJournal(patientJournal, decode: decodePatients)?.value ?? PatientIndexFile()
+    func patientsFromJournal(holdingLock: Bool = false) throws(StoreError) -> PatientIndexFile {
+        guard (files.size(patientJournal) ?? 0) > 0,
+              var scan = try recoverJournal(patientJournal, holdingLock: holdingLock,
+                                            decode: { decodePatients($0).unreadable })
+        else { return PatientIndexFile() }
+        let decoded = decodePatients(scan)
+        scan.markUnreadable(lines: decoded.unreadable)
+        var file = decoded.file
+        file.lastSeq = scan.lastSeq
+        file.journalBytes = scan.goodLength
+        return file
     }
 
-    /// Reads a journal and repairs what a crash or damage left: a torn tail is cut; damage in
-    /// the middle keeps the intact prefix and puts a copy of the original in quarantine; a file
-    /// with nothing readable is moved to quarantine. Repairs happen only when no other console
-    /// holds the journal.
+    /// Reads a journal and, when repairing, mends what a crash or damage left. Every intact line
+    /// is kept wherever the damage is; a damaged complete line stays in place, byte for byte, and
+    /// is reported by line and sequence number; only a torn tail (an unterminated last line, and an
+    /// unfinished batch before it) is cut; a rotted final newline is written back. A file with no
+    /// intact line at all is moved to quarantine. Repairs happen only when opening for writing or
+    /// in `check`, and only when no other console holds the journal.
     ///
-    /// `decode` reads the lines once and says how many it could read; an unreadable line is damage
-    /// like a failed checksum. What it read comes back with the scan.
-    func recoverJournal<T>(_ path: String, holdingLock: Bool = false,
-                           decode: (JournalScan) -> (value: T, readable: Int)) throws(StoreError) -> (scan: JournalScan, value: T)? {
+    /// `unreadable` says which intact lines the caller cannot read (they are damage too).
+    func recoverJournal(_ path: String, holdingLock: Bool = false,
+                        decode unreadable: (JournalScan) -> Set<Int>) throws(StoreError) -> JournalScan? {
         let rel = files.display(path)
+        let repair = repairing || holdingLock
         let data: Data
         do {
-            data = try files.read(path, limit: Self.maxJournalBytes)
+            data = try files.read(path, limit: Self.limit(path))
         } catch .tooLarge {
-            try quarantine(path, reason: "larger than \(Self.maxJournalBytes / 1_048_576) MiB")
+            if repair && canRepair(path, holdingLock: holdingLock) {
+                try quarantine(path, reason: "larger than \(Self.limit(path) / 1_048_576) MiB")
+            } else {
+                report.add(.notAFile(path: rel, kind: "file over \(Self.limit(path) / 1_048_576) MiB", movedTo: nil))
+            }
+            return nil
+        } catch .notAFile(_, let kind) {
+            if repair {
+                try hostile(path, kind: kind)
+            } else {
+                report.add(.notAFile(path: rel, kind: kind, movedTo: nil))
+            }
             return nil
         }
         if data.isEmpty {
@@ -402,85 +576,81 @@ public final class Store {
             return nil
         }
         var scan = JournalScan(data)
-        var decoded = decode(scan)
-        if decoded.readable < scan.entries.count {
-            // Damage from the first unreadable line on, exactly as if its checksum had failed.
-            // Only whole batches stay, which may be fewer lines than were read: read those again.
-            scan.keep(before: decoded.readable)
-            decoded = decode(scan)
-        }
+        scan.markUnreadable(lines: unreadable(scan))
         if scan.entries.isEmpty {
-            if canRepair(path, holdingLock: holdingLock) { try quarantine(path, reason: "no readable line") }
+            if repair && canRepair(path, holdingLock: holdingLock) { try quarantine(path, reason: "no readable line") }
             return nil
         }
-        if scan.clean { return (scan, decoded.value) }
-        guard canRepair(path, holdingLock: holdingLock) else { return (scan, decoded.value) }
-        if scan.tornTail {
-            report.add(.tornTailCut(path: rel, bytes: scan.totalLength - scan.goodLength))
-        } else {
-            let copy = try quarantineCopy(path, reason: "damaged after line \(scan.entries.count)")
-            report.add(.damagedJournalCut(path: rel, keptLines: scan.entries.count, quarantinedAs: copy))
+        if repair && canRepair(path, holdingLock: holdingLock) {
+            if scan.needsTerminator, let line = scan.damaged.last?.line {
+                try files.appendNewline(path)
+                report.add(.lineTerminated(path: rel, line: line))
+                return try recoverJournal(path, holdingLock: holdingLock, decode: unreadable)
+            }
+            if scan.tornTail {
+                // Kept before it is cut: nothing the store removes is lost, even what only looks torn.
+                // A tail is kept whole up to 16 MiB; past that it cannot be lines the store wrote
+                // (none is over 1 MiB), and the report says how much was not copied.
+                let tail = data[scan.goodLength...]
+                let copied = tail.prefix(Self.maxJournalBytes)
+                let seq = scan.lastSeq + 1
+                var reason = "bytes after line \(scan.entries.count + scan.damaged.count), cut"
+                if copied.count < tail.count {
+                    reason += "; only the first \(copied.count) of \(tail.count) bytes kept (junk: no line is over 1 MiB)"
+                }
+                let kept = try keepCopy(Data(copied), of: path, suffix: ".tail", reason: reason)
+                let bytes = scan.totalLength - scan.goodLength
+                report.add(JournalScan.looksTorn(tail) ? .tornTailCut(path: rel, bytes: bytes, seq: seq, keptAs: kept)
+                    : .damagedTailCut(path: rel, bytes: bytes, seq: seq, keptAs: kept))
+                try files.truncate(path, to: scan.goodLength)
+                scan.dropTornTail()
+            }
         }
-        try files.truncate(path, to: scan.goodLength)
-        scan.totalLength = scan.goodLength
-        return (scan, decoded.value)
+        for d in scan.damaged { report.add(.damagedLine(path: rel, line: d.line, seqs: d.seqText)) }
+        for seq in scan.chainBreaks { report.add(.chainBroken(path: rel, seq: seq)) }
+        if checking && scan.preChainLines > 0 { report.add(.predatesChain(path: rel, lines: scan.preChainLines)) }
+        return scan
+    }
+
+    /// The size over which a journal is not read.
+    static func limit(_ path: String) -> Int {
+        path.hasSuffix("patients/journal.jsonl") ? maxPatientJournalBytes : maxJournalBytes
     }
 
     private func canRepair(_ path: String, holdingLock: Bool) -> Bool {
         if holdingLock { return true }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW)
         guard fd >= 0 else { return false }
         defer { close(fd) }
         return flock(fd, LOCK_EX | LOCK_NB) == 0
     }
 
-    private func quarantineName(_ path: String) -> String {
-        let stamp = Timestamp.format(Date()).replacingOccurrences(of: ":", with: "")
-        return "quarantine/\(stamp)-" + files.display(path).replacingOccurrences(of: "/", with: "_")
+    static func stamp() -> String { Timestamp.format(Date()).replacingOccurrences(of: ":", with: "") }
+
+    func quarantineName(_ path: String) -> String {
+        "quarantine/\(Self.stamp())-" + files.display(path).replacingOccurrences(of: "/", with: "_")
     }
 
-    private func quarantine(_ path: String, reason: String) throws(StoreError) {
+    func quarantine(_ path: String, reason: String) throws(StoreError) {
         let name = quarantineName(path)
         try files.move(path, to: root + "/" + name)
         try files.replace(root + "/" + name + ".report.txt", with: Data("\(files.display(path)): \(reason)\n".utf8))
         report.add(.quarantined(path: files.display(path), as: name, reason: reason))
     }
 
-    private func quarantineCopy(_ path: String, reason: String) throws(StoreError) -> String {
-        let name = quarantineName(path)
-        try files.copy(path, to: root + "/" + name, limit: Self.maxJournalBytes)
+    /// Puts `data` (part of the file at `path`) into quarantine with a report beside it.
+    func keepCopy(_ data: Data, of path: String, suffix: String, reason: String) throws(StoreError) -> String {
+        let name = quarantineName(path) + suffix
+        try files.replace(root + "/" + name, with: data)
         try files.replace(root + "/" + name + ".report.txt", with: Data("\(files.display(path)): \(reason)\n".utf8))
         return name
     }
 
-    /// Verifies the whole store: re-reads every journal instead of trusting the indexes,
-    /// repairs what it can, and rebuilds any index that disagrees.
-    public func check() throws(StoreError) -> RecoveryReport {
-        report = RecoveryReport()
-        days = [:]
-        for day in allDays() { _ = try sessions(on: day, updatePatientRefs: false, trustIndex: false) }
-        try checkPatientJournal()
-        let refs = try rebuildSessionRefs()
-        if refs != patientIndex.sessions {
-            patientIndex.sessions = refs
-            report.add(.indexRebuilt(path: "patients/index.json"))
-            writePatientIndex()
-        }
-        return report
-    }
-
-    /// Reads the patient journal again (the index is trusted at open while its length matches)
-    /// and rebuilds the patient list when the journal says otherwise.
-    private func checkPatientJournal() throws(StoreError) {
-        guard (files.size(patientJournal) ?? 0) > 0 else { return }
-        let rebuilt = try patientsFromJournal()
-        guard rebuilt.patients != patientIndex.patients || rebuilt.journalBytes != patientIndex.journalBytes else { return }
-        patientIndex.patients = rebuilt.patients
-        patientIndex.lastSeq = rebuilt.lastSeq
-        patientIndex.journalBytes = rebuilt.journalBytes
-        directory = PatientDirectory(patientIndex.patients)
-        report.add(.indexRebuilt(path: "patients/index.json"))
-        writePatientIndex()
+    func quarantineCopy(_ path: String, reason: String) throws(StoreError) -> String {
+        let name = quarantineName(path)
+        try files.copy(path, to: root + "/" + name, limit: Self.maxIndexBytes)
+        try files.replace(root + "/" + name + ".report.txt", with: Data("\(files.display(path)): \(reason)\n".utf8))
+        return name
     }
 
     static func randomHex(_ count: Int) -> String {
@@ -506,9 +676,12 @@ public final class SessionWriter {
     fileprivate(set) var fd: Int32
     fileprivate(set) var length: Int
     public fileprivate(set) var state: SessionState
+    /// The hash of the journal's last line: the next line's `prev`.
+    public fileprivate(set) var head: String
 
-    init(id: String, day: ClinicDay, path: String, fd: Int32, length: Int, state: SessionState) {
+    init(id: String, day: ClinicDay, path: String, fd: Int32, length: Int, state: SessionState, head: String) {
         self.id = id; self.day = day; self.path = path; self.fd = fd; self.length = length; self.state = state
+        self.head = head
     }
 
     /// Lets store tests swap in a dead descriptor to exercise a failed append.

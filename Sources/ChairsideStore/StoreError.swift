@@ -11,6 +11,14 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case tooLarge(path: String, limit: Int)
     case corrupt(path: String, reason: String)
     case notAStoreDirectory(String)
+    /// Something other than a regular file (FIFO, socket, device, folder, link) where a store file is expected.
+    case notAFile(path: String, kind: String)
+    /// An existing, non-empty folder that is not a Chairside store: refused, and left exactly as it was.
+    case notAStore(String)
+    /// No store at the path, for a command that only reads.
+    case noStore(String)
+    /// A store opened for reading was asked to record.
+    case readOnly
     /// The disk failed to sync a session's journal. The session was reopened and read back from
     /// disk (`reloaded`), or could not be (then it must be reopened from Today).
     case syncFailed(path: String, errno: Int32, reloaded: Bool)
@@ -40,6 +48,14 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .tooLarge(path, limit): return "\(path) is larger than \(limit / 1_048_576) MiB and was not read; `chairside check` will move it aside."
         case let .corrupt(path, reason): return "\(path) is damaged (\(reason)); run `chairside check` to move it aside."
         case .notAStoreDirectory(let path): return "\(path) exists and is not a directory; choose another --store."
+        case let .notAFile(path, kind):
+            return "\(path) is a \(kind), not a file, and was not read; `chairside check` will move it aside."
+        case .notAStore(let path):
+            return "\(path) is not a Chairside store — give an empty or new folder (nothing in it was changed)."
+        case .noStore(let path):
+            return "There is no Chairside store at \(path). Give --store the store's folder; `chairside` (the console) "
+                + "or `chairside demo` creates a new one."
+        case .readOnly: return "The store was opened for reading only; nothing was recorded."
         case .sessionNotHeld(let id): return "Session \(id) is no longer held by this console after a disk error; leave it and reopen it from Today."
         case let .syncFailed(path, code, reloaded):
             // The first words say what happened, so a one-line status shows what matters.

@@ -96,7 +96,15 @@ public struct SyntheticClinic: Sendable {
             if d % 50 == 0 { progress("\(day): \(summary.sessions) sessions") }
         }
         progress("building indexes")
-        _ = try store.check()
+        var shown = 0
+        _ = try store.check { p in
+            // A line each tenth of the way, so a long build is seen to move.
+            let tenth = p.total > 0 ? p.checked * 10 / p.total : 10
+            if tenth > shown {
+                shown = tenth
+                progress("building indexes: \(p.checked) of \(p.total) journals")
+            }
+        }
         return summary
     }
 

@@ -71,7 +71,7 @@ struct Aftercare: ParsableCommand {
         }
         let id = id!
         let config = try options.loadConfig()
-        let store = try options.openStore()
+        let store = try options.openStore(access: sendToPrinter || output != nil ? .write : .read)
         let loaded: SessionState
         do { loaded = try store.loadSession(id: id) } catch { throw Failure("\(error)") }
         let patientID = loaded.start?.patientID ?? ""

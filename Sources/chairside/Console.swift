@@ -17,7 +17,7 @@ struct Console: ParsableCommand {
             throw NoTerminal()
         }
         let config = try options.loadConfig()
-        let store = try options.openStore()
+        let store = try options.openStore(access: .create)
         let library = ThemeLibrary(sources: ThemeFiles.discover())
         let terminal = try NCursesTerminal()
         let size = terminal.size

@@ -54,7 +54,7 @@ struct Export: ParsableCommand {
 
     func run() throws {
         let now = Date()
-        let store = try options.openStore(today: now)
+        let store = try options.openStore(today: now, access: .read)
         let sessions = try store.sessions(from: ClinicDay(string: from)!, through: ClinicDay(string: to)!)
         let text: String
         switch format {

@@ -17,7 +17,7 @@ struct History: ParsableCommand {
 
     func run() throws {
         let config = try options.loadConfig()
-        let store = try options.openStore()
+        let store = try options.openStore(access: .read)
         let found = try Self.find(patient, in: store.directory)
         let history = PatientHistory(sessions: try store.historySummaries(of: found.id), protocolSettings: config.protocolSettings,
                                      aftercare: config.aftercare)

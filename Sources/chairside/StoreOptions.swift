@@ -41,13 +41,28 @@ struct StoreOptions: ParsableArguments {
         }
     }
 
-    func openStore(today: Date = Date()) throws -> Store {
+    /// Opens the store: `read` for commands that only read (they never create or change a store),
+    /// `write` for commands that record into an existing one, `create` for the console and `demo`.
+    func openStore(today: Date = Date(), access: StoreAccess) throws -> Store {
         let root = StoreLocation.resolve(store)
         do {
-            return try Store(root: root, timeZone: timeZone, today: ClinicDay(today, timeZone: timeZone))
+            let day = ClinicDay(today, timeZone: timeZone)
+            return try Store(root: root, timeZone: timeZone, today: day, access: access)
         } catch {
             throw Failure("Cannot open the store at \(root): \(error)")
         }
+    }
+}
+
+extension StoreOptions {
+    /// What a read-only command met and could not repair (it never writes): said on standard error,
+    /// so the output stays clean, with what to do.
+    func warnAboutDamage(_ store: Store) {
+        let damage = store.report.findings.filter(\.isDamage)
+        guard !damage.isEmpty else { return }
+        var text = damage.map { "warning: \($0.text)\n" }.joined()
+        text += "warning: run `chairside check` to see the whole store and move aside what does not belong.\n"
+        FileHandle.standardError.write(Data(text.utf8))
     }
 }
 

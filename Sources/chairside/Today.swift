@@ -33,7 +33,7 @@ struct Today: ParsableCommand {
             guard let d = ClinicDay(string: date) else { throw ValidationError("--date must be a real day written YYYY-MM-DD, e.g. 2026-11-21.") }
             day = d
         }
-        let store = try options.openStore(today: now)
+        let store = try options.openStore(today: now, access: .read)
         let sessions = try store.sessions(on: day)
         if json {
             let proto = try options.loadConfig().protocolSettings
@@ -46,7 +46,13 @@ struct Today: ParsableCommand {
             print(excel ? CSV.excel(text) : text, terminator: "")
         } else {
             print(Reports.day(day, sessions: sessions, now: now, timeZone: options.timeZone), terminator: "")
+            for s in sessions where s.unreadableLines > 0 {
+                let lines = s.unreadableLines == 1 ? "1 unreadable line" : "\(s.unreadableLines) unreadable lines"
+                print("! \(s.id): \(lines), kept in place; "
+                      + "`chairside show \(s.id)` names them, `chairside check` reports them.")
+            }
         }
+        options.warnAboutDamage(store)
     }
 }
 
@@ -63,7 +69,7 @@ struct Show: ParsableCommand {
 
     func run() throws {
         let config = try options.loadConfig()
-        let store = try options.openStore()
+        let store = try options.openStore(access: .read)
         let state: SessionState
         do {
             state = try store.loadSession(id: id)
@@ -77,29 +83,12 @@ struct Show: ParsableCommand {
         } else {
             let patient = state.start.flatMap { store.directory.patient(id: $0.patientID) }
             print(Reports.session(state, patient: patient, proto: config.protocolSettings, now: Date(), timeZone: options.timeZone), terminator: "")
+            if !state.unreadable.isEmpty {
+                print("\nUnreadable lines (the rest of the session is shown; `chairside check` reports them):")
+                for gap in state.unreadable { print("  " + gap.text) }
+            }
         }
-    }
-}
-
-struct Check: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Verify the whole store; repair, quarantine and report. Exits 1 on damage.")
-
-    @OptionGroup var options: StoreOptions
-
-    func run() throws {
-        let store = try options.openStore()
-        let opening = store.report
-        let report = try store.check()
-        let findings = opening.findings + report.findings
-        for f in findings { print(f.text) }
-        let days = store.allDays()
-        let sessions = try days.reduce(0) { $0 + (try store.sessions(on: $1)).count }
-        print("Checked \(store.root): \(days.count) day\(days.count == 1 ? "" : "s"), \(sessions) session\(sessions == 1 ? "" : "s"), \(store.directory.patients.count) patients.")
-        if findings.contains(where: \.isDamage) {
-            print("Damage found: originals are in quarantine/ with a report beside each.")
-            throw ExitCode(1)
-        }
-        print("No damage.")
+        options.warnAboutDamage(store)
     }
 }
 
@@ -121,7 +110,7 @@ struct Demo: ParsableCommand {
 
     func run() throws {
         let config = try options.loadConfig()
-        let store = try options.openStore()
+        let store = try options.openStore(access: .create)
         if let years {
             guard years >= 0, years <= 20, perDay > 0, perDay <= 200, (patients ?? 2) >= 2 else {
                 throw Failure("--years must be 0–20, --per-day 1–200 and --patients at least 2.")

@@ -267,9 +267,10 @@ final class ReliabilityEndToEndTests: EndToEndCase {
         let outside = dir + "/outside"
         try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: "\(store)/days/2026-01-05", withDestinationPath: outside)
+        // The day is listed as empty and the link is named (issue 14: reported, never followed, the rest still shows).
         let listed = cli("today", "--date", "2026-01-05")
-        XCTAssertNotEqual(listed.status, 0)
-        XCTAssertTrue(listed.err.contains("symbolic link"), listed.err)
+        XCTAssertEqual(listed.status, 0, listed.err)
+        XCTAssertTrue(listed.err.contains("a symbolic link where a store file is expected"), listed.err)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outside), [], "nothing was written through the link")
     }
 

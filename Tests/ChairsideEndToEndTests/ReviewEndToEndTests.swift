@@ -58,7 +58,7 @@ final class ReviewEndToEndTests: EndToEndCase {
         XCTAssertEqual((object["sessions"] as? [Any])?.count, 1)
     }
 
-    func testExportRefusesBadRangesAndFormats() {
+    func testExportRefusesBadRangesAndFormats() throws {
         let backwards = cli("export", "--from", "2026-11-21", "--to", "2026-11-01")
         XCTAssertNotEqual(backwards.status, 0)
         XCTAssertTrue(backwards.err.contains("is after --to"), backwards.err)
@@ -66,6 +66,11 @@ final class ReviewEndToEndTests: EndToEndCase {
         XCTAssertEqual(xml.status, 64)
         XCTAssertTrue(xml.err.contains("The value 'xml' is invalid for '--format <format>'"), xml.err)
         XCTAssertTrue(xml.err.contains("csv") && xml.err.contains("fhir"), xml.err)
+        let noStore = cli("history", "nobody-at-all")
+        XCTAssertEqual(noStore.status, 1)
+        XCTAssertTrue(noStore.err.contains("There is no Chairside store at"), noStore.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: store), "a command that only reads never creates a store")
+        XCTAssertEqual(cli("demo").status, 0)
         let missing = cli("history", "nobody-at-all")
         XCTAssertEqual(missing.status, 1)
         XCTAssertTrue(missing.err.contains("No patient matches"), missing.err)

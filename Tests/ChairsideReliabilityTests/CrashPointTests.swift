@@ -21,10 +21,10 @@ final class CrashPointTests: XCTestCase {
     }
 
     struct Tally: CustomStringConvertible {
-        var runs = 0, sameState = 0, recoveryRuns = 0, lostEvents = 0, failures = 0, tornCuts = 0, tempLeftovers = 0, quarantined = 0, rebuilt = 0
+        var runs = 0, sameState = 0, recoveryRuns = 0, lostEvents = 0, failures = 0, tornCuts = 0, tempLeftovers = 0, quarantined = 0, rebuilt = 0, damagedKept = 0
         var description: String {
             "\(runs) crash runs (\(runs - sameState) distinct states) and \(recoveryRuns) crashes inside their recovery; \(failures) failed invariants, \(lostEvents) lost acknowledged events; " +
-                "recovery cut \(tornCuts) torn tails, removed \(tempLeftovers) leftover temp files, rebuilt \(rebuilt) indexes, quarantined \(quarantined)"
+                "recovery cut \(tornCuts) torn tails, removed \(tempLeftovers) leftover temp files, rebuilt \(rebuilt) indexes, quarantined \(quarantined), kept \(damagedKept) damaged lines in place"
         }
 
         mutating func count(_ report: RecoveryReport) {
@@ -32,9 +32,10 @@ final class CrashPointTests: XCTestCase {
                 switch f {
                 case .tornTailCut: tornCuts += 1
                 case .leftoverTempFile: tempLeftovers += 1
-                case .quarantined, .damagedJournalCut: quarantined += 1
+                case .quarantined: quarantined += 1
+                case .damagedLine: damagedKept += 1
                 case .indexRebuilt: rebuilt += 1
-                case .emptyJournal: break
+                default: break
                 }
             }
         }

@@ -96,19 +96,21 @@ final class StoreTests: XCTestCase {
         XCTAssertFalse(reopened.report.hasDamage)
     }
 
-    func testGarbledMiddleLineKeepsPrefixAndQuarantinesTheOriginal() throws {
+    func testGarbledMiddleLineIsKeptInPlaceAndEveryOtherLineIsRead() throws {
         let store = try openStore()
         let (id, events) = try recordSession(store)
         var lines = try String(contentsOfFile: journal(id), encoding: .utf8).split(separator: "\n").map(String.init)
         lines[3] = lines[3].replacingOccurrences(of: "\"by\":\"", with: "\"by\":\"X")
-        try (lines.joined(separator: "\n") + "\n").write(toFile: journal(id), atomically: false, encoding: .utf8)
+        let damaged = lines.joined(separator: "\n") + "\n"
+        try damaged.write(toFile: journal(id), atomically: false, encoding: .utf8)
 
         let reopened = try openStore()
-        XCTAssertEqual(try reopened.loadSession(id: id).events, Array(events.prefix(3)))
+        let state = try reopened.loadSession(id: id)
+        XCTAssertEqual(state.events, events.filter { $0.seq != 4 })
+        XCTAssertEqual(state.unreadable.map(\.text), ["event #4 unreadable — original kept in place (line 4 of days/2026-11-21/\(id).jsonl)"])
         XCTAssertTrue(reopened.report.hasDamage)
-        let quarantined = try FileManager.default.contentsOfDirectory(atPath: dir + "/quarantine")
-        XCTAssertTrue(quarantined.contains { $0.hasSuffix("\(id).jsonl") })
-        XCTAssertTrue(quarantined.contains { $0.hasSuffix("\(id).jsonl.report.txt") })
+        XCTAssertEqual(try String(contentsOfFile: journal(id), encoding: .utf8), damaged, "the damaged line stays, byte for byte")
+        XCTAssertEqual(try reopened.sessions(on: today).first?.unreadableLines, 1)
     }
 
     func testUnreadableJournalIsQuarantinedAndTheRestStillLoads() throws {

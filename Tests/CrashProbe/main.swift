@@ -117,9 +117,24 @@ func openEverything(_ root: String) throws {
     say("opened \(sessions) sessions, \(unreadable) unreadable")
 }
 
+/// What a read-only command sees (`today`, `show`): never writes.
+func readEverything(_ root: String) throws {
+    let store = try Store(root: root, timeZone: Fixture.utc, today: today, access: .read)
+    var sessions = 0, unreadable = 0
+    for day in store.allDays() {
+        for summary in try store.sessions(on: day) {
+            sessions += 1
+            do { _ = try store.loadSession(id: summary.id) } catch { unreadable += 1; say("session: \(error)") }
+        }
+    }
+    say("patients \(store.directory.patients.count)")
+    for finding in store.report.findings { say("finding \(finding.text)") }
+    say("opened \(sessions) sessions, \(unreadable) unreadable")
+}
+
 let args = CommandLine.arguments
 guard args.count == 3 else {
-    FileHandle.standardError.write(Data("usage: CrashProbe session|recover|open STORE\n".utf8))
+    FileHandle.standardError.write(Data("usage: CrashProbe session|recover|open|read STORE\n".utf8))
     exit(64)
 }
 FaultPlan.shared.keepsLog = ProcessInfo.processInfo.environment["CHAIRSIDE_LIST_OPS"] == "1"
@@ -128,6 +143,7 @@ do {
     case "session": try runSession(args[2])
     case "recover": try recover(args[2])
     case "open": try openEverything(args[2])
+    case "read": try readEverything(args[2])
     default: exit(64)
     }
 } catch {

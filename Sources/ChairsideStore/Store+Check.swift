@@ -1,0 +1,130 @@
+import ChairsideCore
+import Foundation
+
+extension Store {
+    /// How far `check` is: journals checked of the total.
+    public struct CheckProgress: Sendable, Equatable {
+        public var checked: Int
+        public var total: Int
+    }
+
+    /// Verifies the whole store: re-reads every journal instead of trusting the indexes, verifies
+    /// every hash chain and every day's recorded anchor, repairs what it can (torn tails, hostile
+    /// files moved aside, indexes rebuilt) and reports what it cannot (damaged lines stay in place).
+    public func check(progress: (CheckProgress) -> Void = { _ in }) throws(StoreError) -> RecoveryReport {
+        try requireWritable()
+        report = RecoveryReport()
+        days = [:]
+        repairing = true
+        checking = true
+        defer {
+            repairing = false
+            checking = false
+        }
+        try makeStoreFolders()
+        let allDays = allDays()
+        let counts = allDays.map { day in
+            ((try? FileManager.default.contentsOfDirectory(atPath: dayPath(day))) ?? []).filter {
+                $0.hasSuffix(".jsonl")
+            }.count
+        }
+        let total = counts.reduce(1, +)
+        var done = 0
+        progress(CheckProgress(checked: 0, total: total))
+        for (day, count) in zip(allDays, counts) {
+            // The index as recorded, before this check rebuilds it; then each journal is read once.
+            let recorded = recordedIndex(day)
+            scans = [:]
+            _ = try sessions(on: day, updatePatientRefs: false, trustIndex: false)
+            if let recorded { try verifyAnchor(day, recorded: recorded) }
+            scans = nil
+            done += count
+            progress(CheckProgress(checked: done, total: total))
+        }
+        try loadPatients()
+        try checkPatientJournal()
+        progress(CheckProgress(checked: total, total: total))
+        let refs = try rebuildSessionRefs()
+        if refs != patientIndex.sessions {
+            patientIndex.sessions = refs
+            report.add(.indexRebuilt(path: "patients/index.json"))
+            writePatientIndex()
+        }
+        return report
+    }
+
+    /// Reads the patient journal again (the index is trusted at open while its length matches)
+    /// and rebuilds the patient list when the journal says otherwise.
+    private func checkPatientJournal() throws(StoreError) {
+        guard (files.size(patientJournal) ?? 0) > 0 else { return }
+        let rebuilt = try patientsFromJournal()
+        guard
+            rebuilt.patients != patientIndex.patients || rebuilt.journalBytes != patientIndex.journalBytes
+                || rebuilt.lastSeq != patientIndex.lastSeq
+        else { return }
+        patientIndex.patients = rebuilt.patients
+        patientIndex.lastSeq = rebuilt.lastSeq
+        patientIndex.journalBytes = rebuilt.journalBytes
+        directory = PatientDirectory(patientIndex.patients)
+        report.add(.indexRebuilt(path: "patients/index.json"))
+        writePatientIndex()
+    }
+
+    /// Every session the day index recorded must still end, at the recorded length, in the line
+    /// whose hash the index holds (the chain covers every line before it). A journal edited,
+    /// cut or removed after that is reported; a copy of the index is kept as evidence before
+    /// `check` rebuilds it.
+    private func recordedIndex(_ day: ClinicDay) -> (data: Data, entries: [SessionSummary])? {
+        let indexPath = dayPath(day) + "/index.json"
+        guard files.kind(indexPath) == "file",
+            let data = try? files.read(indexPath, limit: Self.maxDayIndexBytes),
+            let recorded = try? decoder.decode([SessionSummary].self, from: data)
+        else { return nil }
+        return (data, recorded)
+    }
+
+    private func verifyAnchor(_ day: ClinicDay, recorded: (data: Data, entries: [SessionSummary])) throws(StoreError) {
+        var mismatched = false
+        for entry in recorded.entries {
+            guard let head = entry.head else { continue }
+            let path = dayPath(day) + "/\(entry.id).jsonl"
+            let journal = scans?[path] ?? (try? files.read(path, limit: Self.maxJournalBytes)).map(JournalScan.init)
+            if journal?.hashOfLine(endingAt: entry.journalBytes) != head {
+                report.add(.anchorMismatch(day: day.description, session: entry.id))
+                mismatched = true
+            }
+        }
+        if mismatched {
+            _ = try keepCopy(
+                recorded.data, of: dayPath(day) + "/index.json", suffix: "",
+                reason: "the day's anchor no longer matches its journals")
+        }
+    }
+
+    /// The day's anchor: the RFC 6962 Merkle root over the day's session heads, from the journals
+    /// as they are now (never writes). Print it, export it, compare it later.
+    public func anchor(on day: ClinicDay) throws(StoreError) -> DayAnchor {
+        var heads: [(id: String, head: String)] = []
+        for summary in try sessions(on: day) {
+            var head = summary.head
+            if head == nil {
+                let path = dayPath(day) + "/\(summary.id).jsonl"
+                head = (try? files.read(path, limit: Self.maxJournalBytes)).flatMap {
+                    JournalScan($0).hashOfLine(endingAt: summary.journalBytes)
+                }
+            }
+            if let head { heads.append((summary.id, head)) }
+        }
+        return DayAnchor(day: day, heads: heads)
+    }
+
+    func rebuildSessionRefs() throws(StoreError) -> [String: [SessionRef]] {
+        var refs: [String: [SessionRef]] = [:]
+        for day in allDays() {
+            for s in try sessions(on: day, updatePatientRefs: false) where !s.patientID.isEmpty {
+                refs[s.patientID, default: []].append(s.ref)
+            }
+        }
+        return refs
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import ChairsideCore
+import ChairsideStore
+import Foundation
+
+struct Anchor: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print a day's anchor: one digest over every session journal of the day.",
+        discussion: """
+            The anchor is the RFC 6962 Merkle root over the day's sessions (sorted by ID), each leaf \
+            "<session ID>:<SHA-256 of the journal's last line>". Write it down or send it elsewhere; \
+            `chairside anchor` later gives the same value only if no journal of that day changed. \
+            `chairside check` compares each journal with the heads the day index recorded.
+            """)
+
+    @OptionGroup var options: StoreOptions
+
+    @Option(help: ArgumentHelp("The day (default: today).", valueName: "YYYY-MM-DD"))
+    var date: String?
+
+    @Flag(help: "Print JSON (day, anchor, and each session's head).")
+    var json = false
+
+    func run() throws {
+        var day = ClinicDay(Date(), timeZone: options.timeZone)
+        if let date {
+            guard let d = ClinicDay(string: date) else {
+                throw ValidationError("--date must be a real day written YYYY-MM-DD, e.g. 2026-11-21.")
+            }
+            day = d
+        }
+        let store = try options.openStore(access: .read)
+        let anchor = try store.anchor(on: day)
+        if json {
+            let object: [String: Any] = [
+                "day": day.description, "anchor": anchor.root, "storeID": store.storeID ?? NSNull(),
+                "sessions": anchor.heads.map { ["id": $0.id, "head": $0.head] },
+            ]
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+        } else {
+            print("\(day)  \(anchor.root)  (\(anchor.sessions) session\(anchor.sessions == 1 ? "" : "s"))")
+        }
+        options.warnAboutDamage(store)
+    }
+}

@@ -1,0 +1,73 @@
+import ArgumentParser
+import ChairsideCore
+import ChairsideStore
+import Foundation
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Verify the whole store; repair, quarantine and report. Exits 1 on damage.",
+        discussion: """
+            Re-reads every journal, verifies every line's check and hash chain and every day's anchor, \
+            cuts unfinished (never acknowledged) last lines, moves aside anything that is not a file \
+            where a store file belongs, and rebuilds indexes. Damaged lines stay in place and are \
+            named by file and event number. Progress goes to standard error.
+            """)
+
+    @OptionGroup var options: StoreOptions
+
+    func run() throws {
+        let store = try options.openStore(access: .write)
+        let opening = store.report
+        let meter = CheckMeter()
+        let report = try store.check(progress: meter.show)
+        meter.finish()
+        var findings = opening.findings
+        for f in report.findings where !findings.contains(f) { findings.append(f) }
+        for f in findings { print(f.text) }
+        let days = store.allDays()
+        let sessions = try days.reduce(0) { $0 + (try store.sessions(on: $1)).count }
+        let damage = findings.filter(\.isDamage).count
+        let old = findings.filter { if case .predatesChain = $0 { true } else { false } }.count
+        print(
+            "Checked \(store.root): \(days.count) day\(days.count == 1 ? "" : "s"), \(sessions) session\(sessions == 1 ? "" : "s"), "
+                + "\(store.directory.patients.count) patients"
+                + (old > 0 ? "; \(old) journal\(old == 1 ? "" : "s") predate the hash chain" : "") + ".")
+        if damage > 0 {
+            print(
+                "Damage found (\(damage) finding\(damage == 1 ? "" : "s")): damaged lines are kept in place, "
+                    + "anything moved aside is in quarantine/ with a report beside it.")
+            throw ExitCode(1)
+        }
+        print("No damage.")
+    }
+}
+
+/// `check`'s progress on standard error: a bar redrawn in place on a terminal, a plain line each
+/// tenth of the way otherwise (a log, a pipe).
+final class CheckMeter {
+    private let isTerminal = isatty(2) == 1
+    private var lastTenth = -1
+    private var drawn = false
+
+    func show(_ p: Store.CheckProgress) {
+        guard p.total > 0 else { return }
+        if isTerminal {
+            let width = 30
+            let filled = p.checked * width / p.total
+            let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+            write("\r[\(bar)] \(p.checked) of \(p.total) files checked")
+            drawn = true
+        } else {
+            let tenth = p.checked * 10 / p.total
+            guard tenth != lastTenth else { return }
+            lastTenth = tenth
+            write("checked \(p.checked) of \(p.total) files\n")
+        }
+    }
+
+    func finish() {
+        if drawn { write("\n") }
+    }
+
+    private func write(_ s: String) { FileHandle.standardError.write(Data(s.utf8)) }
+}
