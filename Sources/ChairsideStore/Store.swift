@@ -395,12 +395,23 @@ public final class Store {
             guard let loaded = try readSession(id: id, path: path, holdingLock: true) else {
                 throw StoreError.corrupt(path: files.display(path), reason: "no readable events")
             }
+            refreshSummary(id: id, day: day, state: loaded.state, length: loaded.scan.goodLength, head: loaded.scan.head)
             return SessionWriter(id: id, day: day, path: path, fd: fd, length: loaded.scan.goodLength,
                                  state: loaded.state, head: loaded.scan.head)
         } catch {
             close(fd)
             throw error
         }
+    }
+
+    /// A journal read whole for writing may tell more than the day index trusted by length (a line
+    /// that rotted in place keeps the length): the day's entry follows what was read.
+    private func refreshSummary(id: String, day: ClinicDay, state: SessionState, length: Int, head: String?) {
+        guard days[day] != nil, var summary = SessionSummary(state: state, journalBytes: length) else { return }
+        summary.head = head
+        guard days[day]?[id] != summary else { return }
+        days[day]?[id] = summary
+        writeDayIndex(day)
     }
 
     /// Appends events and fsyncs. Only when this returns are they recorded; then the

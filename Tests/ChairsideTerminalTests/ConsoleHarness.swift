@@ -40,7 +40,7 @@ final class ConsoleHarness {
     /// The demo clinic at 17:00 on t0's day; earlier days hold the patients' past sessions.
     static func demo(width: Int, height: Int) throws -> ConsoleHarness {
         let h = try ConsoleHarness(width: width, height: height, now: Fixture.t0.addingTimeInterval(8 * 3600))
-        try DemoClinic.fill(h.store, config: h.config, now: h.now, timeZone: Fixture.utc)
+        try DemoClinic.fill(h.store, config: h.config, now: h.now, timeZone: Fixture.utc, seed: 7)  // fixed IDs: a stable day anchor
         h.start(width: width, height: height)
         return h
     }

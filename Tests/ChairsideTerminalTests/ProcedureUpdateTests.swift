@@ -25,7 +25,7 @@ final class ProcedureUpdateTests: XCTestCase {
     func inSession(_ driver: SessionDriver, history: [SessionRef] = []) -> (AppModel, [Effect]) {
         var m = model()
         _ = ConsoleUpdate.start(&m)
-        _ = send(&m, .result(.dayLoaded(m.today.day, [])))
+        _ = send(&m, .result(.dayLoaded(m.today.day, [], anchor: nil)))
         let opened = OpenedSession(state: driver.state, patient: Fixture.patient(), history: history, isNew: false)
         let effects = send(&m, .result(.sessionOpened(opened)))
         now = driver.clock.addingTimeInterval(60)

@@ -90,3 +90,30 @@ final class ReviewScreenTests: XCTestCase {
         XCTAssertEqual(h.app.model.session?.state.status, .completed)
     }
 }
+
+final class DamagedSessionScreenTests: XCTestCase {
+    func testAnUnreadableLineIsShownWhereItStandsAndFlagsTheDay() throws {
+        let h = try ConsoleHarness(width: 120, height: 40)
+        h.walkToNeedling()
+        let id = try XCTUnwrap(h.app.model.session?.state.id)
+        h.press(.char("q"), .char("y"))
+        let path = h.dir + "/days/\(ClinicDay(h.now, timeZone: Fixture.utc))/\(id).jsonl"
+        var lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        lines[2] = Substring(lines[2].replacingOccurrences(of: "\"seq\":3", with: "\"seq\":9"))
+        try lines.joined(separator: "\n").write(toFile: path, atomically: false, encoding: .utf8)
+
+        h.store = try Store(root: h.dir, timeZone: Fixture.utc, today: ClinicDay(h.now, timeZone: Fixture.utc))
+        h.start(width: 120, height: 40)
+        XCTAssertTrue(h.text.contains("D damaged line"), h.text)
+        h.press(.enter)
+        XCTAssertTrue(h.text.contains("!! event #3 unreadable — original kept in place"), h.text)
+        h.press(.char("q"), .char("y"))
+        // Opening it read the journal: the day's list now flags it.
+        XCTAssertEqual(h.app.model.today.sessions.first?.unreadableLines, 1)
+        let row = h.screen.lines().first { $0.contains("José Müller") } ?? ""
+        XCTAssertTrue(row.hasSuffix("D   ") || row.contains(" D"), row)
+        h.press(.enter, .char("t"))
+        XCTAssertTrue(h.text.contains("1 unreadable"), h.text)
+        XCTAssertTrue(h.text.contains("!! event #3 unreadable"), h.text)
+    }
+}

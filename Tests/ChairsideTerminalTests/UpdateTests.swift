@@ -26,7 +26,7 @@ final class UpdateTests: XCTestCase {
     func inSession(_ driver: SessionDriver) -> AppModel {
         var m = model()
         _ = ConsoleUpdate.start(&m)
-        _ = send(&m, .result(.dayLoaded(m.today.day, [])))
+        _ = send(&m, .result(.dayLoaded(m.today.day, [], anchor: nil)))
         let opened = OpenedSession(state: driver.state, patient: Fixture.patient(), history: [], isNew: false)
         _ = send(&m, .result(.sessionOpened(opened)))
         now = driver.clock.addingTimeInterval(60)
@@ -38,7 +38,7 @@ final class UpdateTests: XCTestCase {
         XCTAssertEqual(ConsoleUpdate.start(&m), [.loadDay(ClinicDay(now, timeZone: Fixture.utc))])
         XCTAssertEqual(keys(&m, .char("n")), [], "a key typed while the day loads waits its turn")
         XCTAssertEqual(m.screen, .today)
-        let effects = send(&m, .result(.dayLoaded(m.today.day, [])))
+        let effects = send(&m, .result(.dayLoaded(m.today.day, [], anchor: nil)))
         XCTAssertEqual(effects, [.searchPatients("")], "the held key runs once the store answered")
         XCTAssertEqual(m.screen, .newSession)
     }
@@ -46,7 +46,7 @@ final class UpdateTests: XCTestCase {
     func testTypeAheadSearchesOnceForEveryKeyInOrder() {
         var m = model()
         _ = ConsoleUpdate.start(&m)
-        _ = send(&m, .result(.dayLoaded(m.today.day, [])))
+        _ = send(&m, .result(.dayLoaded(m.today.day, [], anchor: nil)))
         XCTAssertEqual(keys(&m, .char("n")), [.searchPatients("")])
         _ = send(&m, .result(.patientsFound(query: "", [])))
         XCTAssertEqual(keys(&m, .char("j"), .char("o")), [.searchPatients("j")])
@@ -139,7 +139,7 @@ final class UpdateTests: XCTestCase {
     func testStartingASessionReadsTheHistoryThenBeginsTheJournal() {
         var m = model()
         _ = ConsoleUpdate.start(&m)
-        _ = send(&m, .result(.dayLoaded(m.today.day, [])))
+        _ = send(&m, .result(.dayLoaded(m.today.day, [], anchor: nil)))
         _ = keys(&m, .char("n"))
         _ = send(&m, .result(.patientsFound(query: "", [Fixture.patient()])))
         _ = keys(&m, .enter, .tab, .tab, .char(" "))

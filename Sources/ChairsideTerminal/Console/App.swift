@@ -16,7 +16,7 @@ extension AppModel {
         m.themeName = theme.name
         if let notice = notice ?? themeNotice { m.say(notice, .warning) }
         if store.report.hasDamage {
-            m.say("The store had damage: it was repaired and the originals moved to quarantine/. Run `chairside check` for details.",
+            m.say("The store has damage: damaged lines are kept and named, nothing intact was lost. Run `chairside check`.",
                   .warning)
         }
         return m

@@ -84,7 +84,8 @@ public struct OpenedSession: Equatable, Sendable {
 
 /// The answer to an effect.
 public enum EffectResult: Equatable, Sendable {
-    case dayLoaded(ClinicDay, [SessionSummary])
+    /// The day's sessions and its anchor (short form; nil without sessions).
+    case dayLoaded(ClinicDay, [SessionSummary], anchor: String?)
     case patientsFound(query: String, [Patient])
     case patientSaved(Patient)
     case sessionOpened(OpenedSession)

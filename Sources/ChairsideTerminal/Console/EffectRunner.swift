@@ -24,7 +24,10 @@ public final class EffectRunner: @unchecked Sendable {
     public func perform(_ effect: Effect) -> EffectResult? {
         switch effect {
         case .loadDay(let day):
-            return attempt(.loadDay) { .dayLoaded(day, try store.sessions(on: day)) }
+            return attempt(.loadDay) {
+                let sessions = try store.sessions(on: day)
+                return .dayLoaded(day, sessions, anchor: sessions.isEmpty ? nil : try store.anchor(on: day).short)
+            }
         case .searchPatients(let query):
             return .patientsFound(query: query, store.directory.search(query))
         case .savePatient(let patient):

@@ -111,7 +111,7 @@ public enum ConsoleUpdate {
 
     private static func apply(_ result: EffectResult, _ m: inout AppModel, now: Date) -> [Effect] {
         switch result {
-        case let .dayLoaded(day, sessions): TodayScreen.loaded(day, sessions, &m)
+        case let .dayLoaded(day, sessions, anchor): TodayScreen.loaded(day, sessions, anchor: anchor, &m)
         case let .patientsFound(query, patients): NewSessionScreen.found(query, patients, &m)
         case .patientSaved(let patient):
             m.newSession.query = patient.chartNumber

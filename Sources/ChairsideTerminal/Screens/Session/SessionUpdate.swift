@@ -34,7 +34,7 @@ extension SessionScreen {
         case .previousPanel: m.session?.panel = Track(rawValue: (s.panel.rawValue + 5) % 7 + 1)!
         case .theme: ThemePicker.open(&m)
         case .help: m.helpOpen = true
-        case .timelineOlder: m.session?.timelineBack = min(s.timelineBack + 5, max(0, st.events.count - 1))
+        case .timelineOlder: m.session?.timelineBack = min(s.timelineBack + 5, max(0, TimelineRow.count(st) - 1))
         case .timelineNewer: m.session?.timelineBack = max(0, s.timelineBack - 5)
         case .note: openForm(TextEntryForm(st.isClosed ? .amendment : .note), &m)
         case .adverseEvent: openForm(TextEntryForm(.adverseEvent), &m)

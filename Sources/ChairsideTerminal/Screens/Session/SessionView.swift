@@ -241,10 +241,15 @@ enum SessionView {
     static func drawTimeline(_ st: SessionState, proto: ClinicProtocol, timeZone: TimeZone, back: Int, x: Int, y: Int, width: Int, maxY: Int, into c: inout Canvas) {
         c.put("TIMELINE" + (back > 0 ? " (scrolled: ] for newer)" : ""), x: x, y: y, role: .header, maxWidth: width)
         let rows = maxY - y
-        let events = st.events
-        let end = max(0, events.count - back)
-        let shown = events[max(0, end - rows)..<end]
-        for (i, e) in shown.enumerated() {
+        let all = TimelineRow.rows(st)
+        let end = max(0, all.count - back)
+        for (i, row) in all[max(0, end - rows)..<end].enumerated() {
+            guard case .event(let e) = row else {
+                if case .unreadable(let gap) = row {
+                    c.put(DisplayWidth.truncate("!! " + gap.text, to: width), x: x, y: y + 1 + i, role: .danger)
+                }
+                continue
+            }
             let time = "\(Clock.hhmm(e.at, timeZone: timeZone)) #\(e.seq) "
             var text = time + Visible.text(EventDescription.line(e.kind, proto: proto))
             var role: StyleRole = .normal

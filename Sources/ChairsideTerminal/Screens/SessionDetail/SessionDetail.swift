@@ -5,7 +5,7 @@ import ChairsideCore
 enum SessionDetail {
     static func scroll(_ action: SessionScreen.Action, _ s: SessionScreen, _ m: inout AppModel) {
         let page = max(1, m.height - 10)
-        let last = max(0, s.state.events.count - 1)
+        let last = max(0, TimelineRow.count(s.state) - 1)
         let back: Int
         switch action {
         case .scrollUp: back = min(last, s.detailBack + 1)

@@ -15,6 +15,7 @@ enum SessionDetailView {
             st.totalPRPAppliedML > 0 ? String(format: "PRP %.1f mL", st.totalPRPAppliedML) : nil,
             st.aftercare.map { "aftercare " + $0.kindLabel },
             st.voided.isEmpty ? nil : "\(st.voided.count) voided",
+            st.unreadable.isEmpty ? nil : "\(st.unreadable.count) unreadable",
         ].compactMap { $0 }.joined(separator: " · ")
         c.put("SESSION DETAIL · " + summary, x: x0, y: y0 + 1, role: .header, maxWidth: area.width - 2)
         let table = TextTable(columns: [.init("Time", width: 5), .init("#", width: 3, alignRight: true),
@@ -22,9 +23,16 @@ enum SessionDetailView {
                               totalWidth: area.width - 2)
         c.put(table.row(table.columns.map(\.title)), x: x0, y: y0 + 3, role: .header)
         let top = y0 + 4, rows = rowsShown(in: area)
-        let end = max(0, st.events.count - s.detailBack)
-        let shown = st.events[max(0, end - rows)..<end]
-        for (i, e) in shown.enumerated() {
+        let all = TimelineRow.rows(st)
+        let end = max(0, all.count - s.detailBack)
+        for (i, row) in all[max(0, end - rows)..<end].enumerated() {
+            guard case .event(let e) = row else {
+                if case .unreadable(let gap) = row {
+                    let seq = gap.lastSeq < gap.firstSeq ? "" : "\(gap.firstSeq)"
+                    c.put(table.row(["", seq, "", "!! " + gap.text]), x: x0, y: top + i, role: .danger, maxWidth: area.width - 2)
+                }
+                continue
+            }
             var text = Visible.text(EventDescription.line(e.kind, proto: proto))
             var role: StyleRole = .normal
             switch e.kind {

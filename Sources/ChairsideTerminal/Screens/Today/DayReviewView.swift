@@ -4,9 +4,10 @@ import Foundation
 /// The day review: any date's sessions with who, where, what and how long, flags for what a
 /// reviewer must look at, and the day's totals. Today is simply the date it opens on.
 enum DayReviewView {
-    /// O provider override · W warnings · A adverse event · + amended.
+    /// D damaged (a line unreadable) · O provider override · W warnings · A adverse event · + amended.
     static func flags(_ s: SessionSummary) -> String {
-        (s.overridden ? "O" : "") + (s.warnings > 0 ? "W" : "") + (s.adverseEvents > 0 ? "A" : "") + (s.amendments > 0 ? "+" : "")
+        (s.unreadableLines > 0 ? "D" : "") + (s.overridden ? "O" : "") + (s.warnings > 0 ? "W" : "")
+            + (s.adverseEvents > 0 ? "A" : "") + (s.amendments > 0 ? "+" : "")
     }
 
     static func draw(_ m: AppModel, now: Date, in area: Rect, into c: inout Canvas) {
@@ -44,11 +45,18 @@ enum DayReviewView {
             if selected { c.fill(x: area.x, y: y, width: area.width, height: 1, role: .selected) }
             c.put(table.row(cells), x: x0, y: y, role: selected ? .selected : (s.status == .aborted ? .muted : .normal))
             if !flag.isEmpty && !selected {
-                c.put(flag, x: x0 + table.offset(ofColumn: table.columns.count - 1), y: y, role: s.adverseEvents > 0 || s.overridden ? .danger : .warning)
+                c.put(flag, x: x0 + table.offset(ofColumn: table.columns.count - 1), y: y, role: s.adverseEvents > 0 || s.overridden || s.unreadableLines > 0 ? .danger : .warning)
             }
         }
         c.put(DayTotals(list, now: now).line, x: x0, y: area.maxY - 1, role: .header, maxWidth: area.width - 2)
-        c.put("Flags: O provider override · W warning · A adverse event · + amended", x: x0, y: area.maxY,
-              role: .muted, maxWidth: area.width - 2)
+        let legend = "Flags: D damaged line · O override · W warning · A adverse event · + amended"
+        c.put(legend, x: x0, y: area.maxY, role: .muted, maxWidth: area.width - 2)
+        if let anchor = m.today.anchor {
+            // The day's anchor (a digest over its sessions' heads), to compare with an export or `chairside anchor`.
+            let text = "anchor " + anchor
+            if DisplayWidth.of(legend) + DisplayWidth.of(text) + 4 <= area.width {
+                c.put(text, x: area.x + area.width - DisplayWidth.of(text) - 1, y: area.maxY, role: .muted)
+            }
+        }
     }
 }

@@ -6,6 +6,8 @@ public struct TodayScreen: Sendable {
     public var day: ClinicDay
     public var sessions: [SessionSummary] = []
     public var selected = 0
+    /// The day's anchor, short form (nil for a day without sessions).
+    public var anchor: String?
     /// The day's list has not come from the store yet.
     public var loading = true
 
@@ -70,9 +72,10 @@ public struct TodayScreen: Sendable {
         return [.loadDay(day)]
     }
 
-    static func loaded(_ day: ClinicDay, _ sessions: [SessionSummary], _ m: inout AppModel) {
+    static func loaded(_ day: ClinicDay, _ sessions: [SessionSummary], anchor: String?, _ m: inout AppModel) {
         guard day == m.today.day else { return }
         m.today.sessions = sessions
+        m.today.anchor = anchor
         m.today.loading = false
         m.today.selected = min(m.today.selected, max(0, sessions.count - 1))
     }
