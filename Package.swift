@@ -29,7 +29,7 @@ let package = Package(
         .executableTarget(
             name: "chairside",
             dependencies: [
-                "ChairsideCore", "ChairsideStore", "ChairsidePrinting", "ChairsideTerminal",
+                "ChairsideCore", "ChairsideStore", "ChairsidePrinting", "ChairsideTerminal", "CNCurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -20,6 +20,10 @@
 #include <wchar.h>
 #include <ncursesw/curses.h>
 
+// Whether standard output lost anything (a full disk, a closed pipe): flushes it and reads its
+// error flag, which Swift 6 cannot reach since `stdout` is a mutable global.
+static inline int cs_stdout_failed(void) { return fflush(stdout) != 0 || ferror(stdout); }
+
 // Globals Swift 6 rejects as shared mutable state.
 static inline WINDOW *cs_stdscr(void) { return stdscr; }
 static inline int cs_lines(void) { return LINES; }

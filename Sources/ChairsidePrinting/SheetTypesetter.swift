@@ -13,17 +13,16 @@ public enum TypesetError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .rendererMissing(let command):
             "The typeset sheet needs WeasyPrint, and \(command) is not installed here "
-                + "(pip install weasyprint, apt-get install fonts-noto-core fonts-noto-cjk; see README). "
-                + "Save the text sheet instead (--output FILE.txt) or print it as text (--text)."
+                + "(pip install weasyprint, apt-get install fonts-noto-core fonts-noto-cjk; see README)."
         case .timedOut(let seconds):
-            "WeasyPrint did not finish the sheet within \(seconds) s; try again, or print the text sheet (--text)."
+            "WeasyPrint did not finish the sheet within \(seconds) s; try again."
         case .failed(let status):
             "WeasyPrint could not typeset the sheet (exit status \(status)); if the clinic has its own "
-                + "aftercare.html.mustache, check it, or print the text sheet (--text)."
+                + "aftercare.html.mustache, check it."
         case .couldNotStart(let why):
             "Could not run WeasyPrint: \(why)."
         case .notAPDF:
-            "WeasyPrint answered with something that is not a PDF; print the text sheet (--text) and check the install."
+            "WeasyPrint answered with something that is not a PDF; check the install (see README)."
         }
     }
 }

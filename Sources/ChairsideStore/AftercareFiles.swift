@@ -38,10 +38,10 @@ extension Store {
     }
 
     /// Writes a sheet durably (temp file, fsync, rename), 0600. The folder is created when it is the store's own.
-    public func saveAftercare(_ text: String, to path: String) throws(StoreError) {
-        let folder = (path as NSString).deletingLastPathComponent
-        if folder == "\(root)/aftercare" { try files.makeDirectory(folder) }
-        try files.replace(path, with: Data(text.utf8))
+    /// Only the session's own sheet in the store (its default name) is ever replaced; any other existing
+    /// file, and anything that is not a regular file, is refused untouched.
+    public func saveAftercare(_ text: String, to path: String, sessionID: String? = nil) throws(StoreError) {
+        try saveAftercare(Data(text.utf8), to: path, sessionID: sessionID)
     }
 }
 
@@ -79,10 +79,31 @@ extension Store {
         "\(root)/aftercare/\(sessionID).pdf"
     }
 
-    /// Writes a typeset sheet (or any bytes) durably, 0600, like `saveAftercare`.
-    public func saveAftercare(_ document: Data, to path: String) throws(StoreError) {
+    /// Writes a typeset sheet (or any bytes) durably, 0600, like the text one.
+    public func saveAftercare(_ document: Data, to path: String, sessionID: String? = nil) throws(StoreError) {
         let folder = (path as NSString).deletingLastPathComponent
         if folder == "\(root)/aftercare" { try files.makeDirectory(folder) }
-        try files.replace(path, with: document)
+        let own = sessionID.map { [defaultAftercarePath(sessionID: $0), defaultAftercarePDFPath(sessionID: $0)].contains(path) }
+        try writeOutput(document, to: path, mayReplace: own ?? false)
+    }
+
+    /// A file the user named for output. Never replaces what is not a regular file (a device, a link,
+    /// a folder), and never an existing file unless `mayReplace`.
+    func writeOutput(_ data: Data, to path: String, mayReplace: Bool) throws(StoreError) {
+        var info = stat()
+        if lstat(path, &info) == 0 {
+            let type = info.st_mode & S_IFMT
+            guard type == S_IFREG else {
+                let kind = switch type {
+                case S_IFDIR: "a folder"
+                case S_IFLNK: "a symbolic link"
+                case S_IFCHR, S_IFBLK: "a device"
+                default: "not a regular file"
+                }
+                throw .outputExists(path: path, kind: kind)
+            }
+            guard mayReplace else { throw .outputExists(path: path, kind: "a file") }
+        }
+        try files.replace(path, with: data)
     }
 }

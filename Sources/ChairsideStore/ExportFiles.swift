@@ -5,6 +5,6 @@ extension Store {
     /// layer: a temp file 0600, fsync, rename, fsync of the folder. A crash leaves the old file
     /// or the whole new one, never half an export that another system might import.
     public func saveExport(_ document: Data, to path: String) throws(StoreError) {
-        try files.replace(path, with: document)
+        try writeOutput(document, to: path, mayReplace: false)
     }
 }

@@ -15,6 +15,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case notAFile(path: String, kind: String)
     /// An existing, non-empty folder that is not a Chairside store: refused, and left exactly as it was.
     case notAStore(String)
+    /// Something is already where the user asked for an output file; nothing was overwritten.
+    case outputExists(path: String, kind: String)
     /// No store at the path, for a command that only reads.
     case noStore(String)
     /// A store opened for reading was asked to record.
@@ -48,6 +50,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .tooLarge(path, limit): return "\(path) is larger than \(limit / 1_048_576) MiB and was not read; `chairside check` will move it aside."
         case let .corrupt(path, reason): return "\(path) is damaged (\(reason)); run `chairside check` to move it aside."
         case .notAStoreDirectory(let path): return "\(path) exists and is not a directory; choose another --store."
+        case let .outputExists(path, kind):
+            return "\(path) already exists (\(kind)); nothing was overwritten. Name a new file, or move that one away first."
         case let .notAFile(path, kind):
             return "\(path) is a \(kind), not a file, and was not read; `chairside check` will move it aside."
         case .notAStore(let path):

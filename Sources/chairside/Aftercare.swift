@@ -107,16 +107,17 @@ struct Aftercare: ParsableCommand {
                 if let warning = typeset.warning { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
                 pdf = typeset.pdf
             } catch {
-                throw Failure("Nothing printed or saved: \(error)")
+                throw Failure("Nothing printed or saved: \(error) "
+                    + "The text sheet still works: --output FILE.txt, or --print --text.")
             }
         }
         if let output {
             let path = StoreOptions.absolute(output)
             do {
                 if let pdf, outputIsPDF {
-                    try store.saveAftercare(pdf, to: path)
+                    try store.saveAftercare(pdf, to: path, sessionID: id)
                 } else {
-                    try store.saveAftercare(rendered.text, to: path)
+                    try store.saveAftercare(rendered.text, to: path, sessionID: id)
                 }
                 try record(.saved(file: path))
             } catch {

@@ -178,4 +178,11 @@ final class InterchangeTests: XCTestCase {
         XCTAssertTrue(csv.hasSuffix("José Müller\r\n"))
         XCTAssertEqual(csv.components(separatedBy: "\r\n").count, 3)
     }
+
+    func testARangeWithoutSessionsIsABundleWithoutEntries() {
+        let bundle = FHIRBundle.make([], config: .standard, generatedAt: Fixture.t0, timeZone: Fixture.utc)
+        guard case .object(let fields) = bundle else { return XCTFail("not an object") }
+        XCTAssertNil(fields["entry"], "FHIR JSON allows no empty array")
+        XCTAssertEqual(fields["type"], .string("collection"))
+    }
 }

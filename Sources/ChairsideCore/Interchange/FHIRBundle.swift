@@ -40,16 +40,17 @@ public enum FHIRBundle {
     ) -> JSONValue {
         var builder = Builder(config: config, timeZone: timeZone)
         for input in sessions where input.state.start != nil { builder.add(input) }
-        return .object([
+        var bundle: [String: JSONValue] = [
             "resourceType": .string("Bundle"),
             "id": .string(StableUUID.make("bundle", Timestamp.format(generatedAt))),
             "type": .string("collection"),
             "timestamp": .string(Timestamp.format(generatedAt)),
-            "entry": .array(
-                builder.entries.map { entry in
-                    .object(["fullUrl": .string(entry.fullUrl), "resource": entry.resource])
-                }),
-        ])
+        ]
+        // FHIR JSON has no empty arrays: a range without sessions is a bundle without entries.
+        if !builder.entries.isEmpty {
+            bundle["entry"] = .array(builder.entries.map { .object(["fullUrl": .string($0.fullUrl), "resource": $0.resource]) })
+        }
+        return .object(bundle)
     }
 
     /// FHIR strings may not hold control characters; bidi overrides are shown, as everywhere else.

@@ -60,9 +60,15 @@ public final class EffectRunner: @unchecked Sendable {
         case let .saveAftercare(sheet, path):
             return attempt(.saveAftercare) {
                 if path.lowercased().hasSuffix(".pdf") {
-                    try store.saveAftercare(try typesetter.pdf(html: sheet.html), to: path)
+                    let pdf: Data
+                    do {
+                        pdf = try typesetter.pdf(html: sheet.html)
+                    } catch {
+                        return .failed(Failure(.saveAftercare, "\(error) Or save the text sheet: a name ending in .txt."))
+                    }
+                    try store.saveAftercare(pdf, to: path, sessionID: writer?.id)
                 } else {
-                    try store.saveAftercare(sheet.text, to: path)
+                    try store.saveAftercare(sheet.text, to: path, sessionID: writer?.id)
                 }
                 return .aftercareSaved(path: path)
             }
