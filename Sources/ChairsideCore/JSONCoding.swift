@@ -31,7 +31,12 @@ public enum JSONCoding {
 public enum Timestamp {
     private static let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(identifier: "UTC")!)
 
-    public static func format(_ date: Date) -> String { style.format(date) }
+    /// The format style truncates the fraction, and a parsed millisecond is often a hair below itself
+    /// in binary (….244 comes back as ….2439999), which would print as ….243. A nudge far below a
+    /// millisecond but above a Double's error at today's dates keeps format(parse(s)) == s.
+    private static let nudge: TimeInterval = 0.000_05
+
+    public static func format(_ date: Date) -> String { style.format(date.addingTimeInterval(nudge)) }
 
     public static func parse(_ text: String) -> Date? {
         guard text.hasSuffix("Z") else { return nil }
@@ -40,7 +45,7 @@ public enum Timestamp {
 
     /// Drops anything finer than a millisecond, so a recorded time survives a round trip exactly.
     public static func truncated(_ date: Date) -> Date {
-        let ms = (date.timeIntervalSince1970 * 1000).rounded(.down)
+        let ms = (date.timeIntervalSince1970 * 1000 + nudge * 1000).rounded(.down)
         return Date(timeIntervalSince1970: ms / 1000)
     }
 }

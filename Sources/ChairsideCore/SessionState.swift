@@ -186,7 +186,16 @@ public struct SessionState: Equatable, Sendable {
         var fresh = SessionState(id: id)
         fresh.events = events
         fresh.voided = voided
-        for e in events where voided[e.seq] == nil { fresh.apply(e) }
+        // A warning is recorded right after the step that raised it; voiding the step takes its warnings too.
+        var causeVoided = false
+        for e in events {
+            if case .warning = e.kind {
+                if causeVoided { continue }
+            } else {
+                causeVoided = voided[e.seq] != nil
+            }
+            if voided[e.seq] == nil { fresh.apply(e) }
+        }
         return fresh
     }
 

@@ -60,4 +60,16 @@ final class FormatTests: XCTestCase {
         XCTAssertEqual(dir.search("xyz"), [])
         XCTAssertThrowsError(try dir.validate(Fixture.patient("New", id: "9", chart: "C-1001")))
     }
+
+    func testEveryMillisecondTimestampSurvivesARoundTripExactly() {
+        var rng = SystemRandomNumberGenerator()
+        let base = 1_795_251_600_000 as Int64   // 2026-11-21, milliseconds
+        for _ in 0..<20_000 {
+            let ms = base + Int64.random(in: 0..<(400 * 86_400_000), using: &rng)
+            let text = Timestamp.format(Date(timeIntervalSince1970: Double(ms) / 1000))
+            guard let parsed = Timestamp.parse(text) else { return XCTFail("did not parse \(text)") }
+            XCTAssertEqual(Timestamp.format(parsed), text)
+            XCTAssertEqual(Timestamp.format(Timestamp.truncated(parsed)), text)
+        }
+    }
 }

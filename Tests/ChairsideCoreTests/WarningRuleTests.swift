@@ -51,6 +51,19 @@ final class WarningRuleTests: XCTestCase {
         XCTAssertEqual(d.state.warnings, ["5.0 mL applied in all, more than the 4.0 mL prepared."])
     }
 
+    func testVoidingAStepTakesItsWarningsButNoOthers() throws {
+        var d = SessionDriver()
+        _ = try d.readyToNeedle()
+        try d.run(.logPass(Pass(zone: "neck", depth: 0.5, count: 1, pattern: .horizontal, endpoint: .erythema), confirmAboveProtocol: false))
+        let events = try d.run(.applyPRP(zone: nil, volumeML: 9, method: .after))
+        XCTAssertEqual(d.state.warnings.count, 2)
+        try d.run(.void(seq: events[0].seq, reason: "typed 9 for 0.9"))
+        XCTAssertEqual(d.state.warnings, ["Neck was not among the planned zones."], "the PRP's warning went with it")
+        XCTAssertEqual(SessionSummary(state: d.state, journalBytes: 0)?.warnings, 1)
+        XCTAssertEqual(d.state.events.filter { if case .warning = $0.kind { true } else { false } }.count, 2,
+                       "the record keeps both warning events")
+    }
+
     func testPassInUnplannedZoneWarns() throws {
         var d = SessionDriver()
         _ = try d.readyToNeedle()
