@@ -60,6 +60,24 @@ final class ProcedureUpdateTests: XCTestCase {
         }))
     }
 
+    func testLastVisitsAnswersNeverReplaceTodaysWithoutAYes() throws {
+        var d = SessionDriver()
+        _ = try d.started()
+        let earlier = SessionRef(sessionID: "20261020-090000-0001", startedAt: Fixture.t0.addingTimeInterval(-32 * 86_400), status: .completed)
+        var (m, _) = inSession(d, history: [earlier])
+        let answers = [ScreeningAnswer(item: "filler", present: true, lastDate: ClinicDay(string: "2026-08-01"))]
+        _ = send(&m, .result(.lastScreeningLoaded(sessionID: d.state.id, day: ClinicDay(string: "2026-10-20"), answers: answers)))
+        let first = try XCTUnwrap(Fixture.proto.contraindications.first { $0.withinDays == nil }?.id)
+        m.session?.draftAnswers[first] = true
+        _ = keys(&m, .char("L"))
+        guard case .confirm? = m.overlay else { return XCTFail("today's answers would be dropped without asking") }
+        _ = keys(&m, .char("n"))
+        XCTAssertEqual(m.session?.draftAnswers, [first: true], "no keeps today's answers")
+        _ = keys(&m, .char("L"), .char("y"))
+        XCTAssertEqual(m.session?.draftAnswers["filler"], true)
+        XCTAssertNil(m.session?.draftAnswers[first])
+    }
+
     func testMarkingATimeBoundItemAsksWhenAndShowsTheDateBeforeSaving() throws {
         var d = SessionDriver()
         _ = try d.started()

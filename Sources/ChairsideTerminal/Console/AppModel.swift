@@ -126,6 +126,7 @@ public struct Confirmation: Equatable, Sendable {
         case depth(zone: String, depth: Double)
         case complete
         case saveScreening
+        case useLastScreening
         case stopSpinEarly
     }
 

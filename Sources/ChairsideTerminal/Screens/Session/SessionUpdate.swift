@@ -90,14 +90,15 @@ extension SessionScreen {
             }
             openForm(ScreeningWhenForm(item: item, current: s.draftDates[item.id]), &m)
         case .useLastScreening:
-            guard let last = s.lastScreening else { return [] }
-            m.session?.draftAnswers = Dictionary(last.answers.map { ($0.item, $0.present) }, uniquingKeysWith: { a, _ in a })
-            m.session?.draftDates = Dictionary(last.answers.compactMap { a in a.lastDate.map { (a.item, $0) } },
-                                               uniquingKeysWith: { a, _ in a })
-            m.session?.draftFromLast = true
-            let yes = last.answers.filter(\.present).count
-            m.say("The answers of \(last.day) are filled in (\(yes) yes): go through each with the patient, change what"
-                    + " changed, then s to save.", .warning)
+            guard s.lastScreening != nil else { return [] }
+            let marked = s.draftAnswers.values.filter { $0 }.count + s.draftDates.count
+            guard marked == 0 else {
+                // Answers given today are never dropped without a yes.
+                m.overlay = .confirm(Confirmation(text: "Replace the answers marked now with the last visit's? (y/n)",
+                                                  action: .useLastScreening))
+                return []
+            }
+            fillFromLast(&m)
         case .saveScreening:
             let yes = s.draftAnswers.values.filter { $0 }.count
             let from = s.draftFromLast ? " They started from the last visit's answers: has the patient confirmed each?" : ""
@@ -194,6 +195,18 @@ extension SessionScreen {
         m.say("\(c.label): \(ScreeningWhen.describe(day, today: today)); \(effect).", counts ? .warning : .ok)
     }
 
+    /// The last visit's answers as today's draft, to be gone through with the patient.
+    static func fillFromLast(_ m: inout AppModel) {
+        guard let last = m.session?.lastScreening else { return }
+        m.session?.draftAnswers = Dictionary(last.answers.map { ($0.item, $0.present) }, uniquingKeysWith: { a, _ in a })
+        m.session?.draftDates = Dictionary(last.answers.compactMap { a in a.lastDate.map { (a.item, $0) } },
+                                           uniquingKeysWith: { a, _ in a })
+        m.session?.draftFromLast = true
+        let yes = last.answers.filter(\.present).count
+        m.say("The answers of \(last.day) are filled in (\(yes) yes): go through each with the patient, change what"
+                + " changed, then s to save.", .warning)
+    }
+
     /// The patient's latest earlier screening arrived: offer it, do not fill it in.
     static func lastScreeningLoaded(_ sessionID: String, _ day: ClinicDay?, _ answers: [ScreeningAnswer], _ m: inout AppModel) {
         guard let s = m.session, s.state.id == sessionID, !s.state.screeningDone, let day else { return }
@@ -228,6 +241,9 @@ extension SessionScreen {
             return Recording.record(.changeDepth(zone: zone, to: depth, confirmAboveProtocol: true), &m, now: now)
         case .complete:
             return Recording.record(.complete, &m, now: now)
+        case .useLastScreening:
+            fillFromLast(&m)
+            return []
         case .saveScreening:
             guard let s = m.session else { return [] }
             let answers = m.proto.contraindications.map { item in
