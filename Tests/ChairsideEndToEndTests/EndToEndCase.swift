@@ -56,19 +56,33 @@ class EndToEndCase: XCTestCase {
         tmux.waitFor("Session started")
     }
 
-    func walkToNeedling() {
+    /// Screening with nothing to report, then the patient's consent.
+    func screenAndConsent() {
         tmux.send("s")
         tmux.waitFor("Save the screening")
         tmux.send("y")
         tmux.waitFor("Recorded: Screening")
         tmux.send("c", "Enter")
         tmux.waitFor("Recorded: Consent")
+    }
+
+    /// Numbing cream on (panel 3), with the protocol's dwell target or the one given.
+    func applyNumbing(dwellMinutes: Int? = nil) {
         tmux.send("3", "a")
         tmux.type("BLT cream")
         tmux.send("Tab")
         tmux.type("N-77")
+        if let dwellMinutes {
+            tmux.send("Tab")
+            tmux.type("\(dwellMinutes)")
+        }
         tmux.send("Enter")
         tmux.waitFor("Recorded: Numbing applied")
+    }
+
+    func walkToNeedling() {
+        screenAndConsent()
+        applyNumbing()
         tmux.send("2", "b", "Tab", "Tab")
         tmux.type("T-1")
         tmux.send("Enter")

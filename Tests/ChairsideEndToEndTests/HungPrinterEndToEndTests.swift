@@ -40,21 +40,9 @@ final class HungPrinterEndToEndTests: EndToEndCase {
         cups?.pause()
         tmux.start(consoleLine())
         startSession(name: "Ines Duarte")
-        tmux.send("s")
-        tmux.waitFor("Save the screening")
-        tmux.send("y")
-        tmux.waitFor("Recorded: Screening")
-        tmux.send("c", "Enter")
-        tmux.waitFor("Recorded: Consent")
+        screenAndConsent()
         // Numbing with a one-minute target, so the alert falls inside the 20 s that lp is given.
-        tmux.send("3", "a")
-        tmux.type("BLT cream")
-        tmux.send("Tab")
-        tmux.type("N-77")
-        tmux.send("Tab")
-        tmux.type("1")
-        tmux.send("Enter")
-        tmux.waitFor("Recorded: Numbing applied")
+        applyNumbing(dwellMinutes: 1)
         // A sheet prints once a pass is logged, and a pass needs the cream off: remove it, cleanse,
         // log a pass, then void the removal (a mistake undone), so the cream is on and its timer runs.
         tmux.send("r")
