@@ -103,6 +103,13 @@ extension Store {
 
     /// The day's anchor: the RFC 6962 Merkle root over the day's session heads, from the journals
     /// as they are now (never writes). Print it, export it, compare it later.
+    /// The anchor (Merkle root) of every day these sessions fall on, for an export to carry.
+    public func anchors(of sessions: [SessionSummary], timeZone: TimeZone) throws(StoreError) -> [ClinicDay: String] {
+        var roots: [ClinicDay: String] = [:]
+        for day in Set(sessions.map { ClinicDay($0.startedAt, timeZone: timeZone) }) { roots[day] = try anchor(on: day).root }
+        return roots
+    }
+
     public func anchor(on day: ClinicDay) throws(StoreError) -> DayAnchor {
         var heads: [(id: String, head: String)] = []
         for summary in try sessions(on: day) {

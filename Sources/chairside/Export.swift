@@ -79,8 +79,9 @@ struct Export: ParsableCommand {
             }
             text = excel ? CSV.excel(out) : out
         case .csv:
+            let anchors = try store.anchors(of: sessions, timeZone: options.timeZone)
             let out = SessionExport.sessionsCSV(
-                sessions, chartNumber: store.directory.chartNumber(of:),
+                sessions, chartNumber: store.directory.chartNumber(of:), dayAnchor: { anchors[$0] ?? "" },
                 timeZone: options.timeZone, now: now)
             text = excel ? CSV.excel(out) : out
         }

@@ -41,8 +41,9 @@ struct Today: ParsableCommand {
                                           proto: proto, timeZone: options.timeZone, now: now)
             print(try document.text(), terminator: "")
         } else if csv {
+            let anchors = try store.anchors(of: sessions, timeZone: options.timeZone)
             let text = SessionExport.sessionsCSV(sessions, chartNumber: store.directory.chartNumber(of:),
-                                                 timeZone: options.timeZone, now: now)
+                                                 dayAnchor: { anchors[$0] ?? "" }, timeZone: options.timeZone, now: now)
             print(excel ? CSV.excel(text) : text, terminator: "")
         } else {
             print(Reports.day(day, sessions: sessions, now: now, timeZone: options.timeZone), terminator: "")

@@ -34,3 +34,28 @@ final class OutputSafetyEndToEndTests: EndToEndCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: fresh))
     }
 }
+
+final class ExportAnchorEndToEndTests: EndToEndCase {
+    func testTheCSVCarriesEachDaysAnchorAsTheAnchorCommandPrintsIt() throws {
+        XCTAssertEqual(cli("demo").status, 0)
+        let today = ClinicDayText.today()
+        let anchor = cli("anchor", "--date", today, "--json")
+        XCTAssertEqual(anchor.status, 0, anchor.err)
+        let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(anchor.out.utf8)) as? [String: Any])
+        let root = try XCTUnwrap(object["root"] as? String ?? object["anchor"] as? String, anchor.out)
+        let csv = cli("export", "--from", today, "--to", today, "--format", "csv")
+        let lines = csv.out.split(separator: "\r\n").map(String.init)
+        XCTAssertTrue(lines.first?.hasSuffix(",day_anchor") == true, lines.first ?? "")
+        XCTAssertGreaterThan(lines.count, 1)
+        for row in lines.dropFirst() { XCTAssertTrue(row.hasSuffix("," + root), row) }
+    }
+}
+
+enum ClinicDayText {
+    static func today() -> String {
+        let f = DateFormatter()
+        f.dateFormat = "yyyy-MM-dd"
+        f.timeZone = TimeZone(identifier: "UTC")
+        return f.string(from: Date())
+    }
+}

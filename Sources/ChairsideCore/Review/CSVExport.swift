@@ -31,10 +31,13 @@ public enum SessionExport {
     public static let sessionColumns = [
         "session_id", "date", "start", "end", "duration_min", "status", "patient_id", "patient_name", "chart_number",
         "technician", "room", "planned_zones", "treated_zones", "passes", "max_depth_mm", "prp_applied_ml",
-        "warnings", "adverse_events", "overridden", "amendments", "aftercare", "abort_reason",
+        "warnings", "adverse_events", "overridden", "amendments", "aftercare", "abort_reason", "day_anchor",
     ]
 
-    public static func sessionRow(_ s: SessionSummary, chartNumber: String, timeZone: TimeZone, now: Date) -> [String] {
+    /// `dayAnchor` is the anchor of the session's day (its Merkle root), so a spreadsheet carries
+    /// what `chairside check` and `chairside anchor` verify.
+    public static func sessionRow(_ s: SessionSummary, chartNumber: String, dayAnchor: String, timeZone: TimeZone,
+                                  now: Date) -> [String] {
         [
             s.id, ClinicDay(s.startedAt, timeZone: timeZone).description, Clock.hhmm(s.startedAt, timeZone: timeZone),
             s.endedAt.map { Clock.hhmm($0, timeZone: timeZone) } ?? "",
@@ -43,14 +46,16 @@ public enum SessionExport {
             s.zoneDepths.map(\.zone).joined(separator: ";"), String(s.passes),
             s.deepest.map { String(format: "%.2f", $0) } ?? "", String(format: "%.1f", s.prpAppliedML),
             String(s.warnings), String(s.adverseEvents), s.overridden ? "yes" : "no", String(s.amendments),
-            s.aftercare ?? "", CSV.text(s.abortReason ?? ""),
+            s.aftercare ?? "", CSV.text(s.abortReason ?? ""), dayAnchor,
         ]
     }
 
     /// The header and one row per session; `chartNumber` looks a patient's chart number up by ID.
-    public static func sessionsCSV(_ sessions: [SessionSummary], chartNumber: (String) -> String, timeZone: TimeZone, now: Date) -> String {
+    public static func sessionsCSV(_ sessions: [SessionSummary], chartNumber: (String) -> String,
+                                   dayAnchor: (ClinicDay) -> String, timeZone: TimeZone, now: Date) -> String {
         sessions.reduce(CSV.line(sessionColumns)) { out, s in
-            out + CSV.line(sessionRow(s, chartNumber: chartNumber(s.patientID), timeZone: timeZone, now: now))
+            let anchor = dayAnchor(ClinicDay(s.startedAt, timeZone: timeZone))
+            return out + CSV.line(sessionRow(s, chartNumber: chartNumber(s.patientID), dayAnchor: anchor, timeZone: timeZone, now: now))
         }
     }
 
