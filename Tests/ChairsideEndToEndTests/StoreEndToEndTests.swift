@@ -40,7 +40,9 @@ final class StoreEndToEndTests: EndToEndCase {
         for args in commands {
             let r = cli(args)
             XCTAssertNotEqual(r.status, 0, "\(args)")
-            XCTAssertTrue(r.err.contains("is not a Chairside store — give an empty or new folder"), "\(args): \(r.err)")
+            // The bare console without a terminal stops before it looks at any folder.
+            let refusal = args.isEmpty ? "The console needs a terminal" : "is not a Chairside store — give an empty or new folder"
+            XCTAssertTrue(r.err.contains(refusal), "\(args): \(r.err)")
             XCTAssertEqual(snapshot(store), before, "\(args) changed the folder")
         }
         XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/sheet.txt"))
@@ -78,9 +80,9 @@ final class StoreEndToEndTests: EndToEndCase {
 
     func testShowTodayAndCheckNameAnUnreadableEventAndKeepTheRest() throws {
         XCTAssertEqual(cli("demo").status, 0)
-        let list = try XCTUnwrap(
-            try JSONSerialization.jsonObject(with: Data(cli("today", "--json").out.utf8)) as? [[String: Any]])
-        let id = try XCTUnwrap(list.first?["id"] as? String)
+        let listing = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(cli("today", "--json").out.utf8)) as? [String: Any])
+        let list = try XCTUnwrap(listing["sessions"] as? [[String: Any]])
+        let id = try XCTUnwrap(list.first?["session_id"] as? String)
         let before = try eventCount(id)
         let path = "\(store)/days/\(day)/\(id).jsonl"
         var lines = try String(contentsOfFile: path, encoding: .utf8).split(
@@ -129,9 +131,9 @@ final class StoreEndToEndTests: EndToEndCase {
         XCTAssertEqual(cli("demo").status, 0)
         let pristine = dir + "/pristine"
         try FileManager.default.copyItem(atPath: store, toPath: pristine)
-        let list = try XCTUnwrap(
-            try JSONSerialization.jsonObject(with: Data(cli("today", "--json").out.utf8)) as? [[String: Any]])
-        let id = try XCTUnwrap(list.first?["id"] as? String)
+        let listing = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(cli("today", "--json").out.utf8)) as? [String: Any])
+        let list = try XCTUnwrap(listing["sessions"] as? [[String: Any]])
+        let id = try XCTUnwrap(list.first?["session_id"] as? String)
         let rel = "days/\(day)/\(id).jsonl"
         let damages: [(String, (inout [Data]) -> Void)] = [
             ("bit flip", { $0[3][20] ^= 0x10 }),
