@@ -18,6 +18,9 @@ struct Today: ParsableCommand {
     @Flag(help: "Print CSV (the export's session columns, see README) instead of a table.")
     var csv = false
 
+    @Flag(name: .customLong("all-rooms"), help: "Include the other rooms' sessions pulled from the replica (read-only).")
+    var allRooms = false
+
     func validate() throws {
         if json && csv { throw ValidationError("Choose one of --json and --csv.") }
     }
@@ -30,7 +33,7 @@ struct Today: ParsableCommand {
             day = d
         }
         let store = try options.openStore(today: now, access: .read)
-        let sessions = try store.sessions(on: day)
+        let sessions = allRooms ? try store.sessionsInAllRooms(on: day) : try store.sessions(on: day)
         if json {
             print(String(decoding: try JSONCoding.encoder(pretty: true).encode(sessions), as: UTF8.self))
         } else if csv {
