@@ -52,6 +52,31 @@ public final class ReplicaDatabase: @unchecked Sendable {
 
     public func close() async { try? await connection.close() }
 
+    /// Runs a database operation with a deadline. A network cut (or a server going away at the
+    /// wrong moment) can leave an operation that never answers and never fails; past the deadline
+    /// the connection is closed, the operation is abandoned (never awaited) and the replica counts
+    /// as unreachable, so the status says so and the loop reconnects on a fresh connection.
+    func deadline<T: Sendable>(_ limit: Duration = .seconds(10), _ operation: @escaping @Sendable () async throws -> T)
+        async throws -> T {
+        let once = ResumeOnce<T>()
+        let url = settings.displayURL
+        let connection = connection
+        return try await withCheckedThrowingContinuation { continuation in
+            once.set(continuation)
+            let work = Task {
+                do { once.resume(.success(try await operation())) } catch { once.resume(.failure(error)) }
+            }
+            Task {
+                try? await Task.sleep(for: limit)
+                if once.resume(.failure(ReplicaError.unreachable(url: url, reason: "no answer within \(limit)"))) {
+                    work.cancel()
+                    let closing: EventLoopFuture<Void> = connection.close()
+                    _ = closing
+                }
+            }
+        }
+    }
+
     func failure(_ error: any Error) -> ReplicaError {
         ReplicaError.isConnectionLoss(error)
             ? .unreachable(url: settings.displayURL, reason: ReplicaError.reason(error))
@@ -111,6 +136,10 @@ public final class ReplicaDatabase: @unchecked Sendable {
     /// The (journal, seq) → hash of every line the replica holds for the store: the shipped
     /// watermark, rebuilt from the database.
     public func shippedHashes(storeID: String) async throws -> [String: [Int: String]] {
+        try await deadline { try await self.shippedHashesNow(storeID: storeID) }
+    }
+
+    private func shippedHashesNow(storeID: String) async throws -> [String: [Int: String]] {
         let rows = try await connection.query(
             "SELECT journal, seq, hash FROM chairside_lines WHERE store_id = \(storeID)", logger: logger)
         var out: [String: [Int: String]] = [:]
@@ -131,6 +160,16 @@ public final class ReplicaDatabase: @unchecked Sendable {
     /// with a different hash is a conflict: recorded in chairside_divergences, never overwritten.
     /// Notifies the pullers (a hint: they re-read from their watermark anyway).
     public func insert(storeID: String, lines: [(journal: String, line: StoredLine)]) async throws -> [Conflict] {
+        let items = lines.map { Item(journal: $0.journal, line: $0.line) }
+        return try await deadline { try await self.insertNow(storeID: storeID, lines: items.map { ($0.journal, $0.line) }) }
+    }
+
+    struct Item: Sendable {
+        var journal: String
+        var line: StoredLine
+    }
+
+    private func insertNow(storeID: String, lines: [(journal: String, line: StoredLine)]) async throws -> [Conflict] {
         guard !lines.isEmpty else { return [] }
         let journals = lines.map(\.journal)
         let seqs = lines.map { $0.line.seq }
@@ -179,8 +218,26 @@ public final class ReplicaDatabase: @unchecked Sendable {
         }
     }
 
+    /// Records divergences found by comparing local lines with the watermark (never overwriting a line).
+    func record(storeID: String, divergences: [Conflict]) async throws {
+        guard !divergences.isEmpty else { return }
+        try await deadline {
+            for c in divergences {
+                try await self.connection.query("""
+                    INSERT INTO chairside_divergences (store_id, journal, seq, local_hash, replica_hash)
+                    VALUES (\(storeID), \(c.journal), \(c.seq), \(c.localHash), \(c.replicaHash))
+                    ON CONFLICT DO NOTHING
+                    """, logger: self.logger)
+            }
+        }
+    }
+
     /// The store IDs the replica holds.
     public func storeIDs() async throws -> [String] {
+        try await deadline { try await self.storeIDsNow() }
+    }
+
+    private func storeIDsNow() async throws -> [String] {
         let rows = try await connection.query("SELECT DISTINCT store_id FROM chairside_lines ORDER BY 1", logger: logger)
         var out: [String] = []
         for try await id in rows.decode(String.self) { out.append(id) }
@@ -189,6 +246,12 @@ public final class ReplicaDatabase: @unchecked Sendable {
 
     /// Every line of a store (or of one journal), ordered by journal and sequence number.
     public func lines(storeID: String, journal: String? = nil) async throws -> [(journal: String, line: StoredLine)] {
+        // A whole store can take a while: a longer deadline than the shipping's.
+        try await deadline(.seconds(300)) { try await self.linesNow(storeID: storeID, journal: journal).map { Item(journal: $0.journal, line: $0.line) } }
+            .map { ($0.journal, $0.line) }
+    }
+
+    private func linesNow(storeID: String, journal: String?) async throws -> [(journal: String, line: StoredLine)] {
         let rows: PostgresQuery = journal.map { j in
             "SELECT journal, seq, hash, bytes FROM chairside_lines WHERE store_id = \(storeID) AND journal = \(j) ORDER BY seq"
         } ?? "SELECT journal, seq, hash, bytes FROM chairside_lines WHERE store_id = \(storeID) ORDER BY journal, seq"
@@ -202,6 +265,10 @@ public final class ReplicaDatabase: @unchecked Sendable {
 
     /// One line of a store, if the replica has it.
     public func line(storeID: String, journal: String, seq: Int) async throws -> StoredLine? {
+        try await deadline { try await self.lineNow(storeID: storeID, journal: journal, seq: seq) }
+    }
+
+    private func lineNow(storeID: String, journal: String, seq: Int) async throws -> StoredLine? {
         let rows = try await connection.query("""
             SELECT hash, bytes FROM chairside_lines WHERE store_id = \(storeID) AND journal = \(journal) AND seq = \(seq)
             """, logger: logger)
@@ -222,6 +289,10 @@ public final class ReplicaDatabase: @unchecked Sendable {
     /// `lookBack` seconds (a transaction that committed late can hold a lower id; statements and
     /// idle transactions are cut at 5 s, so a minute covers them). In arrival order.
     public func pull(except storeID: String, after: Int, lookBack: Int = 60, limit: Int = 20_000) async throws -> [PulledLine] {
+        try await deadline { try await self.pullNow(except: storeID, after: after, lookBack: lookBack, limit: limit) }
+    }
+
+    private func pullNow(except storeID: String, after: Int, lookBack: Int, limit: Int) async throws -> [PulledLine] {
         let rows = try await connection.query("""
             SELECT id, store_id, journal, seq, hash, bytes FROM chairside_lines
             WHERE store_id <> \(storeID) AND id > \(after)
@@ -239,9 +310,12 @@ public final class ReplicaDatabase: @unchecked Sendable {
     }
 
     /// Waits up to `timeout` for a notification that lines arrived (a hint only).
-    public func listen(timeout: Duration, onReady: @Sendable () -> Void = {}) async throws {
+    public func listen(timeout: Duration) async throws {
+        try await deadline(timeout + .seconds(15)) { try await self.listenNow(timeout: timeout) }
+    }
+
+    private func listenNow(timeout: Duration) async throws {
         try await connection.listen(on: Self.channel) { notifications in
-            onReady()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for try await _ in notifications { return }
@@ -250,6 +324,31 @@ public final class ReplicaDatabase: @unchecked Sendable {
                 _ = try await group.next()
                 group.cancelAll()
             }
+        }
+    }
+}
+
+/// A continuation resumed once, by whichever comes first: the operation or its deadline.
+final class ResumeOnce<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<T, any Error>?
+    private var result: Result<T, any Error>?
+
+    func set(_ c: CheckedContinuation<T, any Error>) {
+        lock.withLock {
+            if let result { c.resume(with: result) } else { continuation = c }
+        }
+    }
+
+    /// True when this call resumed it.
+    @discardableResult
+    func resume(_ r: Result<T, any Error>) -> Bool {
+        lock.withLock {
+            guard result == nil else { return false }
+            result = r
+            continuation?.resume(with: r)
+            continuation = nil
+            return true
         }
     }
 }

@@ -34,7 +34,8 @@ public final class Shipper {
     }
 
     /// Lines of changed journals that the replica does not hold yet, and divergences found on the way.
-    func pending() -> (lines: [(journal: String, line: StoredLine)], files: [JournalFile]) {
+    func pending() -> (lines: [(journal: String, line: StoredLine)], files: [JournalFile], divergences: [ReplicaDatabase.Conflict]) {
+        var found: [ReplicaDatabase.Conflict] = []
         var out: [(journal: String, line: StoredLine)] = []
         var files: [JournalFile] = []
         for file in StoreJournals.list(root: root) where seen[file.path] != file {
@@ -43,30 +44,36 @@ public final class Shipper {
             let held = shipped[file.path] ?? [:]
             for line in contents.lines {
                 if let hash = held[line.seq] {
-                    if hash != line.hash { reportDivergence(file.path, line.seq) }
+                    if hash != line.hash, reportDivergence(file.path, line.seq) {
+                        found.append(.init(journal: file.path, seq: line.seq, localHash: line.hash, replicaHash: hash))
+                    }
                 } else {
                     out.append((file.path, line))
                 }
             }
         }
-        return (out, files)
+        return (out, files, found)
     }
 
-    func reportDivergence(_ journal: String, _ seq: Int) {
+    /// Logs a divergence the first time it is seen; true then.
+    @discardableResult
+    func reportDivergence(_ journal: String, _ seq: Int) -> Bool {
         let key = "\(journal)#\(seq)"
-        guard !divergent.contains(key) else { return }
+        guard !divergent.contains(key) else { return false }
         divergent.insert(key)
         log.error("""
             DIVERGENCE: \(journal) line #\(seq) differs from the replica's copy; the replica keeps its copy. \
             Run `chairside check --repair-from-replica` to put the replica's line back if it fits the chain.
             """)
+        return true
     }
 
     /// One pass: ships what is new, in batches. `progress` gets the number still waiting.
     /// Returns how many lines were shipped.
     @discardableResult
     func pass(_ db: ReplicaDatabase, progress: (Int) -> Void) async throws -> Int {
-        let (lines, files) = pending()
+        let (lines, files, divergences) = pending()
+        try await db.record(storeID: storeID, divergences: divergences)
         var remaining = lines.count
         if remaining > 0 { progress(remaining) }
         var start = 0

@@ -16,7 +16,8 @@ final class RestoreRepairTests: ReplicaCase {
         XCTAssertTrue(result.out.contains("Restored store \(id) into \(restored)"), result.out)
         XCTAssertTrue(result.out.contains("Check: no damage."), result.out)
         let original = StoreJournals.list(root: store).map(\.path)
-        XCTAssertEqual(StoreJournals.list(root: restored).map(\.path), original)
+        let back = StoreJournals.list(root: restored).map(\.path)
+        XCTAssertEqual(back, original, "missing: \(Set(original).subtracting(back)), extra: \(Set(back).subtracting(original))")
         for journal in original {
             XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: restored + "/" + journal)),
                            try Data(contentsOf: URL(fileURLWithPath: store + "/" + journal)), journal)

@@ -55,7 +55,10 @@ final class SecretsAndConfigTests: ReplicaCase {
         XCTAssertTrue(result.err.contains("replica.url: must not hold the password"), result.err)
         XCTAssertFalse(result.err.contains("Sekrit-123"))
     }
+}
 
+/// The replica's config, passfile, migrations and status words: no server needed.
+final class ReplicaConfigTests: XCTestCase {
     func testReplicaURLsParseOrSayHowToWriteThem() {
         XCTAssertEqual(try ReplicaSettings.parse(url: "postgresql://u@h:5433/d").get(),
                        ReplicaSettings(host: "h", port: 5433, user: "u", database: "d"))

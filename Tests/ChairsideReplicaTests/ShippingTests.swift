@@ -92,6 +92,7 @@ final class ShippingTests: ReplicaCase {
         XCTAssertEqual(stopped.status, 0, stopped.err)
         try addPatient(store, name: "During Outage")
         waitUntil("the status says unreachable") { ReplicaStatus.read(root: store)?.state == .unreachable }
+        if ReplicaStatus.read(root: store)?.state != .unreachable { print(read(dir + "/replicator.log")) }
         let status = try XCTUnwrap(ReplicaStatus.read(root: store))
         XCTAssertGreaterThan(status.waiting, 0)
         XCTAssertTrue(ReplicaStatus.headerText(status, now: Date(), timeZone: .current).hasPrefix("replica: unreachable since "))
