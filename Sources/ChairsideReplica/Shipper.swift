@@ -97,13 +97,26 @@ public final class Shipper {
     }
 
     /// Lines not in the replica as far as this process knows (for the status while unreachable).
+    /// Counted per journal and kept while the journal's size and mtime stay the same, so the
+    /// retry loop of an outage re-reads only journals that grew.
     func waitingCount() -> Int {
         var n = 0
+        var kept: [String: (file: JournalFile, waiting: Int)] = [:]
         for file in StoreJournals.list(root: root) where seen[file.path] != file {
+            if let cached = waitingCache[file.path], cached.file == file {
+                kept[file.path] = cached
+                n += cached.waiting
+                continue
+            }
             guard let contents = try? StoreJournals.read(root: root, journal: file.path) else { continue }
             let held = shipped[file.path] ?? [:]
-            n += contents.lines.filter { held[$0.seq] == nil }.count
+            let waiting = contents.lines.filter { held[$0.seq] == nil }.count
+            kept[file.path] = (file, waiting)
+            n += waiting
         }
+        waitingCache = kept
         return n
     }
+
+    private var waitingCache: [String: (file: JournalFile, waiting: Int)] = [:]
 }

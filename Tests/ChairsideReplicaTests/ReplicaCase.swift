@@ -18,7 +18,10 @@ class ReplicaCase: XCTestCase {
     static var chairside: String { binary("chairside") }
     static var replica: String { binary("chairside-replica") }
 
+    /// The binaries under test: those built beside the tests, or `CHAIRSIDE_BIN_DIR`'s (the
+    /// benchmark runs the release build that way).
     static func binary(_ name: String) -> String {
+        if let dir = ProcessInfo.processInfo.environment["CHAIRSIDE_BIN_DIR"], !dir.isEmpty { return dir + "/" + name }
         let candidate = buildDir + "/" + name
         if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -91,14 +91,14 @@ final class ShippingTests: ReplicaCase {
         let stopped = pgctl("stop")
         XCTAssertEqual(stopped.status, 0, stopped.err)
         try addPatient(store, name: "During Outage")
-        waitUntil("the status says unreachable") { ReplicaStatus.read(root: store)?.state == .unreachable }
+        waitUntil("the status says unreachable", timeout: 90) { ReplicaStatus.read(root: store)?.state == .unreachable }
         if ReplicaStatus.read(root: store)?.state != .unreachable { print(read(dir + "/replicator.log")) }
         let status = try XCTUnwrap(ReplicaStatus.read(root: store))
         XCTAssertGreaterThan(status.waiting, 0)
         XCTAssertTrue(ReplicaStatus.headerText(status, now: Date(), timeZone: .current).hasPrefix("replica: unreachable since "))
         let started = pgctl("start")
         XCTAssertEqual(started.status, 0, started.err)
-        try waitUntil("caught up", timeout: 60) { replicaLines(id).count == (try localLines(store)).count }
+        try waitUntil("caught up", timeout: 180) { replicaLines(id).count == (try localLines(store)).count }
         XCTAssertEqual(replicaLines(id), try localLines(store))
         waitUntil("the status says up to date") { ReplicaStatus.read(root: store)?.state == .upToDate }
         XCTAssertTrue(read(dir + "/replicator.log").contains("reachable again"), read(dir + "/replicator.log"))
