@@ -285,15 +285,19 @@ public final class ReplicaDatabase: @unchecked Sendable {
         public var line: StoredLine
     }
 
-    /// The other stores' lines that arrived after `after`, plus those shipped in the last
-    /// `lookBack` seconds (a transaction that committed late can hold a lower id; statements and
-    /// idle transactions are cut at 5 s, so a minute covers them). In arrival order.
-    public func pull(except storeID: String, after: Int, lookBack: Int = 60, limit: Int = 20_000) async throws -> [PulledLine] {
+    /// The other stores' lines that arrived after `after` and, with `lookBack` > 0, those shipped in
+    /// the last `lookBack` seconds too (a transaction that committed late can hold a lower id than
+    /// one already read; statements and idle transactions are cut at 5 s, so 30 s covers them).
+    /// In arrival order.
+    public func pull(except storeID: String, after: Int, lookBack: Int = 0, limit: Int = 20_000) async throws -> [PulledLine] {
         try await deadline { try await self.pullNow(except: storeID, after: after, lookBack: lookBack, limit: limit) }
     }
 
     private func pullNow(except storeID: String, after: Int, lookBack: Int, limit: Int) async throws -> [PulledLine] {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(lookBack <= 0 ? """
+            SELECT id, store_id, journal, seq, hash, bytes FROM chairside_lines
+            WHERE store_id <> \(storeID) AND id > \(after) ORDER BY id LIMIT \(limit)
+            """ : """
             SELECT id, store_id, journal, seq, hash, bytes FROM chairside_lines
             WHERE store_id <> \(storeID) AND id > \(after)
             UNION

@@ -14,6 +14,8 @@ public final class RoomPuller {
     var watermark: Int
     /// room#journal → (last seq, bytes) of the pulled file.
     var ends: [String: (lastSeq: Int, bytes: Int)] = [:]
+    /// Passes so far: every 20th (about every 5 s) also re-reads the last 30 s of arrivals.
+    var passes = 0
     /// Lines that arrived before their predecessor: room#journal → seq → (arrival id, line).
     var waiting: [String: [Int: (id: Int, line: StoredLine)]] = [:]
 
@@ -26,8 +28,10 @@ public final class RoomPuller {
     @discardableResult
     func pass(_ db: ReplicaDatabase) async throws -> Int {
         var added = 0
+        passes += 1
+        let lookBack = passes % 20 == 1 ? 30 : 0
         while true {
-            let rows = try await db.pull(except: storeID, after: watermark)
+            let rows = try await db.pull(except: storeID, after: watermark, lookBack: lookBack)
             let fresh = rows.filter { $0.id > watermark }
             var byJournal: [String: [ReplicaDatabase.PulledLine]] = [:]
             for row in rows {

@@ -27,7 +27,11 @@ struct ReplicaOptions: ParsableArguments {
     var config: String?
 
     var configPath: String { config ?? ConfigFile.defaultPath() }
-    var storeRoot: String { StoreLocation.resolve(store) }
+    /// Absolute, so every message and every durable write names the same folder whatever the cwd.
+    var storeRoot: String {
+        let root = StoreLocation.resolve(store)
+        return root.hasPrefix("/") ? root : FileManager.default.currentDirectoryPath + "/" + root
+    }
 
     func settings() throws -> ReplicaSettings {
         let config: ClinicConfig
