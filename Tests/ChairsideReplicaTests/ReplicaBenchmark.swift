@@ -62,11 +62,21 @@ final class ReplicaBenchmark: ReplicaCase {
     /// Four rooms, each with its replicator, append a line every 150 ms for 30 s; lag is from the
     /// append's fsync to the row's arrival (`shipped_at`, the inserting transaction's start).
     func lagWithFourRooms() throws {
+        // The big clinic out of the way, so the rooms measure their own traffic, not its pull.
+        _ = sql("TRUNCATE chairside_lines, chairside_divergences")
         let rooms = (0..<4).map { demoStore("room-\($0)") }
         let pids = rooms.enumerated().map { startReplicator(store: $0.element, log: dir + "/room-\($0.offset).log") }
         let ids = try rooms.map(storeID)
         try waitUntil("rooms shipped", timeout: 120) {
             try zip(rooms, ids).allSatisfy { replicaLines($0.1).count == (try localLines($0.0)).count }
+        }
+        try waitUntil("rooms pulled each other", timeout: 300) {
+            try zip(rooms, ids).allSatisfy { room, id in
+                try ids.filter { $0 != id }.allSatisfy { other in
+                    (try? localLines(RoomArea.root(of: room, room: other)).count)
+                        == replicaLines(other).count
+                }
+            }
         }
         let utc = TimeZone(identifier: "UTC")!
         let base = try rooms.map { try localLines($0).keys.filter { $0.hasPrefix(StoreJournals.patientJournal) }.count }

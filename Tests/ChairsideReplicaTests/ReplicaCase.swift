@@ -124,10 +124,21 @@ class ReplicaCase: XCTestCase {
         spawn([Self.replica, "replicate", "--store", store, "--config", configPath], out: log, err: log)
     }
 
-    func stop(_ pid: pid_t, signal: Int32 = SIGTERM) -> Int32 {
+    /// Signals a process and waits for it, at most 30 s: one that does not end is killed and the test fails.
+    @discardableResult
+    func stop(_ pid: pid_t, signal: Int32 = SIGTERM, file: StaticString = #filePath, line: UInt = #line) -> Int32 {
         kill(pid, signal)
         var status: Int32 = 0
-        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let deadline = Date().addingTimeInterval(30)
+        while waitpid(pid, &status, WNOHANG) == 0 {
+            if Date() > deadline {
+                XCTFail("process \(pid) did not end within 30 s of signal \(signal); killed", file: file, line: line)
+                kill(pid, SIGKILL)
+                waitpid(pid, &status, 0)
+                break
+            }
+            usleep(20_000)
+        }
         started.removeAll { $0 == pid }
         return status
     }
