@@ -7,12 +7,16 @@ let package = Package(
     products: [
         .executable(name: "chairside", targets: ["chairside"]),
         .executable(name: "chairside-bench", targets: ["ChairsideBench"]),
+        .executable(name: "chairside-replica", targets: ["chairside-replica"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -52,6 +56,31 @@ let package = Package(
         // the harness kills at every crash point; the tests then reopen and check what it left.
         .executableTarget(name: "CrashProbe", dependencies: ["ChairsideCore", "ChairsideStore", "TestSupport"], path: "Tests/CrashProbe"),
         .testTarget(name: "ChairsideReliabilityTests", dependencies: ["CrashProbe", "chairside", "ChairsideStore", "TestSupport"]),
+        // The replica (issue 18): PostgreSQL through postgres-nio, in its own target and executable so
+        // the console never links NIO (docs/DECISIONS.md); `chairside replicate|restore|check` exec it.
+        .target(
+            name: "ChairsideReplica",
+            dependencies: [
+                "ChairsideCore", "ChairsideStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            exclude: ["Migrations"]
+        ),
+        .executableTarget(
+            name: "chairside-replica",
+            dependencies: [
+                "ChairsideReplica", "ChairsideStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(
+            name: "ChairsideReplicaTests",
+            dependencies: ["ChairsideReplica", "chairside-replica", "chairside", "ChairsideStore", "TestSupport"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

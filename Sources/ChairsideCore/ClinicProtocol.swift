@@ -109,6 +109,8 @@ public struct ClinicConfig: Codable, Equatable, Sendable {
     public var privacyAfterMinutes = 5
     public var protocolSettings: ClinicProtocol
     public var aftercare: AftercareSettings
+    /// `[replica]`: the PostgreSQL replica, if the clinic has one (issue 18).
+    public var replica: ReplicaSettings? = nil
 
     public static let standard = ClinicConfig(
         clinicName: "Chairside Clinic",

@@ -49,7 +49,7 @@ public enum ConfigLoader {
 
         func config(_ root: TOMLDocument.Table) throws -> ClinicConfig {
             var config = ClinicConfig.standard
-            try rejectUnknown(root, values: [], tables: ["clinic", "protocol", "aftercare"], arrays: [], prefix: "")
+            try rejectUnknown(root, values: [], tables: ["clinic", "protocol", "aftercare", "replica"], arrays: [], prefix: "")
             if let clinic = root.table("clinic") {
                 try rejectUnknown(clinic, values: ["name", "phone", "technicians", "rooms", "printer", "theme", "privacy_after_min"], tables: [], arrays: [], prefix: "clinic.")
                 config.clinicName = try string(clinic, "name", prefix: "clinic.") ?? config.clinicName
@@ -66,7 +66,21 @@ public enum ConfigLoader {
             if let aftercare = root.table("aftercare") {
                 config.aftercare = try aftercareSettings(aftercare, protocolSettings: config.protocolSettings)
             }
+            if let replica = root.table("replica") {
+                config.replica = try replicaSettings(replica)
+            }
             return config
+        }
+
+        func replicaSettings(_ t: TOMLDocument.Table) throws -> ReplicaSettings {
+            try rejectUnknown(t, values: ["url", "password_file"], tables: [], arrays: [], prefix: "replica.")
+            let url = try required(try string(t, "url", prefix: "replica."), t, "replica.url")
+            switch ReplicaSettings.parse(url: url) {
+            case .failure(let error): throw fail(line(t, "url"), "replica.url", error.description)
+            case .success(var settings):
+                settings.passwordFile = try string(t, "password_file", prefix: "replica.")
+                return settings
+            }
         }
 
         func protocolSettings(_ t: TOMLDocument.Table) throws -> ClinicProtocol {

@@ -12,7 +12,7 @@ import Foundation
 struct StoreMarker: Codable, Equatable {
     static let fileName = "chairside-store.json"
     static let format = 2
-    static let layout: Set<String> = ["days", "patients", "quarantine"]
+    static let layout: Set<String> = ["days", "patients", "quarantine", "replica"]
 
     var format: Int
     var storeID: String

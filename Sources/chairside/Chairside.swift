@@ -7,7 +7,7 @@ struct Chairside: ParsableCommand {
         version: ChairsideVersion.current,
         subcommands: [
             Console.self, Today.self, Show.self, History.self, Export.self, Aftercare.self, Themes.self, Check.self,
-            Anchor.self, Demo.self,
+            Anchor.self, Demo.self, Replicate.self, Restore.self,
         ],
         defaultSubcommand: Console.self
     )

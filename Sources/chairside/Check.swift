@@ -15,7 +15,12 @@ struct Check: ParsableCommand {
 
     @OptionGroup var options: StoreOptions
 
+    @Flag(name: .customLong("repair-from-replica"),
+          help: "Put back damaged or altered lines from the PostgreSQL replica where they fit the hash chain.")
+    var repairFromReplica = false
+
     func run() throws {
+        if repairFromReplica { try ReplicaProgram.exec(["repair"] + ReplicaProgram.storeArguments(options)) }
         let store = try options.openStore(access: .write)
         let opening = store.report
         let meter = CheckMeter()

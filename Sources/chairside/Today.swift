@@ -21,6 +21,9 @@ struct Today: ParsableCommand {
     @Flag(help: "With --csv: add a byte-order mark so a spreadsheet opens the names correctly.")
     var excel = false
 
+    @Flag(name: .customLong("all-rooms"), help: "Include the other rooms' sessions pulled from the replica (read-only).")
+    var allRooms = false
+
     func validate() throws {
         if json && csv { throw ValidationError("Choose one of --json and --csv.") }
         if excel && !csv { throw ValidationError("--excel goes with --csv.") }
@@ -34,7 +37,7 @@ struct Today: ParsableCommand {
             day = d
         }
         let store = try options.openStore(today: now, access: .read)
-        let sessions = try store.sessions(on: day)
+        let sessions = allRooms ? try store.sessionsInAllRooms(on: day) : try store.sessions(on: day)
         if json {
             let proto = try options.loadConfig().protocolSettings
             let document = RecordJSON.day(day, sessions: sessions, chartNumber: store.directory.chartNumber(of:),
