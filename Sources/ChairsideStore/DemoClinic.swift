@@ -27,7 +27,7 @@ public enum DemoClinic {
     public static func fill(_ store: Store, config: ClinicConfig, now: Date, timeZone: TimeZone) throws -> Int {
         var saved: [Patient] = []
         for p in patients {
-            if let existing = store.directory.patients.first(where: { $0.chartNumber == p.chartNumber }) {
+            if let existing = store.directory.patients(chartNumber: p.chartNumber).first(where: { $0.chartNumber == p.chartNumber }) {
                 saved.append(existing)
             } else {
                 saved.append(try store.savePatient(p))

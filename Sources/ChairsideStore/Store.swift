@@ -10,7 +10,8 @@ import Glibc
 ///       days/2026-11-21/20261121-093000-ab12.jsonl   one session's journal
 ///       days/2026-11-21/index.json                   the day's summaries (derived)
 ///       patients/journal.jsonl                       every patient record, appended
-///       patients/index.json                          patients and their sessions (derived)
+///       patients/directory.bin, patients/refs/       the directory and each patient's sessions
+///                                                    (derived; see PatientFiles.swift)
 ///       quarantine/                                  damaged files moved aside, with reports
 ///
 /// Use from one thread; the terminal and the commands each own one `Store`.
@@ -20,26 +21,25 @@ public final class Store {
 
     public let root: String
     public let timeZone: TimeZone
-    public private(set) var report = RecoveryReport()
-    public internal(set) var directory = PatientDirectory()
+    public internal(set) var report = RecoveryReport()
     /// Set when an event was recorded but a derived index could not be rewritten; it is rebuilt at the next open.
-    public private(set) var indexWarning: String?
+    public internal(set) var indexWarning: String?
 
     let files: DurableFiles
-    var patientIndex = PatientIndexFile()
+    var patientState = PatientStoreState()
     private var days: [ClinicDay: [String: SessionSummary]] = [:]
     let encoder = JSONCoding.encoder()
-    private let decoder = JSONCoding.decoder()
+    let decoder = JSONCoding.decoder()
 
-    /// Opens (creating if needed) the store and recovers what a crash may have left: today's
-    /// journals and the patient index. History is read on demand.
+    /// Opens (creating if needed) the store and recovers what a crash may have left in today's
+    /// journals. The patient directory and history are read on demand, so opening costs the
+    /// same on the tenth year as on the first day.
     public init(root: String, timeZone: TimeZone, today: ClinicDay) throws(StoreError) {
         self.root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
         self.timeZone = timeZone
         files = DurableFiles(root: self.root)
         try files.makeDirectory(self.root)
         for sub in ["days", "patients", "quarantine"] { try files.makeDirectory(self.root + "/" + sub) }
-        try loadPatients()
         _ = try sessions(on: today)
     }
 
@@ -53,13 +53,8 @@ public final class Store {
     }
 
     var patientJournal: String { "\(root)/patients/journal.jsonl" }
-    var patientIndexPath: String { "\(root)/patients/index.json" }
 
     // MARK: patients
-
-    public func history(of patientID: String) -> [SessionRef] {
-        (patientIndex.sessions[patientID] ?? []).sorted { $0.startedAt < $1.startedAt }
-    }
 
     /// Records a new or edited patient durably; a new patient gets an ID here.
     @discardableResult
@@ -74,17 +69,17 @@ public final class Store {
         defer { close(fd) }
         guard flock(fd, LOCK_EX) == 0 else { throw files.fail("lock", patientJournal) }
         var length = files.size(patientJournal) ?? 0
-        if length != patientIndex.journalBytes {
+        if length != patientState.journalBytes {
             // Another console added patients since we loaded: catch up (under the lock) before numbering ours.
-            try loadPatients()
+            try loadDirectory()
             try directory.validate(patient)
-            if patientIndex.journalBytes < length {
+            if patientState.journalBytes < length {
                 // A torn tail left by a crashed writer; we hold the lock, so cut it before appending.
-                try files.truncate(patientJournal, to: patientIndex.journalBytes)
-                length = patientIndex.journalBytes
+                try files.truncate(patientJournal, to: patientState.journalBytes)
+                length = patientState.journalBytes
             }
         }
-        let seq = patientIndex.lastSeq + 1
+        let seq = patientState.lastSeq + 1
         let line = JournalLine.encode(seq: seq, payload: try encoder.encode(patient))
         do throws(StoreError) {
             try files.append(fd, line, knownLength: length, path: patientJournal)
@@ -93,65 +88,29 @@ public final class Store {
             if error.isSyncFailure { try? files.truncate(patientJournal, to: length) }
             throw error
         }
-        patientIndex.lastSeq = seq
-        patientIndex.journalBytes = length + line.count
-        patientIndex.upsert(patient)
-        directory.upsert(patient)
-        writePatientIndex()
+        // The snapshot is rarely rewritten: the next opening replays this line from the journal's tail.
+        patientState.lastSeq = seq
+        patientState.journalBytes = length + line.count
+        patientState.directory?.upsert(patient)
+        compactDirectoryIfDue()
         return patient
     }
 
     /// A temporary file (`.NAME.tmp-PID`) is never read as data. Once its writer is gone it is a
     /// leftover of a crash: it is removed so such files do not pile up.
-    private func removeIfStale(_ path: String) {
+    func removeIfStale(_ path: String) {
         guard let pid = Int32(path.split(separator: "-").last ?? ""), pid > 0 else { return }
         guard pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH else { return }
         report.add(.leftoverTempFile(path: files.display(path)))
         try? files.remove(path)
     }
 
-    private func loadPatients() throws(StoreError) {
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: root + "/patients")) ?? [] where name.hasPrefix(".") && name.contains(".tmp-") {
-            removeIfStale(root + "/patients/" + name)
-        }
-        var index: PatientIndexFile?
-        if FileManager.default.fileExists(atPath: patientIndexPath) {
-            if let data = try? files.read(patientIndexPath, limit: Self.maxIndexBytes) {
-                index = try? decoder.decode(PatientIndexFile.self, from: data)
-            }
-            if index == nil { try quarantine(patientIndexPath, reason: "unreadable patient index") }
-        }
-        let journalSize = files.size(patientJournal) ?? 0
-        if let index, index.journalBytes == journalSize {
-            patientIndex = index
-        } else {
-            var rebuilt = try patientsFromJournal()
-            if let index {
-                rebuilt.sessions = index.sessions
-            } else {
-                rebuilt.sessions = try rebuildSessionRefs()
-            }
-            patientIndex = rebuilt
-            if index != nil || journalSize > 0 { report.add(.indexRebuilt(path: "patients/index.json")) }
-            writePatientIndex()
-        }
-        directory = PatientDirectory(patientIndex.patients)
-    }
-
-    private func rebuildSessionRefs() throws(StoreError) -> [String: [SessionRef]] {
+    func rebuildSessionRefs() throws(StoreError) -> [String: [SessionRef]] {
         var refs: [String: [SessionRef]] = [:]
         for day in allDays() {
             for s in try sessions(on: day, updatePatientRefs: false) { refs[s.patientID, default: []].append(s.ref) }
         }
         return refs
-    }
-
-    private func writePatientIndex() {
-        do {
-            try files.replace(patientIndexPath, with: try encoder.encode(patientIndex))
-        } catch {
-            indexWarning = "The patient index could not be saved (\(error)); it will be rebuilt at the next start."
-        }
     }
 
     // MARK: days
@@ -183,7 +142,7 @@ public final class Store {
             ?? (trustIndex ? Dictionary((fromFile ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }) : [:])
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
         var changed = false
-        var refsChanged = false
+        var refs: [(patientID: String, ref: SessionRef)] = []
         var present = Set<String>()
         for name in names.sorted() {
             if name.hasPrefix(".") && name.contains(".tmp-") {
@@ -202,11 +161,10 @@ public final class Store {
                 index[id] = nil
                 continue
             }
+            // An index entry is written only after its reference (see `append`), so an entry with the
+            // same reference means the patient's shard has it already.
+            if updatePatientRefs, index[id]?.ref != summary.ref { refs.append((summary.patientID, summary.ref)) }
             index[id] = summary
-            if updatePatientRefs, patientIndex.sessions[summary.patientID]?.first(where: { $0.sessionID == id }) != summary.ref {
-                patientIndex.upsertRef(summary.patientID, summary.ref)
-                refsChanged = true
-            }
         }
         for id in index.keys where !present.contains(id) { index[id] = nil; changed = true }
         days[day] = index
@@ -215,10 +173,9 @@ public final class Store {
             if let fromFile, !Self.indexAgrees(fromFile, list) {
                 report.add(.indexRebuilt(path: "days/\(day)/index.json"))
             }
-            // The patient index first: a crash between the two leaves the day index stale, so the
+            // The references first: a crash between the two leaves the day index stale, so the
             // next reader re-reads the journal and finds the references already right.
-            if refsChanged { writePatientIndex() }
-            writeDayIndex(day)
+            if recordRefs(refs) { writeDayIndex(day) }
         }
         return list
     }
@@ -306,11 +263,8 @@ public final class Store {
         guard let summary = SessionSummary(state: writer.state, journalBytes: writer.length) else { return }
         let before = days[writer.day]?[writer.id]
         days[writer.day, default: [:]][writer.id] = summary
-        // Patient index before day index, for the reason given in `sessions(on:)`.
-        if before?.ref != summary.ref {
-            patientIndex.upsertRef(summary.patientID, summary.ref)
-            writePatientIndex()
-        }
+        // References before day index, for the reason given in `sessions(on:)`.
+        if before?.ref != summary.ref && !recordRefs([(summary.patientID, summary.ref)]) { return }
         if before.map({ $0.status != summary.status || $0.step != summary.step || $0.paused != summary.paused }) ?? true {
             writeDayIndex(writer.day)
         }
@@ -366,7 +320,7 @@ public final class Store {
         var read = 0
         for entry in scan.entries {
             guard let p = try? decoder.decode(Patient.self, from: entry.payload) else { break }
-            file.upsert(p)
+            file.patients.append(p)
             file.lastSeq = entry.seq
             file.journalBytes = entry.end
             read += 1
@@ -375,7 +329,7 @@ public final class Store {
     }
 
     /// Patients as the journal has them (after recovering it), without session references.
-    private func patientsFromJournal() throws(StoreError) -> PatientIndexFile {
+    func patientsFromJournal() throws(StoreError) -> PatientIndexFile {
         guard (files.size(patientJournal) ?? 0) > 0 else { return PatientIndexFile() }
         return try recoverJournal(patientJournal, decode: decodePatients)?.value ?? PatientIndexFile()
     }
@@ -439,7 +393,7 @@ public final class Store {
         return "quarantine/\(stamp)-" + files.display(path).replacingOccurrences(of: "/", with: "_")
     }
 
-    private func quarantine(_ path: String, reason: String) throws(StoreError) {
+    func quarantine(_ path: String, reason: String) throws(StoreError) {
         let name = quarantineName(path)
         try files.move(path, to: root + "/" + name)
         try files.replace(root + "/" + name + ".report.txt", with: Data("\(files.display(path)): \(reason)\n".utf8))
@@ -459,28 +413,9 @@ public final class Store {
         report = RecoveryReport()
         days = [:]
         for day in allDays() { _ = try sessions(on: day, updatePatientRefs: false, trustIndex: false) }
-        try checkPatientJournal()
-        let refs = try rebuildSessionRefs()
-        if refs != patientIndex.sessions {
-            patientIndex.sessions = refs
-            report.add(.indexRebuilt(path: "patients/index.json"))
-            writePatientIndex()
-        }
+        try checkDirectory()
+        checkRefs(try rebuildSessionRefs())
         return report
-    }
-
-    /// Reads the patient journal again (the index is trusted at open while its length matches)
-    /// and rebuilds the patient list when the journal says otherwise.
-    private func checkPatientJournal() throws(StoreError) {
-        guard (files.size(patientJournal) ?? 0) > 0 else { return }
-        let rebuilt = try patientsFromJournal()
-        guard rebuilt.patients != patientIndex.patients || rebuilt.journalBytes != patientIndex.journalBytes else { return }
-        patientIndex.patients = rebuilt.patients
-        patientIndex.lastSeq = rebuilt.lastSeq
-        patientIndex.journalBytes = rebuilt.journalBytes
-        directory = PatientDirectory(patientIndex.patients)
-        report.add(.indexRebuilt(path: "patients/index.json"))
-        writePatientIndex()
     }
 
     static func randomHex(_ count: Int) -> String {
@@ -525,22 +460,11 @@ public final class SessionWriter {
     deinit { close() }
 }
 
-/// patients/index.json: the patients and, per patient, their sessions.
-struct PatientIndexFile: Codable, Equatable {
+/// The patient journal as read: every record in order (an edit appears again, later), and how far it read.
+struct PatientIndexFile: Equatable {
     var journalBytes = 0
     var lastSeq = 0
     var patients: [Patient] = []
-    var sessions: [String: [SessionRef]] = [:]
-
-    mutating func upsert(_ p: Patient) {
-        if let i = patients.firstIndex(where: { $0.id == p.id }) { patients[i] = p } else { patients.append(p) }
-    }
-
-    mutating func upsertRef(_ patientID: String, _ ref: SessionRef) {
-        var list = sessions[patientID] ?? []
-        if let i = list.firstIndex(where: { $0.sessionID == ref.sessionID }) { list[i] = ref } else { list.append(ref) }
-        sessions[patientID] = list
-    }
 }
 
 // MARK: review

@@ -84,7 +84,7 @@ struct Check: ParsableCommand {
         for f in findings { print(f.text) }
         let days = store.allDays()
         let sessions = try days.reduce(0) { $0 + (try store.sessions(on: $1)).count }
-        print("Checked \(store.root): \(days.count) day\(days.count == 1 ? "" : "s"), \(sessions) session\(sessions == 1 ? "" : "s"), \(store.directory.patients.count) patients.")
+        print("Checked \(store.root): \(days.count) day\(days.count == 1 ? "" : "s"), \(sessions) session\(sessions == 1 ? "" : "s"), \(store.directory.count) patients.")
         if findings.contains(where: \.isDamage) {
             print("Damage found: originals are in quarantine/ with a report beside each.")
             throw ExitCode(1)
@@ -116,7 +116,7 @@ struct Demo: ParsableCommand {
             guard years >= 0, years <= 20, perDay > 0, perDay <= 200, (patients ?? 2) >= 2 else {
                 throw Failure("--years must be 0–20, --per-day 1–200 and --patients at least 2.")
             }
-            guard store.directory.patients.isEmpty, store.allDays().isEmpty else {
+            guard store.directory.count == 0, store.allDays().isEmpty else {
                 throw Failure("The store at \(store.root) is not empty; give --store an empty folder for a synthetic clinic.")
             }
             var clinic = SyntheticClinic(years: years, patients: patients)

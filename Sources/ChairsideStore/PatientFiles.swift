@@ -1,0 +1,300 @@
+import ChairsideCore
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The patient side of the store, built so opening costs nothing however old the clinic is:
+///
+///     patients/journal.jsonl      every patient record, appended (the truth, JSON lines)
+///     patients/directory.bin      the directory as a `CompactDirectory` (derived), mapped, read lazily
+///     patients/refs/00.json…ff.json   each patient's session references (derived), 256 shards by ID;
+///                                 a missing shard is an empty one once `refs/complete` exists
+///
+/// Nothing here is read when the store opens. The directory is mapped at the first search (or
+/// `loadDirectory()`); patients recorded after the snapshot are replayed from the journal's tail.
+/// A patient's references are read from their one shard when a history opens.
+struct PatientStoreState {
+    var directory: PatientDirectory?
+    /// How much of the patient journal the directory holds, and its last sequence number.
+    var journalBytes = 0
+    var lastSeq = 0
+    /// Why the directory could not be opened, when the lazy `directory` had to fall back to empty.
+    var loadError: StoreError?
+    /// The reference shards exist (checked once per store).
+    var refsReady = false
+    /// `patients/directory.bin` exists with a stamp this store read or wrote.
+    var snapshotOnDisk = false
+}
+
+extension Store {
+    static let refShards = 256
+    /// Patients replayed from the journal's tail before the snapshot is rewritten.
+    static let overlayLimit = 64
+
+    var directoryPath: String { "\(root)/patients/directory.bin" }
+    var refsPath: String { "\(root)/patients/refs" }
+
+    // MARK: directory
+
+    /// The patient directory. Opened on first use, so the console's first frame never waits for
+    /// it; a console that wants the first search instant calls `loadDirectory()` after that frame.
+    /// If it cannot be opened it is empty and `directoryError` says why.
+    public var directory: PatientDirectory {
+        if let d = patientState.directory { return d }
+        do throws(StoreError) {
+            try loadDirectory()
+        } catch {
+            patientState.loadError = error
+            patientState.directory = PatientDirectory()
+        }
+        return patientState.directory ?? PatientDirectory()
+    }
+
+    /// Why the directory is empty when it should not be: the error its opening met.
+    public var directoryError: StoreError? { patientState.loadError }
+
+    /// Opens the directory now: maps the snapshot, replays patients recorded after it, and
+    /// rebuilds it from the journal when it is missing, unreadable or ahead of the journal.
+    public func loadDirectory() throws(StoreError) {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: root + "/patients")) ?? []
+        where name.hasPrefix(".") && name.contains(".tmp-") {
+            removeIfStale(root + "/patients/" + name)
+        }
+        let journalSize = files.size(patientJournal) ?? 0
+        var snapshot: CompactDirectory?
+        if FileManager.default.fileExists(atPath: directoryPath) {
+            snapshot = (try? files.map(directoryPath, limit: Self.maxIndexBytes)).flatMap(CompactDirectory.init(bytes:))
+            if snapshot == nil { try quarantine(directoryPath, reason: "unreadable patient directory") }
+        }
+        if let snapshot, snapshot.stamp.journalBytes == journalSize {
+            install(PatientDirectory(snapshot: snapshot), stamp: snapshot.stamp)
+            patientState.snapshotOnDisk = true
+            return
+        }
+        if let snapshot, snapshot.stamp.journalBytes < journalSize, let tail = journalTail(after: snapshot.stamp) {
+            var dir = PatientDirectory(snapshot: snapshot, overlay: tail.patients)
+            if dir.overlayCount > Self.overlayLimit {
+                dir = PatientDirectory(snapshot: dir.compacted(stamp: tail.stamp))
+                writeDirectory(dir.snapshot)
+            }
+            install(dir, stamp: tail.stamp)
+            patientState.snapshotOnDisk = true
+            return
+        }
+        let rebuilt = try patientsFromJournal()
+        let stamp = CompactDirectory.Stamp(journalBytes: rebuilt.journalBytes, lastSeq: rebuilt.lastSeq)
+        let dir = PatientDirectory(snapshot: CompactDirectory(patients: rebuilt.patients, stamp: stamp))
+        if snapshot != nil || journalSize > 0 { report.add(.indexRebuilt(path: "patients/directory.bin")) }
+        install(dir, stamp: stamp)
+        if journalSize > 0 { writeDirectory(dir.snapshot) }
+    }
+
+    /// After a patient is saved: the first one writes the snapshot; later ones only when enough
+    /// have piled up since, so a save stays one journal line and one fsync.
+    func compactDirectoryIfDue() {
+        guard let dir = patientState.directory, !patientState.snapshotOnDisk || dir.overlayCount > Self.overlayLimit else { return }
+        let stamp = CompactDirectory.Stamp(journalBytes: patientState.journalBytes, lastSeq: patientState.lastSeq)
+        let compact = PatientDirectory(snapshot: dir.compacted(stamp: stamp))
+        patientState.directory = compact
+        writeDirectory(compact.snapshot)
+    }
+
+    func install(_ dir: PatientDirectory, stamp: CompactDirectory.Stamp) {
+        patientState.directory = dir
+        patientState.journalBytes = stamp.journalBytes
+        patientState.lastSeq = stamp.lastSeq
+        patientState.loadError = nil
+    }
+
+    /// The patients after `stamp`, if the journal's tail from there reads clean; nil sends the caller
+    /// to a full recovery of the journal (which repairs what a crash left).
+    private func journalTail(after stamp: CompactDirectory.Stamp) -> (patients: [Patient], stamp: CompactDirectory.Stamp)? {
+        guard let data = try? files.read(patientJournal, from: stamp.journalBytes, limit: Self.maxJournalBytes) else { return nil }
+        let scan = JournalScan(data, firstSeq: stamp.lastSeq + 1)
+        guard scan.clean, !scan.entries.isEmpty else { return nil }
+        var patients: [Patient] = []
+        for entry in scan.entries {
+            guard let p = try? decoder.decode(Patient.self, from: entry.payload) else { return nil }
+            patients.append(p)
+        }
+        return (patients, .init(journalBytes: stamp.journalBytes + scan.goodLength, lastSeq: scan.entries.last!.seq))
+    }
+
+    func writeDirectory(_ snapshot: CompactDirectory) {
+        do {
+            try files.replace(directoryPath, with: snapshot.bytes)
+            patientState.snapshotOnDisk = true
+        } catch {
+            indexWarning = "The patient directory could not be saved (\(error)); it will be rebuilt at the next start."
+        }
+    }
+
+    /// `check`: reads the whole patient journal again and rewrites the snapshot when it does not
+    /// say the same. A snapshot that is only behind the journal is normal (see `loadDirectory`).
+    func checkDirectory() throws(StoreError) {
+        let rebuilt = try patientsFromJournal()
+        let stamp = CompactDirectory.Stamp(journalBytes: rebuilt.journalBytes, lastSeq: rebuilt.lastSeq)
+        let want = CompactDirectory(patients: rebuilt.patients, stamp: stamp)
+        let have = (try? files.read(directoryPath, limit: Self.maxIndexBytes)).flatMap(CompactDirectory.init(bytes:))
+        if have?.bytes != want.bytes && rebuilt.journalBytes > 0 {
+            let behind = have.map { $0.stamp.journalBytes < stamp.journalBytes && $0.stamp.lastSeq < stamp.lastSeq } ?? false
+            if !behind { report.add(.indexRebuilt(path: "patients/directory.bin")) }
+            writeDirectory(want)
+        }
+        install(PatientDirectory(snapshot: want), stamp: stamp)
+    }
+
+    // MARK: session references
+
+    /// A patient's sessions, oldest first: read from their shard, so as fresh as the disk.
+    public func history(of patientID: String) -> [SessionRef] {
+        guard ensureRefs() else { return [] }
+        let shard = Self.refShard(of: patientID)
+        guard let refs = readShard(shard) else {
+            // A shard gone or unreadable: every shard is rebuilt from the day indexes.
+            rebuildRefs(reason: String(format: "patients/refs/%02x.json", shard))
+            return readShard(shard)?[patientID] ?? []
+        }
+        return refs[patientID] ?? []
+    }
+
+    static func refShard(of patientID: String) -> Int {
+        var h: UInt32 = 2_166_136_261
+        for b in patientID.utf8 { h = (h ^ UInt32(b)) &* 16_777_619 }
+        return Int(h % UInt32(refShards))
+    }
+
+    func shardPath(_ n: Int) -> String { refsPath + "/" + String(format: "%02x.json", n) }
+
+    var refsCompletePath: String { refsPath + "/complete" }
+
+    /// A shard's references; empty when it was never written, nil when it cannot be read.
+    func readShard(_ n: Int) -> [String: [SessionRef]]? {
+        let data: Data
+        do {
+            data = try files.read(shardPath(n), limit: Self.maxIndexBytes)
+        } catch {
+            if case .io(_, _, ENOENT) = error { return [:] }
+            return nil
+        }
+        return try? decoder.decode([String: [SessionRef]].self, from: data)
+    }
+
+    private func writeShard(_ n: Int, _ refs: [String: [SessionRef]]) throws(StoreError) {
+        let data: Data
+        do { data = try encoder.encode(refs) } catch { throw .corrupt(path: files.display(shardPath(n)), reason: "\(error)") }
+        try files.replace(shardPath(n), with: data)
+    }
+
+    static func ordered(_ refs: [SessionRef]) -> [SessionRef] {
+        refs.sorted { ($0.startedAt, $0.sessionID) < ($1.startedAt, $1.sessionID) }
+    }
+
+    /// Records references (a session started, or changed status). Each shard is read and rewritten
+    /// under a lock, so two consoles never lose each other's. False (with `indexWarning` set) when
+    /// a shard could not be saved: the caller then leaves the day index stale, so the next reader
+    /// re-reads the journal and records the reference again.
+    @discardableResult
+    func recordRefs(_ updates: [(patientID: String, ref: SessionRef)]) -> Bool {
+        guard !updates.isEmpty else { return true }
+        guard ensureRefs() else { return false }
+        do throws(StoreError) {
+            try withRefsLock { () throws(StoreError) in
+                for (shard, group) in Dictionary(grouping: updates, by: { Self.refShard(of: $0.patientID) }) {
+                    guard var refs = readShard(shard) else { throw .corrupt(path: files.display(shardPath(shard)), reason: "unreadable") }
+                    for (patientID, ref) in group {
+                        var list = refs[patientID] ?? []
+                        list.removeAll { $0.sessionID == ref.sessionID }
+                        list.append(ref)
+                        refs[patientID] = Self.ordered(list)
+                    }
+                    try writeShard(shard, refs)
+                }
+            }
+            return true
+        } catch {
+            indexWarning = "The session references could not be saved (\(error)); they will be rebuilt from the day indexes."
+            return false
+        }
+    }
+
+    private func withRefsLock(_ body: () throws(StoreError) -> Void) throws(StoreError) {
+        let path = refsPath + "/.lock"
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, DurableFiles.fileMode)
+        guard fd >= 0 else { throw files.fail("open", path) }
+        defer { close(fd) }
+        guard flock(fd, LOCK_EX) == 0 else { throw files.fail("lock", path) }
+        try body()
+    }
+
+    /// Makes sure the shards exist: a store from before them (or one that lost them) gets them
+    /// from the old `patients/index.json` if it reads, else from every day index.
+    @discardableResult
+    func ensureRefs() -> Bool {
+        if patientState.refsReady { return true }
+        if FileManager.default.fileExists(atPath: refsCompletePath) {
+            patientState.refsReady = true
+            return true
+        }
+        let legacy = root + "/patients/index.json"
+        if let data = try? files.read(legacy, limit: Self.maxIndexBytes),
+           let old = try? decoder.decode(LegacyPatientIndex.self, from: data), writeAllShards(old.sessions) {
+            try? files.remove(legacy)
+            patientState.refsReady = true
+            return true
+        }
+        rebuildRefs(reason: nil)
+        return patientState.refsReady
+    }
+
+    /// Rebuilds every shard from the day indexes (journals are read where those are stale).
+    func rebuildRefs(reason: String?) {
+        guard let refs = try? rebuildSessionRefs() else { return }
+        if writeAllShards(refs) {
+            if let reason { report.add(.indexRebuilt(path: reason)) }
+            patientState.refsReady = true
+        }
+    }
+
+    private func writeAllShards(_ refs: [String: [SessionRef]]) -> Bool {
+        do throws(StoreError) {
+            try files.makeDirectory(refsPath)
+            var shards = [[String: [SessionRef]]](repeating: [:], count: Self.refShards)
+            for (patientID, list) in refs { shards[Self.refShard(of: patientID)][patientID] = Self.ordered(list) }
+            for n in 0..<Self.refShards where !shards[n].isEmpty || FileManager.default.fileExists(atPath: shardPath(n)) {
+                try writeShard(n, shards[n])
+            }
+            // Written last: it says the set is whole.
+            try files.replace(refsCompletePath, with: Data())
+            return true
+        } catch {
+            indexWarning = "The session references could not be saved (\(error)); they will be rebuilt at the next start."
+            return false
+        }
+    }
+
+    /// `check`: every shard must hold exactly the references the day indexes give; those that do
+    /// not are rewritten (and reported).
+    func checkRefs(_ refs: [String: [SessionRef]]) {
+        var shards = [[String: [SessionRef]]](repeating: [:], count: Self.refShards)
+        for (patientID, list) in refs { shards[Self.refShard(of: patientID)][patientID] = Self.ordered(list) }
+        let hadShards = FileManager.default.fileExists(atPath: refsPath)
+        do throws(StoreError) {
+            try files.makeDirectory(refsPath)
+            for n in 0..<Self.refShards where readShard(n) != shards[n] {
+                if hadShards { report.add(.indexRebuilt(path: String(format: "patients/refs/%02x.json", n))) }
+                try writeShard(n, shards[n])
+            }
+            if !FileManager.default.fileExists(atPath: refsCompletePath) { try files.replace(refsCompletePath, with: Data()) }
+            patientState.refsReady = true
+        } catch {
+            indexWarning = "The session references could not be saved (\(error)); they will be rebuilt at the next start."
+        }
+    }
+}
+
+/// `patients/index.json` of stores before the directory snapshot: read once, for its references.
+struct LegacyPatientIndex: Decodable {
+    var sessions: [String: [SessionRef]]
+}
