@@ -7,11 +7,13 @@ let package = Package(
     products: [
         .executable(name: "chairside", targets: ["chairside"]),
         .executable(name: "chairside-bench", targets: ["ChairsideBench"]),
+        .executable(name: "chairside-floor", targets: ["ChairsideFloor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         .systemLibrary(
@@ -22,7 +24,7 @@ let package = Package(
             name: "ChairsideCore",
             dependencies: [.product(name: "Mustache", package: "swift-mustache")]
         ),
-        .target(name: "ChairsideStore", dependencies: ["ChairsideCore"]),
+        .target(name: "ChairsideStore", dependencies: ["ChairsideCore", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "ChairsidePrinting", dependencies: ["ChairsideCore"]),
         .target(name: "ChairsideTerminal", dependencies: ["ChairsideCore", "ChairsideStore", "ChairsidePrinting", "CNCurses"]),
         .executableTarget(
@@ -37,6 +39,8 @@ let package = Package(
             name: "ChairsideBench",
             dependencies: ["ChairsideCore", "ChairsideStore", "ChairsideTerminal", "CNCurses", "CSQLite"]
         ),
+        // The benchmark's floor: a minimal Foundation + ncursesw program painting one frame (docs/BENCHMARKS.md).
+        .executableTarget(name: "ChairsideFloor", dependencies: ["CNCurses"]),
         .target(name: "TestSupport", dependencies: ["ChairsideCore"], path: "Tests/TestSupport"),
         .testTarget(
             name: "ChairsideCoreTests",

@@ -275,14 +275,14 @@ extension Store {
     }
 
     /// `check`: every shard must hold exactly the references the day indexes give; those that do
-    /// not are rewritten (and reported).
-    func checkRefs(_ refs: [String: [SessionRef]]) {
+    /// not are rewritten (and reported). `only`: the shards to look at (an incremental check).
+    func checkRefs(_ refs: [String: [SessionRef]], only: Set<Int>? = nil) {
         var shards = [[String: [SessionRef]]](repeating: [:], count: Self.refShards)
         for (patientID, list) in refs { shards[Self.refShard(of: patientID)][patientID] = Self.ordered(list) }
         let hadShards = FileManager.default.fileExists(atPath: refsPath)
         do throws(StoreError) {
             try files.makeDirectory(refsPath)
-            for n in 0..<Self.refShards where readShard(n) != shards[n] {
+            for n in 0..<Self.refShards where only?.contains(n) ?? true && readShard(n) != shards[n] {
                 if hadShards { report.add(.indexRebuilt(path: String(format: "patients/refs/%02x.json", n))) }
                 try writeShard(n, shards[n])
             }

@@ -27,6 +27,10 @@ public final class Store {
 
     let files: DurableFiles
     var patientState = PatientStoreState()
+    /// During a full `check`: summaries of the journals that read clean, decoded in parallel (CheckPlan).
+    var prechecked: [String: SessionSummary] = [:]
+    /// Days and sessions the last `check` covered.
+    public internal(set) var lastCheckCounts = (days: 0, sessions: 0)
     private var days: [ClinicDay: [String: SessionSummary]] = [:]
     let encoder = JSONCoding.encoder()
     let decoder = JSONCoding.decoder()
@@ -156,10 +160,16 @@ public final class Store {
             let path = dir + "/" + name
             if let cached = index[id], cached.journalBytes == files.size(path) { continue }
             changed = true
-            guard let state = try recoverJournal(path, decode: { decodeSession(id: id, scan: $0) })?.value,
-                  let summary = SessionSummary(state: state.state, journalBytes: state.length) else {
-                index[id] = nil
-                continue
+            let summary: SessionSummary
+            if let known = prechecked[path], known.journalBytes == files.size(path) {
+                summary = known   // a full check's parallel pass read it clean to its end
+            } else {
+                guard let state = try recoverJournal(path, decode: { decodeSession(id: id, scan: $0) })?.value,
+                      let read = SessionSummary(state: state.state, journalBytes: state.length) else {
+                    index[id] = nil
+                    continue
+                }
+                summary = read
             }
             // An index entry is written only after its reference (see `append`), so an entry with the
             // same reference means the patient's shard has it already.
@@ -175,7 +185,9 @@ public final class Store {
             }
             // The references first: a crash between the two leaves the day index stale, so the
             // next reader re-reads the journal and finds the references already right.
-            if recordRefs(refs) { writeDayIndex(day) }
+            // An index that already says exactly this is left alone (a check rewrites nothing needlessly).
+            let same = fromFile.map { Dictionary($0.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }) == index } ?? false
+            if recordRefs(refs) && !same { writeDayIndex(day) }
         }
         return list
     }
@@ -407,14 +419,21 @@ public final class Store {
         return name
     }
 
-    /// Verifies the whole store: re-reads every journal instead of trusting the indexes,
-    /// repairs what it can, and rebuilds any index that disagrees.
-    public func check() throws(StoreError) -> RecoveryReport {
+    /// Verifies the store: re-reads journals instead of trusting the indexes, repairs what it can,
+    /// and rebuilds any index that disagrees. Journals unchanged since the last check are not read
+    /// again unless `full` (CheckPlan); a full check decodes on every core.
+    public func check(full: Bool = false, progress: @escaping @Sendable (String) -> Void = { _ in }) throws(StoreError) -> RecoveryReport {
         report = RecoveryReport()
         days = [:]
-        for day in allDays() { _ = try sessions(on: day, updatePatientRefs: false, trustIndex: false) }
-        try checkDirectory()
-        checkRefs(try rebuildSessionRefs())
+        let plan = CheckPlan(self, full: full, progress: progress)
+        let all = allDays()
+        plan.prepare(days: all)
+        var verified: [ClinicDay: [SessionSummary]] = [:]
+        for day in all where !plan.unchanged(day) {
+            verified[day] = try sessions(on: day, updatePatientRefs: false, trustIndex: false)
+        }
+        try plan.finish(verified: verified)
+        lastCheckCounts = plan.counts
         return report
     }
 

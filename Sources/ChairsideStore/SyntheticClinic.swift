@@ -96,7 +96,7 @@ public struct SyntheticClinic: Sendable {
             if d % 50 == 0 { progress("\(day): \(summary.sessions) sessions") }
         }
         progress("building indexes")
-        _ = try store.check()
+        _ = try store.check(full: true)
         return summary
     }
 

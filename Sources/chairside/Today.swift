@@ -72,19 +72,23 @@ struct Show: ParsableCommand {
 }
 
 struct Check: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Verify the whole store; repair, quarantine and report. Exits 1 on damage.")
+    static let configuration = CommandConfiguration(
+        abstract: "Verify the whole store; repair, quarantine and report. Exits 1 on damage.",
+        discussion: "Journals unchanged since the last check are not read again; --full reads everything, on every core.")
 
     @OptionGroup var options: StoreOptions
+
+    @Flag(help: "Read every journal again, ignoring what earlier checks verified.")
+    var full = false
 
     func run() throws {
         let store = try options.openStore()
         let opening = store.report
-        let report = try store.check()
+        let report = try store.check(full: full) { FileHandle.standardError.write(Data("check: \($0)\n".utf8)) }
         let findings = opening.findings + report.findings
         for f in findings { print(f.text) }
-        let days = store.allDays()
-        let sessions = try days.reduce(0) { $0 + (try store.sessions(on: $1)).count }
-        print("Checked \(store.root): \(days.count) day\(days.count == 1 ? "" : "s"), \(sessions) session\(sessions == 1 ? "" : "s"), \(store.directory.count) patients.")
+        let (days, sessions) = store.lastCheckCounts
+        print("Checked \(store.root): \(days) day\(days == 1 ? "" : "s"), \(sessions) session\(sessions == 1 ? "" : "s"), \(store.directory.count) patients.")
         if findings.contains(where: \.isDamage) {
             print("Damage found: originals are in quarantine/ with a report beside each.")
             throw ExitCode(1)
