@@ -5,11 +5,15 @@ import ChairsideTerminal
 import Foundation
 
 struct Console: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Open the treatment-room console (the default).")
+    static let configuration = CommandConfiguration(
+        commandName: "console",
+        abstract: "Open the treatment-room console (the default).")
 
     @OptionGroup var options: StoreOptions
 
-    func run() throws {
+    func run() throws { try Self.open(options.settings) }
+
+    static func open(_ options: StoreSettings) throws {
         let config = try options.loadConfig()
         let store = try options.openStore()
         let library = ThemeLibrary(sources: ThemeFiles.discover())

@@ -5,6 +5,7 @@ import Foundation
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "export",
         abstract: "Export sessions from a date range as CSV: one row per session, or per pass with --passes.",
         discussion: "Column names are stable and listed in the README. Dates are the clinic's local days."
     )

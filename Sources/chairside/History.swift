@@ -5,7 +5,9 @@ import ChairsideTerminal
 import Foundation
 
 struct History: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show a patient's sessions: intervals, series, depth per zone, screening dates.")
+    static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "Show a patient's sessions: intervals, series, depth per zone, screening dates.")
 
     @OptionGroup var options: StoreOptions
 

@@ -11,6 +11,21 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The clinic config file (default: $XDG_CONFIG_HOME/chairside/config.toml).", valueName: "file"))
     var config: String?
 
+    /// The same choices as plain values (what the console's start without arguments uses).
+    var settings: StoreSettings { StoreSettings(store: store, config: config) }
+
+    var timeZone: TimeZone { settings.timeZone }
+    var configPath: String { settings.configPath }
+    func loadAftercareTemplate() -> Result<AftercareTemplate, TemplateError>? { settings.loadAftercareTemplate() }
+    func loadConfig() throws -> ClinicConfig { try settings.loadConfig() }
+    func openStore(today: Date = Date()) throws -> Store { try settings.openStore(today: today) }
+}
+
+/// Which store and which config, without the argument parser: `StoreSettings()` is the defaults.
+struct StoreSettings {
+    var store: String?
+    var config: String?
+
     var timeZone: TimeZone { .current }
 
     var configPath: String { config ?? ConfigFile.defaultPath() }

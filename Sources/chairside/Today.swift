@@ -5,7 +5,9 @@ import ChairsideTerminal
 import Foundation
 
 struct Today: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List a day's sessions (today by default).")
+    static let configuration = CommandConfiguration(
+        commandName: "today",
+        abstract: "List a day's sessions (today by default).")
 
     @OptionGroup var options: StoreOptions
 
@@ -43,7 +45,9 @@ struct Today: ParsableCommand {
 }
 
 struct Show: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show one session's record and timeline.")
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show one session's record and timeline.")
 
     @OptionGroup var options: StoreOptions
 
@@ -73,6 +77,7 @@ struct Show: ParsableCommand {
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Verify the whole store; repair, quarantine and report. Exits 1 on damage.",
         discussion: "Journals unchanged since the last check are not read again; --full reads everything, on every core.")
 
@@ -99,6 +104,7 @@ struct Check: ParsableCommand {
 
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "demo",
         abstract: "Fill the store with a realistic sample day, for trying Chairside out.",
         discussion: "With --years, writes a synthetic clinic of that age instead (for benchmarks): an empty store is required.")
 
