@@ -4,7 +4,11 @@ import Foundation
 /// without decoding (or even reading) all of it: the store maps the file and this type reads
 /// only the pages a lookup touches. Nothing here does I/O; the bytes come from the caller.
 ///
-/// Layout (integers little-endian; every offset is checked when the buffer is opened):
+/// Layout (integers little-endian):
+///
+/// Opening checks the header only (so it touches one page whatever the size); every offset read
+/// from the tables is checked where it is used, so a damaged buffer gives wrong text, never a
+/// read out of bounds, until `check` rebuilds it.
 ///
 ///     0   "CHDIR001"
 ///     8   u64 stamp.journalBytes   16  u64 stamp.lastSeq    (what the snapshot was made from)
@@ -42,20 +46,6 @@ public struct CompactDirectory: Sendable {
             guard Int(Self.u32(raw, 36)) == raw.count, count < 1 << 26 else { return nil }
             let tables = Self.headerSize + 4 * (2 * (count + 1) + 2 * count)
             guard folded == tables, records >= folded, records <= raw.count else { return nil }
-            // Every offset in bounds and in order, every order entry a rank: lookups then need no checks.
-            let foldedLength = records - folded, recordLength = raw.count - records
-            for (table, limit) in [(Self.headerSize, foldedLength), (Self.headerSize + 4 * (count + 1), recordLength)] {
-                var last = 0
-                guard Self.u32(raw, table) == 0 else { return nil }
-                for i in 0...count {
-                    let v = Int(Self.u32(raw, table + 4 * i))
-                    guard v >= last, v <= limit else { return nil }
-                    last = v
-                }
-                guard last == limit else { return nil }
-            }
-            let orders = Self.headerSize + 8 * (count + 1)
-            for i in 0..<(2 * count) where Int(Self.u32(raw, orders + 4 * i)) >= count { return nil }
             let stamp = Stamp(journalBytes: Int(Self.u64(raw, 8)), lastSeq: Int(Self.u64(raw, 16)))
             return (count, stamp, folded, records)
         }
@@ -126,8 +116,9 @@ public struct CompactDirectory: Sendable {
     /// The patient at a rank (name order).
     public func patient(at rank: Int) -> Patient {
         bytes.withUnsafeBytes { raw in
-            var at = recordBlob + Int(Self.u32(raw, recordStartAt + 4 * rank))
-            let end = recordBlob + Int(Self.u32(raw, recordStartAt + 4 * (rank + 1)))
+            guard let range = record(raw, rank) else { return Patient(id: "", name: "", chartNumber: "") }
+            var at = range.lowerBound
+            let end = range.upperBound
             func field() -> String {
                 guard at + 4 <= end else { return "" }
                 let n = Int(Self.u32(raw, at))
@@ -173,12 +164,12 @@ public struct CompactDirectory: Sendable {
             var lo = 0, hi = count
             while lo < hi {
                 let mid = (lo + hi) / 2
-                let r = Int(Self.u32(raw, chartOrderAt + 4 * mid))
+                let r = order(raw, chartOrderAt, mid)
                 if field(raw, rank: r, index: 3).lexicographicallyPrecedes(key) { lo = mid + 1 } else { hi = mid }
             }
             var out: [Int] = []
             while lo < count {
-                let r = Int(Self.u32(raw, chartOrderAt + 4 * lo))
+                let r = order(raw, chartOrderAt, lo)
                 guard field(raw, rank: r, index: 3).elementsEqual(key) else { break }
                 out.append(r)
                 lo += 1
@@ -194,10 +185,12 @@ public struct CompactDirectory: Sendable {
         guard limit > 0 else { return hits }
         bytes.withUnsafeBytes { raw in
             let base = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            let limit = recordBlob - foldedBlob
             var start = Int(Self.u32(raw, foldedStartAt))
             for rank in 0..<count {
                 let end = Int(Self.u32(raw, foldedStartAt + 4 * (rank + 1)))
                 defer { start = end }
+                guard start <= end, end <= limit else { continue }
                 let text = UnsafeBufferPointer(start: base + foldedBlob + start, count: end - start)
                 guard typed.allSatisfy({ Self.startsAWord(text, $0) }), !skip(rank) else { continue }
                 hits.append(rank)
@@ -240,9 +233,25 @@ public struct CompactDirectory: Sendable {
         fold(p.name + " " + p.chartNumber).split(separator: " ").joined(separator: " ")
     }
 
-    private func field(_ raw: UnsafeRawBufferPointer, rank: Int, index: Int) -> UnsafeRawBufferPointer {
-        var at = recordBlob + Int(Self.u32(raw, recordStartAt + 4 * rank))
+    /// A rank's record bytes, nil when the table says something impossible (damage).
+    private func record(_ raw: UnsafeRawBufferPointer, _ rank: Int) -> Range<Int>? {
+        guard rank >= 0, rank < count else { return nil }
+        let start = recordBlob + Int(Self.u32(raw, recordStartAt + 4 * rank))
         let end = recordBlob + Int(Self.u32(raw, recordStartAt + 4 * (rank + 1)))
+        guard start <= end, end <= raw.count else { return nil }
+        return start..<end
+    }
+
+    /// Entry `i` of an order table: a rank (a damaged entry reads as rank 0).
+    private func order(_ raw: UnsafeRawBufferPointer, _ table: Int, _ i: Int) -> Int {
+        let r = Int(Self.u32(raw, table + 4 * i))
+        return r < count ? r : 0
+    }
+
+    private func field(_ raw: UnsafeRawBufferPointer, rank: Int, index: Int) -> UnsafeRawBufferPointer {
+        guard let range = record(raw, rank) else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        var at = range.lowerBound
+        let end = range.upperBound
         var i = 0
         while at + 4 <= end {
             let n = Int(Self.u32(raw, at))
@@ -259,7 +268,7 @@ public struct CompactDirectory: Sendable {
         var lo = 0, hi = count
         while lo < hi {
             let mid = (lo + hi) / 2
-            let r = Int(Self.u32(raw, order + 4 * mid))
+            let r = self.order(raw, order, mid)
             let f = field(raw, rank: r, index: index)
             if f.elementsEqual(key) { return r }
             if f.lexicographicallyPrecedes(key) { lo = mid + 1 } else { hi = mid }

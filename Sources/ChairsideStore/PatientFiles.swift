@@ -294,6 +294,36 @@ extension Store {
     }
 }
 
+extension Store {
+    /// The summaries of `ids` on `day` straight from its index, decoding none of the day's other
+    /// entries (a history wants one session of twenty); nil when any is missing or behind its journal,
+    /// and the caller takes the full path, which reads the journals.
+    func indexedSummaries(_ ids: Set<String>, on day: ClinicDay) -> [SessionSummary]? {
+        guard days[day] == nil, !ids.isEmpty, !files.isLink(dayPath(day)),
+              let data = try? files.read(dayPath(day) + "/index.json", limit: Self.maxIndexBytes) else { return nil }
+        let probe = JSONCoding.decoder()
+        probe.userInfo[SummaryProbe.wanted] = ids
+        guard let found = (try? probe.decode([SummaryProbe].self, from: data))?.compactMap(\.summary),
+              Set(found.map(\.id)) == ids,
+              found.allSatisfy({ files.size(dayPath(day) + "/" + $0.id + ".jsonl") == $0.journalBytes }) else { return nil }
+        return found
+    }
+}
+
+/// One entry of a day index, decoded whole only when its ID is wanted.
+struct SummaryProbe: Decodable {
+    static let wanted = CodingUserInfoKey(rawValue: "wantedSessions")!
+    var summary: SessionSummary?
+
+    private enum Key: String, CodingKey { case id }
+
+    init(from decoder: Decoder) throws {
+        let id = try decoder.container(keyedBy: Key.self).decode(String.self, forKey: .id)
+        let wanted = decoder.userInfo[Self.wanted] as? Set<String> ?? []
+        summary = wanted.contains(id) ? try SessionSummary(from: decoder) : nil
+    }
+}
+
 /// `patients/index.json` of stores before the directory snapshot: read once, for its references.
 struct LegacyPatientIndex: Decodable {
     var sessions: [String: [SessionRef]]

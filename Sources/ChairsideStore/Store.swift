@@ -31,7 +31,7 @@ public final class Store {
     var prechecked: [String: SessionSummary] = [:]
     /// Days and sessions the last `check` covered.
     public internal(set) var lastCheckCounts = (days: 0, sessions: 0)
-    private var days: [ClinicDay: [String: SessionSummary]] = [:]
+    var days: [ClinicDay: [String: SessionSummary]] = [:]
     let encoder = JSONCoding.encoder()
     let decoder = JSONCoding.decoder()
 
@@ -500,7 +500,12 @@ extension Store {
         }
         var out: [SessionSummary] = []
         for day in days {
-            out += try sessions(on: day).filter { ids.contains($0.id) }
+            let wanted = Set(refs.filter { SessionID.day(of: $0.sessionID) == day }.map(\.sessionID))
+            if let indexed = indexedSummaries(wanted, on: day) {
+                out += indexed
+            } else {
+                out += try sessions(on: day).filter { ids.contains($0.id) }
+            }
         }
         return out.sorted { ($0.startedAt, $0.id) < ($1.startedAt, $1.id) }
     }

@@ -74,16 +74,30 @@ final class CompactDirectoryTests: XCTestCase {
         XCTAssertNoThrow(try dir.validate(all[5]))
     }
 
-    func testDamagedBytesAreRefusedNotRead() {
-        let bytes = CompactDirectory(patients: patients(100, seed: 5), stamp: .init(journalBytes: 1, lastSeq: 1)).bytes
+    func testADamagedHeaderIsRefusedAndDamagedTablesNeverReadOutOfBounds() {
+        let all = patients(100, seed: 5)
+        let bytes = CompactDirectory(patients: all, stamp: .init(journalBytes: 1, lastSeq: 1)).bytes
         XCTAssertNil(CompactDirectory(bytes: bytes.prefix(bytes.count - 1)))
         XCTAssertNil(CompactDirectory(bytes: Data("CHDIR001".utf8)))
         XCTAssertNil(CompactDirectory(bytes: Data()))
-        // Structural damage; a flip that keeps every offset in order shows wrong text until `check` rebuilds it.
-        for offset in [0, 24, 28, 36, 40, 40 + 4 * 101] {
+        for offset in [0, 24, 28, 36] {
             var damaged = bytes
             damaged[offset] ^= 0xFF
-            XCTAssertNil(CompactDirectory(bytes: damaged), "byte \(offset)")
+            XCTAssertNil(CompactDirectory(bytes: damaged), "header byte \(offset)")
+        }
+        // The tables are checked where they are read: any flipped byte there leaves every lookup in bounds.
+        var rng = SplitMixForTests(9)
+        for _ in 0..<200 {
+            var damaged = bytes
+            let at = 40 + Int(rng.next() % UInt64(4 * (4 * 100 + 2)))
+            damaged[at] ^= UInt8(1 << (rng.next() % 8))
+            guard let compact = CompactDirectory(bytes: damaged) else { continue }
+            let dir = PatientDirectory(snapshot: compact)
+            XCTAssertLessThanOrEqual(dir.search("").count, 50)
+            _ = dir.search("jo mu")
+            _ = dir.patients(chartNumber: all[3].chartNumber)
+            _ = dir.patient(id: all[7].id)
+            XCTAssertEqual(dir.patients.count, 100)
         }
     }
 }

@@ -91,7 +91,8 @@ final class MutatedStoreTests: XCTestCase {
                 data = Data(String(decoding: data, as: UTF8.self).replacingOccurrences(of: #""journalBytes":"#, with: #""journalBytes":\#(huge),"x":"#).utf8)
             }
             try attempt("huge number \(huge) in the session references", shard) { data in
-                data = Data(String(decoding: data, as: UTF8.self).replacingOccurrences(of: #""sessionID":"#, with: #""x":\#(huge),"sessionID":"#).utf8)
+                // The references hold no number: the huge one stands where a session ID belongs.
+                data = Data(String(decoding: data, as: UTF8.self).replacingOccurrences(of: #""sessionID":"#, with: #""sessionID":\#(huge),"was":"#).utf8)
             }
         }
         // Deep nesting.

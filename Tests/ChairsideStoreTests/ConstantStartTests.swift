@@ -106,6 +106,25 @@ final class ConstantStartTests: XCTestCase {
         return "\(dir!)/days/\(day)/\(d.state.id).jsonl"
     }
 
+    func testAHistoryReadsTheIndexEntryUnlessItsJournalGrew() throws {
+        let store = try openStore()
+        let journal = try session(on: "2026-11-18", chart: "H-1", in: store)
+        _ = try session(on: "2026-11-18", chart: "H-2", in: store)
+        let patient = try XCTUnwrap(store.directory.patients(chartNumber: "H-1").first)
+        let before = try XCTUnwrap(try openStore().historySummaries(of: patient.id).first)
+        XCTAssertEqual(before.lastSeq, 2)
+        // Another console adds a note: the index entry is now behind, so the journal is read.
+        let id = ((journal as NSString).lastPathComponent as NSString).deletingPathExtension
+        let writer = try openStore().openSession(id: id)
+        var d = SessionDriver(id: id)
+        for e in writer.state.events { d.state = d.state.evolve(e) }
+        try store.append(try d.run(.note("Called back: fine"), after: 60), to: writer)
+        writer.close()
+        let after = try openStore().historySummaries(of: patient.id)
+        XCTAssertEqual(after.map(\.lastSeq), [3])
+        XCTAssertEqual(after.map(\.id), [before.id])
+    }
+
     func testCheckDoesNotReadJournalsUnchangedSinceTheLastCheckButFullDoes() throws {
         let store = try openStore()
         // Longer than the 4 KiB tail the cache fingerprints.
