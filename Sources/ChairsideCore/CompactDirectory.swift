@@ -185,12 +185,12 @@ public struct CompactDirectory: Sendable {
         guard limit > 0 else { return hits }
         bytes.withUnsafeBytes { raw in
             let base = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            let limit = recordBlob - foldedBlob
+            let blobEnd = recordBlob - foldedBlob
             var start = Int(Self.u32(raw, foldedStartAt))
             for rank in 0..<count {
                 let end = Int(Self.u32(raw, foldedStartAt + 4 * (rank + 1)))
                 defer { start = end }
-                guard start <= end, end <= limit else { continue }
+                guard start <= end, end <= blobEnd else { continue }
                 let text = UnsafeBufferPointer(start: base + foldedBlob + start, count: end - start)
                 guard typed.allSatisfy({ Self.startsAWord(text, $0) }), !skip(rank) else { continue }
                 hits.append(rank)

@@ -288,6 +288,8 @@ extension Store {
             }
             if !FileManager.default.fileExists(atPath: refsCompletePath) { try files.replace(refsCompletePath, with: Data()) }
             patientState.refsReady = true
+            // The index of stores from before the shards is not read any more once they are whole.
+            if FileManager.default.fileExists(atPath: root + "/patients/index.json") { try files.remove(root + "/patients/index.json") }
         } catch {
             indexWarning = "The session references could not be saved (\(error)); they will be rebuilt at the next start."
         }

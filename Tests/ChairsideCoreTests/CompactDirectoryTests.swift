@@ -39,6 +39,7 @@ final class CompactDirectoryTests: XCTestCase {
         for query in ["", "jo", "jo mu", "JOSÉ", "zoe o", "o", "李", "ａｂｃ", "c-1042", "C-2", "mu jo", "xyz", "van der", "sio bri", "  ana   gar "] {
             XCTAssertEqual(dir.search(query).map(\.id), reference(all, query).map(\.id), "query \"\(query)\"")
             XCTAssertEqual(dir.search(query, limit: 3).map(\.id), reference(all, query, limit: 3).map(\.id), "query \"\(query)\", 3")
+            XCTAssertLessThanOrEqual(dir.snapshot.search(typed: [], limit: 7) { _ in false }.count, 7, "the scan stops at the limit")
         }
     }
 
