@@ -81,8 +81,11 @@ final class CheckPlan {
         counts = (unchangedDays.count + verified.count, verified.values.reduce(0) { $0 + $1.count } + cachedByDay.values.reduce(0) { $0 + $1.count })
 
         let journal = "patients/journal.jsonl", directory = "patients/directory.bin"
-        let journalNow = VerificationCache.whole(store.patientJournal)
-        if full || journalNow != old.files[journal] || VerificationCache.whole(store.directoryPath) != old.files[directory] {
+        // The patient journal only grows: if the part the last check verified is byte for byte the
+        // same and the snapshot is the one it left, only the lines added since are read.
+        let prefixSame = old.files[journal].map { VerificationCache.prefix(of: store.patientJournal, length: $0.length) == $0 } ?? false
+        let snapshotSame = old.files[directory] != nil && VerificationCache.whole(store.directoryPath) == old.files[directory]
+        if full || !prefixSame || !snapshotSame || !store.checkDirectoryTail() {
             progress("verifying the patient journal")
             try store.checkDirectory()
         }

@@ -145,6 +145,22 @@ extension Store {
         install(PatientDirectory(snapshot: want), stamp: stamp)
     }
 
+    /// `check` when the journal up to the snapshot is as the last check verified it: reads only the
+    /// lines after the snapshot. False when they do not read clean (the full check then repairs).
+    func checkDirectoryTail() -> Bool {
+        guard let snapshot = (try? files.map(directoryPath, limit: Self.maxIndexBytes)).flatMap(CompactDirectory.init(bytes:)) else { return false }
+        let size = files.size(patientJournal) ?? 0
+        if snapshot.stamp.journalBytes == size {
+            install(PatientDirectory(snapshot: snapshot), stamp: snapshot.stamp)
+            return true
+        }
+        guard snapshot.stamp.journalBytes < size, let tail = journalTail(after: snapshot.stamp),
+              tail.stamp.journalBytes == size else { return false }
+        install(PatientDirectory(snapshot: snapshot, overlay: tail.patients), stamp: tail.stamp)
+        if tail.patients.count > Self.overlayLimit { compactDirectoryIfDue() }
+        return true
+    }
+
     // MARK: session references
 
     /// A patient's sessions, oldest first: read from their shard, so as fresh as the disk.

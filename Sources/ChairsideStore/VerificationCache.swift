@@ -92,6 +92,12 @@ struct VerificationCache {
         return (length, hex(SHA256.hash(data: buffer)))
     }
 
+    /// The first `length` bytes of a file, fingerprinted like `whole`; nil when the file is shorter.
+    static func prefix(of path: String, length: Int) -> File? {
+        guard let data = FileManager.default.contents(atPath: path), data.count >= length else { return nil }
+        return File(length: length, digest: hex(SHA256.hash(data: data.prefix(length))))
+    }
+
     /// Length and SHA-256 of a whole file; nil when it cannot be read.
     static func whole(_ path: String) -> File? {
         guard let data = FileManager.default.contents(atPath: path) else { return nil }

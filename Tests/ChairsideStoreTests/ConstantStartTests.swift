@@ -167,6 +167,23 @@ final class ConstantStartTests: XCTestCase {
         XCTAssertEqual(fixed.history(of: patient.id).count, 1)
     }
 
+    func testCheckReadsOnlyThePatientsAddedSinceTheLastCheckUnlessEarlierOnesChanged() throws {
+        let store = try openStore()
+        for i in 0..<3 { try store.savePatient(Fixture.patient("Early \(i)", id: "", chart: "E-\(i)")) }
+        XCTAssertTrue(try openStore().check().findings.isEmpty)
+        try store.savePatient(Fixture.patient("Later", id: "", chart: "L-1"))
+        let again = try openStore()
+        XCTAssertTrue(try again.check().findings.isEmpty)
+        XCTAssertEqual(again.directory.patients(chartNumber: "L-1").map(\.name), ["Later"])
+        // Damage in a line the last check verified: the journal no longer starts as it did, so all of it is read.
+        let path = dir + "/patients/journal.jsonl"
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let at = try XCTUnwrap(bytes.firstIndex(of: UInt8(ascii: "E")))
+        bytes[at] = UInt8(ascii: "F")
+        try bytes.write(to: URL(fileURLWithPath: path))
+        XCTAssertTrue(try openStore().check().hasDamage)
+    }
+
     func testFullCheckDecodesInParallelAndFindsWhatTheOrderedPassFinds() throws {
         let store = try openStore()
         var journals: [String] = []
