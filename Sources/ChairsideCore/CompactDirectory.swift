@@ -24,7 +24,10 @@ public struct CompactDirectory: Sendable {
     public struct Stamp: Equatable, Sendable {
         public var journalBytes: Int
         public var lastSeq: Int
-        public init(journalBytes: Int, lastSeq: Int) { self.journalBytes = journalBytes; self.lastSeq = lastSeq }
+        public init(journalBytes: Int, lastSeq: Int) {
+            self.journalBytes = journalBytes
+            self.lastSeq = lastSeq
+        }
     }
 
     public let bytes: Data
@@ -42,7 +45,9 @@ public struct CompactDirectory: Sendable {
     public init?(bytes: Data) {
         let ok: (Int, Stamp, Int, Int)? = bytes.withUnsafeBytes { raw in
             guard raw.count >= Self.headerSize, Array(raw[0..<8]) == Self.magic else { return nil }
-            let count = Int(Self.u32(raw, 24)), folded = Int(Self.u32(raw, 28)), records = Int(Self.u32(raw, 32))
+            let count = Int(Self.u32(raw, 24))
+            let folded = Int(Self.u32(raw, 28))
+            let records = Int(Self.u32(raw, 32))
             guard Int(Self.u32(raw, 36)) == raw.count, count < 1 << 26 else { return nil }
             let tables = Self.headerSize + 4 * (2 * (count + 1) + 2 * count)
             guard folded == tables, records >= folded, records <= raw.count else { return nil }
@@ -66,7 +71,12 @@ public struct CompactDirectory: Sendable {
         var latest: [String: Int] = [:]
         var unique: [Patient] = []
         for p in list {
-            if let i = latest[p.id] { unique[i] = p } else { latest[p.id] = unique.count; unique.append(p) }
+            if let i = latest[p.id] {
+                unique[i] = p
+            } else {
+                latest[p.id] = unique.count
+                unique.append(p)
+            }
         }
         let sorted = unique.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
         let folded = sorted.map { Array(Self.searchText(of: $0).utf8) }
@@ -95,7 +105,9 @@ public struct CompactDirectory: Sendable {
             foldedStarts.append(UInt32(blob.count))
         }
         let idOrder = (0..<n).sorted { ids[$0].lexicographicallyPrecedes(ids[$1]) }
-        let chartOrder = (0..<n).sorted { charts[$0] == charts[$1] ? $0 < $1 : charts[$0].lexicographicallyPrecedes(charts[$1]) }
+        let chartOrder = (0..<n).sorted {
+            charts[$0] == charts[$1] ? $0 < $1 : charts[$0].lexicographicallyPrecedes(charts[$1])
+        }
         var out: [UInt8] = Self.magic
         Self.put64(&out, UInt64(stamp.journalBytes))
         Self.put64(&out, UInt64(stamp.lastSeq))
@@ -123,11 +135,16 @@ public struct CompactDirectory: Sendable {
                 guard at + 4 <= end else { return "" }
                 let n = Int(Self.u32(raw, at))
                 at += 4
-                guard at + n <= end else { at = end; return "" }
+                guard at + n <= end else {
+                    at = end
+                    return ""
+                }
                 defer { at += n }
                 return String(decoding: UnsafeRawBufferPointer(rebasing: raw[at..<at + n]), as: UTF8.self)
             }
-            let id = field(), name = field(), chart = field()
+            let id = field()
+            let name = field()
+            let chart = field()
             _ = field()
             var dob: ClinicDay?
             var fitz: Int?
@@ -161,7 +178,8 @@ public struct CompactDirectory: Sendable {
     public func ranks(ofFoldedChart folded: String) -> [Int] {
         let key = Array(folded.utf8)
         return bytes.withUnsafeBytes { raw in
-            var lo = 0, hi = count
+            var lo = 0
+            var hi = count
             while lo < hi {
                 let mid = (lo + hi) / 2
                 let r = order(raw, chartOrderAt, mid)
@@ -265,7 +283,8 @@ public struct CompactDirectory: Sendable {
     }
 
     private func bound(_ raw: UnsafeRawBufferPointer, order: Int, key: [UInt8], field index: Int) -> Int? {
-        var lo = 0, hi = count
+        var lo = 0
+        var hi = count
         while lo < hi {
             let mid = (lo + hi) / 2
             let r = self.order(raw, order, mid)

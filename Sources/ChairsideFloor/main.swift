@@ -1,7 +1,8 @@
 import CNCurses
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 // chairside-floor: the benchmark's floor. The least a Swift program that links Foundation and
@@ -27,7 +28,8 @@ if has_colors() {
     use_default_colors()
     _ = cs_init_pair(1, 7, -1)
 }
-let height = Int(cs_lines()), width = Int(cs_cols())
+let height = Int(cs_lines())
+let width = Int(cs_cols())
 let filler = Array("Floor · \(width)×\(height) · the quick brown fox jumps over the lazy dog · ".unicodeScalars)
 var chars = [wchar_t](repeating: 0, count: 2)
 for y in 0..<height {

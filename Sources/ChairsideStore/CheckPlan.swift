@@ -45,8 +45,10 @@ final class CheckPlan {
             guard !ids.isEmpty, index != nil, old.files[rel + "index.json"] == index else { continue }
             var known: [VerificationCache.Journal] = []
             for id in ids {
-                guard let entry = old.journals[rel + id + ".jsonl"], let now = VerificationCache.tail(of: dir + "/" + id + ".jsonl"),
-                      now.length == entry.length, now.digest == entry.tail else { break }
+                guard let entry = old.journals[rel + id + ".jsonl"],
+                    let now = VerificationCache.tail(of: dir + "/" + id + ".jsonl"),
+                    now.length == entry.length, now.digest == entry.tail
+                else { break }
                 known.append(entry)
             }
             guard known.count == ids.count, cachedPerDay[rel] == ids.count else { continue }
@@ -56,8 +58,10 @@ final class CheckPlan {
             new.files[rel + "index.json"] = index
         }
         if full { store.prechecked = Self.decodeInParallel(jobs, files: store.files, progress: progress) }
-        progress(full ? "decoded \(jobs.count) session journals; verifying day by day"
-                      : "\(unchangedDays.count) of \(days.count) days unchanged since the last check")
+        progress(
+            full
+                ? "decoded \(jobs.count) session journals; verifying day by day"
+                : "\(unchangedDays.count) of \(days.count) days unchanged since the last check")
     }
 
     func unchanged(_ day: ClinicDay) -> Bool { unchangedDays.contains(day) }
@@ -73,18 +77,30 @@ final class CheckPlan {
             for s in list {
                 touchedPatients.insert(s.patientID)
                 guard !s.patientID.contains(where: \.isWhitespace), !s.patientID.isEmpty,
-                      let now = VerificationCache.tail(of: store.dayPath(day) + "/" + s.id + ".jsonl"), now.length == s.journalBytes else { continue }
-                new.journals[rel + s.id + ".jsonl"] = .init(length: now.length, tail: now.digest, patientID: s.patientID, ref: s.ref)
+                    let now = VerificationCache.tail(of: store.dayPath(day) + "/" + s.id + ".jsonl"),
+                    now.length == s.journalBytes
+                else { continue }
+                new.journals[rel + s.id + ".jsonl"] = .init(
+                    length: now.length, tail: now.digest, patientID: s.patientID, ref: s.ref)
             }
-            if let index = VerificationCache.whole(store.dayPath(day) + "/index.json") { new.files[rel + "index.json"] = index }
+            if let index = VerificationCache.whole(store.dayPath(day) + "/index.json") {
+                new.files[rel + "index.json"] = index
+            }
         }
-        counts = (unchangedDays.count + verified.count, verified.values.reduce(0) { $0 + $1.count } + cachedByDay.values.reduce(0) { $0 + $1.count })
+        counts = (
+            unchangedDays.count + verified.count,
+            verified.values.reduce(0) { $0 + $1.count } + cachedByDay.values.reduce(0) { $0 + $1.count }
+        )
 
-        let journal = "patients/journal.jsonl", directory = "patients/directory.bin"
+        let journal = "patients/journal.jsonl"
+        let directory = "patients/directory.bin"
         // The patient journal only grows: if the part the last check verified is byte for byte the
         // same and the snapshot is the one it left, only the lines added since are read.
-        let prefixSame = old.files[journal].map { VerificationCache.prefix(of: store.patientJournal, length: $0.length) == $0 } ?? false
-        let snapshotSame = old.files[directory] != nil && VerificationCache.whole(store.directoryPath) == old.files[directory]
+        let prefixSame =
+            old.files[journal].map { VerificationCache.prefix(of: store.patientJournal, length: $0.length) == $0 }
+            ?? false
+        let snapshotSame =
+            old.files[directory] != nil && VerificationCache.whole(store.directoryPath) == old.files[directory]
         if full || !prefixSame || !snapshotSame || !store.checkDirectoryTail() {
             progress("verifying the patient journal")
             try store.checkDirectory()
@@ -99,7 +115,9 @@ final class CheckPlan {
         var shards: Set<Int>?
         if !full {
             var due = Set(touchedPatients.map(Store.refShard(of:)))
-            for n in 0..<Store.refShards where VerificationCache.whole(store.shardPath(n)) != old.files[shardKey(n)] { due.insert(n) }
+            for n in 0..<Store.refShards where VerificationCache.whole(store.shardPath(n)) != old.files[shardKey(n)] {
+                due.insert(n)
+            }
             shards = due
         }
         store.checkRefs(refs, only: shards)
@@ -117,8 +135,10 @@ final class CheckPlan {
 
     /// Reads and decodes journals on every core. Only journals that read clean come back; the
     /// ordered pass repairs the rest exactly as before.
-    static func decodeInParallel(_ jobs: [(path: String, id: String)], files: DurableFiles,
-                                 progress: @escaping @Sendable (String) -> Void) -> [String: SessionSummary] {
+    static func decodeInParallel(
+        _ jobs: [(path: String, id: String)], files: DurableFiles,
+        progress: @escaping @Sendable (String) -> Void
+    ) -> [String: SessionSummary] {
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
         let results = Results()
         let total = jobs.count
@@ -129,7 +149,8 @@ final class CheckPlan {
             while i < total {
                 let job = jobs[i]
                 if let data = try? files.read(job.path, limit: Store.maxJournalBytes),
-                   let summary = summarize(id: job.id, data: data, decoder: decoder) {
+                    let summary = summarize(id: job.id, data: data, decoder: decoder)
+                {
                     local[job.path] = summary
                 }
                 if i % 2000 == 0 { progress("decoded \(i) of \(total) session journals") }
@@ -146,7 +167,9 @@ final class CheckPlan {
         guard scan.clean, !scan.entries.isEmpty else { return nil }
         var state = SessionState(id: id)
         for entry in scan.entries {
-            guard let event = try? decoder.decode(SessionEvent.self, from: entry.payload), event.seq == entry.seq else { return nil }
+            guard let event = try? decoder.decode(SessionEvent.self, from: entry.payload), event.seq == entry.seq else {
+                return nil
+            }
             state = state.evolve(event)
         }
         return SessionSummary(state: state, journalBytes: scan.goodLength)

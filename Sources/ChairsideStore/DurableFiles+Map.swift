@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Reads for derived indexes too large to read whole at every start.
@@ -13,11 +14,16 @@ extension DurableFiles {
         defer { close(fd) }
         var st = stat()
         if fstat(fd, &st) != 0 { throw fail("inspect", path) }
-        guard (st.st_mode & S_IFMT) == S_IFREG else { errno = EINVAL; throw fail("open", path) }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            errno = EINVAL
+            throw fail("open", path)
+        }
         let size = Int(st.st_size)
         if size > limit { throw .tooLarge(path: display(path), limit: limit) }
         if size == 0 { return Data() }
-        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else { throw fail("map", path) }
+        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
+            throw fail("map", path)
+        }
         return Data(bytesNoCopy: base, count: size, deallocator: .custom { pointer, count in munmap(pointer, count) })
     }
 
@@ -34,8 +40,13 @@ extension DurableFiles {
         var data = Data(count: size)
         var total = 0
         while total < size {
-            let n = data.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + total, size - total, off_t(offset + total)) }
-            if n < 0 { if errno == EINTR { continue }; throw fail("read", path) }
+            let n = data.withUnsafeMutableBytes {
+                pread(fd, $0.baseAddress! + total, size - total, off_t(offset + total))
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw fail("read", path)
+            }
             if n == 0 { break }
             total += n
         }

@@ -1,7 +1,8 @@
 import ChairsideCore
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The patient side of the store, built so opening costs nothing however old the clinic is:
@@ -93,7 +94,8 @@ extension Store {
     /// After a patient is saved: the first one writes the snapshot; later ones only when enough
     /// have piled up since, so a save stays one journal line and one fsync.
     func compactDirectoryIfDue() {
-        guard let dir = patientState.directory, !patientState.snapshotOnDisk || dir.overlayCount > Self.overlayLimit else { return }
+        guard let dir = patientState.directory, !patientState.snapshotOnDisk || dir.overlayCount > Self.overlayLimit
+        else { return }
         let stamp = CompactDirectory.Stamp(journalBytes: patientState.journalBytes, lastSeq: patientState.lastSeq)
         let compact = PatientDirectory(snapshot: dir.compacted(stamp: stamp))
         patientState.directory = compact
@@ -109,8 +111,12 @@ extension Store {
 
     /// The patients after `stamp`, if the journal's tail from there reads clean; nil sends the caller
     /// to a full recovery of the journal (which repairs what a crash left).
-    private func journalTail(after stamp: CompactDirectory.Stamp) -> (patients: [Patient], stamp: CompactDirectory.Stamp)? {
-        guard let data = try? files.read(patientJournal, from: stamp.journalBytes, limit: Self.maxJournalBytes) else { return nil }
+    private func journalTail(after stamp: CompactDirectory.Stamp) -> (
+        patients: [Patient], stamp: CompactDirectory.Stamp
+    )? {
+        guard let data = try? files.read(patientJournal, from: stamp.journalBytes, limit: Self.maxJournalBytes) else {
+            return nil
+        }
         let scan = JournalScan(data, firstSeq: stamp.lastSeq + 1)
         guard scan.clean, !scan.entries.isEmpty else { return nil }
         var patients: [Patient] = []
@@ -138,7 +144,8 @@ extension Store {
         let want = CompactDirectory(patients: rebuilt.patients, stamp: stamp)
         let have = (try? files.read(directoryPath, limit: Self.maxIndexBytes)).flatMap(CompactDirectory.init(bytes:))
         if have?.bytes != want.bytes && rebuilt.journalBytes > 0 {
-            let behind = have.map { $0.stamp.journalBytes < stamp.journalBytes && $0.stamp.lastSeq < stamp.lastSeq } ?? false
+            let behind =
+                have.map { $0.stamp.journalBytes < stamp.journalBytes && $0.stamp.lastSeq < stamp.lastSeq } ?? false
             if !behind { report.add(.indexRebuilt(path: "patients/directory.bin")) }
             writeDirectory(want)
         }
@@ -148,14 +155,18 @@ extension Store {
     /// `check` when the journal up to the snapshot is as the last check verified it: reads only the
     /// lines after the snapshot. False when they do not read clean (the full check then repairs).
     func checkDirectoryTail() -> Bool {
-        guard let snapshot = (try? files.map(directoryPath, limit: Self.maxIndexBytes)).flatMap(CompactDirectory.init(bytes:)) else { return false }
+        guard
+            let snapshot = (try? files.map(directoryPath, limit: Self.maxIndexBytes)).flatMap(
+                CompactDirectory.init(bytes:))
+        else { return false }
         let size = files.size(patientJournal) ?? 0
         if snapshot.stamp.journalBytes == size {
             install(PatientDirectory(snapshot: snapshot), stamp: snapshot.stamp)
             return true
         }
         guard snapshot.stamp.journalBytes < size, let tail = journalTail(after: snapshot.stamp),
-              tail.stamp.journalBytes == size else { return false }
+            tail.stamp.journalBytes == size
+        else { return false }
         install(PatientDirectory(snapshot: snapshot, overlay: tail.patients), stamp: tail.stamp)
         if tail.patients.count > Self.overlayLimit { compactDirectoryIfDue() }
         return true
@@ -199,7 +210,9 @@ extension Store {
 
     private func writeShard(_ n: Int, _ refs: [String: [SessionRef]]) throws(StoreError) {
         let data: Data
-        do { data = try encoder.encode(refs) } catch { throw .corrupt(path: files.display(shardPath(n)), reason: "\(error)") }
+        do { data = try encoder.encode(refs) } catch {
+            throw .corrupt(path: files.display(shardPath(n)), reason: "\(error)")
+        }
         try files.replace(shardPath(n), with: data)
     }
 
@@ -218,7 +231,9 @@ extension Store {
         do throws(StoreError) {
             try withRefsLock { () throws(StoreError) in
                 for (shard, group) in Dictionary(grouping: updates, by: { Self.refShard(of: $0.patientID) }) {
-                    guard var refs = readShard(shard) else { throw .corrupt(path: files.display(shardPath(shard)), reason: "unreadable") }
+                    guard var refs = readShard(shard) else {
+                        throw .corrupt(path: files.display(shardPath(shard)), reason: "unreadable")
+                    }
                     for (patientID, ref) in group {
                         var list = refs[patientID] ?? []
                         list.removeAll { $0.sessionID == ref.sessionID }
@@ -230,7 +245,8 @@ extension Store {
             }
             return true
         } catch {
-            indexWarning = "The session references could not be saved (\(error)); they will be rebuilt from the day indexes."
+            indexWarning =
+                "The session references could not be saved (\(error)); they will be rebuilt from the day indexes."
             return false
         }
     }
@@ -255,7 +271,8 @@ extension Store {
         }
         let legacy = root + "/patients/index.json"
         if let data = try? files.read(legacy, limit: Self.maxIndexBytes),
-           let old = try? decoder.decode(LegacyPatientIndex.self, from: data), writeAllShards(old.sessions) {
+            let old = try? decoder.decode(LegacyPatientIndex.self, from: data), writeAllShards(old.sessions)
+        {
             try? files.remove(legacy)
             patientState.refsReady = true
             return true
@@ -278,14 +295,16 @@ extension Store {
             try files.makeDirectory(refsPath)
             var shards = [[String: [SessionRef]]](repeating: [:], count: Self.refShards)
             for (patientID, list) in refs { shards[Self.refShard(of: patientID)][patientID] = Self.ordered(list) }
-            for n in 0..<Self.refShards where !shards[n].isEmpty || FileManager.default.fileExists(atPath: shardPath(n)) {
+            for n in 0..<Self.refShards where !shards[n].isEmpty || FileManager.default.fileExists(atPath: shardPath(n))
+            {
                 try writeShard(n, shards[n])
             }
             // Written last: it says the set is whole.
             try files.replace(refsCompletePath, with: Data())
             return true
         } catch {
-            indexWarning = "The session references could not be saved (\(error)); they will be rebuilt at the next start."
+            indexWarning =
+                "The session references could not be saved (\(error)); they will be rebuilt at the next start."
             return false
         }
     }
@@ -302,12 +321,17 @@ extension Store {
                 if hadShards { report.add(.indexRebuilt(path: String(format: "patients/refs/%02x.json", n))) }
                 try writeShard(n, shards[n])
             }
-            if !FileManager.default.fileExists(atPath: refsCompletePath) { try files.replace(refsCompletePath, with: Data()) }
+            if !FileManager.default.fileExists(atPath: refsCompletePath) {
+                try files.replace(refsCompletePath, with: Data())
+            }
             patientState.refsReady = true
             // The index of stores from before the shards is not read any more once they are whole.
-            if FileManager.default.fileExists(atPath: root + "/patients/index.json") { try files.remove(root + "/patients/index.json") }
+            if FileManager.default.fileExists(atPath: root + "/patients/index.json") {
+                try files.remove(root + "/patients/index.json")
+            }
         } catch {
-            indexWarning = "The session references could not be saved (\(error)); they will be rebuilt at the next start."
+            indexWarning =
+                "The session references could not be saved (\(error)); they will be rebuilt at the next start."
         }
     }
 }
@@ -318,12 +342,14 @@ extension Store {
     /// and the caller takes the full path, which reads the journals.
     func indexedSummaries(_ ids: Set<String>, on day: ClinicDay) -> [SessionSummary]? {
         guard days[day] == nil, !ids.isEmpty, !files.isLink(dayPath(day)),
-              let data = try? files.read(dayPath(day) + "/index.json", limit: Self.maxIndexBytes) else { return nil }
+            let data = try? files.read(dayPath(day) + "/index.json", limit: Self.maxIndexBytes)
+        else { return nil }
         let probe = JSONCoding.decoder()
         probe.userInfo[SummaryProbe.wanted] = ids
         guard let found = (try? probe.decode([SummaryProbe].self, from: data))?.compactMap(\.summary),
-              Set(found.map(\.id)) == ids,
-              found.allSatisfy({ files.size(dayPath(day) + "/" + $0.id + ".jsonl") == $0.journalBytes }) else { return nil }
+            Set(found.map(\.id)) == ids,
+            found.allSatisfy({ files.size(dayPath(day) + "/" + $0.id + ".jsonl") == $0.journalBytes })
+        else { return nil }
         return found
     }
 }

@@ -1,8 +1,9 @@
 import ChairsideCore
 import Crypto
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `check-cache.txt` at the store's root (derived; delete it and the next `check` reads everything):
@@ -51,10 +52,13 @@ struct VerificationCache {
             switch parts.first {
             case "J":
                 guard parts.count == 7, let length = Int(parts[1]), let bits = UInt64(parts[4], radix: 16),
-                      let status = SessionStatus(rawValue: String(parts[5])) else { continue }
+                    let status = SessionStatus(rawValue: String(parts[5]))
+                else { continue }
                 let path = String(parts[6])
                 let id = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
-                let ref = SessionRef(sessionID: id, startedAt: Date(timeIntervalSinceReferenceDate: Double(bitPattern: bits)), status: status)
+                let ref = SessionRef(
+                    sessionID: id, startedAt: Date(timeIntervalSinceReferenceDate: Double(bitPattern: bits)),
+                    status: status)
                 journals[path] = Journal(length: length, tail: String(parts[2]), patientID: String(parts[3]), ref: ref)
             case "F":
                 let f = line.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false)
@@ -69,11 +73,15 @@ struct VerificationCache {
     var text: String {
         var out = Self.header + "\n"
         for (path, j) in journals.sorted(by: { $0.key < $1.key }) {
-            out += "J \(j.length) \(j.tail) \(j.patientID) \(String(j.ref.startedAt.timeIntervalSinceReferenceDate.bitPattern, radix: 16)) \(j.ref.status.rawValue) \(path)\n"
+            out +=
+                "J \(j.length) \(j.tail) \(j.patientID) \(Self.bits(j.ref.startedAt)) \(j.ref.status.rawValue) \(path)\n"
         }
         for (path, f) in files.sorted(by: { $0.key < $1.key }) { out += "F \(f.length) \(f.digest) \(path)\n" }
         return out
     }
+
+    /// A date exactly, as the hex of its bits (parsing a timestamp string per journal would cost more).
+    static func bits(_ date: Date) -> String { String(date.timeIntervalSinceReferenceDate.bitPattern, radix: 16) }
 
     // MARK: fingerprints
 

@@ -11,24 +11,31 @@ final class CompactDirectoryTests: XCTestCase {
     func patients(_ n: Int, seed: UInt64) -> [Patient] {
         var rng = SplitMixForTests(seed)
         return (0..<n).map { i in
-            Patient(id: "p-\(String(rng.next() % 1_000_000, radix: 16))-\(i)",
-                    name: Self.first[Int(rng.next() % 10)] + " " + Self.last[Int(rng.next() % 9)],
-                    dateOfBirth: i % 3 == 0 ? nil : ClinicDay(year: 1950 + i % 60, month: 1 + i % 12, day: 1 + i % 28),
-                    chartNumber: "C-\(1000 + i)", fitzpatrick: i % 4 == 0 ? nil : 1 + i % 6, notes: i % 5 == 0 ? "note \(i)" : "")
+            Patient(
+                id: "p-\(String(rng.next() % 1_000_000, radix: 16))-\(i)",
+                name: Self.first[Int(rng.next() % 10)] + " " + Self.last[Int(rng.next() % 9)],
+                dateOfBirth: i % 3 == 0 ? nil : ClinicDay(year: 1950 + i % 60, month: 1 + i % 12, day: 1 + i % 28),
+                chartNumber: "C-\(1000 + i)", fitzpatrick: i % 4 == 0 ? nil : 1 + i % 6,
+                notes: i % 5 == 0 ? "note \(i)" : "")
         }
     }
 
     /// The search as it was before the compact form: fold, split, every word a prefix of some word,
     /// exact chart number first, then name order.
     func reference(_ all: [Patient], _ query: String, limit: Int = 50) -> [Patient] {
-        let fold = { (s: String) in s.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil) }
+        let fold = { (s: String) in
+            s.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+        }
         let typed = fold(query).split(separator: " ").map(String.init)
         var latest: [String: Patient] = [:]
         for p in all { latest[p.id] = p }
         let sorted = latest.values.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
         let exact = typed.isEmpty ? nil : sorted.first { fold($0.chartNumber) == typed.joined(separator: " ") }
         let rest = sorted.filter { p in
-            p.id != exact?.id && typed.allSatisfy { w in fold(p.name + " " + p.chartNumber).split(separator: " ").contains { $0.hasPrefix(w) } }
+            p.id != exact?.id
+                && typed.allSatisfy { w in
+                    fold(p.name + " " + p.chartNumber).split(separator: " ").contains { $0.hasPrefix(w) }
+                }
         }
         return Array(((exact.map { [$0] } ?? []) + rest).prefix(limit))
     }
@@ -36,17 +43,26 @@ final class CompactDirectoryTests: XCTestCase {
     func testSearchFindsWhatTheWordPrefixSearchFinds() {
         let all = patients(3_000, seed: 7)
         let dir = PatientDirectory(all)
-        for query in ["", "jo", "jo mu", "JOSÉ", "zoe o", "o", "李", "ａｂｃ", "c-1042", "C-2", "mu jo", "xyz", "van der", "sio bri", "  ana   gar "] {
+        for query in [
+            "", "jo", "jo mu", "JOSÉ", "zoe o", "o", "李", "ａｂｃ", "c-1042", "C-2", "mu jo", "xyz", "van der", "sio bri",
+            "  ana   gar ",
+        ] {
             XCTAssertEqual(dir.search(query).map(\.id), reference(all, query).map(\.id), "query \"\(query)\"")
-            XCTAssertEqual(dir.search(query, limit: 3).map(\.id), reference(all, query, limit: 3).map(\.id), "query \"\(query)\", 3")
-            XCTAssertLessThanOrEqual(dir.snapshot.search(typed: [], limit: 7) { _ in false }.count, 7, "the scan stops at the limit")
+            XCTAssertEqual(
+                dir.search(query, limit: 3).map(\.id), reference(all, query, limit: 3).map(\.id),
+                "query \"\(query)\", 3")
+            XCTAssertLessThanOrEqual(
+                dir.snapshot.search(typed: [], limit: 7) { _ in false }.count, 7, "the scan stops at the limit")
         }
     }
 
     func testPatientsAddedOrEditedAfterTheSnapshotAreFoundInNameOrder() {
         var all = patients(500, seed: 11)
-        var dir = PatientDirectory(snapshot: CompactDirectory(patients: all, stamp: .init(journalBytes: 10, lastSeq: 500)))
-        let added = patients(40, seed: 12).map { p in Patient(id: "new-" + p.id, name: p.name, chartNumber: "N-" + p.chartNumber) }
+        var dir = PatientDirectory(
+            snapshot: CompactDirectory(patients: all, stamp: .init(journalBytes: 10, lastSeq: 500)))
+        let added = patients(40, seed: 12).map { p in
+            Patient(id: "new-" + p.id, name: p.name, chartNumber: "N-" + p.chartNumber)
+        }
         var edited = all[17]
         edited.name = "Aaron Müller"
         for p in added + [edited] { dir.upsert(p) }

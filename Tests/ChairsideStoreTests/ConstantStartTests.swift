@@ -1,8 +1,9 @@
 import ChairsideCore
-@testable import ChairsideStore
 import Foundation
 import TestSupport
 import XCTest
+
+@testable import ChairsideStore
 
 /// Opening the store costs the same however many patients it holds: the directory is mapped at
 /// the first search, patients saved since are replayed from the journal, references are read
@@ -34,8 +35,11 @@ final class ConstantStartTests: XCTestCase {
         XCTAssertNil(reopened.patientState.directory, "opening did not touch the directory")
         XCTAssertTrue(reopened.report.findings.isEmpty)
         XCTAssertEqual(reopened.directory.search("jo mu").map(\.name), ["José Müller"])
-        XCTAssertTrue(reopened.report.findings.contains { if case .quarantined(path: "patients/directory.bin", _, _) = $0 { true } else { false } },
-                      "the unreadable snapshot is moved aside at the first search and rebuilt: \(reopened.report.findings)")
+        XCTAssertTrue(
+            reopened.report.findings.contains {
+                if case .quarantined(path: "patients/directory.bin", _, _) = $0 { true } else { false }
+            },
+            "the unreadable snapshot is moved aside at the first search and rebuilt: \(reopened.report.findings)")
         XCTAssertEqual(try openStore().directory.search("").count, 1)
         XCTAssertTrue(try openStore().check().findings.isEmpty)
     }
@@ -48,7 +52,8 @@ final class ConstantStartTests: XCTestCase {
         for i in 0..<3 { try b.savePatient(Fixture.patient("Ben Okafor \(i)", id: "", chart: "B-\(i)")) }
         XCTAssertEqual(try snapshotStamp(), stamp, "a save is one journal line; the snapshot stays")
         XCTAssertEqual(a.directory.search("ben").count, 0, "a loaded directory is this console's until it saves")
-        XCTAssertThrowsError(try a.savePatient(Fixture.patient("Other", id: "", chart: "B-2")), "a catches up before numbering")
+        XCTAssertThrowsError(
+            try a.savePatient(Fixture.patient("Other", id: "", chart: "B-2")), "a catches up before numbering")
         let reopened = try openStore()
         XCTAssertEqual(reopened.directory.search("ben").map(\.chartNumber), ["B-0", "B-1", "B-2"])
         XCTAssertEqual(reopened.directory.count, 4)
@@ -57,7 +62,9 @@ final class ConstantStartTests: XCTestCase {
 
     func testTheSnapshotIsRewrittenOnceEnoughPatientsPiledUpSinceIt() throws {
         let store = try openStore()
-        for i in 0...(Store.overlayLimit + 1) { try store.savePatient(Fixture.patient("Patient \(i)", id: "", chart: "P-\(i)")) }
+        for i in 0...(Store.overlayLimit + 1) {
+            try store.savePatient(Fixture.patient("Patient \(i)", id: "", chart: "P-\(i)"))
+        }
         XCTAssertGreaterThan(try snapshotStamp().lastSeq, 1)
         let reopened = try openStore()
         XCTAssertEqual(reopened.directory.count, Store.overlayLimit + 2)
@@ -68,7 +75,8 @@ final class ConstantStartTests: XCTestCase {
         let store = try openStore()
         let p = try store.savePatient(Fixture.patient("Rosa Quintero", id: "", chart: "R-1"))
         var d = SessionDriver(id: Store.newSessionID(startedAt: Fixture.t0, timeZone: Fixture.utc))
-        let start = try d.run(.start(patient: p, technician: "Alex Rivera", room: "Room 1", plannedZones: ["cheeks"]), after: 0)
+        let start = try d.run(
+            .start(patient: p, technician: "Alex Rivera", room: "Room 1", plannedZones: ["cheeks"]), after: 0)
         try store.beginSession(id: d.state.id, events: start).close()
         let shard = dir + "/patients/refs/" + String(format: "%02x.json", Store.refShard(of: p.id))
         XCTAssertTrue(FileManager.default.fileExists(atPath: shard))
@@ -76,7 +84,9 @@ final class ConstantStartTests: XCTestCase {
         try Data("{garbage".utf8).write(to: URL(fileURLWithPath: shard))
         let reopened = try openStore()
         XCTAssertEqual(reopened.history(of: p.id).map(\.sessionID), [d.state.id], "rebuilt from the day indexes")
-        XCTAssertTrue(reopened.report.findings.contains(.indexRebuilt(path: String(format: "patients/refs/%02x.json", Store.refShard(of: p.id)))))
+        XCTAssertTrue(
+            reopened.report.findings.contains(
+                .indexRebuilt(path: String(format: "patients/refs/%02x.json", Store.refShard(of: p.id)))))
     }
 
     func testAStoreWithTheOldPatientIndexKeepsItsHistory() throws {
@@ -85,7 +95,8 @@ final class ConstantStartTests: XCTestCase {
         let ref = SessionRef(sessionID: "20261120-090000-0001", startedAt: Fixture.t0, status: .completed)
         try? FileManager.default.removeItem(atPath: dir + "/patients/refs")
         try FileManager.default.removeItem(atPath: dir + "/patients/directory.bin")
-        let legacy = #"{"journalBytes":1,"lastSeq":1,"patients":[],"sessions":{"\#(p.id)":[{"sessionID":"\#(ref.sessionID)","#
+        let legacy =
+            #"{"journalBytes":1,"lastSeq":1,"patients":[],"sessions":{"\#(p.id)":[{"sessionID":"\#(ref.sessionID)","#
             + #""startedAt":"\#(Timestamp.format(ref.startedAt))","status":"completed"}]}}"#
         try Data(legacy.utf8).write(to: URL(fileURLWithPath: dir + "/patients/index.json"))
         let reopened = try openStore()
@@ -99,7 +110,8 @@ final class ConstantStartTests: XCTestCase {
         let p = try store.savePatient(Fixture.patient("Patient \(chart)", id: "", chart: chart))
         let at = ClinicDay(string: day)!.start(in: Fixture.utc).addingTimeInterval(9 * 3600)
         var d = SessionDriver(id: Store.newSessionID(startedAt: at, timeZone: Fixture.utc))
-        let start = try d.run(.start(patient: p, technician: "Alex Rivera", room: "Room 1", plannedZones: ["cheeks"]), after: 0)
+        let start = try d.run(
+            .start(patient: p, technician: "Alex Rivera", room: "Room 1", plannedZones: ["cheeks"]), after: 0)
         let writer = try store.beginSession(id: d.state.id, events: start)
         for i in 0..<notes { try store.append(try d.run(.note("Comfortable, note \(i)"), after: 1), to: writer) }
         writer.close()
@@ -153,7 +165,8 @@ final class ConstantStartTests: XCTestCase {
         handle.write(Data(#"{"seq":99,"crc":"#.utf8))
         try handle.close()
         let report = try openStore().check()
-        XCTAssertTrue(report.findings.contains { if case .tornTailCut = $0 { true } else { false } }, "\(report.findings)")
+        XCTAssertTrue(
+            report.findings.contains { if case .tornTailCut = $0 { true } else { false } }, "\(report.findings)")
         // A new session on a day already checked is read, and its reference recorded.
         _ = try session(on: "2026-11-18", chart: "A-2", in: store)
         let again = try openStore()
@@ -161,7 +174,8 @@ final class ConstantStartTests: XCTestCase {
         XCTAssertEqual(again.lastCheckCounts.sessions, 2)
         // A lost reference shard is noticed by the next (incremental) check.
         let patient = try XCTUnwrap(again.directory.patients(chartNumber: "A-2").first)
-        try FileManager.default.removeItem(atPath: dir + "/patients/refs/" + String(format: "%02x.json", Store.refShard(of: patient.id)))
+        try FileManager.default.removeItem(
+            atPath: dir + "/patients/refs/" + String(format: "%02x.json", Store.refShard(of: patient.id)))
         let fixed = try openStore()
         XCTAssertTrue(try fixed.check().findings.contains { if case .indexRebuilt = $0 { true } else { false } })
         XCTAssertEqual(fixed.history(of: patient.id).count, 1)
@@ -193,7 +207,8 @@ final class ConstantStartTests: XCTestCase {
         try Data("garbage\n".utf8).write(to: URL(fileURLWithPath: journals[2]))
         let checked = try openStore()
         let report = try checked.check(full: true)
-        XCTAssertTrue(report.findings.contains { if case .quarantined = $0 { true } else { false } }, "\(report.findings)")
+        XCTAssertTrue(
+            report.findings.contains { if case .quarantined = $0 { true } else { false } }, "\(report.findings)")
         XCTAssertEqual(checked.lastCheckCounts.sessions, 4)
         XCTAssertFalse(try openStore().check(full: true).hasDamage)
     }
