@@ -11,6 +11,28 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The clinic config file (default: $XDG_CONFIG_HOME/chairside/config.toml).", valueName: "file"))
     var config: String?
 
+    /// The same choices as plain values (what the console's start without arguments uses).
+    var settings: StoreSettings { StoreSettings(store: store, config: config) }
+
+    var timeZone: TimeZone { settings.timeZone }
+    var configPath: String { settings.configPath }
+    var configFolder: String { settings.configFolder }
+    func loadAftercareTemplate() -> Result<AftercareTemplate, TemplateError>? { settings.loadAftercareTemplate() }
+    func loadAftercareHTMLTemplate() -> Result<AftercareHTMLTemplate, TemplateError>? {
+        settings.loadAftercareHTMLTemplate()
+    }
+    func loadConfig() throws -> ClinicConfig { try settings.loadConfig() }
+    func openStore(today: Date = Date(), access: StoreAccess) throws -> Store {
+        try settings.openStore(today: today, access: access)
+    }
+    static func absolute(_ path: String) -> String { StoreSettings.absolute(path) }
+}
+
+/// Which store and which config, without the argument parser: `StoreSettings()` is the defaults.
+struct StoreSettings {
+    var store: String?
+    var config: String?
+
     var timeZone: TimeZone { .current }
 
     var configPath: String { config ?? ConfigFile.defaultPath() }
