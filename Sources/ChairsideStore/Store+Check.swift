@@ -12,9 +12,9 @@ extension Store {
     /// chain and every day's recorded anchor, repairs what it can (torn tails, hostile files moved
     /// aside, indexes rebuilt) and reports what it cannot (damaged lines stay in place).
     ///
-    /// Incremental by default (CheckPlan): a day whose journals (length, last lines, chain head) and
-    /// index are exactly as a clean earlier check left them is not read again; anything that check
-    /// reported is read every time. `full` ignores that record and decodes every journal on every
+    /// Incremental by default (CheckPlan): a day whose journals (length, digest of every byte, chain
+    /// head) and index are exactly as a clean earlier check left them is not read again (its journals
+    /// count as checked in the progress); anything a check reported is read every time. `full` ignores that record and decodes every journal on every
     /// core first; the ordered pass then verifies day by day as before.
     public func check(full: Bool = false, progress: (CheckProgress) -> Void = { _ in }) throws(StoreError)
         -> RecoveryReport
@@ -34,8 +34,7 @@ extension Store {
         let plan = CheckPlan(self, full: full)
         let allDays = allDays()
         plan.prepare(days: allDays)
-        let toRead = allDays.filter { !plan.unchanged($0) }
-        let counts = toRead.map { day in
+        let counts = allDays.map { day in
             ((try? FileManager.default.contentsOfDirectory(atPath: dayPath(day))) ?? []).filter {
                 $0.hasSuffix(".jsonl")
             }.count
@@ -44,13 +43,16 @@ extension Store {
         var done = 0
         progress(CheckProgress(checked: 0, total: total))
         var verified: [ClinicDay: [SessionSummary]] = [:]
-        for (day, count) in zip(toRead, counts) {
-            // The index as recorded, before this check rebuilds it; then each journal is read once.
-            let recorded = recordedIndex(day)
-            scans = [:]
-            verified[day] = try sessions(on: day, updatePatientRefs: false, trustIndex: false)
-            if let recorded { try verifyAnchor(day, recorded: recorded) }
-            scans = nil
+        for (day, count) in zip(allDays, counts) {
+            // A day the last check verified, byte for byte the same, counts as checked (CheckPlan).
+            if !plan.unchanged(day) {
+                // The index as recorded, before this check rebuilds it; then each journal is read once.
+                let recorded = recordedIndex(day)
+                scans = [:]
+                verified[day] = try sessions(on: day, updatePatientRefs: false, trustIndex: false)
+                if let recorded { try verifyAnchor(day, recorded: recorded) }
+                scans = nil
+            }
             done += count
             progress(CheckProgress(checked: done, total: total))
         }

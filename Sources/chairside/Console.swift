@@ -18,6 +18,8 @@ struct Console: ParsableCommand {
         // Without a terminal on both ends the console could neither read keys nor draw; say so at once
         // instead of waiting on input that never comes.
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            // A folder that is not a store is refused first, as every command refuses it.
+            try options.refuseAForeignFolder()
             throw NoTerminal()
         }
         let config = try options.loadConfig()

@@ -76,6 +76,22 @@ struct StoreSettings {
     }
 }
 
+extension StoreSettings {
+    /// What every command says of a folder that is not a store; a store, or no store yet, passes.
+    /// Opened read-only: nothing is created or changed.
+    func refuseAForeignFolder() throws {
+        let root = StoreLocation.resolve(store)
+        do {
+            _ = try Store(root: root, timeZone: timeZone, today: ClinicDay(Date(), timeZone: timeZone), access: .read)
+        } catch {
+            switch error {
+            case .notAStore, .notAStoreDirectory: throw Failure("Cannot open the store at \(root): \(error)")
+            default: return
+            }
+        }
+    }
+}
+
 extension StoreOptions {
     /// What a read-only command met and could not repair (it never writes): said on standard error,
     /// so the output stays clean, with what to do.

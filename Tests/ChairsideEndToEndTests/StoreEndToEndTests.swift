@@ -78,9 +78,10 @@ final class StoreEndToEndTests: EndToEndCase {
 
     func testShowTodayAndCheckNameAnUnreadableEventAndKeepTheRest() throws {
         XCTAssertEqual(cli("demo").status, 0)
-        let list = try XCTUnwrap(
-            try JSONSerialization.jsonObject(with: Data(cli("today", "--json").out.utf8)) as? [[String: Any]])
-        let id = try XCTUnwrap(list.first?["id"] as? String)
+        let listed = try XCTUnwrap(
+            try JSONSerialization.jsonObject(with: Data(cli("today", "--json").out.utf8)) as? [String: Any])
+        let list = try XCTUnwrap(listed["sessions"] as? [[String: Any]])
+        let id = try XCTUnwrap(list.first?["session_id"] as? String)
         let before = try eventCount(id)
         let path = "\(store)/days/\(day)/\(id).jsonl"
         var lines = try String(contentsOfFile: path, encoding: .utf8).split(
@@ -129,9 +130,10 @@ final class StoreEndToEndTests: EndToEndCase {
         XCTAssertEqual(cli("demo").status, 0)
         let pristine = dir + "/pristine"
         try FileManager.default.copyItem(atPath: store, toPath: pristine)
-        let list = try XCTUnwrap(
-            try JSONSerialization.jsonObject(with: Data(cli("today", "--json").out.utf8)) as? [[String: Any]])
-        let id = try XCTUnwrap(list.first?["id"] as? String)
+        let listed = try XCTUnwrap(
+            try JSONSerialization.jsonObject(with: Data(cli("today", "--json").out.utf8)) as? [String: Any])
+        let list = try XCTUnwrap(listed["sessions"] as? [[String: Any]])
+        let id = try XCTUnwrap(list.first?["session_id"] as? String)
         let rel = "days/\(day)/\(id).jsonl"
         let damages: [(String, (inout [Data]) -> Void)] = [
             ("bit flip", { $0[3][20] ^= 0x10 }),
