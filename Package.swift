@@ -1,6 +1,17 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// Release executables carry the Swift runtime and Foundation inside: a start that relocates no
+// shared Foundation and about 5 MiB less resident (docs/BENCHMARKS.md, issue 16). The group lets
+// the static archives resolve each other whatever order the driver lists them in.
+let staticArchives = ["Foundation", "FoundationEssentials", "FoundationInternationalization", "CoreFoundation",
+                      "_FoundationICU", "_FoundationCollections", "_FoundationCShims", "BlocksRuntime", "dispatch",
+                      "swiftDispatch", "swiftSynchronization", "swiftCore"]
+let staticRuntime: [LinkerSetting] = [
+    .unsafeFlags(["-static-stdlib", "-Xlinker", "--start-group"] + staticArchives.flatMap { ["-Xlinker", "-l" + $0] }
+                 + ["-Xlinker", "--end-group"], .when(configuration: .release)),
+]
+
 let package = Package(
     name: "Chairside",
     platforms: [.macOS(.v13)],
@@ -8,6 +19,7 @@ let package = Package(
         .executable(name: "chairside", targets: ["chairside"]),
         .executable(name: "chairside-bench", targets: ["ChairsideBench"]),
         .executable(name: "chairside-replica", targets: ["chairside-replica"]),
+        .executable(name: "chairside-floor", targets: ["ChairsideFloor"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -35,13 +47,16 @@ let package = Package(
             dependencies: [
                 "ChairsideCore", "ChairsideStore", "ChairsidePrinting", "ChairsideTerminal", "CNCurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            linkerSettings: staticRuntime
         ),
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .executableTarget(
             name: "ChairsideBench",
             dependencies: ["ChairsideCore", "ChairsideStore", "ChairsideTerminal", "CNCurses", "CSQLite"]
         ),
+        // The benchmark's floor: a minimal Foundation + ncursesw program painting one frame (docs/BENCHMARKS.md).
+        .executableTarget(name: "ChairsideFloor", dependencies: ["CNCurses"], linkerSettings: staticRuntime),
         .target(name: "TestSupport", dependencies: ["ChairsideCore"], path: "Tests/TestSupport"),
         .testTarget(
             name: "ChairsideCoreTests",

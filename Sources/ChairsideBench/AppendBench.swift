@@ -21,7 +21,9 @@ struct AppendBench {
         let tz = TimeZone.current
         let clock = Date()
         let store = try Store(root: self.store, timeZone: tz, today: ClinicDay(clock, timeZone: tz))
-        let patient = try store.savePatient(Patient(id: "", name: "Bench Patient", chartNumber: "B-1"))
+        // A new chart number each run, so a kept store (`--reuse`) takes another run.
+        let chart = "B-\(Int(Date().timeIntervalSince1970 * 1000))"
+        let patient = try store.savePatient(Patient(id: "", name: "Bench Patient", chartNumber: chart))
         let context = DecisionContext(protocolSettings: config.protocolSettings, actor: config.technicians.first ?? "Technician")
         let id = Store.newSessionID(startedAt: clock, timeZone: tz)
         var state = SessionState(id: id)

@@ -43,69 +43,78 @@ public enum PatientError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 /// Patients found by name or chart number as the technician types. Built for directories of
-/// tens of thousands: lookups by ID are hashed, the folded words are computed once per
-/// patient, and the name order is kept, so a search is one scan that stops at `limit`.
+/// tens of thousands: the patients live in a `CompactDirectory` (one flat buffer, which the store
+/// maps from disk and reads lazily), plus the few added or edited since it was made, kept as
+/// values. A search is one scan of the folded names in name order that stops at `limit`.
 public struct PatientDirectory: Sendable {
-    public private(set) var patients: [Patient] = []
-    /// Each patient's name and chart number, folded and split into words.
-    private var words: [[String]] = []
-    private var position: [String: Int] = [:]
-    private var chartPosition: [String: Int] = [:]
-    /// Indexes into `patients`, sorted by name (then ID).
-    private var byName: [Int] = []
+    public private(set) var snapshot: CompactDirectory
+    /// Patients added or edited after the snapshot; they shadow its entry of the same ID.
+    private var overlay: [Patient] = []
+    private var overlayPosition: [String: Int] = [:]
+    private var overlayText: [[UInt8]] = []
 
     public init(_ list: [Patient] = []) {
-        for p in list {
-            if let i = position[p.id] {
-                replace(at: i, with: p)
-            } else {
-                append(p)
-            }
-        }
-        byName = patients.indices.sorted { Self.before(patients[$0], patients[$1]) }
+        snapshot = CompactDirectory(patients: list, stamp: .init(journalBytes: 0, lastSeq: 0))
+    }
+
+    public init(snapshot: CompactDirectory, overlay: [Patient] = []) {
+        self.snapshot = snapshot
+        for p in overlay { upsert(p) }
     }
 
     public mutating func upsert(_ patient: Patient) {
-        if let i = position[patient.id] {
-            byName.removeAll { $0 == i }
-            replace(at: i, with: patient)
-            insertInOrder(i)
+        let text = Array(CompactDirectory.searchText(of: patient).utf8)
+        if let i = overlayPosition[patient.id] {
+            overlay[i] = patient
+            overlayText[i] = text
         } else {
-            append(patient)
-            insertInOrder(patients.count - 1)
+            overlayPosition[patient.id] = overlay.count
+            overlay.append(patient)
+            overlayText.append(text)
         }
     }
 
-    private mutating func append(_ p: Patient) {
-        position[p.id] = patients.count
-        chartPosition[Self.fold(p.chartNumber)] = patients.count
-        patients.append(p)
-        words.append(Self.words(of: p))
+    /// How many patients are in the snapshot but were added or changed since: a store rewrites its
+    /// snapshot when this grows.
+    public var overlayCount: Int { overlay.count }
+
+    /// Everything merged into one new snapshot.
+    public func compacted(stamp: CompactDirectory.Stamp) -> CompactDirectory {
+        CompactDirectory(patients: patients, stamp: stamp)
     }
 
-    private mutating func replace(at i: Int, with p: Patient) {
-        chartPosition[Self.fold(patients[i].chartNumber)] = nil
-        chartPosition[Self.fold(p.chartNumber)] = i
-        patients[i] = p
-        words[i] = Self.words(of: p)
+    public var count: Int {
+        snapshot.count + overlay.filter { snapshot.rank(ofID: $0.id) == nil }.count
     }
 
-    private mutating func insertInOrder(_ i: Int) {
-        var lo = 0, hi = byName.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if Self.before(patients[byName[mid]], patients[i]) { lo = mid + 1 } else { hi = mid }
+    /// Every patient, decoded: the snapshot's in name order, then those added since. For exports,
+    /// tests and small directories; the console searches instead.
+    public var patients: [Patient] {
+        var out: [Patient] = []
+        out.reserveCapacity(snapshot.count + overlay.count)
+        for rank in 0..<snapshot.count {
+            let p = snapshot.patient(at: rank)
+            out.append(overlayPosition[p.id].map { overlay[$0] } ?? p)
         }
-        byName.insert(i, at: lo)
+        for p in overlay where snapshot.rank(ofID: p.id) == nil { out.append(p) }
+        return out
     }
 
-    private static func before(_ a: Patient, _ b: Patient) -> Bool { (a.name, a.id) < (b.name, b.id) }
-
-    private static func words(of p: Patient) -> [String] {
-        fold(p.name + " " + p.chartNumber).split(separator: " ").map(String.init)
+    public func patient(id: String) -> Patient? {
+        if let i = overlayPosition[id] { return overlay[i] }
+        return snapshot.rank(ofID: id).map(snapshot.patient(at:))
     }
 
-    public func patient(id: String) -> Patient? { position[id].map { patients[$0] } }
+    /// The patients whose chart number, ignoring case and accents, is exactly `chartNumber`.
+    public func patients(chartNumber: String) -> [Patient] {
+        let folded = CompactDirectory.fold(chartNumber.trimmingCharacters(in: .whitespaces))
+        var out = overlay.filter { CompactDirectory.fold($0.chartNumber) == folded }
+        for rank in snapshot.ranks(ofFoldedChart: folded) {
+            let p = snapshot.patient(at: rank)
+            if overlayPosition[p.id] == nil { out.append(p) }
+        }
+        return out
+    }
 
     /// The chart number for exports; empty for a patient this directory does not hold.
     public func chartNumber(of id: String) -> String { patient(id: id)?.chartNumber ?? "" }
@@ -115,28 +124,41 @@ public struct PatientDirectory: Sendable {
         if p.name.trimmingCharacters(in: .whitespaces).isEmpty { throw .nameMissing }
         if p.chartNumber.trimmingCharacters(in: .whitespaces).isEmpty { throw .chartNumberMissing }
         if let f = p.fitzpatrick, !(1...6).contains(f) { throw .fitzpatrickOutOfRange }
-        if patients.contains(where: { $0.chartNumber == p.chartNumber && $0.id != p.id }) { throw .chartNumberTaken(p.chartNumber) }
+        if patients(chartNumber: p.chartNumber).contains(where: { $0.chartNumber == p.chartNumber && $0.id != p.id }) {
+            throw .chartNumberTaken(p.chartNumber)
+        }
     }
 
     /// Every word typed must start a word of the name or chart number, ignoring case and accents,
     /// so "jo mu" finds José Müller. An exact chart number comes first; the rest by name.
     public func search(_ query: String, limit: Int = 50) -> [Patient] {
-        let typed = Self.fold(query).split(separator: " ").map(String.init)
-        var hits: [Patient] = []
-        var exact: Int?
-        if !typed.isEmpty, let i = chartPosition[typed.joined(separator: " ")] {
-            exact = i
-            hits.append(patients[i])
+        let folded = CompactDirectory.fold(query)
+        let typed = folded.split(separator: " ").map { Array($0.utf8) }
+        var exact: Patient?
+        if !typed.isEmpty {
+            exact = patients(chartNumber: folded.split(separator: " ").joined(separator: " ")).first
         }
-        for i in byName where i != exact {
-            if hits.count >= limit { break }
-            let own = words[i]
-            if typed.allSatisfy({ w in own.contains { $0.hasPrefix(w) } }) { hits.append(patients[i]) }
+        let matches = { (text: [UInt8]) in
+            text.withUnsafeBufferPointer { t in typed.allSatisfy { CompactDirectory.startsAWord(t, $0) } }
         }
-        return hits
+        // Those added since the snapshot, in name order, merged with the snapshot's own.
+        let extra = overlay.indices.filter { overlay[$0].id != exact?.id && matches(overlayText[$0]) }
+            .map { overlay[$0] }.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
+        let room = limit - (exact == nil ? 0 : 1)
+        let ranks = snapshot.search(typed: typed, limit: max(0, room)) { rank in
+            let id = snapshot.id(at: rank)
+            return id == exact?.id || overlayPosition[id] != nil
+        }
+        var merged: [Patient] = []
+        var e = extra.makeIterator(), nextExtra = e.next()
+        for rank in ranks {
+            let p = snapshot.patient(at: rank)
+            while let x = nextExtra, (x.name, x.id) < (p.name, p.id) { merged.append(x); nextExtra = e.next() }
+            merged.append(p)
+        }
+        while let x = nextExtra { merged.append(x); nextExtra = e.next() }
+        return Array(((exact.map { [$0] } ?? []) + merged).prefix(limit))
     }
 
-    static func fold(_ s: String) -> String {
-        s.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
-    }
+    static func fold(_ s: String) -> String { CompactDirectory.fold(s) }
 }

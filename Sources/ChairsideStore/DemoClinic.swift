@@ -33,7 +33,7 @@ public enum DemoClinic {
         let ids = IDSource(seed: seed)
         var saved: [Patient] = []
         for var p in patients {
-            if let existing = store.directory.patients.first(where: { $0.chartNumber == p.chartNumber }) {
+            if let existing = store.directory.patients(chartNumber: p.chartNumber).first(where: { $0.chartNumber == p.chartNumber }) {
                 saved.append(existing)
             } else {
                 if let id = ids.patientID() { p.id = id }

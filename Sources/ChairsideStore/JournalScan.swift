@@ -89,7 +89,9 @@ public struct JournalScan {
         offset == 0 ? JournalLine.genesis : lineEnds[offset]
     }
 
-    public init(_ data: Data) {
+    /// `prev`: the hash the first line must chain to (the genesis for a whole journal; the hash of
+    /// the line before it when `data` is a journal's tail read from an offset).
+    public init(_ data: Data, prev first: String = JournalLine.genesis) {
         totalLength = data.count
         self.bytes = data
         let bytes = [UInt8](data)
@@ -159,7 +161,7 @@ public struct JournalScan {
                     prev: line.prev, line: i + 1))
             if let prev = line.prev {
                 // Behind a damaged line the link cannot be verified here: that line is already named.
-                let before = i == 0 ? JournalLine.genesis : hashes[i - 1]
+                let before = i == 0 ? first : hashes[i - 1]
                 if prev != before && (i == 0 || decoded[i - 1] != nil) { chainBreaks.append(line.seq) }
             } else if entries.count == preChainLines + 1 {
                 preChainLines += 1

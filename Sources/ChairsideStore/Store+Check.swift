@@ -8,21 +8,32 @@ extension Store {
         public var total: Int
     }
 
-    /// Verifies the whole store: re-reads every journal instead of trusting the indexes, verifies
-    /// every hash chain and every day's recorded anchor, repairs what it can (torn tails, hostile
-    /// files moved aside, indexes rebuilt) and reports what it cannot (damaged lines stay in place).
-    public func check(progress: (CheckProgress) -> Void = { _ in }) throws(StoreError) -> RecoveryReport {
+    /// Verifies the store: re-reads journals instead of trusting the indexes, verifies every hash
+    /// chain and every day's recorded anchor, repairs what it can (torn tails, hostile files moved
+    /// aside, indexes rebuilt) and reports what it cannot (damaged lines stay in place).
+    ///
+    /// Incremental by default (CheckPlan): a day whose journals (length, digest of every byte, chain
+    /// head) and index are exactly as a clean earlier check left them is not read again (its journals
+    /// count as checked in the progress); anything a check reported is read every time. `full` ignores that record and decodes every journal on every
+    /// core first; the ordered pass then verifies day by day as before.
+    public func check(full: Bool = false, progress: (CheckProgress) -> Void = { _ in }) throws(StoreError)
+        -> RecoveryReport
+    {
         try requireWritable()
         report = RecoveryReport()
         days = [:]
+        reported = []
         repairing = true
         checking = true
         defer {
             repairing = false
             checking = false
+            prechecked = [:]
         }
         try makeStoreFolders()
+        let plan = CheckPlan(self, full: full)
         let allDays = allDays()
+        plan.prepare(days: allDays)
         let counts = allDays.map { day in
             ((try? FileManager.default.contentsOfDirectory(atPath: dayPath(day))) ?? []).filter {
                 $0.hasSuffix(".jsonl")
@@ -31,43 +42,24 @@ extension Store {
         let total = counts.reduce(1, +)
         var done = 0
         progress(CheckProgress(checked: 0, total: total))
+        var verified: [ClinicDay: [SessionSummary]] = [:]
         for (day, count) in zip(allDays, counts) {
-            // The index as recorded, before this check rebuilds it; then each journal is read once.
-            let recorded = recordedIndex(day)
-            scans = [:]
-            _ = try sessions(on: day, updatePatientRefs: false, trustIndex: false)
-            if let recorded { try verifyAnchor(day, recorded: recorded) }
-            scans = nil
+            // A day the last check verified, byte for byte the same, counts as checked (CheckPlan).
+            if !plan.unchanged(day) {
+                // The index as recorded, before this check rebuilds it; then each journal is read once.
+                let recorded = recordedIndex(day)
+                scans = [:]
+                verified[day] = try sessions(on: day, updatePatientRefs: false, trustIndex: false)
+                if let recorded { try verifyAnchor(day, recorded: recorded) }
+                scans = nil
+            }
             done += count
             progress(CheckProgress(checked: done, total: total))
         }
-        try loadPatients()
-        try checkPatientJournal()
+        try plan.finish(verified: verified)
+        lastCheckCounts = plan.counts
         progress(CheckProgress(checked: total, total: total))
-        let refs = try rebuildSessionRefs()
-        if refs != patientIndex.sessions {
-            patientIndex.sessions = refs
-            report.add(.indexRebuilt(path: "patients/index.json"))
-            writePatientIndex()
-        }
         return report
-    }
-
-    /// Reads the patient journal again (the index is trusted at open while its length matches)
-    /// and rebuilds the patient list when the journal says otherwise.
-    private func checkPatientJournal() throws(StoreError) {
-        guard (files.size(patientJournal) ?? 0) > 0 else { return }
-        let rebuilt = try patientsFromJournal()
-        guard
-            rebuilt.patients != patientIndex.patients || rebuilt.journalBytes != patientIndex.journalBytes
-                || rebuilt.lastSeq != patientIndex.lastSeq
-        else { return }
-        patientIndex.patients = rebuilt.patients
-        patientIndex.lastSeq = rebuilt.lastSeq
-        patientIndex.journalBytes = rebuilt.journalBytes
-        directory = PatientDirectory(patientIndex.patients)
-        report.add(.indexRebuilt(path: "patients/index.json"))
-        writePatientIndex()
     }
 
     /// Every session the day index recorded must still end, at the recorded length, in the line
@@ -88,13 +80,14 @@ extension Store {
         for entry in recorded.entries {
             guard let head = entry.head else { continue }
             let path = dayPath(day) + "/\(entry.id).jsonl"
-            let journal = scans?[path] ?? (try? files.read(path, limit: Self.maxJournalBytes)).map(JournalScan.init)
+            let journal = scans?[path] ?? (try? files.read(path, limit: Self.maxJournalBytes)).map { JournalScan($0) }
             if journal?.hashOfLine(endingAt: entry.journalBytes) != head {
                 report.add(.anchorMismatch(day: day.description, session: entry.id))
                 mismatched = true
             }
         }
         if mismatched {
+            reported.insert("days/\(day)/index.json")
             _ = try keepCopy(
                 recorded.data, of: dayPath(day) + "/index.json", suffix: "",
                 reason: "the day's anchor no longer matches its journals")

@@ -7,24 +7,21 @@ import Foundation
 extension Store {
     /// Writes many new patients in one journal write. Only into a store without patients.
     public func importPatients(_ list: [Patient]) throws {
-        guard patientIndex.journalBytes == 0, (files.size(patientJournal) ?? 0) == 0 else {
+        guard patientState.journalBytes == 0, (files.size(patientJournal) ?? 0) == 0 else {
             throw StoreError.corrupt(path: "patients/journal.jsonl", reason: "import needs a store without patients")
         }
         var data = Data()
-        var index = PatientIndexFile()
         var prev = JournalLine.genesis
         for (i, p) in list.enumerated() {
             let line = JournalLine.encode(seq: i + 1, payload: try encoder.encode(p), prev: prev)
             prev = JournalLine.hash(line)
             data.append(line)
-            index.patients.append(p)
         }
         try files.replace(patientJournal, with: data)
-        index.lastSeq = list.count
-        index.journalBytes = data.count
-        patientIndex = index
-        directory = PatientDirectory(index.patients)
-        try files.replace(patientIndexPath, with: try encoder.encode(patientIndex))
+        let stamp = CompactDirectory.Stamp(journalBytes: data.count, lastSeq: list.count)
+        let snapshot = CompactDirectory(patients: list, stamp: stamp)
+        try files.replace(directoryPath, with: snapshot.bytes)
+        install(PatientDirectory(snapshot: snapshot), stamp: stamp)
     }
 
     /// Writes a whole session journal at once. The session must not exist yet.

@@ -11,7 +11,8 @@ import Glibc
 ///       days/2026-11-21/20261121-093000-ab12.jsonl   one session's journal
 ///       days/2026-11-21/index.json                   the day's summaries (derived)
 ///       patients/journal.jsonl                       every patient record, appended
-///       patients/index.json                          patients and their sessions (derived)
+///       patients/directory.bin, patients/refs/       the directory and each patient's sessions
+///                                                    (derived; see PatientFiles.swift)
 ///       quarantine/                                  damaged files moved aside, with reports
 ///
 /// How a store is opened.
@@ -39,12 +40,18 @@ public final class Store {
     /// opened for reading (it gets one the first time it is opened for writing).
     public private(set) var storeID: String?
     public internal(set) var report = RecoveryReport()
-    public internal(set) var directory = PatientDirectory()
     /// Set when an event was recorded but a derived index could not be rewritten; it is rebuilt at the next open.
-    public private(set) var indexWarning: String?
+    public internal(set) var indexWarning: String?
 
     let files: DurableFiles
-    var patientIndex = PatientIndexFile()
+    var patientState = PatientStoreState()
+    /// During a full `check`: summaries of the journals that read clean, decoded in parallel (CheckPlan).
+    var prechecked: [String: SessionSummary] = [:]
+    /// Days and sessions the last `check` covered.
+    public internal(set) var lastCheckCounts = (days: 0, sessions: 0)
+    /// During `check`: journals (store-relative) whose reading found something to report; they are
+    /// never recorded as verified, so every check names them again.
+    var reported: Set<String> = []
     var days: [ClinicDay: [String: SessionSummary]] = [:]
     let encoder = JSONCoding.encoder()
     let decoder = JSONCoding.decoder()
@@ -58,7 +65,9 @@ public final class Store {
 
     /// Opens the store. For writing (`write`, `create`) it recovers what a crash may have left in
     /// today's journals and the patient journal; for reading it changes nothing. A folder that is
-    /// not a store is refused untouched. History is read on demand.
+    /// not a store is refused untouched. The patient directory and history are read on demand (the
+    /// directory's repair, for a writer, happens when it is first used), so opening costs the same
+    /// on the tenth year as on the first day.
     public init(root: String, timeZone: TimeZone, today: ClinicDay, access: StoreAccess = .create) throws(StoreError) {
         self.root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
         self.timeZone = timeZone
@@ -81,7 +90,6 @@ public final class Store {
                 }
             }
         }
-        try loadPatients()
         _ = try sessions(on: today)
     }
 
@@ -128,13 +136,8 @@ public final class Store {
     }
 
     var patientJournal: String { "\(root)/patients/journal.jsonl" }
-    var patientIndexPath: String { "\(root)/patients/index.json" }
 
     // MARK: patients
-
-    public func history(of patientID: String) -> [SessionRef] {
-        (patientIndex.sessions[patientID] ?? []).sorted { $0.startedAt < $1.startedAt }
-    }
 
     /// Records a new or edited patient durably; a new patient gets an ID here.
     @discardableResult
@@ -150,22 +153,22 @@ public final class Store {
         defer { close(fd) }
         guard flock(fd, LOCK_EX) == 0 else { throw files.fail("lock", patientJournal) }
         var length = files.size(patientJournal) ?? 0
-        if length != patientIndex.journalBytes {
+        if length != patientState.journalBytes {
             // Another console added patients since we loaded: catch up (under the lock) before numbering
             // ours. We hold the journal's lock, so this is a writer's open: a torn tail is cut (copy kept).
             let wasRepairing = repairing
             repairing = true
             defer { repairing = wasRepairing }
-            try loadPatients(holdingLock: true)
+            try loadDirectory(holdingLock: true)
             length = files.size(patientJournal) ?? 0
             try directory.validate(patient)
-            if patientIndex.journalBytes < length {
+            if patientState.journalBytes < length {
                 // A torn tail left by a crashed writer; we hold the lock, so cut it before appending.
-                try files.truncate(patientJournal, to: patientIndex.journalBytes)
-                length = patientIndex.journalBytes
+                try files.truncate(patientJournal, to: patientState.journalBytes)
+                length = patientState.journalBytes
             }
         }
-        let seq = patientIndex.lastSeq + 1
+        let seq = patientState.lastSeq + 1
         let prev = try lastLineHash(patientJournal, length: length)
         let line = JournalLine.encode(seq: seq, payload: try encoder.encode(patient), prev: prev)
         do throws(StoreError) {
@@ -175,11 +178,11 @@ public final class Store {
             if error.isSyncFailure { try? files.truncate(patientJournal, to: length) }
             throw error
         }
-        patientIndex.lastSeq = seq
-        patientIndex.journalBytes = length + line.count
-        patientIndex.upsert(patient)
-        directory.upsert(patient)
-        writePatientIndex()
+        // The snapshot is rarely rewritten: the next opening replays this line from the journal's tail.
+        patientState.lastSeq = seq
+        patientState.journalBytes = length + line.count
+        patientState.directory?.upsert(patient)
+        compactDirectoryIfDue()
         return patient
     }
 
@@ -201,57 +204,6 @@ public final class Store {
         guard pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH else { return }
         report.add(.leftoverTempFile(path: files.display(path)))
         try? files.remove(path)
-    }
-
-    func loadPatients(holdingLock: Bool = false) throws(StoreError) {
-        if let kind = files.kind(root + "/patients"), kind != "folder" {
-            try hostile(root + "/patients", kind: kind)
-            guard repairing else {
-                // Never read through it (a link would lead out of the store).
-                patientIndex = PatientIndexFile()
-                directory = PatientDirectory()
-                return
-            }
-            try files.makeDirectory(root + "/patients")
-        }
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: root + "/patients")) ?? [] where name.hasPrefix(".") && name.contains(".tmp-") {
-            removeIfStale(root + "/patients/" + name)
-        }
-        if let kind = files.kind(patientJournal), kind != "file" { try hostile(patientJournal, kind: kind) }
-        var index: PatientIndexFile?
-        if let kind = files.kind(patientIndexPath), kind != "file" {
-            try hostile(patientIndexPath, kind: kind)
-        } else if files.kind(patientIndexPath) != nil {
-            if let data = try? files.read(patientIndexPath, limit: Self.maxIndexBytes) {
-                index = try? decoder.decode(PatientIndexFile.self, from: data)
-            }
-            if index == nil && repairing { try quarantine(patientIndexPath, reason: "unreadable patient index") }
-        }
-        let journalSize = files.size(patientJournal) ?? 0
-        if let index, index.journalBytes == journalSize {
-            patientIndex = index
-        } else {
-            var rebuilt = try patientsFromJournal(holdingLock: holdingLock)
-            if let index {
-                rebuilt.sessions = index.sessions
-            } else {
-                rebuilt.sessions = try rebuildSessionRefs()
-            }
-            patientIndex = rebuilt
-            if index != nil || journalSize > 0 { report.add(.indexRebuilt(path: "patients/index.json")) }
-            writePatientIndex()
-        }
-        directory = PatientDirectory(patientIndex.patients)
-    }
-
-
-    func writePatientIndex() {
-        guard access != .read else { return }
-        do {
-            try files.replace(patientIndexPath, with: try encoder.encode(patientIndex))
-        } catch {
-            indexWarning = "The patient index could not be saved (\(error)); it will be rebuilt at the next start."
-        }
     }
 
     // MARK: days
@@ -294,7 +246,7 @@ public final class Store {
             ?? (trustIndex ? Dictionary((fromFile ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }) : [:])
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
         var changed = false
-        var refsChanged = false
+        var refs: [(patientID: String, ref: SessionRef)] = []
         var present = Set<String>()
         for name in names.sorted() {
             if name.hasPrefix(".") && name.contains(".tmp-") {
@@ -308,16 +260,22 @@ public final class Store {
             let path = dir + "/" + name
             if let cached = index[id], cached.journalBytes == files.size(path) { continue }
             changed = true
-            guard let summary = try readSession(id: id, path: path)?.summary else {
-                index[id] = nil
-                continue
+            let summary: SessionSummary
+            if let known = prechecked[path], known.journalBytes == files.size(path) {
+                summary = known   // a full check's parallel pass read it clean to its end, chain and all
+            } else {
+                guard let read = try readSession(id: id, path: path)?.summary else {
+                    index[id] = nil
+                    continue
+                }
+                summary = read
+            }
+            // An index entry is written only after its reference (see `append`), so an entry with the
+            // same reference means the patient's shard has it already.
+            if updatePatientRefs, !summary.patientID.isEmpty, index[id]?.ref != summary.ref {
+                refs.append((summary.patientID, summary.ref))
             }
             index[id] = summary
-            if updatePatientRefs, !summary.patientID.isEmpty,
-               patientIndex.sessions[summary.patientID]?.first(where: { $0.sessionID == id }) != summary.ref {
-                patientIndex.upsertRef(summary.patientID, summary.ref)
-                refsChanged = true
-            }
         }
         for id in index.keys where !present.contains(id) { index[id] = nil; changed = true }
         days[day] = index
@@ -326,10 +284,11 @@ public final class Store {
             if let fromFile, !Self.indexAgrees(fromFile, list) {
                 report.add(.indexRebuilt(path: "days/\(day)/index.json"))
             }
-            // The patient index first: a crash between the two leaves the day index stale, so the
+            // The references first: a crash between the two leaves the day index stale, so the
             // next reader re-reads the journal and finds the references already right.
-            if refsChanged { writePatientIndex() }
-            writeDayIndex(day)
+            // An index that already says exactly this is left alone (a check rewrites nothing needlessly).
+            let same = fromFile.map { Dictionary($0.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }) == index } ?? false
+            if recordRefs(refs) && !same { writeDayIndex(day) }
         }
         return list
     }
@@ -437,11 +396,8 @@ public final class Store {
         summary.head = head
         let before = days[writer.day]?[writer.id]
         days[writer.day, default: [:]][writer.id] = summary
-        // Patient index before day index, for the reason given in `sessions(on:)`.
-        if before?.ref != summary.ref {
-            patientIndex.upsertRef(summary.patientID, summary.ref)
-            writePatientIndex()
-        }
+        // References before day index, for the reason given in `sessions(on:)`.
+        if before?.ref != summary.ref && !recordRefs([(summary.patientID, summary.ref)]) { return }
         if before.map({ $0.status != summary.status || $0.step != summary.step || $0.paused != summary.paused }) ?? true {
             writeDayIndex(writer.day)
         }
@@ -533,7 +489,7 @@ public final class Store {
                 continue
             }
             seen.insert(entry.seq)
-            file.upsert(p)
+            file.patients.append(p)
         }
         return (file, unreadable)
     }
@@ -620,6 +576,9 @@ public final class Store {
         for d in scan.damaged { report.add(.damagedLine(path: rel, line: d.line, seqs: d.seqText)) }
         for seq in scan.chainBreaks { report.add(.chainBroken(path: rel, seq: seq)) }
         if checking && scan.preChainLines > 0 { report.add(.predatesChain(path: rel, lines: scan.preChainLines)) }
+        if checking && (!scan.damaged.isEmpty || !scan.chainBreaks.isEmpty || scan.preChainLines > 0) {
+            reported.insert(rel)
+        }
         return scan
     }
 
@@ -709,22 +668,11 @@ public final class SessionWriter {
     deinit { close() }
 }
 
-/// patients/index.json: the patients and, per patient, their sessions.
-struct PatientIndexFile: Codable, Equatable {
+/// The patient journal as read: every record in order (an edit appears again, later), and how far it read.
+struct PatientIndexFile: Equatable {
     var journalBytes = 0
     var lastSeq = 0
     var patients: [Patient] = []
-    var sessions: [String: [SessionRef]] = [:]
-
-    mutating func upsert(_ p: Patient) {
-        if let i = patients.firstIndex(where: { $0.id == p.id }) { patients[i] = p } else { patients.append(p) }
-    }
-
-    mutating func upsertRef(_ patientID: String, _ ref: SessionRef) {
-        var list = sessions[patientID] ?? []
-        if let i = list.firstIndex(where: { $0.sessionID == ref.sessionID }) { list[i] = ref } else { list.append(ref) }
-        sessions[patientID] = list
-    }
 }
 
 // MARK: review
@@ -741,7 +689,12 @@ extension Store {
         }
         var out: [SessionSummary] = []
         for day in days {
-            out += try sessions(on: day).filter { ids.contains($0.id) }
+            let wanted = Set(refs.filter { SessionID.day(of: $0.sessionID) == day }.map(\.sessionID))
+            if let indexed = indexedSummaries(wanted, on: day) {
+                out += indexed
+            } else {
+                out += try sessions(on: day).filter { ids.contains($0.id) }
+            }
         }
         return out.sorted { ($0.startedAt, $0.id) < ($1.startedAt, $1.id) }
     }

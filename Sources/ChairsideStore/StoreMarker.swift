@@ -7,12 +7,13 @@ import Foundation
 /// for a replica.
 ///
 /// A store from before the marker (format 1) is recognised by its layout: a folder holding
-/// nothing but `days/`, `patients/` and `quarantine/` (and a marker's temporary file left by a
-/// crash). It is adopted — given a marker — the first time it is opened for writing.
+/// nothing but `days/`, `patients/`, `quarantine/` and `check-cache.txt` (and a marker's or the
+/// cache's temporary file left by a crash). It is adopted — given a marker — the first time it
+/// is opened for writing.
 struct StoreMarker: Codable, Equatable {
     static let fileName = "chairside-store.json"
     static let format = 2
-    static let layout: Set<String> = ["days", "patients", "quarantine", "replica"]
+    static let layout: Set<String> = ["days", "patients", "quarantine", "replica", "check-cache.txt"]
 
     var format: Int
     var storeID: String
@@ -27,7 +28,7 @@ struct StoreMarker: Codable, Equatable {
         let exists = FileManager.default.fileExists(atPath: root, isDirectory: &isDir)
         if exists && !isDir.boolValue { throw .notAStoreDirectory(root) }
         let names = exists ? ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []) : []
-        let leftovers = names.filter { $0.hasPrefix(".\(fileName).tmp-") }
+        let leftovers = names.filter { $0.hasPrefix(".\(fileName).tmp-") || $0.hasPrefix(".check-cache.txt.tmp-") }
         let others = Set(names).subtracting(leftovers)
         if others.contains(fileName) || files.kind(path) != nil {
             if let marker = read(path, files: files) {

@@ -97,7 +97,7 @@ public struct SyntheticClinic: Sendable {
         }
         progress("building indexes")
         var shown = 0
-        _ = try store.check { p in
+        _ = try store.check(full: true) { p in
             // A line each tenth of the way, so a long build is seen to move.
             let tenth = p.total > 0 ? p.checked * 10 / p.total : 10
             if tenth > shown {

@@ -7,6 +7,7 @@ import Foundation
 
 struct Aftercare: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "aftercare",
         abstract: "Write, print or save a session's aftercare sheet.",
         discussion: """
             Without --print or --output the text sheet goes to standard output and nothing is recorded.

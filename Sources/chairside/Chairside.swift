@@ -1,7 +1,10 @@
 import ArgumentParser
 
+// Every command names itself (`commandName`): otherwise the parser derives each name from its
+// type at run time, on every start (docs/BENCHMARKS.md). `main.swift` calls `Chairside.main()`.
 struct Chairside: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "chairside",
         abstract: "The treatment-room console for microneedling with PRP.",
         discussion: "Run without a subcommand to open the console.",
         version: ChairsideVersion.current,
@@ -11,4 +14,15 @@ struct Chairside: ParsableCommand {
         ],
         defaultSubcommand: Console.self
     )
+
+    /// `chairside` alone opens the console straight away: setting up the argument parser (it
+    /// inspects every command's types at run time) was a third of a bare start (docs/BENCHMARKS.md).
+    static func main() {
+        guard CommandLine.arguments.count == 1 else { return main(nil) }
+        do {
+            try Console.open(StoreSettings())
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

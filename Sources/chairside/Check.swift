@@ -5,12 +5,15 @@ import Foundation
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Verify the whole store; repair, quarantine and report. Exits 1 on damage.",
         discussion: """
             Re-reads every journal, verifies every line's check and hash chain and every day's anchor, \
             cuts unfinished (never acknowledged) last lines, moves aside anything that is not a file \
             where a store file belongs, and rebuilds indexes. Damaged lines stay in place and are \
-            named by file and event number. Progress goes to standard error.
+            named by file and event number. Progress goes to standard error. Journals unchanged (length, \
+            last lines and chain head) since the last check are not read again; --full reads everything, \
+            decoding on every core.
             """)
 
     @OptionGroup var options: StoreOptions
@@ -19,23 +22,25 @@ struct Check: ParsableCommand {
           help: "Put back damaged or altered lines from the PostgreSQL replica where they fit the hash chain.")
     var repairFromReplica = false
 
+    @Flag(help: "Read every journal again, ignoring what earlier checks verified.")
+    var full = false
+
     func run() throws {
         if repairFromReplica { try ReplicaProgram.exec(["repair"] + ReplicaProgram.storeArguments(options)) }
         let store = try options.openStore(access: .write)
         let opening = store.report
         let meter = CheckMeter()
-        let report = try store.check(progress: meter.show)
+        let report = try store.check(full: full, progress: meter.show)
         meter.finish()
         var findings = opening.findings
         for f in report.findings where !findings.contains(f) { findings.append(f) }
         for f in findings { print(f.text) }
-        let days = store.allDays()
-        let sessions = try days.reduce(0) { $0 + (try store.sessions(on: $1)).count }
+        let (days, sessions) = store.lastCheckCounts
         let damage = findings.filter(\.isDamage).count
         let old = findings.filter { if case .predatesChain = $0 { true } else { false } }.count
         print(
-            "Checked \(store.root): \(days.count) day\(days.count == 1 ? "" : "s"), \(sessions) session\(sessions == 1 ? "" : "s"), "
-                + "\(store.directory.patients.count) patients"
+            "Checked \(store.root): \(days) day\(days == 1 ? "" : "s"), \(sessions) session\(sessions == 1 ? "" : "s"), "
+                + "\(store.directory.count) patients"
                 + (old > 0 ? "; \(old) journal\(old == 1 ? "" : "s") predate the hash chain" : "") + ".")
         if damage > 0 {
             print(

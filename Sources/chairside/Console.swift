@@ -6,14 +6,20 @@ import ChairsideTerminal
 import Foundation
 
 struct Console: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Open the treatment-room console (the default).")
+    static let configuration = CommandConfiguration(
+        commandName: "console",
+        abstract: "Open the treatment-room console (the default).")
 
     @OptionGroup var options: StoreOptions
 
-    func run() throws {
+    func run() throws { try Self.open(options.settings) }
+
+    static func open(_ options: StoreSettings) throws {
         // Without a terminal on both ends the console could neither read keys nor draw; say so at once
         // instead of waiting on input that never comes.
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            // A folder that is not a store is refused first, as every command refuses it.
+            try options.refuseAForeignFolder()
             throw NoTerminal()
         }
         let config = try options.loadConfig()

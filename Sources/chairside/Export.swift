@@ -9,6 +9,7 @@ struct Export: ParsableCommand {
     }
 
     static let configuration = CommandConfiguration(
+        commandName: "export",
         abstract: "Export sessions from a date range: CSV (a row per session, or per pass) or a FHIR R4 bundle.",
         discussion: """
             CSV column names are stable and listed in the README; --excel adds a byte-order mark so a

@@ -5,7 +5,9 @@ import ChairsideTerminal
 import Foundation
 
 struct History: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show a patient's sessions: intervals, series, depth per zone, screening dates.")
+    static let configuration = CommandConfiguration(
+        commandName: "history",
+        abstract: "Show a patient's sessions: intervals, series, depth per zone, screening dates.")
 
     @OptionGroup var options: StoreOptions
 
@@ -32,7 +34,7 @@ struct History: ParsableCommand {
     /// An exact chart number wins; otherwise the name search must find exactly one patient.
     static func find(_ query: String, in directory: PatientDirectory) throws -> Patient {
         let trimmed = query.trimmingCharacters(in: .whitespaces)
-        if let exact = directory.patients.first(where: { $0.chartNumber.caseInsensitiveCompare(trimmed) == .orderedSame }) { return exact }
+        if let exact = directory.patients(chartNumber: trimmed).first { return exact }
         let hits = directory.search(trimmed, limit: 10)
         switch hits.count {
         case 0: throw Failure("No patient matches \"\(Visible.text(trimmed))\". Give the chart number or part of the name.")

@@ -11,6 +11,28 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The clinic config file (default: $XDG_CONFIG_HOME/chairside/config.toml).", valueName: "file"))
     var config: String?
 
+    /// The same choices as plain values (what the console's start without arguments uses).
+    var settings: StoreSettings { StoreSettings(store: store, config: config) }
+
+    var timeZone: TimeZone { settings.timeZone }
+    var configPath: String { settings.configPath }
+    var configFolder: String { settings.configFolder }
+    func loadAftercareTemplate() -> Result<AftercareTemplate, TemplateError>? { settings.loadAftercareTemplate() }
+    func loadAftercareHTMLTemplate() -> Result<AftercareHTMLTemplate, TemplateError>? {
+        settings.loadAftercareHTMLTemplate()
+    }
+    func loadConfig() throws -> ClinicConfig { try settings.loadConfig() }
+    func openStore(today: Date = Date(), access: StoreAccess) throws -> Store {
+        try settings.openStore(today: today, access: access)
+    }
+    static func absolute(_ path: String) -> String { StoreSettings.absolute(path) }
+}
+
+/// Which store and which config, without the argument parser: `StoreSettings()` is the defaults.
+struct StoreSettings {
+    var store: String?
+    var config: String?
+
     var timeZone: TimeZone { .current }
 
     var configPath: String { config ?? ConfigFile.defaultPath() }
@@ -50,6 +72,22 @@ struct StoreOptions: ParsableArguments {
             return try Store(root: root, timeZone: timeZone, today: day, access: access)
         } catch {
             throw Failure("Cannot open the store at \(root): \(error)")
+        }
+    }
+}
+
+extension StoreSettings {
+    /// What every command says of a folder that is not a store; a store, or no store yet, passes.
+    /// Opened read-only: nothing is created or changed.
+    func refuseAForeignFolder() throws {
+        let root = StoreLocation.resolve(store)
+        do {
+            _ = try Store(root: root, timeZone: timeZone, today: ClinicDay(Date(), timeZone: timeZone), access: .read)
+        } catch {
+            switch error {
+            case .notAStore, .notAStoreDirectory: throw Failure("Cannot open the store at \(root): \(error)")
+            default: return
+            }
         }
     }
 }

@@ -5,6 +5,7 @@ import Foundation
 
 struct Themes: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "themes",
         abstract: "List the themes and where each comes from, or check a theme file.",
         discussion: """
         Themes come from, highest first: $XDG_CONFIG_HOME/chairside/themes (yours), \

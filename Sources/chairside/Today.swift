@@ -5,7 +5,9 @@ import ChairsideTerminal
 import Foundation
 
 struct Today: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List a day's sessions (today by default).")
+    static let configuration = CommandConfiguration(
+        commandName: "today",
+        abstract: "List a day's sessions (today by default).")
 
     @OptionGroup var options: StoreOptions
 
@@ -61,7 +63,9 @@ struct Today: ParsableCommand {
 }
 
 struct Show: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Show one session's record and timeline.")
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show one session's record and timeline.")
 
     @OptionGroup var options: StoreOptions
 
@@ -98,6 +102,7 @@ struct Show: ParsableCommand {
 
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "demo",
         abstract: "Fill the store with a realistic sample day, for trying Chairside out.",
         discussion: "With --years, writes a synthetic clinic of that age instead (for benchmarks): an empty store is required.")
 
@@ -119,7 +124,7 @@ struct Demo: ParsableCommand {
             guard years >= 0, years <= 20, perDay > 0, perDay <= 200, (patients ?? 2) >= 2 else {
                 throw Failure("--years must be 0–20, --per-day 1–200 and --patients at least 2.")
             }
-            guard store.directory.patients.isEmpty, store.allDays().isEmpty else {
+            guard store.directory.count == 0, store.allDays().isEmpty else {
                 throw Failure("The store at \(store.root) is not empty; give --store an empty folder for a synthetic clinic.")
             }
             var clinic = SyntheticClinic(years: years, patients: patients)

@@ -3,10 +3,13 @@ import Foundation
 // With a default subcommand, ArgumentParser would read a mistyped command as an argument of the
 // console ("Unexpected argument 'exprot'", with the console's usage). A word where a command
 // belongs that names none gets the list of commands instead; everything else is ArgumentParser's.
-CommandWord.rejectUnknown(
-    in: Array(CommandLine.arguments.dropFirst()),
-    commands: Chairside.configuration.subcommands.map { $0._commandName } + ["help"],
-    help: Chairside.helpMessage())
+// A bare `chairside` has no word to check (and must not build the help text: see `Chairside.main()`).
+if CommandLine.arguments.count > 1 {
+    CommandWord.rejectUnknown(
+        in: Array(CommandLine.arguments.dropFirst()),
+        commands: Chairside.configuration.subcommands.map { $0._commandName } + ["help"],
+        help: Chairside.helpMessage())
+}
 Chairside.main()
 
 // A full disk or a closed pipe behind standard output must not pass for success: a script would

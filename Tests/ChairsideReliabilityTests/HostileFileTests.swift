@@ -63,7 +63,7 @@ final class HostileFileTests: XCTestCase {
             ("chairside-store.json", false, 1, 1), ("days", true, 0, 1), ("patients", true, 1, 0),
             ("quarantine", true, 1, 1),
             (day, true, 0, 1), (journal, false, 0, 1), ("\(day)/index.json", false, 1, 1),
-            ("patients/journal.jsonl", false, 1, 0), ("patients/index.json", false, 1, 1),
+            ("patients/journal.jsonl", false, 1, 0), ("patients/directory.bin", false, 1, 1),
         ]
         var cases = 0
         var skipped: Set<String> = []

@@ -12,7 +12,12 @@ final class MutatedStoreTests: XCTestCase {
     var dir: String!
     var pristine: String { dir + "/pristine" }
     var journal: String { "days/\(Probe.today)/\(Probe.sessionID).jsonl" }
-    var files: [String] { [journal, "days/\(Probe.today)/index.json", "patients/journal.jsonl", "patients/index.json"] }
+    /// The shard holding the probe patient's session references.
+    var shard: String {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: pristine + "/patients/refs")) ?? []
+        return "patients/refs/" + (names.filter { $0.hasSuffix(".json") }.sorted().first ?? "00.json")
+    }
+    var files: [String] { [journal, "days/\(Probe.today)/index.json", "patients/journal.jsonl", "patients/directory.bin", shard] }
 
     override func setUpWithError() throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("chairside-mutate-\(UUID().uuidString)").path
@@ -85,15 +90,16 @@ final class MutatedStoreTests: XCTestCase {
             try attempt("huge number \(huge) in the day index", "days/\(Probe.today)/index.json") { data in
                 data = Data(String(decoding: data, as: UTF8.self).replacingOccurrences(of: #""journalBytes":"#, with: #""journalBytes":\#(huge),"x":"#).utf8)
             }
-            try attempt("huge number \(huge) in the patient index", "patients/index.json") { data in
-                data = Data(String(decoding: data, as: UTF8.self).replacingOccurrences(of: #""lastSeq":"#, with: #""lastSeq":\#(huge),"x":"#).utf8)
+            try attempt("huge number \(huge) in the session references", shard) { data in
+                // The references hold no number: the huge one stands where a session ID belongs.
+                data = Data(String(decoding: data, as: UTF8.self).replacingOccurrences(of: #""sessionID":"#, with: #""sessionID":\#(huge),"was":"#).utf8)
             }
         }
         // Deep nesting.
         let deep = String(repeating: "[", count: 200_000) + String(repeating: "]", count: 200_000)
         try attempt("deep nesting in an event", journal) { $0 += line(journalLines($0).count + 1, deep) }
         try attempt("deep nesting in an event's field", journal) { $0 += line(journalLines($0).count + 1, #"{"at":"2026-11-21T09:30:00.000Z","by":\#(deep),"seq":\#(journalLines($0).count + 1)}"#) }
-        for file in files where file.hasSuffix("index.json") { try attempt("deep nesting", file) { $0 = Data(deep.utf8) } }
+        for file in files where file.hasSuffix("index.json") || file == shard { try attempt("deep nesting", file) { $0 = Data(deep.utf8) } }
         try attempt("deep nesting in a patient", "patients/journal.jsonl") { $0 += line(journalLines($0).count + 1, deep) }
         // Invalid UTF-8.
         try attempt("invalid UTF-8 in an event", journal) { data in

@@ -124,7 +124,7 @@ final class RandomDamageTests: XCTestCase {
         let expected = try contents(pristine)
         let files = journals(pristine)
         let others =
-            ["chairside-store.json", "patients/index.json"]
+            ["chairside-store.json", "patients/directory.bin"]
             + files.compactMap { f in
                 f.hasPrefix("days/") ? (f as NSString).deletingLastPathComponent + "/index.json" : nil
             }

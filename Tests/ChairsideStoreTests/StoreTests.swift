@@ -49,14 +49,22 @@ final class StoreTests: XCTestCase {
         writer.close()
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: index)), indexBefore, "a pass in the same step leaves the index file alone")
         XCTAssertEqual(try store.sessions(on: today).first?.passes, 1, "this console sees it at once")
-        let patientsIndex = "\(dir!)/patients/index.json"
-        let patientsBefore = try Data(contentsOf: URL(fileURLWithPath: patientsIndex))
+        let patientFiles = { [dir = dir!] in
+            try ["patients/directory.bin", "patients/refs"].map { path -> [String] in
+                let full = dir + "/" + path
+                let names = (try? FileManager.default.contentsOfDirectory(atPath: full))?.sorted() ?? [""]
+                return try names.map { name in
+                    path + name + ":" + (try Data(contentsOf: URL(fileURLWithPath: name.isEmpty ? full : full + "/" + name))).base64EncodedString()
+                }
+            }
+        }
+        let patientsBefore = try patientFiles()
         let other = try openStore()
         XCTAssertEqual(try other.sessions(on: today).first?.passes, 1, "another reader re-reads the grown journal")
         XCTAssertEqual(try other.sessions(on: today).first?.lastSeq, pass.last?.seq)
         XCTAssertTrue(other.report.findings.isEmpty, "an index behind its journal is normal, not a repair: \(other.report.findings)")
         XCTAssertTrue(try openStore().check().findings.isEmpty)
-        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: patientsIndex)), patientsBefore, "nothing about the patient changed")
+        XCTAssertEqual(try patientFiles(), patientsBefore, "nothing about the patient changed")
     }
 
     func testEventsRoundTripThroughTheJournal() throws {
@@ -153,7 +161,10 @@ final class StoreTests: XCTestCase {
         for d in [dir!, dir + "/days", dir + "/days/2026-11-21", dir + "/patients", dir + "/quarantine"] {
             XCTAssertEqual(try mode(d), 0o700, d)
         }
-        for f in [journal(id), dir + "/days/2026-11-21/index.json", dir + "/patients/index.json", dir + "/patients/journal.jsonl"] {
+        let patient = try XCTUnwrap(store.directory.patients.first)
+        let shard = dir + "/patients/refs/" + String(format: "%02x.json", Store.refShard(of: patient.id))
+        XCTAssertEqual(try mode(dir + "/patients/refs"), 0o700)
+        for f in [journal(id), dir + "/days/2026-11-21/index.json", dir + "/patients/directory.bin", shard, dir + "/patients/journal.jsonl"] {
             XCTAssertEqual(try mode(f), 0o600, f)
         }
     }
@@ -195,7 +206,8 @@ final class StoreTests: XCTestCase {
     func testLostPatientIndexIsRebuiltFromJournals() throws {
         let store = try openStore()
         let (id, _) = try recordSession(store)
-        try FileManager.default.removeItem(atPath: dir + "/patients/index.json")
+        try FileManager.default.removeItem(atPath: dir + "/patients/directory.bin")
+        try FileManager.default.removeItem(atPath: dir + "/patients/refs")
         let reopened = try openStore()
         let p = try XCTUnwrap(reopened.directory.patients.first)
         XCTAssertEqual(reopened.history(of: p.id).map(\.sessionID), [id])

@@ -1,10 +1,12 @@
 import ChairsideCore
-@testable import ChairsideStore
+import ChairsideStore
 import Foundation
 import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
+
+#if DEBUG
 
 // The reliability harness's subject (docs/RELIABILITY.md). A test build of the store with its
 // fault plan, driven by CHAIRSIDE_CRASH_AT / CHAIRSIDE_CRASH_MODE, so a test can kill it at any
@@ -156,3 +158,9 @@ if args[1] == "session" {
     }
     say("done \(FaultPlan.shared.operationCount)")
 }
+#else
+// The fault plan exists only in debug builds, so a release build (`swift build -c release`) builds
+// this probe as a stub that says so; the harness always runs the debug build.
+FileHandle.standardError.write(Data("CrashProbe needs a debug build (swift build); the fault plan is compiled out of release.\n".utf8))
+exit(64)
+#endif

@@ -1,0 +1,58 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Reads for derived indexes too large to read whole at every start.
+extension DurableFiles {
+    /// Maps a file read-only: its pages are read when touched, and stay valid after the file is
+    /// replaced (replacements are renames, so the mapped inode never changes under us).
+    public func map(_ path: String, limit: Int) throws(StoreError) -> Data {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | noFollow)
+        if fd < 0 { throw fail("open", path) }
+        defer { close(fd) }
+        var st = stat()
+        if fstat(fd, &st) != 0 { throw fail("inspect", path) }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            throw .notAFile(path: display(path), kind: Self.kindName(st.st_mode))
+        }
+        let size = Int(st.st_size)
+        if size > limit { throw .tooLarge(path: display(path), limit: limit) }
+        if size == 0 { return Data() }
+        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
+            throw fail("map", path)
+        }
+        return Data(bytesNoCopy: base, count: size, deallocator: .custom { pointer, count in munmap(pointer, count) })
+    }
+
+    /// The bytes of a file from `offset` to its end (an append-only journal's new tail).
+    public func read(_ path: String, from offset: Int, limit: Int) throws(StoreError) -> Data {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | noFollow)
+        if fd < 0 { throw fail("open", path) }
+        defer { close(fd) }
+        var st = stat()
+        if fstat(fd, &st) != 0 { throw fail("inspect", path) }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            throw .notAFile(path: display(path), kind: Self.kindName(st.st_mode))
+        }
+        let size = Int(st.st_size) - offset
+        guard size >= 0 else { return Data() }
+        if size > limit { throw .tooLarge(path: display(path), limit: limit) }
+        var data = Data(count: size)
+        var total = 0
+        while total < size {
+            let n = data.withUnsafeMutableBytes {
+                pread(fd, $0.baseAddress! + total, size - total, off_t(offset + total))
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw fail("read", path)
+            }
+            if n == 0 { break }
+            total += n
+        }
+        if total < size { data.removeSubrange(total...) }
+        return data
+    }
+}
