@@ -4,12 +4,15 @@ import PackageDescription
 // Release executables carry the Swift runtime and Foundation inside: a start that relocates no
 // shared Foundation and about 5 MiB less resident (docs/BENCHMARKS.md, issue 16). The group lets
 // the static archives resolve each other whatever order the driver lists them in.
-let staticArchives = ["Foundation", "FoundationEssentials", "FoundationInternationalization", "CoreFoundation",
-                      "_FoundationICU", "_FoundationCollections", "_FoundationCShims", "BlocksRuntime", "dispatch",
-                      "swiftDispatch", "swiftSynchronization", "swiftCore"]
+let staticArchives = [
+    "Foundation", "FoundationEssentials", "FoundationInternationalization", "CoreFoundation",
+    "_FoundationICU", "_FoundationCollections", "_FoundationCShims", "BlocksRuntime", "dispatch",
+    "swiftDispatch", "swiftSynchronization", "swiftCore",
+]
 let staticRuntime: [LinkerSetting] = [
-    .unsafeFlags(["-static-stdlib", "-Xlinker", "--start-group"] + staticArchives.flatMap { ["-Xlinker", "-l" + $0] }
-                 + ["-Xlinker", "--end-group"], .when(configuration: .release)),
+    .unsafeFlags(
+        ["-static-stdlib", "-Xlinker", "--start-group"] + staticArchives.flatMap { ["-Xlinker", "-l" + $0] }
+            + ["-Xlinker", "--end-group"], .when(configuration: .release))
 ]
 
 let package = Package(
@@ -39,9 +42,12 @@ let package = Package(
             name: "ChairsideCore",
             dependencies: [.product(name: "Mustache", package: "swift-mustache")]
         ),
-        .target(name: "ChairsideStore", dependencies: ["ChairsideCore", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(
+            name: "ChairsideStore", dependencies: ["ChairsideCore", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "ChairsidePrinting", dependencies: ["ChairsideCore"]),
-        .target(name: "ChairsideTerminal", dependencies: ["ChairsideCore", "ChairsideStore", "ChairsidePrinting", "CNCurses"]),
+        .target(
+            name: "ChairsideTerminal",
+            dependencies: ["ChairsideCore", "ChairsideStore", "ChairsidePrinting", "CNCurses"]),
         .executableTarget(
             name: "chairside",
             dependencies: [
@@ -60,17 +66,27 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["ChairsideCore"], path: "Tests/TestSupport"),
         .testTarget(
             name: "ChairsideCoreTests",
-            dependencies: ["ChairsideCore", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based")]
+            dependencies: [
+                "ChairsideCore", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
         ),
         .testTarget(name: "ChairsideStoreTests", dependencies: ["ChairsideStore", "TestSupport"]),
         .testTarget(name: "ChairsidePrintingTests", dependencies: ["ChairsidePrinting"]),
-        .testTarget(name: "ChairsideTerminalTests", dependencies: ["ChairsideTerminal", "ChairsidePrinting", "TestSupport"], exclude: ["Snapshots"]),
+        .testTarget(
+            name: "ChairsideTerminalTests", dependencies: ["ChairsideTerminal", "ChairsidePrinting", "TestSupport"],
+            exclude: ["Snapshots"]),
         // ChairsideBench is here so `swift test` (and CI) builds it; running it is a separate step (docs/BENCHMARKS.md).
-        .testTarget(name: "ChairsideEndToEndTests", dependencies: ["chairside", "ChairsideBench", "ChairsideStore", "TestSupport"]),
+        .testTarget(
+            name: "ChairsideEndToEndTests",
+            dependencies: ["chairside", "ChairsideBench", "ChairsideStore", "TestSupport"]),
         // The reliability harness (docs/RELIABILITY.md): CrashProbe is a test build of the store that
         // the harness kills at every crash point; the tests then reopen and check what it left.
-        .executableTarget(name: "CrashProbe", dependencies: ["ChairsideCore", "ChairsideStore", "TestSupport"], path: "Tests/CrashProbe"),
-        .testTarget(name: "ChairsideReliabilityTests", dependencies: ["CrashProbe", "chairside", "ChairsideStore", "TestSupport"]),
+        .executableTarget(
+            name: "CrashProbe", dependencies: ["ChairsideCore", "ChairsideStore", "TestSupport"],
+            path: "Tests/CrashProbe"),
+        .testTarget(
+            name: "ChairsideReliabilityTests",
+            dependencies: ["CrashProbe", "chairside", "ChairsideStore", "TestSupport"]),
         // The replica (issue 18): PostgreSQL through postgres-nio, in its own target and executable so
         // the console never links NIO (docs/DECISIONS.md); `chairside replicate|restore|check` exec it.
         .target(

@@ -10,7 +10,8 @@ final class PTY {
         // grantpt/unlockpt/ptsname do not import; on Linux they are these two ioctls on /dev/ptmx
         // (TIOCSPTLCK and TIOCGPTN, the same numbers on x86_64 and arm64).
         master = open("/dev/ptmx", O_RDWR | O_NOCTTY)
-        var unlock: Int32 = 0, number: UInt32 = 0
+        var unlock: Int32 = 0
+        var number: UInt32 = 0
         guard master >= 0, ioctl(master, 0x4004_5431, &unlock) == 0, ioctl(master, 0x8004_5430, &number) == 0 else {
             throw BenchError("cannot open a pseudo-terminal (errno \(errno))")
         }
@@ -76,12 +77,14 @@ final class PTY {
 }
 
 enum Child {
-    static func spawn(_ argv: [String], environment: [String: String], actions: inout posix_spawn_file_actions_t) throws -> pid_t {
+    static func spawn(_ argv: [String], environment: [String: String], actions: inout posix_spawn_file_actions_t) throws
+        -> pid_t
+    {
         let args = argv.map { strdup($0) } + [nil]
         let env = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
-            args.forEach { free($0) }
-            env.forEach { free($0) }
+            for item in args { free(item) }
+            for item in env { free(item) }
         }
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, argv[0], &actions, nil, args, env)
@@ -110,8 +113,9 @@ enum Child {
     /// Peak resident memory of a running process, in MiB (VmHWM).
     static func peakMiB(_ pid: pid_t) -> Double? {
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return nil }
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
+        else { return nil }
         return kb / 1024
     }
 }

@@ -34,7 +34,8 @@ let binary = binDir + "/chairside"
 let floorBinary = binDir + "/chairside-floor"
 for b in [binary, floorBinary] where !FileManager.default.isExecutableFile(atPath: b) {
     let name = (b as NSString).lastPathComponent
-    FileHandle.standardError.write(Data("No \(name) beside the benchmark at \(b): run `swift build -c release` first.\n".utf8))
+    FileHandle.standardError.write(
+        Data("No \(name) beside the benchmark at \(b): run `swift build -c release` first.\n".utf8))
     exit(1)
 }
 let config = ClinicConfig.standard
@@ -244,10 +245,12 @@ func years(_ y: Double) -> String { y == y.rounded() ? "\(Int(y)) y" : "\(y) y" 
 func seconds(_ v: Double) -> String { v.isNaN ? "—" : String(format: v < 10_000 ? "%.2f s" : "%.0f s", v / 1000) }
 
 let host = ProcessInfo.processInfo
-let kernel = (try? String(contentsOfFile: "/proc/version", encoding: .utf8))?.split(separator: " ").prefix(3)
+let kernel =
+    (try? String(contentsOfFile: "/proc/version", encoding: .utf8))?.split(separator: " ").prefix(3)
     .joined(separator: " ") ?? "Linux"
-print("Machine: \(host.processorCount) cores, \(host.physicalMemory / 1_073_741_824) GiB, \(kernel); "
-    + "\(width)x\(height); keys per run: \(keyCount)")
+print(
+    "Machine: \(host.processorCount) cores, \(host.physicalMemory / 1_073_741_824) GiB, \(kernel); "
+        + "\(width)x\(height); keys per run: \(keyCount)")
 print("")
 print("| store | " + results.map { years($0.years) }.joined(separator: " | ") + " |")
 print("| --- |" + String(repeating: " ---: |", count: results.count))

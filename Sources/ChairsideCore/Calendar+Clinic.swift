@@ -5,7 +5,9 @@ public struct ClinicDay: Hashable, Comparable, Sendable, CustomStringConvertible
     public let year: Int, month: Int, day: Int
 
     public init(year: Int, month: Int, day: Int) {
-        self.year = year; self.month = month; self.day = day
+        self.year = year
+        self.month = month
+        self.day = day
     }
 
     public init(_ date: Date, timeZone: TimeZone) {
@@ -19,12 +21,14 @@ public struct ClinicDay: Hashable, Comparable, Sendable, CustomStringConvertible
     public init?(string: String) {
         let parts = string.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
-              (1...12).contains(m), (1...31).contains(d) else { return nil }
+            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+            (1...12).contains(m), (1...31).contains(d)
+        else { return nil }
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = TimeZone(identifier: "UTC")!
         guard let date = cal.date(from: DateComponents(year: y, month: m, day: d)),
-              cal.component(.day, from: date) == d else { return nil }
+            cal.component(.day, from: date) == d
+        else { return nil }
         self.init(year: y, month: m, day: d)
     }
 

@@ -8,7 +8,10 @@ public struct ZoneSetting: Codable, Equatable, Sendable {
     public var maxDepth: Double
 
     public init(id: String, name: String, defaultDepth: Double, maxDepth: Double) {
-        self.id = id; self.name = name; self.defaultDepth = defaultDepth; self.maxDepth = maxDepth
+        self.id = id
+        self.name = name
+        self.defaultDepth = defaultDepth
+        self.maxDepth = maxDepth
     }
 }
 
@@ -28,7 +31,10 @@ public struct Contraindication: Codable, Equatable, Sendable {
     public var withinDays: Int?
 
     public init(id: String, label: String, severity: Severity, withinDays: Int? = nil) {
-        self.id = id; self.label = label; self.severity = severity; self.withinDays = withinDays
+        self.id = id
+        self.label = label
+        self.severity = severity
+        self.withinDays = withinDays
     }
 }
 
@@ -77,20 +83,27 @@ public struct ClinicProtocol: Codable, Equatable, Sendable {
         minimumIntervalDays: 28,
         contraindications: [
             Contraindication(id: "pregnancy", label: "Pregnant or breastfeeding", severity: .block),
-            Contraindication(id: "infection", label: "Infection, open wound or active acne in the area", severity: .block),
-            Contraindication(id: "isotretinoin", label: "Isotretinoin in the last 6 months", severity: .block, withinDays: 182),
+            Contraindication(
+                id: "infection", label: "Infection, open wound or active acne in the area", severity: .block),
+            Contraindication(
+                id: "isotretinoin", label: "Isotretinoin in the last 6 months", severity: .block, withinDays: 182),
             Contraindication(id: "keloid", label: "Keloid or hypertrophic scarring history", severity: .block),
             Contraindication(id: "immunosuppression", label: "Immunosuppressed", severity: .block),
             Contraindication(id: "bleeding", label: "Bleeding disorder or anticoagulants", severity: .block),
             Contraindication(id: "cancer-treatment", label: "Chemotherapy or radiation treatment", severity: .block),
-            Contraindication(id: "collagen-disease", label: "Scleroderma or collagen vascular disease", severity: .block),
-            Contraindication(id: "skin-flare", label: "Eczema, psoriasis or rosacea flare in the area", severity: .warn),
+            Contraindication(
+                id: "collagen-disease", label: "Scleroderma or collagen vascular disease", severity: .block),
+            Contraindication(
+                id: "skin-flare", label: "Eczema, psoriasis or rosacea flare in the area", severity: .warn),
             Contraindication(id: "herpes", label: "Cold sores (herpes simplex) history", severity: .warn),
-            Contraindication(id: "neurotoxin", label: "Neurotoxin in the last 2 weeks", severity: .warn, withinDays: 14),
+            Contraindication(
+                id: "neurotoxin", label: "Neurotoxin in the last 2 weeks", severity: .warn, withinDays: 14),
             Contraindication(id: "filler", label: "Dermal filler in the last 4 weeks", severity: .warn, withinDays: 28),
-            Contraindication(id: "retinoids", label: "Topical retinoids in the last 7 days", severity: .warn, withinDays: 7),
+            Contraindication(
+                id: "retinoids", label: "Topical retinoids in the last 7 days", severity: .warn, withinDays: 7),
             Contraindication(id: "nsaids", label: "NSAIDs in the last 3 days", severity: .warn, withinDays: 3),
-            Contraindication(id: "sun-laser", label: "Sunburn or laser in the last 2 weeks", severity: .warn, withinDays: 14),
+            Contraindication(
+                id: "sun-laser", label: "Sunburn or laser in the last 2 weeks", severity: .warn, withinDays: 14),
             Contraindication(id: "fungal", label: "Fungal skin infection", severity: .warn),
             Contraindication(id: "allergy", label: "Allergy to anaesthetic or stainless steel", severity: .warn),
         ]

@@ -42,7 +42,10 @@ public enum ConfigEdit {
             case "\\": out += "\\\\"
             case "\n": out += "\\n"
             case "\t": out += "\\t"
-            case _ where u.value < 0x20 || u.value == 0x7F: out += "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count) + String(u.value, radix: 16, uppercase: true)
+            case _ where u.value < 0x20 || u.value == 0x7F:
+                out +=
+                    "\\u" + String(repeating: "0", count: 4 - String(u.value, radix: 16).count)
+                    + String(u.value, radix: 16, uppercase: true)
             default: out.unicodeScalars.append(u)
             }
         }

@@ -8,7 +8,10 @@ public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
     public var message: String
 
     public init(file: String, line: Int, key: String?, message: String) {
-        self.file = file; self.line = line; self.key = key; self.message = message
+        self.file = file
+        self.line = line
+        self.key = key
+        self.message = message
     }
 
     public var description: String {
@@ -49,16 +52,21 @@ public enum ConfigLoader {
 
         func config(_ root: TOMLDocument.Table) throws -> ClinicConfig {
             var config = ClinicConfig.standard
-            try rejectUnknown(root, values: [], tables: ["clinic", "protocol", "aftercare", "replica"], arrays: [], prefix: "")
+            try rejectUnknown(
+                root, values: [], tables: ["clinic", "protocol", "aftercare", "replica"], arrays: [], prefix: "")
             if let clinic = root.table("clinic") {
-                try rejectUnknown(clinic, values: ["name", "phone", "technicians", "rooms", "printer", "theme", "privacy_after_min"], tables: [], arrays: [], prefix: "clinic.")
+                try rejectUnknown(
+                    clinic, values: ["name", "phone", "technicians", "rooms", "printer", "theme", "privacy_after_min"],
+                    tables: [], arrays: [], prefix: "clinic.")
                 config.clinicName = try string(clinic, "name", prefix: "clinic.") ?? config.clinicName
                 config.clinicPhone = try string(clinic, "phone", prefix: "clinic.") ?? config.clinicPhone
                 config.technicians = try strings(clinic, "technicians", prefix: "clinic.") ?? config.technicians
                 config.rooms = try strings(clinic, "rooms", prefix: "clinic.") ?? config.rooms
                 config.printer = try string(clinic, "printer", prefix: "clinic.") ?? config.printer
                 config.theme = try string(clinic, "theme", prefix: "clinic.") ?? config.theme
-                config.privacyAfterMinutes = try integer(clinic, "privacy_after_min", prefix: "clinic.", range: 0...240) ?? config.privacyAfterMinutes
+                config.privacyAfterMinutes =
+                    try integer(clinic, "privacy_after_min", prefix: "clinic.", range: 0...240)
+                    ?? config.privacyAfterMinutes
             }
             if let proto = root.table("protocol") {
                 config.protocolSettings = try protocolSettings(proto)
@@ -86,22 +94,32 @@ public enum ConfigLoader {
         func protocolSettings(_ t: TOMLDocument.Table) throws -> ClinicProtocol {
             var p = ClinicProtocol.standard
             let pre = "protocol."
-            try rejectUnknown(t, values: ["depth_step_mm", "device_max_depth_mm", "numbing_dwell_target_min", "numbing_dwell_max_min",
-                                          "prp_age_limit_min", "min_interval_days", "require_prp_applied", "require_post_care",
-                                          "warn_short_spin"],
-                              tables: [], arrays: ["zone", "contraindication"], prefix: pre)
+            try rejectUnknown(
+                t,
+                values: [
+                    "depth_step_mm", "device_max_depth_mm", "numbing_dwell_target_min", "numbing_dwell_max_min",
+                    "prp_age_limit_min", "min_interval_days", "require_prp_applied", "require_post_care",
+                    "warn_short_spin",
+                ],
+                tables: [], arrays: ["zone", "contraindication"], prefix: pre)
             p.depthStep = try number(t, "depth_step_mm", prefix: pre, range: 0.01...1.0) ?? p.depthStep
             p.deviceMaxDepth = try number(t, "device_max_depth_mm", prefix: pre, range: 0.1...5.0) ?? p.deviceMaxDepth
-            p.numbingDwellTargetMinutes = try integer(t, "numbing_dwell_target_min", prefix: pre, range: 1...180) ?? p.numbingDwellTargetMinutes
-            p.numbingDwellMaxMinutes = try integer(t, "numbing_dwell_max_min", prefix: pre, range: 1...240) ?? p.numbingDwellMaxMinutes
-            p.prpAgeLimitMinutes = try integer(t, "prp_age_limit_min", prefix: pre, range: 1...1440) ?? p.prpAgeLimitMinutes
-            p.minimumIntervalDays = try integer(t, "min_interval_days", prefix: pre, range: 0...365) ?? p.minimumIntervalDays
+            p.numbingDwellTargetMinutes =
+                try integer(t, "numbing_dwell_target_min", prefix: pre, range: 1...180) ?? p.numbingDwellTargetMinutes
+            p.numbingDwellMaxMinutes =
+                try integer(t, "numbing_dwell_max_min", prefix: pre, range: 1...240) ?? p.numbingDwellMaxMinutes
+            p.prpAgeLimitMinutes =
+                try integer(t, "prp_age_limit_min", prefix: pre, range: 1...1440) ?? p.prpAgeLimitMinutes
+            p.minimumIntervalDays =
+                try integer(t, "min_interval_days", prefix: pre, range: 0...365) ?? p.minimumIntervalDays
             p.completionNeedsPRPApplied = try bool(t, "require_prp_applied", prefix: pre) ?? p.completionNeedsPRPApplied
             p.completionNeedsPostCare = try bool(t, "require_post_care", prefix: pre) ?? p.completionNeedsPostCare
             p.warnShortSpin = try bool(t, "warn_short_spin", prefix: pre) ?? p.warnShortSpin
             if p.numbingDwellMaxMinutes < p.numbingDwellTargetMinutes {
                 let line = t.values.first { $0.key == "numbing_dwell_max_min" }?.line ?? t.line
-                throw fail(line, pre + "numbing_dwell_max_min", "must be at least numbing_dwell_target_min (\(p.numbingDwellTargetMinutes))")
+                throw fail(
+                    line, pre + "numbing_dwell_max_min",
+                    "must be at least numbing_dwell_target_min (\(p.numbingDwellTargetMinutes))")
             }
             if let zones = t.array("zone") {
                 p.zones = try zones.map { try zone($0, protocolSettings: p) }
@@ -112,7 +130,10 @@ public enum ConfigLoader {
                 if p.zones.isEmpty { throw fail(t.line, pre + "zone", "at least one zone is needed") }
             } else if let over = p.zones.first(where: { $0.maxDepth > p.deviceMaxDepth }) {
                 let line = t.values.first { $0.key == "device_max_depth_mm" }?.line ?? t.line
-                throw fail(line, pre + "device_max_depth_mm", "is below the built-in maximum for \(over.name) (\(over.maxDepth) mm); raise it or list your own [[protocol.zone]] entries")
+                throw fail(
+                    line, pre + "device_max_depth_mm",
+                    "is below the built-in maximum for \(over.name) (\(over.maxDepth) mm); raise it or list your own [[protocol.zone]] entries"
+                )
             }
             if let items = t.array("contraindication") {
                 p.contraindications = try items.map(contraindication)
@@ -120,13 +141,18 @@ public enum ConfigLoader {
             return p
         }
 
-        func aftercareSettings(_ t: TOMLDocument.Table, protocolSettings p: ClinicProtocol) throws -> AftercareSettings {
+        func aftercareSettings(_ t: TOMLDocument.Table, protocolSettings p: ClinicProtocol) throws -> AftercareSettings
+        {
             var a = AftercareSettings.standard
             let pre = "aftercare."
-            try rejectUnknown(t, values: ["paper", "makeup_free_hours", "sun_avoid_days", "exercise_free_hours", "actives_after_days",
-                                          "toner_free_days", "next_visit_max_days", "series_min", "series_max", "series_gap_days",
-                                          "maintenance_min_days", "maintenance_max_days", "rest_hours"],
-                              tables: [], arrays: ["downtime"], prefix: pre)
+            try rejectUnknown(
+                t,
+                values: [
+                    "paper", "makeup_free_hours", "sun_avoid_days", "exercise_free_hours", "actives_after_days",
+                    "toner_free_days", "next_visit_max_days", "series_min", "series_max", "series_gap_days",
+                    "maintenance_min_days", "maintenance_max_days", "rest_hours",
+                ],
+                tables: [], arrays: ["downtime"], prefix: pre)
             if let paper = try string(t, "paper", prefix: pre) {
                 guard let value = Paper(rawValue: paper.lowercased()) else {
                     throw fail(line(t, "paper"), pre + "paper", "must be \"a4\" or \"letter\", not \"\(paper)\"")
@@ -135,25 +161,32 @@ public enum ConfigLoader {
             }
             a.makeupFreeHours = try integer(t, "makeup_free_hours", prefix: pre, range: 0...168) ?? a.makeupFreeHours
             a.sunAvoidDays = try integer(t, "sun_avoid_days", prefix: pre, range: 0...60) ?? a.sunAvoidDays
-            a.exerciseFreeHours = try integer(t, "exercise_free_hours", prefix: pre, range: 0...168) ?? a.exerciseFreeHours
+            a.exerciseFreeHours =
+                try integer(t, "exercise_free_hours", prefix: pre, range: 0...168) ?? a.exerciseFreeHours
             a.restHours = try integer(t, "rest_hours", prefix: pre, range: 0...168) ?? a.restHours
             a.activesAfterDays = try integer(t, "actives_after_days", prefix: pre, range: 0...60) ?? a.activesAfterDays
             a.tonerFreeDays = try integer(t, "toner_free_days", prefix: pre, range: 0...60) ?? a.tonerFreeDays
-            a.nextVisitMaxDays = try integer(t, "next_visit_max_days", prefix: pre, range: 1...365) ?? a.nextVisitMaxDays
+            a.nextVisitMaxDays =
+                try integer(t, "next_visit_max_days", prefix: pre, range: 1...365) ?? a.nextVisitMaxDays
             a.seriesMin = try integer(t, "series_min", prefix: pre, range: 1...20) ?? a.seriesMin
             a.seriesMax = try integer(t, "series_max", prefix: pre, range: 1...20) ?? a.seriesMax
             a.seriesGapDays = try integer(t, "series_gap_days", prefix: pre, range: 1...3650) ?? a.seriesGapDays
-            a.maintenanceMinDays = try integer(t, "maintenance_min_days", prefix: pre, range: 1...730) ?? a.maintenanceMinDays
-            a.maintenanceMaxDays = try integer(t, "maintenance_max_days", prefix: pre, range: 1...730) ?? a.maintenanceMaxDays
+            a.maintenanceMinDays =
+                try integer(t, "maintenance_min_days", prefix: pre, range: 1...730) ?? a.maintenanceMinDays
+            a.maintenanceMaxDays =
+                try integer(t, "maintenance_max_days", prefix: pre, range: 1...730) ?? a.maintenanceMaxDays
             if a.seriesMax < a.seriesMin {
                 throw fail(line(t, "series_max"), pre + "series_max", "must be at least series_min (\(a.seriesMin))")
             }
             if a.nextVisitMaxDays < p.minimumIntervalDays {
-                throw fail(line(t, "next_visit_max_days"), pre + "next_visit_max_days",
-                           "must be at least protocol.min_interval_days (\(p.minimumIntervalDays))")
+                throw fail(
+                    line(t, "next_visit_max_days"), pre + "next_visit_max_days",
+                    "must be at least protocol.min_interval_days (\(p.minimumIntervalDays))")
             }
             if a.maintenanceMaxDays < a.maintenanceMinDays {
-                throw fail(line(t, "maintenance_max_days"), pre + "maintenance_max_days", "must be at least maintenance_min_days (\(a.maintenanceMinDays))")
+                throw fail(
+                    line(t, "maintenance_max_days"), pre + "maintenance_max_days",
+                    "must be at least maintenance_min_days (\(a.maintenanceMinDays))")
             }
             if let bands = t.array("downtime") {
                 a.downtime = try bands.map(downtimeBand)
@@ -161,7 +194,8 @@ public enum ConfigLoader {
                 for (band, table) in zip(a.downtime.dropFirst(), bands.dropFirst()) {
                     let previous = a.downtime[a.downtime.firstIndex(of: band)! - 1]
                     if band.upToDepth <= previous.upToDepth {
-                        throw fail(self.line(table, "up_to_mm"), pre + "downtime.up_to_mm", "list the bands shallowest first")
+                        throw fail(
+                            self.line(table, "up_to_mm"), pre + "downtime.up_to_mm", "list the bands shallowest first")
                     }
                 }
             }
@@ -180,27 +214,39 @@ public enum ConfigLoader {
 
         func zone(_ t: TOMLDocument.Table, protocolSettings p: ClinicProtocol) throws -> ZoneSetting {
             let pre = "protocol.zone."
-            try rejectUnknown(t, values: ["id", "name", "default_depth_mm", "max_depth_mm"], tables: [], arrays: [], prefix: pre)
+            try rejectUnknown(
+                t, values: ["id", "name", "default_depth_mm", "max_depth_mm"], tables: [], arrays: [], prefix: pre)
             let id = try required(string(t, "id", prefix: pre), t, pre + "id")
             guard id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
                 throw fail(line(t, "id"), pre + "id", "use letters, digits, - or _ only")
             }
             let name = try string(t, "name", prefix: pre) ?? id
-            let def = try required(number(t, "default_depth_mm", prefix: pre, range: 0.01...5.0), t, pre + "default_depth_mm")
+            let def = try required(
+                number(t, "default_depth_mm", prefix: pre, range: 0.01...5.0), t, pre + "default_depth_mm")
             let max = try required(number(t, "max_depth_mm", prefix: pre, range: 0.01...5.0), t, pre + "max_depth_mm")
-            if def > max { throw fail(line(t, "default_depth_mm"), pre + "default_depth_mm", "is deeper than max_depth_mm (\(max)) for zone \(id)") }
-            if max > p.deviceMaxDepth { throw fail(line(t, "max_depth_mm"), pre + "max_depth_mm", "is deeper than the device maximum (\(p.deviceMaxDepth) mm)") }
+            if def > max {
+                throw fail(
+                    line(t, "default_depth_mm"), pre + "default_depth_mm",
+                    "is deeper than max_depth_mm (\(max)) for zone \(id)")
+            }
+            if max > p.deviceMaxDepth {
+                throw fail(
+                    line(t, "max_depth_mm"), pre + "max_depth_mm",
+                    "is deeper than the device maximum (\(p.deviceMaxDepth) mm)")
+            }
             return ZoneSetting(id: id, name: name, defaultDepth: def, maxDepth: max)
         }
 
         func contraindication(_ t: TOMLDocument.Table) throws -> Contraindication {
             let pre = "protocol.contraindication."
-            try rejectUnknown(t, values: ["id", "label", "severity", "within_days"], tables: [], arrays: [], prefix: pre)
+            try rejectUnknown(
+                t, values: ["id", "label", "severity", "within_days"], tables: [], arrays: [], prefix: pre)
             let id = try required(string(t, "id", prefix: pre), t, pre + "id")
             let label = try string(t, "label", prefix: pre) ?? id
             let severityText = try string(t, "severity", prefix: pre) ?? "block"
             guard let severity = Severity(rawValue: severityText) else {
-                throw fail(line(t, "severity"), pre + "severity", "must be \"block\" or \"warn\", not \"\(severityText)\"")
+                throw fail(
+                    line(t, "severity"), pre + "severity", "must be \"block\" or \"warn\", not \"\(severityText)\"")
             }
             let within = try integer(t, "within_days", prefix: pre, range: 1...3650)
             return Contraindication(id: id, label: label, severity: severity, withinDays: within)
@@ -213,9 +259,12 @@ public enum ConfigLoader {
             return value
         }
 
-        func rejectUnknown(_ t: TOMLDocument.Table, values: Set<String>, tables: Set<String>, arrays: Set<String>, prefix: String) throws {
+        func rejectUnknown(
+            _ t: TOMLDocument.Table, values: Set<String>, tables: Set<String>, arrays: Set<String>, prefix: String
+        ) throws {
             for v in t.values where !values.contains(v.key) {
-                throw fail(v.line, prefix + v.key, "is not a setting Chairside knows; check the spelling against the README")
+                throw fail(
+                    v.line, prefix + v.key, "is not a setting Chairside knows; check the spelling against the README")
             }
             for tb in t.tables where !tables.contains(tb.key) {
                 throw fail(tb.table.line, prefix + tb.key, "is not a section Chairside knows")
@@ -231,22 +280,30 @@ public enum ConfigLoader {
 
         func string(_ t: TOMLDocument.Table, _ key: String, prefix: String) throws -> String? {
             guard let (value, line) = entry(t, key) else { return nil }
-            guard case .string(let s) = value else { throw fail(line, prefix + key, "must be text in quotes, not \(value.typeName)") }
+            guard case .string(let s) = value else {
+                throw fail(line, prefix + key, "must be text in quotes, not \(value.typeName)")
+            }
             return s
         }
 
         func strings(_ t: TOMLDocument.Table, _ key: String, prefix: String) throws -> [String]? {
             guard let (value, line) = entry(t, key) else { return nil }
-            guard case .array(let items) = value else { throw fail(line, prefix + key, "must be a list of text, like [\"A\", \"B\"]") }
+            guard case .array(let items) = value else {
+                throw fail(line, prefix + key, "must be a list of text, like [\"A\", \"B\"]")
+            }
             let texts: [String] = try items.map {
-                guard case .string(let s) = $0, !s.isEmpty else { throw fail(line, prefix + key, "must hold only non-empty text") }
+                guard case .string(let s) = $0, !s.isEmpty else {
+                    throw fail(line, prefix + key, "must hold only non-empty text")
+                }
                 return s
             }
             guard !texts.isEmpty else { throw fail(line, prefix + key, "needs at least one entry") }
             return texts
         }
 
-        func number(_ t: TOMLDocument.Table, _ key: String, prefix: String, range: ClosedRange<Double>) throws -> Double? {
+        func number(_ t: TOMLDocument.Table, _ key: String, prefix: String, range: ClosedRange<Double>) throws
+            -> Double?
+        {
             guard let (value, line) = entry(t, key) else { return nil }
             let d: Double
             switch value {
@@ -254,20 +311,28 @@ public enum ConfigLoader {
             case .float(let f): d = f
             default: throw fail(line, prefix + key, "must be a number, not \(value.typeName)")
             }
-            guard range.contains(d) else { throw fail(line, prefix + key, "must be between \(range.lowerBound) and \(range.upperBound)") }
+            guard range.contains(d) else {
+                throw fail(line, prefix + key, "must be between \(range.lowerBound) and \(range.upperBound)")
+            }
             return d
         }
 
         func bool(_ t: TOMLDocument.Table, _ key: String, prefix: String) throws -> Bool? {
             guard let (value, line) = entry(t, key) else { return nil }
-            guard case .bool(let b) = value else { throw fail(line, prefix + key, "must be true or false, not \(value.typeName)") }
+            guard case .bool(let b) = value else {
+                throw fail(line, prefix + key, "must be true or false, not \(value.typeName)")
+            }
             return b
         }
 
         func integer(_ t: TOMLDocument.Table, _ key: String, prefix: String, range: ClosedRange<Int>) throws -> Int? {
             guard let (value, line) = entry(t, key) else { return nil }
-            guard case .integer(let i) = value else { throw fail(line, prefix + key, "must be a whole number, not \(value.typeName)") }
-            guard range.contains(i) else { throw fail(line, prefix + key, "must be between \(range.lowerBound) and \(range.upperBound)") }
+            guard case .integer(let i) = value else {
+                throw fail(line, prefix + key, "must be a whole number, not \(value.typeName)")
+            }
+            guard range.contains(i) else {
+                throw fail(line, prefix + key, "must be between \(range.lowerBound) and \(range.upperBound)")
+            }
             return i
         }
     }

@@ -8,7 +8,9 @@ public struct DecisionContext: Sendable {
     public var actor: String
 
     public init(protocolSettings: ClinicProtocol, history: [SessionRef] = [], actor: String) {
-        self.protocolSettings = protocolSettings; self.history = history; self.actor = actor
+        self.protocolSettings = protocolSettings
+        self.history = history
+        self.actor = actor
     }
 }
 
@@ -16,7 +18,9 @@ public struct DecisionContext: Sendable {
 /// returns the events to record, warnings included, or refuses with a `Refusal`.
 public enum Decider {
     // Long by design: one flat case per command that is not clinical, each a few guards and its events.
-    public static func decide(_ command: SessionCommand, state: SessionState, context: DecisionContext, now rawNow: Date) throws(Refusal) -> [SessionEvent] {
+    public static func decide(
+        _ command: SessionCommand, state: SessionState, context: DecisionContext, now rawNow: Date
+    ) throws(Refusal) -> [SessionEvent] {
         let now = Timestamp.truncated(rawNow)
         let proto = context.protocolSettings
         var kinds: [EventKind] = []
@@ -25,18 +29,26 @@ public enum Decider {
         func warn(_ code: String, _ message: String) { kinds.append(.warning(code: code, message: message)) }
 
         switch command {
-        case let .start(patient, technician, room, zones):
+        case .start(let patient, let technician, let room, let zones):
             guard state.status == .notStarted else { throw .alreadyStarted }
             try require(technician, "The technician")
             try require(room, "The room")
             guard !zones.isEmpty else { throw .missingField("At least one planned zone") }
             for z in zones where proto.zone(z) == nil { throw .unknownZone(z) }
-            kinds.append(.started(patientID: patient.id, patientName: patient.name, technician: technician, room: room, plannedZones: zones))
+            kinds.append(
+                .started(
+                    patientID: patient.id, patientName: patient.name, technician: technician, room: room,
+                    plannedZones: zones))
             by = technician
-            if let last = context.history.filter({ $0.status == .completed && $0.sessionID != state.id }).map(\.startedAt).max() {
+            if let last = context.history.filter({ $0.status == .completed && $0.sessionID != state.id }).map(
+                \.startedAt
+            ).max() {
                 let days = Int(now.timeIntervalSince(last) / 86_400)
                 if days < proto.minimumIntervalDays {
-                    warn("interval", "Last session was \(days) day\(days == 1 ? "" : "s") ago; the protocol asks for at least \(proto.minimumIntervalDays).")
+                    warn(
+                        "interval",
+                        "Last session was \(days) day\(days == 1 ? "" : "s") ago; the protocol asks for at least \(proto.minimumIntervalDays)."
+                    )
                 }
             }
 
@@ -46,7 +58,7 @@ public enum Decider {
             // A closed record changes only by amendment: a note written afterwards is one.
             kinds.append(state.isClosed ? .amended(text: text, refersTo: nil) : .note(text: text))
 
-        case let .amend(text, refersTo):
+        case .amend(let text, let refersTo):
             guard state.isClosed else { throw .notCompleted }
             try require(text, "The amendment")
             if let seq = refersTo, state.event(seq: seq) == nil { throw .unknownEvent(seq) }
@@ -57,7 +69,8 @@ public enum Decider {
             guard state.aftercare != nil else { throw .aftercareNotGivenYet }
             switch delivery {
             case .printed, .saved: kinds.append(.aftercareReissued(delivery: delivery))
-            case .handedPrePrinted, .declined: throw .invalidValue("A reprint is printed or saved; record a note for anything else.")
+            case .handedPrePrinted, .declined:
+                throw .invalidValue("A reprint is printed or saved; record a note for anything else.")
             }
 
         case .adverseEvent(let text):
@@ -88,14 +101,21 @@ public enum Decider {
             }
             let today = ClinicDay(now, timeZone: TimeZone(identifier: "UTC")!)
             for a in answers {
-                if let d = a.lastDate, d > today { throw .invalidValue("\(Visible.text(a.item)): \(d) is after today; give when it last happened.") }
+                if let d = a.lastDate, d > today {
+                    throw .invalidValue("\(Visible.text(a.item)): \(d) is after today; give when it last happened.")
+                }
             }
             kinds.append(.screeningRecorded(answers: answers))
             for item in Screening.present(answers, in: proto, now: now) {
                 // The date the rule was decided from is part of the warning, so the record says why.
-                let when = answers.first { $0.item == item.id }?.lastDate.map { " (last: \(ScreeningWhen.describe($0, today: today)))" } ?? ""
+                let when =
+                    answers.first { $0.item == item.id }?.lastDate.map {
+                        " (last: \(ScreeningWhen.describe($0, today: today)))"
+                    } ?? ""
                 if item.severity == .block {
-                    warn("screening.\(item.id)", "Screening blocks treatment: \(item.label)\(when). A provider override is needed.")
+                    warn(
+                        "screening.\(item.id)",
+                        "Screening blocks treatment: \(item.label)\(when). A provider override is needed.")
                 } else {
                     warn("screening.\(item.id)", "Screening: \(item.label)\(when).")
                 }
@@ -107,7 +127,7 @@ public enum Decider {
             try require(signedBy, "Who signed the consent")
             kinds.append(.consentRecorded(signedBy: signedBy))
 
-        case let .override(provider, reason):
+        case .override(let provider, let reason):
             try requireActive(state)
             guard state.screeningDone else { throw .screeningFirst }
             let blocking = state.blockingItems(in: proto, now: now)
@@ -117,11 +137,13 @@ public enum Decider {
             kinds.append(.overridden(provider: provider, reason: reason, items: blocking.map(\.id)))
             by = provider
 
-        case let .void(seq, reason):
+        case .void(let seq, let reason):
             try requireActive(state)
             guard let target = state.event(seq: seq) else { throw .unknownEvent(seq) }
             guard state.voided[seq] == nil else { throw .cannotVoid("Event #\(seq) is already voided.") }
-            guard target.kind.isVoidable else { throw .cannotVoid("Event #\(seq) cannot be voided; add a note instead.") }
+            guard target.kind.isVoidable else {
+                throw .cannotVoid("Event #\(seq) cannot be voided; add a note instead.")
+            }
             try require(reason, "A reason for the void")
             kinds.append(.voided(seq: seq, reason: reason))
 
@@ -136,11 +158,13 @@ public enum Decider {
     }
 
     // Long by design: one flat case per clinical command, its guards beside its events, read top to bottom.
-    private static func decideClinical(_ command: SessionCommand, state: SessionState, proto: ClinicProtocol, now: Date, kinds: inout [EventKind]) throws(Refusal) {
+    private static func decideClinical(
+        _ command: SessionCommand, state: SessionState, proto: ClinicProtocol, now: Date, kinds: inout [EventKind]
+    ) throws(Refusal) {
         func warn(_ code: String, _ message: String) { kinds.append(.warning(code: code, message: message)) }
 
         switch command {
-        case let .drawBlood(volume, tubes, lot):
+        case .drawBlood(let volume, let tubes, let lot):
             guard (1...120).contains(volume) else { throw .invalidValue("Blood volume must be 1 to 120 mL.") }
             guard (1...12).contains(tubes) else { throw .invalidValue("Tubes must be 1 to 12.") }
             try require(lot, "The tube lot")
@@ -150,16 +174,24 @@ public enum Decider {
             guard state.blood != nil else { throw .bloodNotDrawn }
             guard state.centrifugeStartedAt == nil || state.centrifugeDone else { throw .centrifugeAlreadyRunning }
             let range = program.unit == .g ? 100...5000 : 500...6000
-            guard range.contains(program.value) else { throw .invalidValue("Centrifuge \(program.unit == .g ? "g-force" : "RPM") must be \(range.lowerBound) to \(range.upperBound).") }
-            guard (1...60).contains(program.minutes) else { throw .invalidValue("Centrifuge time must be 1 to 60 minutes.") }
+            guard range.contains(program.value) else {
+                throw .invalidValue(
+                    "Centrifuge \(program.unit == .g ? "g-force" : "RPM") must be \(range.lowerBound) to \(range.upperBound)."
+                )
+            }
+            guard (1...60).contains(program.minutes) else {
+                throw .invalidValue("Centrifuge time must be 1 to 60 minutes.")
+            }
             kinds.append(.centrifugeStarted(program: program))
 
         case .stopCentrifuge:
             guard state.centrifugeStartedAt != nil, !state.centrifugeDone else { throw .centrifugeNotRunning }
             kinds.append(.centrifugeStopped)
             if proto.warnShortSpin, let short = state.spinShortfall(now: now) {
-                warn("centrifuge.short", "The centrifuge was stopped after \(Clock.mmss(short.ranSeconds)) of its"
-                    + " \(Clock.mmss(short.programSeconds)) program: the spin was short.")
+                warn(
+                    "centrifuge.short",
+                    "The centrifuge was stopped after \(Clock.mmss(short.ranSeconds)) of its"
+                        + " \(Clock.mmss(short.programSeconds)) program: the spin was short.")
             }
 
         case .preparePRP(let volume):
@@ -167,16 +199,18 @@ public enum Decider {
             guard state.blood != nil else { throw .bloodNotDrawn }
             guard state.centrifugeStartedAt != nil else { throw .centrifugeNotStarted }
             guard state.centrifugeDone else { throw .centrifugeStillRunning }
-            guard volume > 0, volume <= 60 else { throw .invalidValue("PRP volume must be more than 0 and at most 60 mL.") }
+            guard volume > 0, volume <= 60 else {
+                throw .invalidValue("PRP volume must be more than 0 and at most 60 mL.")
+            }
             kinds.append(.prpPrepared(volumeML: volume))
 
-        case let .openGrowthFactors(product, lot):
+        case .openGrowthFactors(let product, let lot):
             guard state.prp == nil else { throw .prpAlreadyAvailable }
             try require(product, "The product name")
             try require(lot, "The product lot")
             kinds.append(.growthFactorsOpened(product: product, lot: lot))
 
-        case let .applyNumbing(agent, lot, zones, target):
+        case .applyNumbing(let agent, let lot, let zones, let target):
             guard state.numbing == nil, state.numbingSkipReason == nil else { throw .numbingAlreadyDecided }
             try require(agent, "The numbing agent")
             try require(lot, "The numbing lot")
@@ -191,7 +225,9 @@ public enum Decider {
             let dwell = Int(now.timeIntervalSince(numbing.appliedAt))
             kinds.append(.numbingRemoved(dwellSeconds: dwell))
             if dwell > proto.numbingDwellMaxMinutes * 60 {
-                warn("numbing.dwell", "Numbing stayed on \(dwell / 60) min, past the \(proto.numbingDwellMaxMinutes) min maximum.")
+                warn(
+                    "numbing.dwell",
+                    "Numbing stayed on \(dwell / 60) min, past the \(proto.numbingDwellMaxMinutes) min maximum.")
             }
 
         case .skipNumbing(let reason):
@@ -203,7 +239,7 @@ public enum Decider {
             if state.numbing != nil && state.numbing?.removedAt == nil { throw .numbingStillOn }
             kinds.append(.skinCleansed)
 
-        case let .logPass(pass, confirm):
+        case .logPass(let pass, let confirm):
             guard state.numbingCleared else { throw .numbingStillOn }
             guard state.cleansedAt != nil else { throw .skinNotCleansed }
             guard let zone = proto.zone(pass.zone) else { throw .unknownZone(pass.zone) }
@@ -211,17 +247,22 @@ public enum Decider {
             let above = try checkDepth(pass.depth, zone: zone, proto: proto, confirm: confirm)
             kinds.append(.passLogged(pass: pass, aboveProtocolConfirmed: above))
             if above {
-                warn("depth.above-protocol", "\(zone.name): \(Depth.text(pass.depth)) is above the protocol maximum of \(Depth.text(zone.maxDepth)) (confirmed).")
+                warn(
+                    "depth.above-protocol",
+                    "\(zone.name): \(Depth.text(pass.depth)) is above the protocol maximum of \(Depth.text(zone.maxDepth)) (confirmed)."
+                )
             }
             if let start = state.start, !start.plannedZones.contains(pass.zone) {
                 warn("zone.unplanned", "\(zone.name) was not among the planned zones.")
             }
 
-        case let .changeDepth(zoneID, depth, confirm):
+        case .changeDepth(let zoneID, let depth, let confirm):
             guard let zone = proto.zone(zoneID) else { throw .unknownZone(zoneID) }
             let from = state.depth(for: zoneID, proto: proto)
             guard depth > 0, depth.isFinite else { throw .invalidValue("Depth must be more than 0 mm.") }
-            guard Depth.onStep(depth, step: proto.depthStep) else { throw .depthOffStep(depth: depth, step: proto.depthStep) }
+            guard Depth.onStep(depth, step: proto.depthStep) else {
+                throw .depthOffStep(depth: depth, step: proto.depthStep)
+            }
             guard !Depth.same(depth, from) else { throw .depthUnchanged(zone: zone.name, depth: depth) }
             // Only crossing above the protocol maximum asks: a change that starts above it was
             // confirmed on the way up, and going shallower never needs a yes.
@@ -229,20 +270,26 @@ public enum Decider {
             let above = try checkDepth(depth, zone: zone, proto: proto, confirm: confirm || !crossing)
             kinds.append(.depthChanged(zone: zoneID, from: from, to: depth, aboveProtocolConfirmed: above))
 
-        case let .applyPRP(zone, volume, method):
+        case .applyPRP(let zone, let volume, let method):
             guard let prp = state.prp else { throw .prpNotReady }
             if let zone, proto.zone(zone) == nil { throw .unknownZone(zone) }
-            guard volume > 0, volume <= 60 else { throw .invalidValue("Applied volume must be more than 0 and at most 60 mL.") }
+            guard volume > 0, volume <= 60 else {
+                throw .invalidValue("Applied volume must be more than 0 and at most 60 mL.")
+            }
             kinds.append(.prpApplied(zone: zone, volumeML: volume, method: method))
             let ageMinutes = Int(now.timeIntervalSince(prp.readyAt) / 60)
             if ageMinutes > proto.prpAgeLimitMinutes {
                 warn("prp.age", "PRP is \(ageMinutes) min old, past the \(proto.prpAgeLimitMinutes) min limit.")
             }
             if case .autologous(let prepared) = prp.kind, state.totalPRPAppliedML + volume > prepared + 0.0001 {
-                warn("prp.volume", String(format: "%.1f mL applied in all, more than the %.1f mL prepared.", state.totalPRPAppliedML + volume, prepared))
+                warn(
+                    "prp.volume",
+                    String(
+                        format: "%.1f mL applied in all, more than the %.1f mL prepared.",
+                        state.totalPRPAppliedML + volume, prepared))
             }
 
-        case let .applyPostCare(product, lot):
+        case .applyPostCare(let product, let lot):
             try require(product, "The product name")
             try require(lot, "The product lot")
             kinds.append(.postCareApplied(product: product, lot: lot))
@@ -258,7 +305,9 @@ public enum Decider {
             guard state.aftercare != nil else { throw .aftercareMissing }
             let reasons: [CompletionGap: String] = if case .completeWithReasons(let r) = command { r } else { [:] }
             let gaps = state.completionGaps(proto)
-            let unexplained = gaps.filter { (reasons[$0] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty }
+            let unexplained = gaps.filter {
+                (reasons[$0] ?? "").trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+            }
             guard unexplained.isEmpty else { throw .completionNeedsReason(unexplained) }
             for gap in gaps { warn("completion.\(gap.rawValue)", "\(gap.label); completed because: \(reasons[gap]!).") }
             kinds.append(.completed)
@@ -270,9 +319,13 @@ public enum Decider {
 
     /// Refuses beyond the device; beyond the zone's protocol maximum only with confirmation.
     /// Returns whether the depth is above the protocol maximum.
-    private static func checkDepth(_ depth: Double, zone: ZoneSetting, proto: ClinicProtocol, confirm: Bool) throws(Refusal) -> Bool {
+    private static func checkDepth(_ depth: Double, zone: ZoneSetting, proto: ClinicProtocol, confirm: Bool)
+        throws(Refusal) -> Bool
+    {
         guard depth > 0, depth.isFinite else { throw .invalidValue("Depth must be more than 0 mm.") }
-        if Depth.exceeds(depth, proto.deviceMaxDepth) { throw .depthAboveDevice(depth: depth, max: proto.deviceMaxDepth) }
+        if Depth.exceeds(depth, proto.deviceMaxDepth) {
+            throw .depthAboveDevice(depth: depth, max: proto.deviceMaxDepth)
+        }
         if Depth.exceeds(depth, zone.maxDepth) {
             guard confirm else { throw .depthAboveProtocol(zone: zone.name, depth: depth, max: zone.maxDepth) }
             return true

@@ -7,42 +7,51 @@ public enum EventDescription {
         func zones(_ ids: [String]) -> String { ids.map(proto.zoneName).joined(separator: ", ") }
         func ml(_ v: Double) -> String { String(format: "%.1f mL", v) }
         switch kind {
-        case let .started(_, name, tech, room, planned): return "Started: \(name) with \(tech) in \(room); planned \(zones(planned))"
+        case .started(_, let name, let tech, let room, let planned):
+            return "Started: \(name) with \(tech) in \(room); planned \(zones(planned))"
         case .screeningRecorded(let answers):
             // A dated answer carries its date, so the record shows what the rule was decided from.
             let yes = answers.filter(\.present).map { a in
-                (proto.contraindications.first { $0.id == a.item }?.label ?? a.item) + (a.lastDate.map { " (\($0))" } ?? "")
+                (proto.contraindications.first { $0.id == a.item }?.label ?? a.item)
+                    + (a.lastDate.map { " (\($0))" } ?? "")
             }
-            return yes.isEmpty ? "Screening recorded: nothing to report" : "Screening recorded: " + yes.joined(separator: "; ")
+            return yes.isEmpty
+                ? "Screening recorded: nothing to report" : "Screening recorded: " + yes.joined(separator: "; ")
         case .consentRecorded(let by): return "Consent signed by \(by)"
-        case let .overridden(provider, reason, items): return "Override by \(provider) (\(items.joined(separator: ", "))): \(reason)"
-        case let .bloodDrawn(v, t, lot): return "Blood drawn: \(ml(v)) in \(t) tube\(t == 1 ? "" : "s"), lot \(lot)"
+        case .overridden(let provider, let reason, let items):
+            return "Override by \(provider) (\(items.joined(separator: ", "))): \(reason)"
+        case .bloodDrawn(let v, let t, let lot):
+            return "Blood drawn: \(ml(v)) in \(t) tube\(t == 1 ? "" : "s"), lot \(lot)"
         case .centrifugeStarted(let p): return "Centrifuge started: \(p.summary)"
         case .centrifugeStopped: return "Centrifuge stopped"
         case .prpPrepared(let v): return "PRP prepared: \(ml(v))"
-        case let .growthFactorsOpened(product, lot): return "Growth factors opened: \(product), lot \(lot)"
-        case let .numbingApplied(agent, lot, z, target): return "Numbing applied: \(agent), lot \(lot), on \(zones(z)); target \(target) min"
+        case .growthFactorsOpened(let product, let lot): return "Growth factors opened: \(product), lot \(lot)"
+        case .numbingApplied(let agent, let lot, let z, let target):
+            return "Numbing applied: \(agent), lot \(lot), on \(zones(z)); target \(target) min"
         case .numbingRemoved(let s): return "Numbing removed after \(Clock.mmss(s))"
         case .numbingSkipped(let reason): return "Numbing skipped: \(reason)"
         case .skinCleansed: return "Skin cleansed"
-        case let .passLogged(p, above):
-            return "Pass: \(proto.zoneName(p.zone)) \(Depth.text(p.depth)) ×\(p.count) \(p.pattern.rawValue), \(p.endpoint.label)" + (above ? " (above protocol, confirmed)" : "")
-        case let .depthChanged(zone, from, to, above):
+        case .passLogged(let p, let above):
+            return
+                "Pass: \(proto.zoneName(p.zone)) \(Depth.text(p.depth)) ×\(p.count) \(p.pattern.rawValue), \(p.endpoint.label)"
+                + (above ? " (above protocol, confirmed)" : "")
+        case .depthChanged(let zone, let from, let to, let above):
             return "Depth \(proto.zoneName(zone)): \(Depth.text(from)) → \(Depth.text(to))"
                 + (above ? " (above the protocol maximum, confirmed)" : "")
-        case let .prpApplied(zone, v, method): return "PRP applied: \(ml(v)) on \(zone.map(proto.zoneName) ?? "all zones"), \(method.label)"
-        case let .postCareApplied(product, lot): return "Post-care: \(product), lot \(lot)"
+        case .prpApplied(let zone, let v, let method):
+            return "PRP applied: \(ml(v)) on \(zone.map(proto.zoneName) ?? "all zones"), \(method.label)"
+        case .postCareApplied(let product, let lot): return "Post-care: \(product), lot \(lot)"
         case .aftercareGiven(let d): return "Aftercare: \(d.summary)"
         case .aftercareReissued(let d): return "Aftercare copy: \(d.summary)"
         case .note(let text): return "Note: \(text)"
         case .adverseEvent(let d): return "ADVERSE EVENT: \(d)"
         case .paused: return "Paused"
         case .resumed: return "Resumed"
-        case let .voided(seq, reason): return "Voided #\(seq): \(reason)"
+        case .voided(let seq, let reason): return "Voided #\(seq): \(reason)"
         case .completed: return "Completed"
         case .aborted(let reason): return "Aborted: \(reason)"
-        case let .amended(text, ref): return "Amendment\(ref.map { " to #\($0)" } ?? ""): \(text)"
-        case let .warning(_, message): return "Warning: \(message)"
+        case .amended(let text, let ref): return "Amendment\(ref.map { " to #\($0)" } ?? ""): \(text)"
+        case .warning(_, let message): return "Warning: \(message)"
         }
     }
 }

@@ -5,7 +5,8 @@ import Foundation
 public enum JSONCoding {
     public static func encoder(pretty: Bool = false) -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting =
+            pretty ? [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
             try container.encode(Timestamp.format(date))
@@ -19,7 +20,8 @@ public enum JSONCoding {
             let container = try decoder.singleValueContainer()
             let text = try container.decode(String.self)
             guard let date = Timestamp.parse(text) else {
-                throw DecodingError.dataCorruptedError(in: container, debugDescription: "not an ISO 8601 UTC timestamp with milliseconds: \(text)")
+                throw DecodingError.dataCorruptedError(
+                    in: container, debugDescription: "not an ISO 8601 UTC timestamp with milliseconds: \(text)")
             }
             return date
         }
@@ -29,7 +31,8 @@ public enum JSONCoding {
 
 /// UTC ISO 8601 timestamps with millisecond precision, e.g. 2026-11-21T09:30:00.125Z.
 public enum Timestamp {
-    private static let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: TimeZone(identifier: "UTC")!)
+    private static let style = Date.ISO8601FormatStyle(
+        includingFractionalSeconds: true, timeZone: TimeZone(identifier: "UTC")!)
 
     /// The format style truncates the fraction, and a parsed millisecond is often a hair below itself
     /// in binary (….244 comes back as ….2439999), which would print as ….243. A nudge far below a

@@ -9,9 +9,16 @@ public struct Patient: Codable, Equatable, Sendable, Identifiable {
     public var fitzpatrick: Int?
     public var notes: String
 
-    public init(id: String, name: String, dateOfBirth: ClinicDay? = nil, chartNumber: String, fitzpatrick: Int? = nil, notes: String = "") {
-        self.id = id; self.name = name; self.dateOfBirth = dateOfBirth; self.chartNumber = chartNumber
-        self.fitzpatrick = fitzpatrick; self.notes = notes
+    public init(
+        id: String, name: String, dateOfBirth: ClinicDay? = nil, chartNumber: String, fitzpatrick: Int? = nil,
+        notes: String = ""
+    ) {
+        self.id = id
+        self.name = name
+        self.dateOfBirth = dateOfBirth
+        self.chartNumber = chartNumber
+        self.fitzpatrick = fitzpatrick
+        self.notes = notes
     }
 }
 
@@ -22,7 +29,9 @@ public struct SessionRef: Codable, Equatable, Sendable {
     public var status: SessionStatus
 
     public init(sessionID: String, startedAt: Date, status: SessionStatus) {
-        self.sessionID = sessionID; self.startedAt = startedAt; self.status = status
+        self.sessionID = sessionID
+        self.startedAt = startedAt
+        self.status = status
     }
 }
 
@@ -36,7 +45,8 @@ public enum PatientError: Error, Equatable, Sendable, CustomStringConvertible {
         switch self {
         case .nameMissing: "Enter the patient's name."
         case .chartNumberMissing: "Enter a chart number."
-        case .chartNumberTaken(let n): "Chart number \(Visible.text(n)) belongs to another patient; check the number or open that patient."
+        case .chartNumberTaken(let n):
+            "Chart number \(Visible.text(n)) belongs to another patient; check the number or open that patient."
         case .fitzpatrickOutOfRange: "Fitzpatrick skin type is I to VI: enter 1 to 6, or leave it empty."
         }
     }
@@ -150,13 +160,20 @@ public struct PatientDirectory: Sendable {
             return id == exact?.id || overlayPosition[id] != nil
         }
         var merged: [Patient] = []
-        var e = extra.makeIterator(), nextExtra = e.next()
+        var e = extra.makeIterator()
+        var nextExtra = e.next()
         for rank in ranks {
             let p = snapshot.patient(at: rank)
-            while let x = nextExtra, (x.name, x.id) < (p.name, p.id) { merged.append(x); nextExtra = e.next() }
+            while let x = nextExtra, (x.name, x.id) < (p.name, p.id) {
+                merged.append(x)
+                nextExtra = e.next()
+            }
             merged.append(p)
         }
-        while let x = nextExtra { merged.append(x); nextExtra = e.next() }
+        while let x = nextExtra {
+            merged.append(x)
+            nextExtra = e.next()
+        }
         return Array(((exact.map { [$0] } ?? []) + merged).prefix(limit))
     }
 

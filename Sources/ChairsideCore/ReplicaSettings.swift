@@ -16,7 +16,11 @@ public struct ReplicaSettings: Codable, Equatable, Sendable {
     public var passwordFile: String?
 
     public init(host: String, port: Int, user: String, database: String, passwordFile: String? = nil) {
-        self.host = host; self.port = port; self.user = user; self.database = database; self.passwordFile = passwordFile
+        self.host = host
+        self.port = port
+        self.user = user
+        self.database = database
+        self.passwordFile = passwordFile
     }
 
     /// The URL without any secret, for messages and logs.

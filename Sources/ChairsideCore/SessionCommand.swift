@@ -87,7 +87,8 @@ public enum Refusal: Error, Equatable, Sendable, CustomStringConvertible {
         case .unknownTechnician(let t): "\(Visible.text(t)) is not a technician in the clinic config."
         case .screeningFirst: "Record the screening first: nothing clinical happens before it."
         case .consentFirst: "Record the patient's consent first."
-        case .blockedByScreening(let items): "Screening blocks treatment (\(items.joined(separator: ", "))): a provider must override with a reason, or abort."
+        case .blockedByScreening(let items):
+            "Screening blocks treatment (\(items.joined(separator: ", "))): a provider must override with a reason, or abort."
         case .nothingToOverride: "Nothing in the screening blocks this session, so there is nothing to override."
         case .sessionClosed: "This session is closed: only notes and amendments can be added."
         case .sessionPaused: "The session is paused: resume it first."
@@ -103,23 +104,26 @@ public enum Refusal: Error, Equatable, Sendable, CustomStringConvertible {
         case .numbingStillOn: "Remove the numbing cream before needling, or skip numbing with a reason."
         case .numbingAlreadyDecided: "Numbing is already recorded for this session."
         case .skinNotCleansed: "Cleanse the skin before needling."
-        case .depthAboveDevice(let d, let m): "\(Depth.text(d)) is beyond the device maximum of \(Depth.text(m)); choose a shallower depth."
-        case .depthAboveProtocol(let z, let d, let m): "\(Depth.text(d)) is above the protocol maximum of \(Depth.text(m)) for \(z): confirm to go on."
+        case .depthAboveDevice(let d, let m):
+            "\(Depth.text(d)) is beyond the device maximum of \(Depth.text(m)); choose a shallower depth."
+        case .depthAboveProtocol(let z, let d, let m):
+            "\(Depth.text(d)) is above the protocol maximum of \(Depth.text(m)) for \(z): confirm to go on."
         case .noPassYet: "Log at least one pass first."
         case .aftercareMissing: "Record the aftercare before completing."
         case .aftercareAlreadyGiven: "Aftercare is already recorded; void it first to change it."
         case .aftercareNotGivenYet: "No aftercare is recorded for this session yet; record it before reprinting."
         case .unknownEvent(let seq): "There is no event #\(seq) to void."
         case .cannotVoid(let why): why
-        case .notCompleted: "Amendments are for completed or aborted sessions; while the session is open, void and record again."
+        case .notCompleted:
+            "Amendments are for completed or aborted sessions; while the session is open, void and record again."
         case .screeningAlreadyRecorded: "Screening is already recorded; void it to record it again."
         case .centrifugeNotStarted: "Spin the blood first."
         case .completionNeedsReason(let gaps):
             gaps.map(\.question).joined(separator: " ") + " Give a reason to complete without it, or record it first."
-        case let .depthOffStep(d, step):
+        case .depthOffStep(let d, let step):
             "\(Depth.text(d)) is not on the device's \(Depth.text(step)) steps; choose \(Depth.text(Depth.snapped(d, step: step, up: false)))"
                 + " or \(Depth.text(Depth.snapped(d, step: step, up: true)))."
-        case let .depthUnchanged(z, d): "\(z) is already at \(Depth.text(d))."
+        case .depthUnchanged(let z, let d): "\(z) is already at \(Depth.text(d))."
         }
     }
 
@@ -176,7 +180,8 @@ public enum Depth {
 
     /// Whether a depth is a whole number of the device's steps (on the same 1/1000 mm grid).
     public static func onStep(_ depth: Double, step: Double) -> Bool {
-        let milli = Int((depth * 1000).rounded()), stepMilli = Int((step * 1000).rounded())
+        let milli = Int((depth * 1000).rounded())
+        let stepMilli = Int((step * 1000).rounded())
         return stepMilli <= 0 || milli % stepMilli == 0
     }
 

@@ -7,7 +7,11 @@ public struct CentrifugeProgram: Codable, Equatable, Sendable {
     public var value: Int
     public var minutes: Int
 
-    public init(unit: Unit, value: Int, minutes: Int) { self.unit = unit; self.value = value; self.minutes = minutes }
+    public init(unit: Unit, value: Int, minutes: Int) {
+        self.unit = unit
+        self.value = value
+        self.minutes = minutes
+    }
 
     public var summary: String { "\(value) \(unit == .g ? "g" : "rpm") × \(minutes) min" }
 }
@@ -19,7 +23,9 @@ public struct ScreeningAnswer: Codable, Equatable, Sendable {
     public var lastDate: ClinicDay?
 
     public init(item: String, present: Bool, lastDate: ClinicDay? = nil) {
-        self.item = item; self.present = present; self.lastDate = lastDate
+        self.item = item
+        self.present = present
+        self.lastDate = lastDate
     }
 }
 
@@ -42,7 +48,11 @@ public struct Pass: Codable, Equatable, Sendable {
     public var endpoint: PassEndpoint
 
     public init(zone: String, depth: Double, count: Int, pattern: PassPattern, endpoint: PassEndpoint) {
-        self.zone = zone; self.depth = depth; self.count = count; self.pattern = pattern; self.endpoint = endpoint
+        self.zone = zone
+        self.depth = depth
+        self.count = count
+        self.pattern = pattern
+        self.endpoint = endpoint
     }
 }
 
@@ -122,7 +132,10 @@ public struct SessionEvent: Codable, Equatable, Sendable {
     public var kind: EventKind
 
     public init(seq: Int, at: Date, by: String, kind: EventKind) {
-        self.seq = seq; self.at = at; self.by = by; self.kind = kind
+        self.seq = seq
+        self.at = at
+        self.by = by
+        self.kind = kind
     }
 }
 

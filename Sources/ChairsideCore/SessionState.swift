@@ -9,7 +9,8 @@ public enum SessionStatus: String, Codable, Equatable, Sendable {
 
 /// The tracks of a session that run side by side; the console shows one panel per track.
 public enum Track: Int, CaseIterable, Sendable {
-    case screening = 1, prp, numbing, needling, prpApplied, postCare, aftercare
+    case screening = 1
+    case prp, numbing, needling, prpApplied, postCare, aftercare
 
     public var title: String {
         switch self {
@@ -43,7 +44,10 @@ public struct NumbingRecord: Equatable, Sendable {
 }
 
 public struct PRPSource: Equatable, Sendable {
-    public enum Kind: Equatable, Sendable { case autologous(volumeML: Double), growthFactors(product: String, lot: String) }
+    public enum Kind: Equatable, Sendable {
+        case autologous(volumeML: Double)
+        case growthFactors(product: String, lot: String)
+    }
     public var kind: Kind
     public var readyAt: Date
 }
@@ -201,19 +205,24 @@ public struct SessionState: Equatable, Sendable {
 
     private mutating func apply(_ e: SessionEvent) {
         switch e.kind {
-        case let .started(patientID, patientName, technician, room, zones):
-            start = StartInfo(patientID: patientID, patientName: patientName, technician: technician, room: room, plannedZones: zones, at: e.at)
+        case .started(let patientID, let patientName, let technician, let room, let zones):
+            start = StartInfo(
+                patientID: patientID, patientName: patientName, technician: technician, room: room, plannedZones: zones,
+                at: e.at)
             status = .inProgress
         case .screeningRecorded(let a): answers = a
         case .consentRecorded(let by): consentBy = by
         case .overridden(let provider, _, _): overrideBy = provider
-        case let .bloodDrawn(v, t, l): blood = BloodDraw(volumeML: v, tubes: t, lot: l)
+        case .bloodDrawn(let v, let t, let l): blood = BloodDraw(volumeML: v, tubes: t, lot: l)
         case .centrifugeStarted(let program):
-            centrifugeStartedAt = e.at; centrifugeProgram = program; centrifugeDone = false
+            centrifugeStartedAt = e.at
+            centrifugeProgram = program
+            centrifugeDone = false
         case .centrifugeStopped: centrifugeDone = true
         case .prpPrepared(let v): prp = PRPSource(kind: .autologous(volumeML: v), readyAt: e.at)
-        case let .growthFactorsOpened(product, lot): prp = PRPSource(kind: .growthFactors(product: product, lot: lot), readyAt: e.at)
-        case let .numbingApplied(agent, lot, zones, target):
+        case .growthFactorsOpened(let product, let lot):
+            prp = PRPSource(kind: .growthFactors(product: product, lot: lot), readyAt: e.at)
+        case .numbingApplied(let agent, let lot, let zones, let target):
             numbing = NumbingRecord(agent: agent, lot: lot, zones: zones, dwellTargetMinutes: target, appliedAt: e.at)
         case .numbingRemoved: numbing?.removedAt = e.at
         case .numbingSkipped(let reason): numbingSkipReason = reason
@@ -221,17 +230,26 @@ public struct SessionState: Equatable, Sendable {
         case .passLogged(let pass, _):
             passes.append(LoggedPass(seq: e.seq, at: e.at, pass: pass))
             currentDepth[pass.zone] = pass.depth
-        case let .depthChanged(zone, _, to, _): currentDepth[zone] = to
-        case let .prpApplied(zone, v, method): prpApplications.append(PRPApplication(zone: zone, volumeML: v, method: method, at: e.at))
-        case let .postCareApplied(product, lot): postCare.append(PostCareRecord(product: product, lot: lot, at: e.at))
+        case .depthChanged(let zone, _, let to, _): currentDepth[zone] = to
+        case .prpApplied(let zone, let v, let method):
+            prpApplications.append(PRPApplication(zone: zone, volumeML: v, method: method, at: e.at))
+        case .postCareApplied(let product, let lot):
+            postCare.append(PostCareRecord(product: product, lot: lot, at: e.at))
         case .aftercareGiven(let d): aftercare = d
         case .aftercareReissued, .note, .amended: break
         case .adverseEvent(let d): adverseEvents.append(d)
         case .paused: pausedAt = e.at
         case .resumed: pausedAt = nil
         case .voided: break
-        case .completed: status = .completed; endedAt = e.at; pausedAt = nil
-        case .aborted(let reason): status = .aborted; endedAt = e.at; abortReason = reason; pausedAt = nil
+        case .completed:
+            status = .completed
+            endedAt = e.at
+            pausedAt = nil
+        case .aborted(let reason):
+            status = .aborted
+            endedAt = e.at
+            abortReason = reason
+            pausedAt = nil
         case .warning(_, let message): warnings.append(message)
         }
     }
@@ -278,7 +296,8 @@ public struct SessionState: Equatable, Sendable {
 /// Reads screening answers against the protocol's checklist.
 public enum Screening {
     /// Checklist items answered "yes" whose time window (if any) still covers today.
-    public static func present(_ answers: [ScreeningAnswer], in proto: ClinicProtocol, now: Date) -> [Contraindication] {
+    public static func present(_ answers: [ScreeningAnswer], in proto: ClinicProtocol, now: Date) -> [Contraindication]
+    {
         proto.contraindications.filter { item in
             guard let a = answers.first(where: { $0.item == item.id }), a.present else { return false }
             guard item.withinDays != nil, let last = a.lastDate else { return true }

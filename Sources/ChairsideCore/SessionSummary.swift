@@ -37,10 +37,14 @@ public struct SessionSummary: Codable, Equatable, Sendable {
     public init?(state: SessionState, journalBytes: Int) {
         // A session whose start line is unreadable is still listed (the day review flags it):
         // the patient is unknown, the start is its first readable event.
-        let unknownStart = state.unreadable.isEmpty ? nil : state.events.first.map {
-            StartInfo(patientID: "", patientName: "(start unreadable)", technician: $0.by, room: "", plannedZones: [],
-                      at: $0.at)
-        }
+        let unknownStart =
+            state.unreadable.isEmpty
+            ? nil
+            : state.events.first.map {
+                StartInfo(
+                    patientID: "", patientName: "(start unreadable)", technician: $0.by, room: "", plannedZones: [],
+                    at: $0.at)
+            }
         guard let start = state.start ?? unknownStart else { return nil }
         id = state.id
         patientID = start.patientID
@@ -59,7 +63,8 @@ public struct SessionSummary: Codable, Equatable, Sendable {
         adverseEvents = state.adverseEvents.count
         overridden = state.overrideBy != nil
         zoneDepths = ZoneDepths.of(state.passes.map(\.pass))
-        screeningDates = Dictionary((state.answers ?? []).compactMap { a in a.lastDate.map { (a.item, $0) } }, uniquingKeysWith: { a, _ in a })
+        screeningDates = Dictionary(
+            (state.answers ?? []).compactMap { a in a.lastDate.map { (a.item, $0) } }, uniquingKeysWith: { a, _ in a })
         amendments = state.events.filter { if case .amended = $0.kind { true } else { false } }.count
         aftercare = state.aftercare.map(\.kindLabel)
         abortReason = state.abortReason
@@ -83,8 +88,10 @@ public struct SessionSummary: Codable, Equatable, Sendable {
     public var deepest: Double? { zoneDepths.map(\.max).max() }
 
     private enum CodingKeys: String, CodingKey {
-        case id, patientID, patientName, technician, room, plannedZones, startedAt, endedAt, status, paused, step, passes
-        case prpAppliedML, warnings, adverseEvents, overridden, zoneDepths, screeningDates, amendments, aftercare, abortReason
+        case id, patientID, patientName, technician, room, plannedZones, startedAt, endedAt, status, paused, step,
+            passes
+        case prpAppliedML, warnings, adverseEvents, overridden, zoneDepths, screeningDates, amendments, aftercare,
+            abortReason
         case lastSeq, journalBytes, unreadableLines, head
     }
 
@@ -128,7 +135,10 @@ public struct ZoneDepths: Codable, Equatable, Sendable {
     public var passes: Int
 
     public init(zone: String, min: Double, max: Double, passes: Int) {
-        self.zone = zone; self.min = min; self.max = max; self.passes = passes
+        self.zone = zone
+        self.min = min
+        self.max = max
+        self.passes = passes
     }
 
     public static func of(_ passes: [Pass]) -> [ZoneDepths] {
@@ -152,4 +162,3 @@ public struct ZoneDepths: Codable, Equatable, Sendable {
         min == max ? String(format: "%.2f", min) : String(format: "%.2f–%.2f", min, max)
     }
 }
-

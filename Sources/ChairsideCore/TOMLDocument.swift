@@ -51,14 +51,21 @@ public struct TOMLDocument: Sendable {
             index += 1
             if line.isEmpty { continue }
             if line.hasPrefix("[[") {
-                guard line.hasSuffix("]]") else { throw ParseError(line: lineNumber, message: "a [[table]] header must end with ]]") }
+                guard line.hasSuffix("]]") else {
+                    throw ParseError(line: lineNumber, message: "a [[table]] header must end with ]]")
+                }
                 let path = try Self.parseKeyPath(String(line.dropFirst(2).dropLast(2)), line: lineNumber)
                 try appendArrayTable(path: path, line: lineNumber)
-                current = path.dropLast().map { PathStep(key: $0, arrayElement: false) } + [PathStep(key: path.last!, arrayElement: true)]
+                current =
+                    path.dropLast().map { PathStep(key: $0, arrayElement: false) } + [
+                        PathStep(key: path.last!, arrayElement: true)
+                    ]
                 continue
             }
             if line.hasPrefix("[") {
-                guard line.hasSuffix("]") else { throw ParseError(line: lineNumber, message: "a [table] header must end with ]") }
+                guard line.hasSuffix("]") else {
+                    throw ParseError(line: lineNumber, message: "a [table] header must end with ]")
+                }
                 let path = try Self.parseKeyPath(String(line.dropFirst().dropLast()), line: lineNumber)
                 try openTable(path: path, line: lineNumber)
                 current = path.map { PathStep(key: $0, arrayElement: false) }
@@ -70,10 +77,14 @@ public struct TOMLDocument: Sendable {
             let keyText = String(line[..<eq]).trimmingSpaces()
             var valueText = String(line[line.index(after: eq)...]).trimmingSpaces()
             let keyPath = try Self.parseKeyPath(keyText, line: lineNumber)
-            guard keyPath.count == 1 else { throw ParseError(line: lineNumber, message: "dotted keys are not supported; use a [table] header") }
+            guard keyPath.count == 1 else {
+                throw ParseError(line: lineNumber, message: "dotted keys are not supported; use a [table] header")
+            }
             // A list may run over several lines until its brackets balance.
             while valueText.hasPrefix("[") && !Self.bracketsBalanced(valueText) {
-                guard index < lines.count else { throw ParseError(line: lineNumber, message: "the list is never closed with ]") }
+                guard index < lines.count else {
+                    throw ParseError(line: lineNumber, message: "the list is never closed with ]")
+                }
                 valueText += " " + Self.stripComment(lines[index]).trimmingSpaces()
                 index += 1
             }
@@ -85,14 +96,19 @@ public struct TOMLDocument: Sendable {
         }
     }
 
-    private struct PathStep { var key: String; var arrayElement: Bool }
+    private struct PathStep {
+        var key: String
+        var arrayElement: Bool
+    }
 
     private mutating func openTable(path: [String], line: Int) throws {
         func open(_ table: inout Table, _ rest: ArraySlice<String>) throws {
             let key = rest.first!
             if rest.count == 1 {
                 if table.values.contains(where: { $0.key == key }) || table.array(key) != nil {
-                    throw ParseError(line: line, message: "[\(path.joined(separator: "."))] clashes with a value or [[list]] of the same name")
+                    throw ParseError(
+                        line: line,
+                        message: "[\(path.joined(separator: "."))] clashes with a value or [[list]] of the same name")
                 }
                 if let i = table.tables.firstIndex(where: { $0.key == key }) {
                     // -1 marks a table only implied by a deeper header, which may still be opened once.
@@ -144,7 +160,8 @@ public struct TOMLDocument: Sendable {
     private mutating func insert(key: String, value: Value, line: Int, at path: [PathStep]) throws {
         func put(_ table: inout Table, _ rest: ArraySlice<PathStep>) throws {
             guard let step = rest.first else {
-                if table.values.contains(where: { $0.key == key }) || table.table(key) != nil || table.array(key) != nil {
+                if table.values.contains(where: { $0.key == key }) || table.table(key) != nil || table.array(key) != nil
+                {
                     throw ParseError(line: line, message: "\(key) is set twice")
                 }
                 table.values.append((key, value, line))
@@ -175,7 +192,13 @@ public struct TOMLDocument: Sendable {
         while i < line.endIndex {
             let c = line[i]
             if let q = quote {
-                if escaped { escaped = false } else if c == "\\" && q == "\"" { escaped = true } else if c == q { quote = nil }
+                if escaped {
+                    escaped = false
+                } else if c == "\\" && q == "\"" {
+                    escaped = true
+                } else if c == q {
+                    quote = nil
+                }
             } else if c == "\"" || c == "'" {
                 quote = c
             } else if c == target {
@@ -190,7 +213,10 @@ public struct TOMLDocument: Sendable {
         var depth = 0
         var quote: Character? = nil
         for c in text {
-            if let q = quote { if c == q { quote = nil } ; continue }
+            if let q = quote {
+                if c == q { quote = nil }
+                continue
+            }
             if c == "\"" || c == "'" { quote = c } else if c == "[" { depth += 1 } else if c == "]" { depth -= 1 }
         }
         return depth <= 0
@@ -216,11 +242,16 @@ public struct TOMLDocument: Sendable {
         var pos = 0
         let line: Int
 
-        init(text: String, line: Int) { chars = Array(text); self.line = line }
+        init(text: String, line: Int) {
+            chars = Array(text)
+            self.line = line
+        }
 
         var atEnd: Bool { pos >= chars.count }
 
-        mutating func skipSpaces() { while pos < chars.count, chars[pos] == " " || chars[pos] == "\t" || chars[pos] == "\r" { pos += 1 } }
+        mutating func skipSpaces() {
+            while pos < chars.count, chars[pos] == " " || chars[pos] == "\t" || chars[pos] == "\r" { pos += 1 }
+        }
 
         func fail(_ message: String) -> ParseError { ParseError(line: line, message: message) }
 
@@ -229,12 +260,17 @@ public struct TOMLDocument: Sendable {
             guard pos < chars.count else { throw fail("a value is missing after =") }
             switch chars[pos] {
             case "\"":
-                if chars[pos...].starts(with: ["\"", "\"", "\""]) { throw fail("multi-line strings are not supported") }
+                if chars[pos...].starts(with: ["\"", "\"", "\""]) {
+                    throw fail("multi-line strings are not supported")
+                }
                 return .string(try basicString())
             case "'":
                 pos += 1
                 var s = ""
-                while pos < chars.count, chars[pos] != "'" { s.append(chars[pos]); pos += 1 }
+                while pos < chars.count, chars[pos] != "'" {
+                    s.append(chars[pos])
+                    pos += 1
+                }
                 guard pos < chars.count else { throw fail("the string is never closed with '") }
                 pos += 1
                 return .string(s)
@@ -244,12 +280,21 @@ public struct TOMLDocument: Sendable {
                 while true {
                     skipSpaces()
                     guard pos < chars.count else { throw fail("the list is never closed with ]") }
-                    if chars[pos] == "]" { pos += 1; break }
+                    if chars[pos] == "]" {
+                        pos += 1
+                        break
+                    }
                     items.append(try parseValue())
                     skipSpaces()
                     guard pos < chars.count else { throw fail("the list is never closed with ]") }
-                    if chars[pos] == "," { pos += 1; continue }
-                    if chars[pos] == "]" { pos += 1; break }
+                    if chars[pos] == "," {
+                        pos += 1
+                        continue
+                    }
+                    if chars[pos] == "]" {
+                        pos += 1
+                        break
+                    }
                     throw fail("expected , or ] in the list")
                 }
                 return .array(items)
@@ -257,7 +302,10 @@ public struct TOMLDocument: Sendable {
                 throw fail("inline tables are not supported; use a [table] header")
             default:
                 var word = ""
-                while pos < chars.count, !",] \t".contains(chars[pos]) { word.append(chars[pos]); pos += 1 }
+                while pos < chars.count, !",] \t".contains(chars[pos]) {
+                    word.append(chars[pos])
+                    pos += 1
+                }
                 if word == "true" { return .bool(true) }
                 if word == "false" { return .bool(false) }
                 let digits = word.replacingOccurrences(of: "_", with: "")
@@ -285,7 +333,9 @@ public struct TOMLDocument: Sendable {
                     case "\\": s.append("\\")
                     case "u", "U":
                         let n = e == "u" ? 4 : 8
-                        guard pos + n <= chars.count, let v = UInt32(String(chars[pos..<pos + n]), radix: 16), let u = UnicodeScalar(v) else {
+                        guard pos + n <= chars.count, let v = UInt32(String(chars[pos..<pos + n]), radix: 16),
+                            let u = UnicodeScalar(v)
+                        else {
                             throw fail("bad \\\(e) escape in a string")
                         }
                         s.unicodeScalars.append(u)

@@ -47,8 +47,13 @@ public struct CUPSPrinter: Sendable {
     public var environment: [String: String]
     public var timeoutSeconds: Int
 
-    public init(command: String = "lp", environment: [String: String] = ProcessInfo.processInfo.environment, timeoutSeconds: Int = 20) {
-        self.command = command; self.environment = environment; self.timeoutSeconds = timeoutSeconds
+    public init(
+        command: String = "lp", environment: [String: String] = ProcessInfo.processInfo.environment,
+        timeoutSeconds: Int = 20
+    ) {
+        self.command = command
+        self.environment = environment
+        self.timeoutSeconds = timeoutSeconds
     }
 
     /// The job title CUPS shows in its queue and logs: deliberately not the patient's name.
@@ -60,9 +65,11 @@ public struct CUPSPrinter: Sendable {
         if let printer, !printer.isEmpty { args += ["-d", printer] }
         args += ["-t", Self.jobTitle]
         let margin = "\(AftercareLayout.marginPoints)"
-        for option in ["media=\(paper.media)", "document-format=text/plain",
-                       "cpi=\(AftercareLayout.charactersPerInch)", "lpi=\(AftercareLayout.linesPerInch)",
-                       "page-left=\(margin)", "page-right=\(margin)", "page-top=\(margin)", "page-bottom=\(margin)"] {
+        for option in [
+            "media=\(paper.media)", "document-format=text/plain",
+            "cpi=\(AftercareLayout.charactersPerInch)", "lpi=\(AftercareLayout.linesPerInch)",
+            "page-left=\(margin)", "page-right=\(margin)", "page-top=\(margin)", "page-bottom=\(margin)",
+        ] {
             args += ["-o", option]
         }
         return args
@@ -87,8 +94,9 @@ public struct CUPSPrinter: Sendable {
     }
 
     func submit(_ document: Data, arguments: [String]) throws(PrintError) -> PrintJob {
-        let process = ChildProcess(arguments: arguments, environment: environment,
-                                   timeout: TimeInterval(timeoutSeconds))
+        let process = ChildProcess(
+            arguments: arguments, environment: environment,
+            timeout: TimeInterval(timeoutSeconds))
         let outcome: ChildProcess.Outcome
         do {
             outcome = try process.run(input: document)
@@ -100,7 +108,8 @@ public struct CUPSPrinter: Sendable {
             }
         }
         guard outcome.status == 0 else {
-            throw .refused(Self.oneLine(outcome.stderr.isEmpty ? "lp exited with status \(outcome.status)" : outcome.stderr))
+            throw .refused(
+                Self.oneLine(outcome.stderr.isEmpty ? "lp exited with status \(outcome.status)" : outcome.stderr))
         }
         guard let jobID = Self.jobID(in: outcome.stdout) else { throw .unexpectedAnswer(Self.oneLine(outcome.stdout)) }
         return PrintJob(printer: Self.queue(of: jobID), jobID: jobID)
@@ -115,7 +124,9 @@ public struct CUPSPrinter: Sendable {
 
     /// "front-desk-42" -> "front-desk".
     static func queue(of jobID: String) -> String {
-        guard let dash = jobID.lastIndex(of: "-"), jobID[jobID.index(after: dash)...].allSatisfy(\.isNumber) else { return jobID }
+        guard let dash = jobID.lastIndex(of: "-"), jobID[jobID.index(after: dash)...].allSatisfy(\.isNumber) else {
+            return jobID
+        }
         return String(jobID[..<dash])
     }
 

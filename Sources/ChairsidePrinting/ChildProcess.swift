@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Runs a program with an argv array (never a shell), feeds it stdin, and collects its
@@ -26,7 +27,9 @@ struct ChildProcess {
 
     // Long because spawning, feeding stdin without blocking and reaping by a deadline belong in one place.
     func run(input: Data) throws(Failure) -> Outcome {
-        var inPipe: [Int32] = [-1, -1], outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1]
+        var inPipe: [Int32] = [-1, -1]
+        var outPipe: [Int32] = [-1, -1]
+        var errPipe: [Int32] = [-1, -1]
         guard pipe(&inPipe) == 0, pipe(&outPipe) == 0, pipe(&errPipe) == 0 else { throw .couldNotStart(errno: errno) }
         // A print program that exits before reading all of stdin must not kill us with SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
@@ -41,7 +44,7 @@ struct ChildProcess {
 
         let argv = arguments.map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
+        defer { for pointer in argv + envp { free(pointer) } }
         var pid: pid_t = 0
         let spawned = posix_spawnp(&pid, arguments[0], &actions, nil, argv, envp)
         for fd in [inPipe[0], outPipe[1], errPipe[1]] { close(fd) }
@@ -56,8 +59,12 @@ struct ChildProcess {
         var inFD: Int32 = inPipe[1]
         // Non-blocking, so a child that stops reading cannot hold us past the deadline.
         _ = fcntl(inFD, F_SETFL, fcntl(inFD, F_GETFL) | O_NONBLOCK)
-        if pending.isEmpty { close(inFD); inFD = -1 }
-        var out = [UInt8](), err = [UInt8]()
+        if pending.isEmpty {
+            close(inFD)
+            inFD = -1
+        }
+        var out = [UInt8]()
+        var err = [UInt8]()
         var open: [Int32] = [outPipe[0], errPipe[0]]
         var buffer = [UInt8](repeating: 0, count: 16_384)
 
@@ -79,7 +86,11 @@ struct ChildProcess {
                     let n = pending.withUnsafeBytes { write(inFD, $0.baseAddress! + written, pending.count - written) }
                     if n > 0 { written += n }
                     if n < 0 && (errno == EINTR || errno == EAGAIN) { continue }
-                    if n <= 0 || written == pending.count { close(inFD); inFD = -1; pending = [] }
+                    if n <= 0 || written == pending.count {
+                        close(inFD)
+                        inFD = -1
+                        pending = []
+                    }
                 } else {
                     let n = read(p.fd, &buffer, buffer.count)
                     if n > 0 {

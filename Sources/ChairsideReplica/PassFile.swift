@@ -6,11 +6,15 @@ import Foundation
 /// escaping `:` and `\`). It is read here and handed to the driver; it is never put on a command
 /// line, in the environment of a child, in a log line or in an error.
 public enum PassFile {
-    public static func password(for settings: ReplicaSettings,
-                                environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
-        let path = settings.passwordFile ?? environment["PGPASSFILE"].flatMap { $0.isEmpty ? nil : $0 }
+    public static func password(
+        for settings: ReplicaSettings,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> String {
+        let path =
+            settings.passwordFile ?? environment["PGPASSFILE"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.pgpass"
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+        else {
             throw ReplicaError.noPassword(file: path, url: settings.displayURL)
         }
         for line in text.split(whereSeparator: \.isNewline) where !line.hasPrefix("#") {
@@ -28,9 +32,20 @@ public enum PassFile {
         var field = ""
         var escaped = false
         for c in line {
-            if escaped { field.append(c); escaped = false; continue }
-            if c == "\\" { escaped = true; continue }
-            if c == ":" { fields.append(field); field = ""; continue }
+            if escaped {
+                field.append(c)
+                escaped = false
+                continue
+            }
+            if c == "\\" {
+                escaped = true
+                continue
+            }
+            if c == ":" {
+                fields.append(field)
+                field = ""
+                continue
+            }
             field.append(c)
         }
         fields.append(field)

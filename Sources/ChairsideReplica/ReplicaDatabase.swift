@@ -15,7 +15,9 @@ public final class ReplicaDatabase: @unchecked Sendable {
     let logger: Logger
 
     private init(settings: ReplicaSettings, connection: PostgresConnection, logger: Logger) {
-        self.settings = settings; self.connection = connection; self.logger = logger
+        self.settings = settings
+        self.connection = connection
+        self.logger = logger
     }
 
     /// Connects (password from the passfile), applies pending migrations and bounds how long a
@@ -57,7 +59,8 @@ public final class ReplicaDatabase: @unchecked Sendable {
     /// the connection is closed, the operation is abandoned (never awaited) and the replica counts
     /// as unreachable, so the status says so and the loop reconnects on a fresh connection.
     func deadline<T: Sendable>(_ limit: Duration = .seconds(10), _ operation: @escaping @Sendable () async throws -> T)
-        async throws -> T {
+        async throws -> T
+    {
         let once = ResumeOnce<T>()
         let url = settings.displayURL
         let connection = connection
@@ -86,7 +89,8 @@ public final class ReplicaDatabase: @unchecked Sendable {
     /// Applies the migrations not yet applied, each in its own transaction, under an advisory lock
     /// so replicators of several rooms starting at once migrate once.
     func migrate() async throws {
-        try await connection.query("""
+        try await connection.query(
+            """
             CREATE TABLE IF NOT EXISTS chairside_schema (
                 version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())
             """, logger: logger)
@@ -101,7 +105,8 @@ public final class ReplicaDatabase: @unchecked Sendable {
                 for statement in Self.statements(migration.sql) {
                     try await conn.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
-                try await conn.query("""
+                try await conn.query(
+                    """
                     INSERT INTO chairside_schema (version, name) VALUES (\(migration.version), \(migration.name))
                     """, logger: logger)
             }
@@ -161,7 +166,9 @@ public final class ReplicaDatabase: @unchecked Sendable {
     /// Notifies the pullers (a hint: they re-read from their watermark anyway).
     public func insert(storeID: String, lines: [(journal: String, line: StoredLine)]) async throws -> [Conflict] {
         let items = lines.map { Item(journal: $0.journal, line: $0.line) }
-        return try await deadline { try await self.insertNow(storeID: storeID, lines: items.map { ($0.journal, $0.line) }) }
+        return try await deadline {
+            try await self.insertNow(storeID: storeID, lines: items.map { ($0.journal, $0.line) })
+        }
     }
 
     struct Item: Sendable {
@@ -178,7 +185,8 @@ public final class ReplicaDatabase: @unchecked Sendable {
         let storeID = storeID
         let logger = logger
         return try await connection.withTransaction(logger: logger) { conn in
-            let inserted = try await conn.query("""
+            let inserted = try await conn.query(
+                """
                 INSERT INTO chairside_lines (store_id, journal, seq, hash, bytes)
                 SELECT \(storeID), j, s, h, b
                 FROM unnest(\(journals)::text[], \(seqs)::int8[], \(hashes)::text[], \(bytes)::bytea[]) AS t(j, s, h, b)
@@ -190,21 +198,27 @@ public final class ReplicaDatabase: @unchecked Sendable {
             var conflicts: [Conflict] = []
             let existing = lines.filter { !done.contains("\($0.journal)#\($0.line.seq)") }
             if !existing.isEmpty {
-                let rows = try await conn.query("""
+                let rows = try await conn.query(
+                    """
                     SELECT journal, seq, hash FROM chairside_lines
                     WHERE store_id = \(storeID) AND (journal, seq) IN (
                         SELECT * FROM unnest(\(existing.map(\.journal))::text[], \(existing.map { $0.line.seq })::int8[]))
                     """, logger: logger)
                 var theirs: [String: String] = [:]
-                for try await (journal, seq, hash) in rows.decode((String, Int, String).self) { theirs["\(journal)#\(seq)"] = hash }
+                for try await (journal, seq, hash) in rows.decode((String, Int, String).self) {
+                    theirs["\(journal)#\(seq)"] = hash
+                }
                 for item in existing {
                     if let replica = theirs["\(item.journal)#\(item.line.seq)"], replica != item.line.hash {
-                        conflicts.append(Conflict(journal: item.journal, seq: item.line.seq, localHash: item.line.hash,
-                                                  replicaHash: replica))
+                        conflicts.append(
+                            Conflict(
+                                journal: item.journal, seq: item.line.seq, localHash: item.line.hash,
+                                replicaHash: replica))
                     }
                 }
                 for c in conflicts {
-                    try await conn.query("""
+                    try await conn.query(
+                        """
                         INSERT INTO chairside_divergences (store_id, journal, seq, local_hash, replica_hash)
                         VALUES (\(storeID), \(c.journal), \(c.seq), \(c.localHash), \(c.replicaHash))
                         ON CONFLICT DO NOTHING
@@ -223,7 +237,8 @@ public final class ReplicaDatabase: @unchecked Sendable {
         guard !divergences.isEmpty else { return }
         try await deadline {
             for c in divergences {
-                try await self.connection.query("""
+                try await self.connection.query(
+                    """
                     INSERT INTO chairside_divergences (store_id, journal, seq, local_hash, replica_hash)
                     VALUES (\(storeID), \(c.journal), \(c.seq), \(c.localHash), \(c.replicaHash))
                     ON CONFLICT DO NOTHING
@@ -238,7 +253,8 @@ public final class ReplicaDatabase: @unchecked Sendable {
     }
 
     private func storeIDsNow() async throws -> [String] {
-        let rows = try await connection.query("SELECT DISTINCT store_id FROM chairside_lines ORDER BY 1", logger: logger)
+        let rows = try await connection.query(
+            "SELECT DISTINCT store_id FROM chairside_lines ORDER BY 1", logger: logger)
         var out: [String] = []
         for try await id in rows.decode(String.self) { out.append(id) }
         return out
@@ -247,14 +263,18 @@ public final class ReplicaDatabase: @unchecked Sendable {
     /// Every line of a store (or of one journal), ordered by journal and sequence number.
     public func lines(storeID: String, journal: String? = nil) async throws -> [(journal: String, line: StoredLine)] {
         // A whole store can take a while: a longer deadline than the shipping's.
-        try await deadline(.seconds(300)) { try await self.linesNow(storeID: storeID, journal: journal).map { Item(journal: $0.journal, line: $0.line) } }
-            .map { ($0.journal, $0.line) }
+        try await deadline(.seconds(300)) {
+            try await self.linesNow(storeID: storeID, journal: journal).map { Item(journal: $0.journal, line: $0.line) }
+        }
+        .map { ($0.journal, $0.line) }
     }
 
     private func linesNow(storeID: String, journal: String?) async throws -> [(journal: String, line: StoredLine)] {
-        let rows: PostgresQuery = journal.map { j in
-            "SELECT journal, seq, hash, bytes FROM chairside_lines WHERE store_id = \(storeID) AND journal = \(j) ORDER BY seq"
-        } ?? "SELECT journal, seq, hash, bytes FROM chairside_lines WHERE store_id = \(storeID) ORDER BY journal, seq"
+        let rows: PostgresQuery =
+            journal.map { j in
+                "SELECT journal, seq, hash, bytes FROM chairside_lines WHERE store_id = \(storeID) AND journal = \(j) ORDER BY seq"
+            }
+            ?? "SELECT journal, seq, hash, bytes FROM chairside_lines WHERE store_id = \(storeID) ORDER BY journal, seq"
         let result = try await connection.query(rows, logger: logger)
         var out: [(journal: String, line: StoredLine)] = []
         for try await (journal, seq, hash, bytes) in result.decode((String, Int, String, ByteBuffer).self) {
@@ -269,7 +289,8 @@ public final class ReplicaDatabase: @unchecked Sendable {
     }
 
     private func lineNow(storeID: String, journal: String, seq: Int) async throws -> StoredLine? {
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT hash, bytes FROM chairside_lines WHERE store_id = \(storeID) AND journal = \(journal) AND seq = \(seq)
             """, logger: logger)
         for try await (hash, bytes) in rows.decode((String, ByteBuffer).self) {
@@ -289,26 +310,35 @@ public final class ReplicaDatabase: @unchecked Sendable {
     /// the last `lookBack` seconds too (a transaction that committed late can hold a lower id than
     /// one already read; statements and idle transactions are cut at 5 s, so 30 s covers them).
     /// In arrival order.
-    public func pull(except storeID: String, after: Int, lookBack: Int = 0, limit: Int = 20_000) async throws -> [PulledLine] {
+    public func pull(except storeID: String, after: Int, lookBack: Int = 0, limit: Int = 20_000) async throws
+        -> [PulledLine]
+    {
         try await deadline { try await self.pullNow(except: storeID, after: after, lookBack: lookBack, limit: limit) }
     }
 
     private func pullNow(except storeID: String, after: Int, lookBack: Int, limit: Int) async throws -> [PulledLine] {
-        let rows = try await connection.query(lookBack <= 0 ? """
-            SELECT id, store_id, journal, seq, hash, bytes FROM chairside_lines
-            WHERE store_id <> \(storeID) AND id > \(after) ORDER BY id LIMIT \(limit)
-            """ : """
-            SELECT id, store_id, journal, seq, hash, bytes FROM chairside_lines
-            WHERE store_id <> \(storeID) AND id > \(after)
-            UNION
-            SELECT id, store_id, journal, seq, hash, bytes FROM chairside_lines
-            WHERE store_id <> \(storeID) AND shipped_at > now() - make_interval(secs => \(Double(lookBack)))
-            ORDER BY 1 LIMIT \(limit)
-            """, logger: logger)
+        let rows = try await connection.query(
+            lookBack <= 0
+                ? """
+                SELECT id, store_id, journal, seq, hash, bytes FROM chairside_lines
+                WHERE store_id <> \(storeID) AND id > \(after) ORDER BY id LIMIT \(limit)
+                """
+                : """
+                SELECT id, store_id, journal, seq, hash, bytes FROM chairside_lines
+                WHERE store_id <> \(storeID) AND id > \(after)
+                UNION
+                SELECT id, store_id, journal, seq, hash, bytes FROM chairside_lines
+                WHERE store_id <> \(storeID) AND shipped_at > now() - make_interval(secs => \(Double(lookBack)))
+                ORDER BY 1 LIMIT \(limit)
+                """, logger: logger)
         var out: [PulledLine] = []
-        for try await (id, store, journal, seq, hash, bytes) in rows.decode((Int, String, String, Int, String, ByteBuffer).self) {
-            out.append(PulledLine(id: id, storeID: store, journal: journal,
-                                  line: StoredLine(seq: seq, bytes: Data(buffer: bytes), hash: hash)))
+        for try await (id, store, journal, seq, hash, bytes) in rows.decode(
+            (Int, String, String, Int, String, ByteBuffer).self)
+        {
+            out.append(
+                PulledLine(
+                    id: id, storeID: store, journal: journal,
+                    line: StoredLine(seq: seq, bytes: Data(buffer: bytes), hash: hash)))
         }
         return out
     }

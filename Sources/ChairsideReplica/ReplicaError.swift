@@ -16,29 +16,31 @@ public enum ReplicaError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .notConfigured(file):
+        case .notConfigured(let file):
             return "No replica is configured: add [replica] url = \"postgresql://USER@HOST:PORT/DATABASE\" to \(file) "
                 + "(see README, Replica)."
-        case let .noPassword(file, url):
+        case .noPassword(let file, let url):
             return "No password for \(url) in \(file): add a line HOST:PORT:DATABASE:USER:PASSWORD to that file "
                 + "(mode 0600), or name another file with password_file under [replica] or PGPASSFILE."
-        case let .unreachable(url, reason):
+        case .unreachable(let url, let reason):
             return "Cannot reach the replica at \(url) (\(reason)). Nothing is lost: lines wait in the store and are "
                 + "shipped when it is back."
-        case let .server(url, reason):
+        case .server(let url, let reason):
             return "The replica at \(url) refused: \(reason)."
-        case let .noStoreID(store):
+        case .noStoreID(let store):
             return "The store at \(store) has no store ID yet (it predates the store marker): open it once with "
                 + "`chairside` or run `chairside check --store \(store)`, then start the replicator again."
-        case let .anotherReplicator(id):
+        case .anotherReplicator(let id):
             return "Another replicator is already shipping store \(id) to this database; run only one per store."
-        case let .nothingToRestore(id):
-            return id.map { "The replica holds no lines of store \($0); check --store-id (`chairside restore "
-                + "--from-replica --list` lists the stores it holds)." }
+        case .nothingToRestore(let id):
+            return id.map {
+                "The replica holds no lines of store \($0); check --store-id (`chairside restore "
+                    + "--from-replica --list` lists the stores it holds)."
+            }
                 ?? "The replica holds no store yet."
-        case let .severalStores(ids):
+        case .severalStores(let ids):
             return "The replica holds several stores; choose one with --store-id: " + ids.joined(separator: ", ")
-        case let .brokenReplica(journal, seq):
+        case .brokenReplica(let journal, let seq):
             return "The replica's copy of \(journal) does not chain at line #\(seq); nothing was restored from it."
         }
     }

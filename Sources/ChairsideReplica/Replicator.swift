@@ -20,7 +20,10 @@ public final class Replicator: Service, @unchecked Sendable {
     public var pollInterval: Duration = .milliseconds(250)
 
     public init(settings: ReplicaSettings, root: String, storeID: String, log: Logger) {
-        self.settings = settings; self.root = root; self.storeID = storeID; self.log = log
+        self.settings = settings
+        self.root = root
+        self.storeID = storeID
+        self.log = log
         shipper = Shipper(root: root, storeID: storeID, log: log)
         puller = RoomPuller(root: root, storeID: storeID, log: log)
         status = ReplicaStatus.read(root: root)
@@ -73,7 +76,9 @@ public final class Replicator: Service, @unchecked Sendable {
             } catch {
                 if unreachableSince == nil {
                     unreachableSince = Date()
-                    log.warning("lost the replica at \(settings.displayURL) (\(ReplicaError.reason(error))); retrying every second")
+                    log.warning(
+                        "lost the replica at \(settings.displayURL) (\(ReplicaError.reason(error))); retrying every second"
+                    )
                 }
                 writeStatus(.unreachable, waiting: shipper.waitingCount(), since: unreachableSince!)
             }
@@ -129,11 +134,15 @@ public final class Replicator: Service, @unchecked Sendable {
         let now = Date()
         let divergent = shipper.divergent.count
         if let s = status, s.state == state, s.waiting == waiting, s.divergent == divergent,
-           now.timeIntervalSince(s.checkedAt) < 60 { return }
+            now.timeIntervalSince(s.checkedAt) < 60
+        {
+            return
+        }
         if throttle, let s = status, s.state == state, now.timeIntervalSince(s.checkedAt) < 1 { return }
         let keepSince = status.map { $0.state == state } ?? false
-        let next = ReplicaStatus(state: state, waiting: waiting, divergent: divergent,
-                                 since: keepSince ? status!.since : since, checkedAt: now)
+        let next = ReplicaStatus(
+            state: state, waiting: waiting, divergent: divergent,
+            since: keepSince ? status!.since : since, checkedAt: now)
         do {
             try next.write(root: root)
             status = next

@@ -63,7 +63,8 @@ public struct Restorer {
         var previous: Data?
         for line in lines {
             guard JournalLine.hash(line.bytes) == line.hash,
-                  let decoded = JournalChain.decodeWhole(line.bytes), decoded.seq == (out.last?.seq ?? 0) + 1 else { break }
+                let decoded = JournalChain.decodeWhole(line.bytes), decoded.seq == (out.last?.seq ?? 0) + 1
+            else { break }
             if decoded.prev != nil {
                 guard JournalChain.fits(line.bytes, previous: previous, next: nil) else { break }
             }
@@ -105,7 +106,9 @@ public struct Repairer {
             let held = replica[file.path] ?? [:]
             for entry in contents.scan.entries where entry.end <= contents.scan.goodLength {
                 let bytes = contents.data.subdata(in: entry.start..<entry.end)
-                if let hash = held[entry.seq], hash != JournalLine.hash(bytes) { suspects.append((entry.line, entry.seq)) }
+                if let hash = held[entry.seq], hash != JournalLine.hash(bytes) {
+                    suspects.append((entry.line, entry.seq))
+                }
             }
             for suspect in suspects {
                 let place = PutBackLine(journal: file.path, line: suspect.line, seq: suspect.seq)

@@ -20,7 +20,9 @@ public final class RoomPuller {
     var waiting: [String: [Int: (id: Int, line: StoredLine)]] = [:]
 
     public init(root: String, storeID: String, log: Logger) {
-        self.root = root; self.storeID = storeID; self.log = log
+        self.root = root
+        self.storeID = storeID
+        self.log = log
         watermark = RoomArea.pullWatermark(storeRoot: root)
     }
 
@@ -36,8 +38,10 @@ public final class RoomPuller {
             var byJournal: [String: [ReplicaDatabase.PulledLine]] = [:]
             for row in rows {
                 guard RoomArea.isStoreID(row.storeID), StoreJournals.isJournalPath(row.journal),
-                      JournalLine.hash(row.line.bytes) == row.line.hash else {
-                    log.warning("skipped a replica row that is not a well-formed line (store \(row.storeID), id \(row.id))")
+                    JournalLine.hash(row.line.bytes) == row.line.hash
+                else {
+                    log.warning(
+                        "skipped a replica row that is not a well-formed line (store \(row.storeID), id \(row.id))")
                     continue
                 }
                 byJournal[row.storeID + "#" + row.journal, default: []].append(row)

@@ -24,7 +24,9 @@ public final class Shipper {
     public static let batchLines = 1000
 
     public init(root: String, storeID: String, log: Logger) {
-        self.root = root; self.storeID = storeID; self.log = log
+        self.root = root
+        self.storeID = storeID
+        self.log = log
     }
 
     /// After a (re)connection: the watermark from the database; every journal is looked at again.
@@ -34,7 +36,9 @@ public final class Shipper {
     }
 
     /// Lines of changed journals that the replica does not hold yet, and divergences found on the way.
-    func pending() -> (lines: [(journal: String, line: StoredLine)], files: [JournalFile], divergences: [ReplicaDatabase.Conflict]) {
+    func pending() -> (
+        lines: [(journal: String, line: StoredLine)], files: [JournalFile], divergences: [ReplicaDatabase.Conflict]
+    ) {
         var found: [ReplicaDatabase.Conflict] = []
         var out: [(journal: String, line: StoredLine)] = []
         var files: [JournalFile] = []
@@ -61,7 +65,8 @@ public final class Shipper {
         let key = "\(journal)#\(seq)"
         guard !divergent.contains(key) else { return false }
         divergent.insert(key)
-        log.error("""
+        log.error(
+            """
             DIVERGENCE: \(journal) line #\(seq) differs from the replica's copy; the replica keeps its copy. \
             Run `chairside check --repair-from-replica` to put the replica's line back if it fits the chain.
             """)

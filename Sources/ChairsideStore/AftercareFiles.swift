@@ -83,7 +83,9 @@ extension Store {
     public func saveAftercare(_ document: Data, to path: String, sessionID: String? = nil) throws(StoreError) {
         let folder = (path as NSString).deletingLastPathComponent
         if folder == "\(root)/aftercare" { try files.makeDirectory(folder) }
-        let own = sessionID.map { [defaultAftercarePath(sessionID: $0), defaultAftercarePDFPath(sessionID: $0)].contains(path) }
+        let own = sessionID.map {
+            [defaultAftercarePath(sessionID: $0), defaultAftercarePDFPath(sessionID: $0)].contains(path)
+        }
         try writeOutput(document, to: path, mayReplace: own ?? false)
     }
 
@@ -94,12 +96,13 @@ extension Store {
         if lstat(path, &info) == 0 {
             let type = info.st_mode & S_IFMT
             guard type == S_IFREG else {
-                let kind = switch type {
-                case S_IFDIR: "a folder"
-                case S_IFLNK: "a symbolic link"
-                case S_IFCHR, S_IFBLK: "a device"
-                default: "not a regular file"
-                }
+                let kind =
+                    switch type {
+                    case S_IFDIR: "a folder"
+                    case S_IFLNK: "a symbolic link"
+                    case S_IFCHR, S_IFBLK: "a device"
+                    default: "not a regular file"
+                    }
                 throw .outputExists(path: path, kind: kind)
             }
             guard mayReplace else { throw .outputExists(path: path, kind: "a file") }

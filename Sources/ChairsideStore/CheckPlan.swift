@@ -47,7 +47,7 @@ final class CheckPlan {
             for id in ids {
                 let path = dir + "/" + id + ".jsonl"
                 guard let entry = old.journals[rel + id + ".jsonl"],
-                    let now = VerificationCache.journal( path),
+                    let now = VerificationCache.journal(path),
                     now.length == entry.length, now.digest == entry.tail,
                     (now.head ?? (try? store.lastLineHash(path, length: now.length))) == entry.head
                 else { break }
@@ -76,7 +76,7 @@ final class CheckPlan {
                 touchedPatients.insert(s.patientID)
                 guard !s.patientID.contains(where: \.isWhitespace), !s.patientID.isEmpty,
                     !store.reported.contains(rel + s.id + ".jsonl"), let head = s.head,
-                    let now = VerificationCache.journal( store.dayPath(day) + "/" + s.id + ".jsonl"),
+                    let now = VerificationCache.journal(store.dayPath(day) + "/" + s.id + ".jsonl"),
                     now.length == s.journalBytes, now.head == nil || now.head == head
                 else { continue }
                 new.journals[rel + s.id + ".jsonl"] = .init(

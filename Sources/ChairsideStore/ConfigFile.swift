@@ -7,7 +7,8 @@ public enum ConfigFile {
     public static let maxBytes = 1_048_576
 
     public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        let base =
+            environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.config"
         return base + "/chairside/config.toml"
     }
@@ -29,7 +30,9 @@ public enum ConfigFile {
         if FileManager.default.fileExists(atPath: path) {
             do {
                 let data = try DurableFiles(root: "").read(path, limit: maxBytes)
-                guard let t = String(data: data, encoding: .utf8) else { throw ConfigError(file: path, line: 0, key: nil, message: "is not UTF-8 text") }
+                guard let t = String(data: data, encoding: .utf8) else {
+                    throw ConfigError(file: path, line: 0, key: nil, message: "is not UTF-8 text")
+                }
                 text = t
             } catch let error as ConfigError {
                 throw error
@@ -39,8 +42,9 @@ public enum ConfigFile {
         }
         let edited = ConfigEdit.settingTheme(name, in: text)
         guard (try? ConfigLoader.load(text: edited, file: path))?.theme == name else {
-            throw ConfigError(file: path, line: 0, key: "clinic.theme",
-                              message: "could not be updated automatically; set theme = \"\(name)\" under [clinic] by hand")
+            throw ConfigError(
+                file: path, line: 0, key: "clinic.theme",
+                message: "could not be updated automatically; set theme = \"\(name)\" under [clinic] by hand")
         }
         let files = DurableFiles(root: "")
         do {
@@ -54,10 +58,13 @@ public enum ConfigFile {
 
 /// Where the store lives: `--store`, else CHAIRSIDE_STORE, else `$XDG_DATA_HOME/chairside`.
 public enum StoreLocation {
-    public static func resolve(_ option: String?, environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    public static func resolve(_ option: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
+        -> String
+    {
         if let option, !option.isEmpty { return option }
         if let env = environment["CHAIRSIDE_STORE"], !env.isEmpty { return env }
-        let base = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+        let base =
+            environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.local/share"
         return base + "/chairside"
     }

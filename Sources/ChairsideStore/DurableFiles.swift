@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The only code in Chairside that changes files. Every mutating operation goes
@@ -32,13 +33,15 @@ public struct DurableFiles: Sendable {
     /// injected error; in release builds this is nothing.
     /// `path` is what a failure names; a rename also says what it moves where.
     @inline(__always)
-    private func point(_ op: FileOperation, _ path: String, fd: Int32 = -1, pending: Data? = nil,
-                       renaming: (from: String, to: String)? = nil) throws(StoreError) {
+    private func point(
+        _ op: FileOperation, _ path: String, fd: Int32 = -1, pending: Data? = nil,
+        renaming: (from: String, to: String)? = nil
+    ) throws(StoreError) {
         #if DEBUG
-        if let code = FaultPlan.shared.before(op, path, fd: fd, pending: pending, renaming: renaming) {
-            errno = code
-            throw fail(op.verb, path)
-        }
+            if let code = FaultPlan.shared.before(op, path, fd: fd, pending: pending, renaming: renaming) {
+                errno = code
+                throw fail(op.verb, path)
+            }
         #endif
     }
 
@@ -46,7 +49,7 @@ public struct DurableFiles: Sendable {
     @inline(__always)
     private func done(_ op: FileOperation, _ path: String, fd: Int32 = -1, to: String = "") {
         #if DEBUG
-        FaultPlan.shared.after(op, path, fd: fd, to: to)
+            FaultPlan.shared.after(op, path, fd: fd, to: to)
         #endif
     }
 
@@ -98,7 +101,12 @@ public struct DurableFiles: Sendable {
         if fd < 0 { throw fail("create", temp) }
         done(.create, temp, fd: fd)
         var closed = false
-        defer { if !closed { close(fd); unlink(temp) } }
+        defer {
+            if !closed {
+                close(fd)
+                unlink(temp)
+            }
+        }
         try point(.chmod, temp, fd: fd)
         if fchmod(fd, Self.fileMode) != 0 { throw fail("set permissions on", temp) }
         try writeAll(fd, data, path: temp)
@@ -224,7 +232,10 @@ public struct DurableFiles: Sendable {
         let size = data.count
         while total < size {
             let n = data.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + total, size - total) }
-            if n < 0 { if errno == EINTR { continue }; throw fail("read", path) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw fail("read", path)
+            }
             if n == 0 { break }
             total += n
         }

@@ -31,7 +31,10 @@ public struct ReplicaStatus: Codable, Equatable, Sendable {
     public var checkedAt: Date
 
     public init(state: State, waiting: Int, divergent: Int, since: Date, checkedAt: Date) {
-        self.state = state; self.waiting = waiting; self.divergent = divergent; self.since = since
+        self.state = state
+        self.waiting = waiting
+        self.divergent = divergent
+        self.since = since
         self.checkedAt = checkedAt
     }
 
@@ -39,7 +42,8 @@ public struct ReplicaStatus: Codable, Equatable, Sendable {
     public static func read(root: String) -> ReplicaStatus? {
         let files = DurableFiles(root: root)
         guard files.kind(root + "/" + relativePath) == "file",
-              let data = try? files.read(root + "/" + relativePath, limit: 65_536) else { return nil }
+            let data = try? files.read(root + "/" + relativePath, limit: 65_536)
+        else { return nil }
         return try? JSONCoding.decoder().decode(ReplicaStatus.self, from: data)
     }
 

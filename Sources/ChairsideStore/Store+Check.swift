@@ -99,7 +99,9 @@ extension Store {
     /// The anchor (Merkle root) of every day these sessions fall on, for an export to carry.
     public func anchors(of sessions: [SessionSummary], timeZone: TimeZone) throws(StoreError) -> [ClinicDay: String] {
         var roots: [ClinicDay: String] = [:]
-        for day in Set(sessions.map { ClinicDay($0.startedAt, timeZone: timeZone) }) { roots[day] = try anchor(on: day).root }
+        for day in Set(sessions.map { ClinicDay($0.startedAt, timeZone: timeZone) }) {
+            roots[day] = try anchor(on: day).root
+        }
         return roots
     }
 

@@ -27,7 +27,9 @@ extension Store {
     /// Writes a whole session journal at once. The session must not exist yet.
     public func importSession(id: String, events: [SessionEvent]) throws {
         let (day, path) = try journalPath(id)
-        guard !FileManager.default.fileExists(atPath: path) else { throw StoreError.corrupt(path: files.display(path), reason: "already exists") }
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw StoreError.corrupt(path: files.display(path), reason: "already exists")
+        }
         try files.makeDirectory(dayPath(day))
         var data = Data()
         var prev = JournalLine.genesis

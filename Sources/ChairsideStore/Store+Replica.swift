@@ -1,7 +1,8 @@
 import ChairsideCore
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The store's side of a replica (issue 18): rebuilding a store from replicated lines, putting a
@@ -104,21 +105,26 @@ public enum RoomArea {
     /// Every room pulled so far, opened for reading: their patients and days, read-only.
     public static func open(storeRoot: String, timeZone: TimeZone, today: ClinicDay) -> [(id: String, store: Store)] {
         rooms(of: storeRoot).compactMap { id in
-            (try? Store(root: root(of: storeRoot, room: id), timeZone: timeZone, today: today, access: .read)).map { (id, $0) }
+            (try? Store(root: root(of: storeRoot, room: id), timeZone: timeZone, today: today, access: .read)).map {
+                (id, $0)
+            }
         }
     }
 
     /// The highest sequence number of a pulled journal's intact lines (0 when there is none) and its length.
     public static func end(storeRoot: String, room: String, journal: String) -> (lastSeq: Int, bytes: Int) {
         let path = root(of: storeRoot, room: room) + "/" + journal
-        guard let data = try? DurableFiles(root: storeRoot).read(path, limit: Store.maxJournalBytes) else { return (0, 0) }
+        guard let data = try? DurableFiles(root: storeRoot).read(path, limit: Store.maxJournalBytes) else {
+            return (0, 0)
+        }
         let scan = JournalScan(data)
         return (scan.entries.map(\.seq).max() ?? 0, scan.goodLength)
     }
 
     /// Appends lines (the next ones in sequence) to a pulled journal, durably.
     public static func append(storeRoot: String, room: String, journal: String, lines: [Data], after bytes: Int)
-        throws(StoreError) {
+        throws(StoreError)
+    {
         guard isStoreID(room), StoreJournals.isJournalPath(journal) else {
             throw .corrupt(path: journal, reason: "not a journal path")
         }
@@ -144,14 +150,16 @@ extension RoomArea {
     public static func pullWatermark(storeRoot: String) -> Int {
         let files = DurableFiles(root: storeRoot)
         guard let data = try? files.read(storeRoot + "/" + watermarkPath, limit: 4096),
-              let mark = try? JSONDecoder().decode(Watermark.self, from: data) else { return 0 }
+            let mark = try? JSONDecoder().decode(Watermark.self, from: data)
+        else { return 0 }
         return mark.id
     }
 
     public static func setPullWatermark(_ id: Int, storeRoot: String) throws(StoreError) {
         let files = DurableFiles(root: storeRoot)
         try files.makeDirectory(storeRoot + "/replica/rooms")
-        try files.replace(storeRoot + "/" + watermarkPath, with: (try? JSONEncoder().encode(Watermark(id: id))) ?? Data())
+        try files.replace(
+            storeRoot + "/" + watermarkPath, with: (try? JSONEncoder().encode(Watermark(id: id))) ?? Data())
     }
 }
 

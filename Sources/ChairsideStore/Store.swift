@@ -1,7 +1,8 @@
 import ChairsideCore
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The embedded store: one directory, journals as the truth, indexes derived from them.
@@ -220,7 +221,8 @@ public final class Store {
     }
 
     func sessions(on day: ClinicDay, updatePatientRefs: Bool, trustIndex: Bool = true) throws(StoreError)
-        -> [SessionSummary] {
+        -> [SessionSummary]
+    {
         let dir = dayPath(day)
         switch files.kind(dir) {
         case nil: return []
@@ -242,7 +244,8 @@ public final class Store {
                 if fromFile == nil && repairing { try quarantine(indexPath, reason: "unreadable day index") }
             }
         }
-        var index: [String: SessionSummary] = days[day]
+        var index: [String: SessionSummary] =
+            days[day]
             ?? (trustIndex ? Dictionary((fromFile ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }) : [:])
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
         var changed = false
@@ -262,7 +265,7 @@ public final class Store {
             changed = true
             let summary: SessionSummary
             if let known = prechecked[path], known.journalBytes == files.size(path) {
-                summary = known   // a full check's parallel pass read it clean to its end, chain and all
+                summary = known  // a full check's parallel pass read it clean to its end, chain and all
             } else {
                 guard let read = try readSession(id: id, path: path)?.summary else {
                     index[id] = nil
@@ -277,7 +280,10 @@ public final class Store {
             }
             index[id] = summary
         }
-        for id in index.keys where !present.contains(id) { index[id] = nil; changed = true }
+        for id in index.keys where !present.contains(id) {
+            index[id] = nil
+            changed = true
+        }
         days[day] = index
         let list = index.values.sorted { ($0.startedAt, $0.id) < ($1.startedAt, $1.id) }
         if changed && repairing {
@@ -287,7 +293,8 @@ public final class Store {
             // The references first: a crash between the two leaves the day index stale, so the
             // next reader re-reads the journal and finds the references already right.
             // An index that already says exactly this is left alone (a check rewrites nothing needlessly).
-            let same = fromFile.map { Dictionary($0.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }) == index } ?? false
+            let same =
+                fromFile.map { Dictionary($0.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }) == index } ?? false
             if recordRefs(refs) && !same { writeDayIndex(day) }
         }
         return list
@@ -332,9 +339,13 @@ public final class Store {
         let (day, path) = try journalPath(id)
         try files.makeDirectory(dayPath(day))
         let fd = try files.createJournal(path)
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else { close(fd); throw StoreError.sessionLocked(id) }
-        let writer = SessionWriter(id: id, day: day, path: path, fd: fd, length: 0, state: SessionState(id: id),
-                                   head: JournalLine.genesis)
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw StoreError.sessionLocked(id)
+        }
+        let writer = SessionWriter(
+            id: id, day: day, path: path, fd: fd, length: 0, state: SessionState(id: id),
+            head: JournalLine.genesis)
         try append(events, to: writer)
         return writer
     }
@@ -354,9 +365,11 @@ public final class Store {
             guard let loaded = try readSession(id: id, path: path, holdingLock: true) else {
                 throw StoreError.corrupt(path: files.display(path), reason: "no readable events")
             }
-            refreshSummary(id: id, day: day, state: loaded.state, length: loaded.scan.goodLength, head: loaded.scan.head)
-            return SessionWriter(id: id, day: day, path: path, fd: fd, length: loaded.scan.goodLength,
-                                 state: loaded.state, head: loaded.scan.head)
+            refreshSummary(
+                id: id, day: day, state: loaded.state, length: loaded.scan.goodLength, head: loaded.scan.head)
+            return SessionWriter(
+                id: id, day: day, path: path, fd: fd, length: loaded.scan.goodLength,
+                state: loaded.state, head: loaded.scan.head)
         } catch {
             close(fd)
             throw error
@@ -398,7 +411,8 @@ public final class Store {
         days[writer.day, default: [:]][writer.id] = summary
         // References before day index, for the reason given in `sessions(on:)`.
         if before?.ref != summary.ref && !recordRefs([(summary.patientID, summary.ref)]) { return }
-        if before.map({ $0.status != summary.status || $0.step != summary.step || $0.paused != summary.paused }) ?? true {
+        if before.map({ $0.status != summary.status || $0.step != summary.step || $0.paused != summary.paused }) ?? true
+        {
             writeDayIndex(writer.day)
         }
     }
@@ -408,7 +422,7 @@ public final class Store {
     /// back to what was acknowledged, sync that through the new descriptor, and read the session
     /// back from disk. The writer then holds exactly what is on disk.
     private func reload(_ writer: SessionWriter, after error: StoreError) -> StoreError {
-        guard case let .io(_, path, code) = error else { return error }
+        guard case .io(_, let path, let code) = error else { return error }
         writer.close()
         do {
             let fd = try files.openJournal(writer.path)
@@ -437,12 +451,14 @@ public final class Store {
     /// A session's journal read (and, when writing, repaired): its state with the unreadable
     /// lines named, its summary, and the scan.
     func readSession(id: String, path: String, holdingLock: Bool = false) throws(StoreError)
-        -> (state: SessionState, summary: SessionSummary, scan: JournalScan)? {
+        -> (state: SessionState, summary: SessionSummary, scan: JournalScan)?
+    {
         let unreadable = { (scan: JournalScan) in self.decodeSession(id: id, scan: scan).unreadable }
         guard var scan = try recoverJournal(path, holdingLock: holdingLock, decode: unreadable) else { return nil }
         if scans != nil { scans?[path] = scan }
         guard let state = sessionState(id: id, path: path, scan: &scan),
-              var summary = SessionSummary(state: state, journalBytes: scan.goodLength) else { return nil }
+            var summary = SessionSummary(state: state, journalBytes: scan.goodLength)
+        else { return nil }
         summary.head = scan.head
         return (state, summary, scan)
     }
@@ -454,8 +470,9 @@ public final class Store {
         scan.markUnreadable(lines: decoded.unreadable)
         guard var state = decoded.state else { return nil }
         state.unreadable = scan.damaged.map {
-            UnreadableLine(firstSeq: $0.firstSeq, lastSeq: $0.lastSeq, line: $0.line, keptIn: files.display(path),
-                           openEnded: $0.openEnded)
+            UnreadableLine(
+                firstSeq: $0.firstSeq, lastSeq: $0.lastSeq, line: $0.line, keptIn: files.display(path),
+                openEnded: $0.openEnded)
         }
         return state
     }
@@ -497,8 +514,9 @@ public final class Store {
     /// Patients as the journal has them (after recovering it), without session references.
     func patientsFromJournal(holdingLock: Bool = false) throws(StoreError) -> PatientIndexFile {
         guard (files.size(patientJournal) ?? 0) > 0,
-              var scan = try recoverJournal(patientJournal, holdingLock: holdingLock,
-                                            decode: { decodePatients($0).unreadable })
+            var scan = try recoverJournal(
+                patientJournal, holdingLock: holdingLock,
+                decode: { decodePatients($0).unreadable })
         else { return PatientIndexFile() }
         let decoded = decodePatients(scan)
         scan.markUnreadable(lines: decoded.unreadable)
@@ -516,8 +534,10 @@ public final class Store {
     /// in `check`, and only when no other console holds the journal.
     ///
     /// `unreadable` says which intact lines the caller cannot read (they are damage too).
-    func recoverJournal(_ path: String, holdingLock: Bool = false,
-                        decode unreadable: (JournalScan) -> Set<Int>) throws(StoreError) -> JournalScan? {
+    func recoverJournal(
+        _ path: String, holdingLock: Bool = false,
+        decode unreadable: (JournalScan) -> Set<Int>
+    ) throws(StoreError) -> JournalScan? {
         let rel = files.display(path)
         let repair = repairing || holdingLock
         let data: Data
@@ -563,12 +583,15 @@ public final class Store {
                 let seq = scan.lastSeq + 1
                 var reason = "bytes after line \(scan.entries.count + scan.damaged.count), cut"
                 if copied.count < tail.count {
-                    reason += "; only the first \(copied.count) of \(tail.count) bytes kept (junk: no line is over 1 MiB)"
+                    reason +=
+                        "; only the first \(copied.count) of \(tail.count) bytes kept (junk: no line is over 1 MiB)"
                 }
                 let kept = try keepCopy(Data(copied), of: path, suffix: ".tail", reason: reason)
                 let bytes = scan.totalLength - scan.goodLength
-                report.add(JournalScan.looksTorn(tail) ? .tornTailCut(path: rel, bytes: bytes, seq: seq, keptAs: kept)
-                    : .damagedTailCut(path: rel, bytes: bytes, seq: seq, keptAs: kept))
+                report.add(
+                    JournalScan.looksTorn(tail)
+                        ? .tornTailCut(path: rel, bytes: bytes, seq: seq, keptAs: kept)
+                        : .damagedTailCut(path: rel, bytes: bytes, seq: seq, keptAs: kept))
                 try files.truncate(path, to: scan.goodLength)
                 scan.dropTornTail()
             }
@@ -633,7 +656,9 @@ public final class Store {
         return newSessionID(startedAt: startedAt, timeZone: timeZone, using: &rng)
     }
 
-    public static func newSessionID(startedAt: Date, timeZone: TimeZone, using rng: inout some RandomNumberGenerator) -> String {
+    public static func newSessionID(startedAt: Date, timeZone: TimeZone, using rng: inout some RandomNumberGenerator)
+        -> String
+    {
         SessionID.make(startedAt: startedAt, timeZone: timeZone, suffix: UInt16.random(in: 0...UInt16.max, using: &rng))
     }
 }
@@ -650,7 +675,12 @@ public final class SessionWriter {
     public fileprivate(set) var head: String
 
     init(id: String, day: ClinicDay, path: String, fd: Int32, length: Int, state: SessionState, head: String) {
-        self.id = id; self.day = day; self.path = path; self.fd = fd; self.length = length; self.state = state
+        self.id = id
+        self.day = day
+        self.path = path
+        self.fd = fd
+        self.length = length
+        self.state = state
         self.head = head
     }
 
@@ -662,7 +692,10 @@ public final class SessionWriter {
 
     /// Releases the lock; the session stays resumable.
     public func close() {
-        if fd >= 0 { Glibc.close(fd); fd = -1 }
+        if fd >= 0 {
+            Glibc.close(fd)
+            fd = -1
+        }
     }
 
     deinit { close() }

@@ -35,24 +35,32 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .io(op, path, code):
+        case .io(let op, let path, let code):
             let reason = String(cString: strerror(code))
             switch code {
             case ENOSPC: return "The disk is full (\(op) \(path)): nothing was recorded. Free some space and try again."
             case EACCES, EPERM: return "No permission to \(op) \(path): \(reason). Check the store directory's owner."
             case EROFS: return "The disk is read-only (\(op) \(path)): nothing was recorded."
-            case ELOOP: return "\(path) is a symbolic link, and the store never follows links. Move it out of the store; nothing was read or recorded."
+            case ELOOP:
+                return
+                    "\(path) is a symbolic link, and the store never follows links. Move it out of the store; nothing was read or recorded."
             default: return "Could not \(op) \(path): \(reason). Nothing was recorded; try again."
             }
         case .sessionLocked(let id): return "Session \(id) is open on another console; close it there first."
-        case .sessionNotFound(let id): return "No session \(id) in this store. `chairside today` lists the day's sessions."
-        case .invalidSessionID(let id): return "\(Visible.text(id)) is not a session ID; IDs look like 20261121-093000-ab12."
-        case let .tooLarge(path, limit): return "\(path) is larger than \(limit / 1_048_576) MiB and was not read; `chairside check` will move it aside."
-        case let .corrupt(path, reason): return "\(path) is damaged (\(reason)); run `chairside check` to move it aside."
+        case .sessionNotFound(let id):
+            return "No session \(id) in this store. `chairside today` lists the day's sessions."
+        case .invalidSessionID(let id):
+            return "\(Visible.text(id)) is not a session ID; IDs look like 20261121-093000-ab12."
+        case .tooLarge(let path, let limit):
+            return
+                "\(path) is larger than \(limit / 1_048_576) MiB and was not read; `chairside check` will move it aside."
+        case .corrupt(let path, let reason):
+            return "\(path) is damaged (\(reason)); run `chairside check` to move it aside."
         case .notAStoreDirectory(let path): return "\(path) exists and is not a directory; choose another --store."
-        case let .outputExists(path, kind):
-            return "\(path) already exists (\(kind)); nothing was overwritten. Name a new file, or move that one away first."
-        case let .notAFile(path, kind):
+        case .outputExists(let path, let kind):
+            return
+                "\(path) already exists (\(kind)); nothing was overwritten. Name a new file, or move that one away first."
+        case .notAFile(let path, let kind):
             return "\(path) is a \(kind), not a file, and was not read; `chairside check` will move it aside."
         case .notAStore(let path):
             return "\(path) is not a Chairside store — give an empty or new folder (nothing in it was changed)."
@@ -60,8 +68,10 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             return "There is no Chairside store at \(path). Give --store the store's folder; `chairside` (the console) "
                 + "or `chairside demo` creates a new one."
         case .readOnly: return "The store was opened for reading only; nothing was recorded."
-        case .sessionNotHeld(let id): return "Session \(id) is no longer held by this console after a disk error; leave it and reopen it from Today."
-        case let .syncFailed(path, code, reloaded):
+        case .sessionNotHeld(let id):
+            return
+                "Session \(id) is no longer held by this console after a disk error; leave it and reopen it from Today."
+        case .syncFailed(let path, let code, let reloaded):
             // The first words say what happened, so a one-line status shows what matters.
             let reason = String(cString: strerror(code))
             return reloaded

@@ -1,7 +1,8 @@
 import ChairsideCore
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A journal of a store, named by its path relative to the store's root
@@ -21,7 +22,9 @@ public struct StoredLine: Sendable, Equatable {
     public var hash: String
 
     public init(seq: Int, bytes: Data, hash: String) {
-        self.seq = seq; self.bytes = bytes; self.hash = hash
+        self.seq = seq
+        self.bytes = bytes
+        self.hash = hash
     }
 }
 
@@ -37,7 +40,8 @@ public enum StoreJournals {
         if path == patientJournal { return true }
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0] == "days", parts[2].hasSuffix(".jsonl"),
-              let day = ClinicDay(string: String(parts[1])) else { return false }
+            let day = ClinicDay(string: String(parts[1]))
+        else { return false }
         return SessionID.day(of: String(parts[2].dropLast(6))) == day
     }
 

@@ -31,17 +31,23 @@ public struct SyntheticClinic: Sendable {
         }
     }
 
-    static let firstNames = ["José", "Amara", "Zoë", "Tomás", "Priya", "Li", "Siobhán", "Mateo", "Aisha", "Björn", "Chloé", "Dmitri",
-                             "Fatima", "Hana", "Ines", "Kwame", "Leila", "Mei", "Nikolai", "Olga", "Rafael", "Sofia", "Yusuf", "小龙",
-                             "Ana", "Ben", "Clara", "David", "Elena", "Finn", "Grace", "Hugo", "Ivy", "Jonas", "Kira", "Lucas"]
-    static let lastNames = ["Müller", "Okafor", "Ó Briain", "García", "Raman", "Nguyen", "Kowalski", "Rossi", "Haddad", "Lindqvist",
-                            "Dubois", "Ivanova", "Tanaka", "Mensah", "Silva", "Cohen", "Kaur", "Papadopoulos", "Novak", "Smith",
-                            "Jones", "Brown", "Taylor", "Wilson", "Evans", "Thomas", "Roberts", "Walker", "White", "Hall", "李", "王"]
+    static let firstNames = [
+        "José", "Amara", "Zoë", "Tomás", "Priya", "Li", "Siobhán", "Mateo", "Aisha", "Björn", "Chloé", "Dmitri",
+        "Fatima", "Hana", "Ines", "Kwame", "Leila", "Mei", "Nikolai", "Olga", "Rafael", "Sofia", "Yusuf", "小龙",
+        "Ana", "Ben", "Clara", "David", "Elena", "Finn", "Grace", "Hugo", "Ivy", "Jonas", "Kira", "Lucas",
+    ]
+    static let lastNames = [
+        "Müller", "Okafor", "Ó Briain", "García", "Raman", "Nguyen", "Kowalski", "Rossi", "Haddad", "Lindqvist",
+        "Dubois", "Ivanova", "Tanaka", "Mensah", "Silva", "Cohen", "Kaur", "Papadopoulos", "Novak", "Smith",
+        "Jones", "Brown", "Taylor", "Wilson", "Evans", "Thomas", "Roberts", "Walker", "White", "Hall", "李", "王",
+    ]
 
     /// Writes the clinic into an empty store and builds its indexes.
     @discardableResult
-    public func generate(into store: Store, config: ClinicConfig, now: Date, timeZone: TimeZone,
-                         progress: (String) -> Void = { _ in }) throws -> Summary {
+    public func generate(
+        into store: Store, config: ClinicConfig, now: Date, timeZone: TimeZone,
+        progress: (String) -> Void = { _ in }
+    ) throws -> Summary {
         var rng = SplitMix64(seed: seed)
         var summary = Summary()
         var calendar = Calendar(identifier: .gregorian)
@@ -50,10 +56,15 @@ public struct SyntheticClinic: Sendable {
         var people: [Patient] = []
         people.reserveCapacity(patients)
         for i in 0..<patients {
-            let name = Self.firstNames[Int(rng.next() % UInt64(Self.firstNames.count))] + " " + Self.lastNames[Int(rng.next() % UInt64(Self.lastNames.count))]
-            let born = ClinicDay(string: "19\(55 + Int(rng.next() % 50))-0\(1 + Int(rng.next() % 9))-1\(Int(rng.next() % 9))")
-            people.append(Patient(id: String(format: "p-%08x", i + 1), name: name, dateOfBirth: born,
-                                  chartNumber: String(format: "C-%06d", i + 1), fitzpatrick: 1 + Int(rng.next() % 6)))
+            let name =
+                Self.firstNames[Int(rng.next() % UInt64(Self.firstNames.count))] + " "
+                + Self.lastNames[Int(rng.next() % UInt64(Self.lastNames.count))]
+            let born = ClinicDay(
+                string: "19\(55 + Int(rng.next() % 50))-0\(1 + Int(rng.next() % 9))-1\(Int(rng.next() % 9))")
+            people.append(
+                Patient(
+                    id: String(format: "p-%08x", i + 1), name: name, dateOfBirth: born,
+                    chartNumber: String(format: "C-%06d", i + 1), fitzpatrick: 1 + Int(rng.next() % 6)))
         }
         try store.importPatients(people)
         summary.patients = people.count
@@ -72,7 +83,8 @@ public struct SyntheticClinic: Sendable {
         let regularCount = min(maxSessionsPerPatient, workdays.count)
         let regularDays = Set((0..<regularCount).map { workdays[$0 * workdays.count / max(1, regularCount)] })
         var visits = [Int](repeating: 0, count: people.count)
-        let context = DecisionContext(protocolSettings: config.protocolSettings, actor: config.technicians.first ?? "Technician")
+        let context = DecisionContext(
+            protocolSettings: config.protocolSettings, actor: config.technicians.first ?? "Technician")
 
         summary.busyDay = workdays.count > 1 ? workdays[workdays.count - 2] : nil
         for (d, day) in workdays.enumerated() {
@@ -83,12 +95,15 @@ public struct SyntheticClinic: Sendable {
                 if s == 0 && regularDays.contains(day) {
                     who = 0
                 } else {
-                    repeat { who = 1 + Int(rng.next() % UInt64(people.count - 1)) } while visits[who] >= maxSessionsPerPatient
+                    repeat {
+                        who = 1 + Int(rng.next() % UInt64(people.count - 1))
+                    } while visits[who] >= maxSessionsPerPatient
                 }
                 visits[who] += 1
                 let start = open.addingTimeInterval(Double(s) * (12 * 3600) / Double(count))
                 let events = try session(for: people[who], start: start, config: config, context: context, rng: &rng)
-                try store.importSession(id: Store.newSessionID(startedAt: start, timeZone: timeZone, using: &rng), events: events)
+                try store.importSession(
+                    id: Store.newSessionID(startedAt: start, timeZone: timeZone, using: &rng), events: events)
                 summary.sessions += 1
                 summary.events += events.count
             }
@@ -109,7 +124,9 @@ public struct SyntheticClinic: Sendable {
     }
 
     /// One completed session through the decider, sized to 60–120 events.
-    func session(for patient: Patient, start: Date, config: ClinicConfig, context: DecisionContext, rng: inout SplitMix64) throws -> [SessionEvent] {
+    func session(
+        for patient: Patient, start: Date, config: ClinicConfig, context: DecisionContext, rng: inout SplitMix64
+    ) throws -> [SessionEvent] {
         let proto = config.protocolSettings
         var state = SessionState(id: "")
         var clock = start
@@ -126,10 +143,16 @@ public struct SyntheticClinic: Sendable {
         let target = 60 + Int(rng.next() % UInt64(61 - zones.count))
         let passesPerZone = max(1, (target - 14 - 2 * zones.count + zones.count - 1) / zones.count)
 
-        try run(.start(patient: patient, technician: context.actor, room: config.rooms[0], plannedZones: zones), after: 0)
-        try run(.recordScreening(answers: proto.contraindications.map { ScreeningAnswer(item: $0.id, present: false) }), after: 3)
+        try run(
+            .start(patient: patient, technician: context.actor, room: config.rooms[0], plannedZones: zones), after: 0)
+        try run(
+            .recordScreening(answers: proto.contraindications.map { ScreeningAnswer(item: $0.id, present: false) }),
+            after: 3)
         try run(.recordConsent(signedBy: patient.name), after: 1)
-        try run(.applyNumbing(agent: "BLT 20/8/4 cream", lot: "NB-2611", zones: zones, dwellTargetMinutes: proto.numbingDwellTargetMinutes), after: 2)
+        try run(
+            .applyNumbing(
+                agent: "BLT 20/8/4 cream", lot: "NB-2611", zones: zones,
+                dwellTargetMinutes: proto.numbingDwellTargetMinutes), after: 2)
         try run(.drawBlood(volumeML: 30, tubes: 3, lot: "ACD-4471"), after: 3)
         try run(.startCentrifuge(CentrifugeProgram(unit: .g, value: 1500, minutes: 8)), after: 1)
         try run(.stopCentrifuge, after: 8)
@@ -141,8 +164,12 @@ public struct SyntheticClinic: Sendable {
         for zone in zones {
             let depth = proto.zone(zone)?.defaultDepth ?? proto.depthStep
             for p in 0..<passesPerZone {
-                try run(.logPass(Pass(zone: zone, depth: depth, count: 1, pattern: patterns[p % patterns.count],
-                                      endpoint: p + 1 == passesPerZone ? .pinpointBleeding : .erythema), confirmAboveProtocol: false), after: 0.5)
+                try run(
+                    .logPass(
+                        Pass(
+                            zone: zone, depth: depth, count: 1, pattern: patterns[p % patterns.count],
+                            endpoint: p + 1 == passesPerZone ? .pinpointBleeding : .erythema),
+                        confirmAboveProtocol: false), after: 0.5)
             }
             try run(.applyPRP(zone: zone, volumeML: 0.5, method: .duringPasses), after: 0.5)
             try run(.note("\(zone): even response, no pinpoint bleeding outside the endpoint"), after: 0.2)

@@ -11,7 +11,9 @@ public struct ThemeSource: Sendable, Equatable {
         /// `Themes/` of the source tree the binary was built from (`swift run` in a clone).
         case shipped
 
-        public static func < (a: Origin, b: Origin) -> Bool { allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)! }
+        public static func < (a: Origin, b: Origin) -> Bool {
+            allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+        }
     }
 
     public var name: String
@@ -48,7 +50,8 @@ public enum ThemeFiles {
     public static func shippedDirectories(executable: String) -> [(ThemeSource.Origin, String)] {
         let bin = ((executable as NSString).resolvingSymlinksInPath as NSString).deletingLastPathComponent
         var found: [(ThemeSource.Origin, String)] = []
-        let share = ((bin as NSString).deletingLastPathComponent as NSString).appendingPathComponent("share/chairside/themes")
+        let share = ((bin as NSString).deletingLastPathComponent as NSString).appendingPathComponent(
+            "share/chairside/themes")
         if isDirectory(share) { found.append((.installed, share)) }
         var dir = bin
         for _ in 0..<6 {
@@ -65,9 +68,13 @@ public enum ThemeFiles {
     }
 
     /// Every theme by name, the winning file for each, sorted by name.
-    public static func discover(environment: [String: String] = ProcessInfo.processInfo.environment,
-                                executable: String = executablePath()) -> [ThemeSource] {
-        let directories = [(ThemeSource.Origin.user, userDirectory(environment: environment))] + shippedDirectories(executable: executable)
+    public static func discover(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        executable: String = executablePath()
+    ) -> [ThemeSource] {
+        let directories =
+            [(ThemeSource.Origin.user, userDirectory(environment: environment))]
+            + shippedDirectories(executable: executable)
         var byName: [String: ThemeSource] = [:]
         for (origin, dir) in directories {
             for file in themeFiles(in: dir) {
@@ -76,7 +83,8 @@ public enum ThemeFiles {
                     byName[name]!.shadows.append(origin)
                     continue
                 }
-                byName[name] = ThemeSource(name: name, origin: origin, path: dir + "/" + file, text: read(dir + "/" + file))
+                byName[name] = ThemeSource(
+                    name: name, origin: origin, path: dir + "/" + file, text: read(dir + "/" + file))
             }
         }
         return byName.values.sorted { $0.name < $1.name }
@@ -89,12 +97,16 @@ public enum ThemeFiles {
 
     /// Reads one theme file; the error says what to do.
     public static func read(_ path: String) -> Result<String, ThemeReadError> {
-        guard FileManager.default.fileExists(atPath: path) else { return .failure(ThemeReadError(message: "there is no such file")) }
+        guard FileManager.default.fileExists(atPath: path) else {
+            return .failure(ThemeReadError(message: "there is no such file"))
+        }
         let data: Data
         do {
             data = try DurableFiles(root: "").read(path, limit: maxBytes)
         } catch StoreError.tooLarge {
-            return .failure(ThemeReadError(message: "is larger than \(maxBytes / 1024) KiB, which no theme needs; is it the right file?"))
+            return .failure(
+                ThemeReadError(
+                    message: "is larger than \(maxBytes / 1024) KiB, which no theme needs; is it the right file?"))
         } catch StoreError.io(_, _, let code) {
             return .failure(ThemeReadError(message: "cannot be read: \(String(cString: strerror(code)))"))
         } catch {

@@ -10,9 +10,11 @@ public struct AftercareDesk: Sendable {
     public var typesetter: SheetTypesetter
     public var queue: String?
 
-    public init(template: Result<AftercareTemplate, TemplateError>? = nil,
-                htmlTemplate: Result<AftercareHTMLTemplate, TemplateError>? = nil, printer: CUPSPrinter = CUPSPrinter(),
-                typesetter: SheetTypesetter = SheetTypesetter(), queue: String? = nil) {
+    public init(
+        template: Result<AftercareTemplate, TemplateError>? = nil,
+        htmlTemplate: Result<AftercareHTMLTemplate, TemplateError>? = nil, printer: CUPSPrinter = CUPSPrinter(),
+        typesetter: SheetTypesetter = SheetTypesetter(), queue: String? = nil
+    ) {
         self.template = template
         self.htmlTemplate = htmlTemplate
         self.printer = printer

@@ -6,53 +6,73 @@ public enum Reports {
     public static func day(_ day: ClinicDay, sessions: [SessionSummary], now: Date, timeZone: TimeZone) -> String {
         var out = "Sessions on \(day)\n"
         if sessions.isEmpty { return out + "No sessions.\n" }
-        let table = TextTable(columns: [
-            .init("START", width: 5), .init("ROOM", width: 10), .init("PATIENT", width: 22), .init("STEP", width: 12),
-            .init("TIME", width: 5, alignRight: true), .init("STATUS", width: 11), .init("ID", width: 20),
-        ], totalWidth: 110)
+        let table = TextTable(
+            columns: [
+                .init("START", width: 5), .init("ROOM", width: 10), .init("PATIENT", width: 22),
+                .init("STEP", width: 12),
+                .init("TIME", width: 5, alignRight: true), .init("STATUS", width: 11), .init("ID", width: 20),
+            ], totalWidth: 110)
         out += trimmed(table.row(table.columns.map(\.title))) + "\n"
         for s in sessions {
-            out += trimmed(table.row([Clock.hhmm(s.startedAt, timeZone: timeZone), Visible.text(s.room), Visible.text(s.patientName),
-                                      s.status == .inProgress ? s.step : "—", Clock.hmm(s.durationSeconds(now: now)), s.statusLabel, s.id])) + "\n"
+            out +=
+                trimmed(
+                    table.row([
+                        Clock.hhmm(s.startedAt, timeZone: timeZone), Visible.text(s.room), Visible.text(s.patientName),
+                        s.status == .inProgress ? s.step : "—", Clock.hmm(s.durationSeconds(now: now)), s.statusLabel,
+                        s.id,
+                    ])) + "\n"
         }
         return out + DayTotals(sessions, now: now).line + "\n"
     }
 
-    public static func history(_ h: PatientHistory, patient: Patient, config: ClinicConfig, timeZone: TimeZone) -> String {
+    public static func history(_ h: PatientHistory, patient: Patient, config: ClinicConfig, timeZone: TimeZone)
+        -> String
+    {
         let proto = config.protocolSettings
-        var out = "History of \(Visible.text(patient.name)) (chart \(Visible.text(patient.chartNumber)))"
+        var out =
+            "History of \(Visible.text(patient.name)) (chart \(Visible.text(patient.chartNumber)))"
             + (patient.dateOfBirth.map { ", born \($0)" } ?? "") + "\n"
         let dates = h.lastDateItems.map { "\($0.item) \($0.day?.description ?? "—")" }
         out += "Last given at screening: " + dates.joined(separator: ", ") + "\n"
         if h.rows.isEmpty { return out + "No sessions.\n" }
-        let table = TextTable(columns: [
-            .init("DATE", width: 10), .init("DAYS", width: 4, alignRight: true), .init("SERIES", width: 11), .init("STATUS", width: 11),
-            .init("TECHNICIAN", width: 16), .init("ID", width: 20), .init("DEPTH PER ZONE (mm)", width: 40),
-        ], totalWidth: 140)
+        let table = TextTable(
+            columns: [
+                .init("DATE", width: 10), .init("DAYS", width: 4, alignRight: true), .init("SERIES", width: 11),
+                .init("STATUS", width: 11),
+                .init("TECHNICIAN", width: 16), .init("ID", width: 20), .init("DEPTH PER ZONE (mm)", width: 40),
+            ], totalWidth: 140)
         out += trimmed(table.row(table.columns.map(\.title))) + "\n"
         for row in h.rows {
             let s = row.summary
             let depths = s.zoneDepths.map { "\(proto.zoneName($0.zone)) \($0.range)" }.joined(separator: ", ")
-            out += trimmed(table.row([
-                ClinicDay(s.startedAt, timeZone: timeZone).description, row.intervalDays.map(String.init) ?? "—",
-                row.seriesLabel, s.statusLabel, Visible.text(s.technician), s.id,
-                Visible.text(depths.isEmpty ? "—" : depths),
-            ])) + "\n"
+            out +=
+                trimmed(
+                    table.row([
+                        ClinicDay(s.startedAt, timeZone: timeZone).description,
+                        row.intervalDays.map(String.init) ?? "—",
+                        row.seriesLabel, s.statusLabel, Visible.text(s.technician), s.id,
+                        Visible.text(depths.isEmpty ? "—" : depths),
+                    ])) + "\n"
         }
         return out
     }
 
-    public static func session(_ st: SessionState, patient: Patient?, proto: ClinicProtocol, now: Date, timeZone: TimeZone) -> String {
+    public static func session(
+        _ st: SessionState, patient: Patient?, proto: ClinicProtocol, now: Date, timeZone: TimeZone
+    ) -> String {
         guard let start = st.start else { return "Session \(st.id) has no events.\n" }
         var out = "Session \(st.id) · \(st.statusLabel)\n"
-        out += "Patient: \(Visible.text(start.patientName))\(patient.map { " (\(Visible.text($0.chartNumber)))" } ?? "")\n"
+        out +=
+            "Patient: \(Visible.text(start.patientName))\(patient.map { " (\(Visible.text($0.chartNumber)))" } ?? "")\n"
         out += "Technician: \(Visible.text(start.technician)) · Room: \(Visible.text(start.room))\n"
-        out += "Started \(Clock.hhmm(start.at, timeZone: timeZone))\(st.endedAt.map { " · ended \(Clock.hhmm($0, timeZone: timeZone))" } ?? "") · elapsed \(Clock.mmss(st.elapsedSeconds(now: now)))\n"
+        out +=
+            "Started \(Clock.hhmm(start.at, timeZone: timeZone))\(st.endedAt.map { " · ended \(Clock.hhmm($0, timeZone: timeZone))" } ?? "") · elapsed \(Clock.mmss(st.elapsedSeconds(now: now)))\n"
         out += "Planned zones: \(start.plannedZones.map(proto.zoneName).joined(separator: ", "))\n"
         out += String(format: "Passes: %d · PRP applied: %.1f mL", st.passTotal, st.totalPRPAppliedML) + "\n"
         out += "Timeline:\n"
         for e in st.events {
-            var line = "  \(Clock.hhmm(e.at, timeZone: timeZone)) #\(e.seq) \(Visible.text(e.by)): \(Visible.text(EventDescription.line(e.kind, proto: proto)))"
+            var line =
+                "  \(Clock.hhmm(e.at, timeZone: timeZone)) #\(e.seq) \(Visible.text(e.by)): \(Visible.text(EventDescription.line(e.kind, proto: proto)))"
             if let reason = st.voided[e.seq] { line += " [VOIDED: \(Visible.text(reason))]" }
             out += line + "\n"
         }

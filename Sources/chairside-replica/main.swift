@@ -19,8 +19,11 @@ struct ChairsideReplicaTool: AsyncParsableCommand {
 }
 
 struct ReplicaOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The store directory (default: $CHAIRSIDE_STORE, else $XDG_DATA_HOME/chairside).",
-                                            valueName: "dir"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The store directory (default: $CHAIRSIDE_STORE, else $XDG_DATA_HOME/chairside).",
+            valueName: "dir"))
     var store: String?
 
     @Option(name: .long, help: ArgumentHelp("The clinic config file, with [replica] url.", valueName: "file"))
@@ -40,7 +43,9 @@ struct ReplicaOptions: ParsableArguments {
         } catch {
             throw Failure("\(error)\nFix the config file (see README, Configuration) and start again.")
         }
-        guard let replica = config.replica else { throw Failure(ReplicaError.notConfigured(configFile: configPath).description) }
+        guard let replica = config.replica else {
+            throw Failure(ReplicaError.notConfigured(configFile: configPath).description)
+        }
         return replica
     }
 
@@ -88,7 +93,8 @@ struct Replicate: AsyncParsableCommand {
         let root = options.storeRoot
         let store: Store
         do {
-            store = try Store(root: root, timeZone: .current, today: ClinicDay(Date(), timeZone: .current), access: .read)
+            store = try Store(
+                root: root, timeZone: .current, today: ClinicDay(Date(), timeZone: .current), access: .read)
         } catch {
             throw Failure("Cannot open the store at \(root): \(error)")
         }
@@ -98,16 +104,18 @@ struct Replicate: AsyncParsableCommand {
         if once {
             let divergent = try await explained { try await replicator.once() }
             if divergent > 0 {
-                throw Failure("\(divergent) line\(divergent == 1 ? "" : "s") differ from the replica's copy (see the log above); "
-                              + "the replica kept its copy. Run `chairside check --repair-from-replica`.")
+                throw Failure(
+                    "\(divergent) line\(divergent == 1 ? "" : "s") differ from the replica's copy (see the log above); "
+                        + "the replica kept its copy. Run `chairside check --repair-from-replica`.")
             }
             return
         }
         log.info("replicating store \(storeID) to \(settings.displayURL)")
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: replicator)],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: log))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: replicator)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: log))
         try await explained { try await group.run() }
     }
 }
@@ -118,8 +126,11 @@ struct Restore: AsyncParsableCommand {
 
     @OptionGroup var options: ReplicaOptions
 
-    @Option(name: .customLong("store-id"), help: ArgumentHelp("Which store to restore (needed when the replica holds several).",
-                                                              valueName: "id"))
+    @Option(
+        name: .customLong("store-id"),
+        help: ArgumentHelp(
+            "Which store to restore (needed when the replica holds several).",
+            valueName: "id"))
     var storeID: String?
 
     @Flag(help: "List the stores the replica holds and exit.")
@@ -141,18 +152,24 @@ struct Restore: AsyncParsableCommand {
         let outcome: Restorer.Outcome
         do {
             outcome = try await explained { try await restorer.restore(into: root, storeID: id) }
-        } catch let error as Failure where error.description.contains("not a Chairside store") || error.description.contains(root) {
+        } catch let error as Failure
+            where error.description.contains("not a Chairside store") || error.description.contains(root)
+        {
             throw Failure("\(error.description)\nRestore into a new, empty folder: it never mixes with another record.")
         }
         await db.close()
         // The store rebuilds its indexes from the journals, and checks every chain.
-        let store = try Store(root: root, timeZone: .current, today: ClinicDay(Date(), timeZone: .current), access: .write)
+        let store = try Store(
+            root: root, timeZone: .current, today: ClinicDay(Date(), timeZone: .current), access: .write)
         let report = try store.check()
         let seconds = Date().timeIntervalSince(start)
-        print("Restored store \(id) into \(root): \(outcome.journals) journals, \(outcome.lines) lines, "
-              + String(format: "%.1f s.", seconds))
+        print(
+            "Restored store \(id) into \(root): \(outcome.journals) journals, \(outcome.lines) lines, "
+                + String(format: "%.1f s.", seconds))
         for journal in outcome.incomplete {
-            print("! \(journal): the replica's copy stops where its chain breaks (a line never shipped); restored up to there.")
+            print(
+                "! \(journal): the replica's copy stops where its chain breaks (a line never shipped); restored up to there."
+            )
         }
         let damage = report.findings.filter(\.isDamage)
         for f in damage { print(f.text) }
@@ -172,7 +189,8 @@ struct Repair: AsyncParsableCommand {
         let root = options.storeRoot
         let store: Store
         do {
-            store = try Store(root: root, timeZone: .current, today: ClinicDay(Date(), timeZone: .current), access: .write)
+            store = try Store(
+                root: root, timeZone: .current, today: ClinicDay(Date(), timeZone: .current), access: .write)
         } catch {
             throw Failure("Cannot open the store at \(root): \(error)")
         }
@@ -183,16 +201,23 @@ struct Repair: AsyncParsableCommand {
         let outcome = try await explained { try await Repairer(db: db).repair(store, storeID: storeID) }
         await db.close()
         for p in outcome.restored {
-            print("Restored \(p.journal) line \(p.line) (event #\(p.seq)) from the replica; the journal as it was is in quarantine/.")
+            print(
+                "Restored \(p.journal) line \(p.line) (event #\(p.seq)) from the replica; the journal as it was is in quarantine/."
+            )
         }
         for p in outcome.notRestored {
-            print("! \(p.journal) line \(p.line) (event #\(p.seq)): the replica has no copy that fits the chain; left in place.")
+            print(
+                "! \(p.journal) line \(p.line) (event #\(p.seq)): the replica has no copy that fits the chain; left in place."
+            )
         }
         for j in outcome.busy { print("! \(j) is open in a console: close it there and run this again.") }
         let report = try store.check()
         let damage = report.findings.filter(\.isDamage)
         for f in damage { print(f.text) }
-        print(outcome.restored.isEmpty ? "Nothing needed putting back." : "Put back \(outcome.restored.count) line\(outcome.restored.count == 1 ? "" : "s").")
+        print(
+            outcome.restored.isEmpty
+                ? "Nothing needed putting back."
+                : "Put back \(outcome.restored.count) line\(outcome.restored.count == 1 ? "" : "s").")
         if !damage.isEmpty || !outcome.notRestored.isEmpty || !outcome.busy.isEmpty { throw ExitCode(1) }
         print("Check: no damage.")
     }

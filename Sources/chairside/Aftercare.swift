@@ -27,17 +27,23 @@ struct Aftercare: ParsableCommand {
     @Flag(name: .customLong("print"), help: "Print through CUPS (lp).")
     var sendToPrinter = false
 
-    @Option(help: ArgumentHelp("The CUPS queue (default: clinic.printer from the config, else the system default).", valueName: "name"))
+    @Option(
+        help: ArgumentHelp(
+            "The CUPS queue (default: clinic.printer from the config, else the system default).", valueName: "name"))
     var printer: String?
 
-    @Option(help: ArgumentHelp("Save the sheet to this file: .pdf the typeset sheet, .txt the text.",
-                               valueName: "file"))
+    @Option(
+        help: ArgumentHelp(
+            "Save the sheet to this file: .pdf the typeset sheet, .txt the text.",
+            valueName: "file"))
     var output: String?
 
     @Flag(help: "With --print: print the text sheet instead of the typeset PDF.")
     var text = false
 
-    @Option(help: ArgumentHelp("Who hands the sheet out, for the record (default: the session's technician).", valueName: "name"))
+    @Option(
+        help: ArgumentHelp(
+            "Who hands the sheet out, for the record (default: the session's technician).", valueName: "name"))
     var by: String?
 
     @Flag(help: "Print the built-in text template and exit.")
@@ -88,10 +94,12 @@ struct Aftercare: ParsableCommand {
         let writer: SessionWriter
         do { writer = try store.openSession(id: id) } catch { throw Failure("\(error)") }
         defer { writer.close() }
-        let context = DecisionContext(protocolSettings: config.protocolSettings, history: history,
-                                      actor: by ?? writer.state.start?.technician ?? "chairside")
+        let context = DecisionContext(
+            protocolSettings: config.protocolSettings, history: history,
+            actor: by ?? writer.state.start?.technician ?? "chairside")
         func record(_ delivery: AftercareDelivery) throws {
-            let events = try Decider.decide(writer.state.aftercareCommand(delivery), state: writer.state, context: context, now: Date())
+            let events = try Decider.decide(
+                writer.state.aftercareCommand(delivery), state: writer.state, context: context, now: Date())
             try store.append(events, to: writer)
         }
         do {
@@ -108,8 +116,9 @@ struct Aftercare: ParsableCommand {
                 if let warning = typeset.warning { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
                 pdf = typeset.pdf
             } catch {
-                throw Failure("Nothing printed or saved: \(error) "
-                    + "The text sheet still works: --output FILE.txt, or --print --text.")
+                throw Failure(
+                    "Nothing printed or saved: \(error) "
+                        + "The text sheet still works: --output FILE.txt, or --print --text.")
             }
         }
         if let output {
@@ -133,8 +142,9 @@ struct Aftercare: ParsableCommand {
                 if let pdf, !text {
                     job = try cups.printPDF(pdf, printer: printer ?? config.printer, paper: config.aftercare.paper)
                 } else {
-                    job = try cups.print(rendered.text, printer: printer ?? config.printer,
-                                         paper: config.aftercare.paper)
+                    job = try cups.print(
+                        rendered.text, printer: printer ?? config.printer,
+                        paper: config.aftercare.paper)
                 }
             } catch {
                 throw Failure("Not printed: \(error)")

@@ -18,8 +18,9 @@ struct Check: ParsableCommand {
 
     @OptionGroup var options: StoreOptions
 
-    @Flag(name: .customLong("repair-from-replica"),
-          help: "Put back damaged or altered lines from the PostgreSQL replica where they fit the hash chain.")
+    @Flag(
+        name: .customLong("repair-from-replica"),
+        help: "Put back damaged or altered lines from the PostgreSQL replica where they fit the hash chain.")
     var repairFromReplica = false
 
     @Flag(help: "Read every journal again, ignoring what earlier checks verified.")

@@ -1,7 +1,7 @@
 import ArgumentParser
-import ChairsideStore
 import ChairsideCore
 import ChairsidePrinting
+import ChairsideStore
 import ChairsideTerminal
 import Foundation
 
@@ -27,11 +27,13 @@ struct Console: ParsableCommand {
         let library = ThemeLibrary(sources: ThemeFiles.discover())
         let terminal = try NCursesTerminal()
         let size = terminal.size
-        let desk = AftercareDesk(template: options.loadAftercareTemplate(), htmlTemplate: options.loadAftercareHTMLTemplate(),
-                                 typesetter: SheetTypesetter(baseFolder: options.configFolder), queue: config.printer)
+        let desk = AftercareDesk(
+            template: options.loadAftercareTemplate(), htmlTemplate: options.loadAftercareHTMLTemplate(),
+            typesetter: SheetTypesetter(baseFolder: options.configFolder), queue: config.printer)
         let themes = ThemeDesk(library: library, depth: terminal.colorDepth, configPath: options.configPath)
-        let model = AppModel.starting(store: store, config: config, timeZone: options.timeZone, width: size.width,
-                                      height: size.height, now: Date(), desk: desk, themes: themes)
+        let model = AppModel.starting(
+            store: store, config: config, timeZone: options.timeZone, width: size.width,
+            height: size.height, now: Date(), desk: desk, themes: themes)
         let runner = EffectRunner(store: store, printer: desk.printer, typesetter: desk.typesetter)
         ConsoleLoop.run(model, runner: runner, terminal: terminal, clock: Date.init)
     }

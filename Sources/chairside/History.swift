@@ -21,11 +21,15 @@ struct History: ParsableCommand {
         let config = try options.loadConfig()
         let store = try options.openStore(access: .read)
         let found = try Self.find(patient, in: store.directory)
-        let history = PatientHistory(sessions: try store.historySummaries(of: found.id), protocolSettings: config.protocolSettings,
-                                     aftercare: config.aftercare)
+        let history = PatientHistory(
+            sessions: try store.historySummaries(of: found.id), protocolSettings: config.protocolSettings,
+            aftercare: config.aftercare)
         if json {
-            print(try RecordJSON.history(found, history: history, proto: config.protocolSettings,
-                                         timeZone: options.timeZone, now: Date()).text(), terminator: "")
+            print(
+                try RecordJSON.history(
+                    found, history: history, proto: config.protocolSettings,
+                    timeZone: options.timeZone, now: Date()
+                ).text(), terminator: "")
         } else {
             print(Reports.history(history, patient: found, config: config, timeZone: options.timeZone), terminator: "")
         }
@@ -37,10 +41,12 @@ struct History: ParsableCommand {
         if let exact = directory.patients(chartNumber: trimmed).first { return exact }
         let hits = directory.search(trimmed, limit: 10)
         switch hits.count {
-        case 0: throw Failure("No patient matches \"\(Visible.text(trimmed))\". Give the chart number or part of the name.")
+        case 0:
+            throw Failure("No patient matches \"\(Visible.text(trimmed))\". Give the chart number or part of the name.")
         case 1: return hits[0]
         default:
-            let list = hits.map { "  \(Visible.text($0.chartNumber))  \(Visible.text($0.name))" }.joined(separator: "\n")
+            let list = hits.map { "  \(Visible.text($0.chartNumber))  \(Visible.text($0.name))" }.joined(
+                separator: "\n")
             throw Failure("\"\(Visible.text(trimmed))\" matches several patients; give the chart number:\n\(list)")
         }
     }

@@ -1,8 +1,9 @@
 import ArgumentParser
 import ChairsideStore
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The replica's commands run `chairside-replica`, a program of its own beside `chairside`, so the
@@ -13,7 +14,8 @@ enum ReplicaProgram {
 
     /// `chairside-replica` in the folder of the running `chairside`.
     static func path() -> String {
-        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let me =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         return ((me as NSString).deletingLastPathComponent as NSString).appendingPathComponent(name)
     }
 
@@ -61,7 +63,9 @@ struct Restore: ParsableCommand {
     @Flag(name: .customLong("from-replica"), help: "Restore from the PostgreSQL replica named in config.")
     var fromReplica = false
 
-    @Option(name: .customLong("store-id"), help: ArgumentHelp("Which store (when the replica holds several).", valueName: "id"))
+    @Option(
+        name: .customLong("store-id"),
+        help: ArgumentHelp("Which store (when the replica holds several).", valueName: "id"))
     var storeID: String?
 
     @Flag(help: "List the stores the replica holds.")
@@ -73,7 +77,8 @@ struct Restore: ParsableCommand {
     }
 
     func run() throws {
-        try ReplicaProgram.exec(["restore"] + ReplicaProgram.storeArguments(options)
-                                + (storeID.map { ["--store-id", $0] } ?? []) + (list ? ["--list"] : []))
+        try ReplicaProgram.exec(
+            ["restore"] + ReplicaProgram.storeArguments(options)
+                + (storeID.map { ["--store-id", $0] } ?? []) + (list ? ["--list"] : []))
     }
 }

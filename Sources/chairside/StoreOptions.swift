@@ -5,10 +5,16 @@ import Foundation
 
 /// Options every command shares: which store, which config.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The store directory (default: $CHAIRSIDE_STORE, else $XDG_DATA_HOME/chairside).", valueName: "dir"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The store directory (default: $CHAIRSIDE_STORE, else $XDG_DATA_HOME/chairside).", valueName: "dir"))
     var store: String?
 
-    @Option(name: .long, help: ArgumentHelp("The clinic config file (default: $XDG_CONFIG_HOME/chairside/config.toml).", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The clinic config file (default: $XDG_CONFIG_HOME/chairside/config.toml).", valueName: "file"))
     var config: String?
 
     /// The same choices as plain values (what the console's start without arguments uses).

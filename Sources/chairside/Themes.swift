@@ -8,11 +8,11 @@ struct Themes: ParsableCommand {
         commandName: "themes",
         abstract: "List the themes and where each comes from, or check a theme file.",
         discussion: """
-        Themes come from, highest first: $XDG_CONFIG_HOME/chairside/themes (yours), \
-        <prefix>/share/chairside/themes beside an installed binary, the Themes/ folder of \
-        the source tree, and the built-in default and monochrome. A file overrides \
-        any lower one with the same name. Press T in the console to pick one.
-        """)
+            Themes come from, highest first: $XDG_CONFIG_HOME/chairside/themes (yours), \
+            <prefix>/share/chairside/themes beside an installed binary, the Themes/ folder of \
+            the source tree, and the built-in default and monochrome. A file overrides \
+            any lower one with the same name. Press T in the console to pick one.
+            """)
 
     @Option(name: .long, help: ArgumentHelp("Check one theme file and list every problem in it.", valueName: "file"))
     var check: String?
@@ -25,7 +25,9 @@ struct Themes: ParsableCommand {
         let chosen = (try? options.loadConfig())?.theme
         print("   NAME            SOURCE      FILE")
         for entry in library.entries {
-            var line = (entry.name == chosen ? " * " : "   ") + pad(entry.name, 16) + pad(entry.origin, 12) + (entry.path ?? "(compiled in)")
+            var line =
+                (entry.name == chosen ? " * " : "   ") + pad(entry.name, 16) + pad(entry.origin, 12)
+                + (entry.path ?? "(compiled in)")
             if !entry.shadows.isEmpty { line += "  (overrides \(entry.shadows.joined(separator: ", ")))" }
             if case .failure(let error) = entry.theme {
                 line += "\n      cannot be used: \(error.problems.first?.description ?? "")"
@@ -46,10 +48,14 @@ struct Themes: ParsableCommand {
         case .success(let theme):
             print("\(path): theme \"\(theme.name)\" is good: all \(theme.styles.count) roles set.")
         case .failure(let error):
-            throw Failure("\(error)\n\(error.problems.count) problem\(error.problems.count == 1 ? "" : "s") in \(path); fix them and check again.")
+            throw Failure(
+                "\(error)\n\(error.problems.count) problem\(error.problems.count == 1 ? "" : "s") in \(path); fix them and check again."
+            )
         }
     }
 
     /// Never truncates (DisplayWidth.pad would): the full name is what goes into config.toml.
-    private func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count) }
+    private func pad(_ s: String, _ n: Int) -> String {
+        s.count >= n ? s + " " : s + String(repeating: " ", count: n - s.count)
+    }
 }

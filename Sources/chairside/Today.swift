@@ -23,7 +23,8 @@ struct Today: ParsableCommand {
     @Flag(help: "With --csv: add a byte-order mark so a spreadsheet opens the names correctly.")
     var excel = false
 
-    @Flag(name: .customLong("all-rooms"), help: "Include the other rooms' sessions pulled from the replica (read-only).")
+    @Flag(
+        name: .customLong("all-rooms"), help: "Include the other rooms' sessions pulled from the replica (read-only).")
     var allRooms = false
 
     func validate() throws {
@@ -35,27 +36,32 @@ struct Today: ParsableCommand {
         let now = Date()
         var day = ClinicDay(now, timeZone: options.timeZone)
         if let date {
-            guard let d = ClinicDay(string: date) else { throw ValidationError("--date must be a real day written YYYY-MM-DD, e.g. 2026-11-21.") }
+            guard let d = ClinicDay(string: date) else {
+                throw ValidationError("--date must be a real day written YYYY-MM-DD, e.g. 2026-11-21.")
+            }
             day = d
         }
         let store = try options.openStore(today: now, access: .read)
         let sessions = allRooms ? try store.sessionsInAllRooms(on: day) : try store.sessions(on: day)
         if json {
             let proto = try options.loadConfig().protocolSettings
-            let document = RecordJSON.day(day, sessions: sessions, chartNumber: store.directory.chartNumber(of:),
-                                          proto: proto, timeZone: options.timeZone, now: now)
+            let document = RecordJSON.day(
+                day, sessions: sessions, chartNumber: store.directory.chartNumber(of:),
+                proto: proto, timeZone: options.timeZone, now: now)
             print(try document.text(), terminator: "")
         } else if csv {
             let anchors = try store.anchors(of: sessions, timeZone: options.timeZone)
-            let text = SessionExport.sessionsCSV(sessions, chartNumber: store.directory.chartNumber(of:),
-                                                 dayAnchor: { anchors[$0] ?? "" }, timeZone: options.timeZone, now: now)
+            let text = SessionExport.sessionsCSV(
+                sessions, chartNumber: store.directory.chartNumber(of:),
+                dayAnchor: { anchors[$0] ?? "" }, timeZone: options.timeZone, now: now)
             print(excel ? CSV.excel(text) : text, terminator: "")
         } else {
             print(Reports.day(day, sessions: sessions, now: now, timeZone: options.timeZone), terminator: "")
             for s in sessions where s.unreadableLines > 0 {
                 let lines = s.unreadableLines == 1 ? "1 unreadable line" : "\(s.unreadableLines) unreadable lines"
-                print("! \(s.id): \(lines), kept in place; "
-                      + "`chairside show \(s.id)` names them, `chairside check` reports them.")
+                print(
+                    "! \(s.id): \(lines), kept in place; "
+                        + "`chairside show \(s.id)` names them, `chairside check` reports them.")
             }
         }
         options.warnAboutDamage(store)
@@ -86,11 +92,17 @@ struct Show: ParsableCommand {
         }
         if json {
             let chart = state.start.map { store.directory.chartNumber(of: $0.patientID) } ?? ""
-            print(try RecordJSON.record(state, chartNumber: chart, proto: config.protocolSettings,
-                                        timeZone: options.timeZone, now: Date()).text(), terminator: "")
+            print(
+                try RecordJSON.record(
+                    state, chartNumber: chart, proto: config.protocolSettings,
+                    timeZone: options.timeZone, now: Date()
+                ).text(), terminator: "")
         } else {
             let patient = state.start.flatMap { store.directory.patient(id: $0.patientID) }
-            print(Reports.session(state, patient: patient, proto: config.protocolSettings, now: Date(), timeZone: options.timeZone), terminator: "")
+            print(
+                Reports.session(
+                    state, patient: patient, proto: config.protocolSettings, now: Date(), timeZone: options.timeZone),
+                terminator: "")
             if !state.unreadable.isEmpty {
                 print("\nUnreadable lines (the rest of the session is shown; `chairside check` reports them):")
                 for gap in state.unreadable { print("  " + gap.text) }
@@ -104,7 +116,8 @@ struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
         abstract: "Fill the store with a realistic sample day, for trying Chairside out.",
-        discussion: "With --years, writes a synthetic clinic of that age instead (for benchmarks): an empty store is required.")
+        discussion:
+            "With --years, writes a synthetic clinic of that age instead (for benchmarks): an empty store is required.")
 
     @OptionGroup var options: StoreOptions
 
@@ -125,11 +138,14 @@ struct Demo: ParsableCommand {
                 throw Failure("--years must be 0–20, --per-day 1–200 and --patients at least 2.")
             }
             guard store.directory.count == 0, store.allDays().isEmpty else {
-                throw Failure("The store at \(store.root) is not empty; give --store an empty folder for a synthetic clinic.")
+                throw Failure(
+                    "The store at \(store.root) is not empty; give --store an empty folder for a synthetic clinic.")
             }
             var clinic = SyntheticClinic(years: years, patients: patients)
             clinic.sessionsPerDay = perDay
-            let summary = try clinic.generate(into: store, config: config, now: Date(), timeZone: options.timeZone) { print($0) }
+            let summary = try clinic.generate(into: store, config: config, now: Date(), timeZone: options.timeZone) {
+                print($0)
+            }
             print("Wrote \(summary) to \(store.root). Patient \(summary.regularChart) has the longest history.")
             return
         }

@@ -1,5 +1,6 @@
 import CNCurses
 import Foundation
+
 // With a default subcommand, ArgumentParser would read a mistyped command as an argument of the
 // console ("Unexpected argument 'exprot'", with the console's usage). A word where a command
 // belongs that names none gets the list of commands instead; everything else is ArgumentParser's.
@@ -16,6 +17,7 @@ Chairside.main()
 // keep a cut-off export.
 if cs_stdout_failed() != 0 {
     let why = String(cString: strerror(errno))
-    FileHandle.standardError.write(Data("Error: the output could not be written (\(why)); nothing printed can be trusted.\n".utf8))
+    FileHandle.standardError.write(
+        Data("Error: the output could not be written (\(why)); nothing printed can be trusted.\n".utf8))
     exit(1)
 }

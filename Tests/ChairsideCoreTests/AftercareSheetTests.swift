@@ -8,8 +8,10 @@ final class AftercareSheetTests: XCTestCase {
         return try driver.treated().state
     }
 
-    private func render(_ state: SessionState, history: [SessionRef] = [], config: ClinicConfig = .standard,
-                        template: Result<AftercareTemplate, TemplateError>? = nil) -> RenderedSheet {
+    private func render(
+        _ state: SessionState, history: [SessionRef] = [], config: ClinicConfig = .standard,
+        template: Result<AftercareTemplate, TemplateError>? = nil
+    ) -> RenderedSheet {
         let sheet = AftercareSheet(state: state, history: history, config: config, timeZone: Fixture.utc)
         return RenderedSheet(sheet: sheet, clinic: template)
     }
@@ -31,7 +33,9 @@ final class AftercareSheetTests: XCTestCase {
         XCTAssertTrue(text.contains("Avoid direct sun for 10 days"))
         XCTAssertTrue(text.contains("Phone Harbour Skin on 020 7946 0001."))
         // 28 and 42 days after 2026-11-21.
-        XCTAssertTrue(text.contains("Book your next session between Saturday 19 December 2026 and Saturday 2\nJanuary 2027."), text)
+        XCTAssertTrue(
+            text.contains("Book your next session between Saturday 19 December 2026 and Saturday 2\nJanuary 2027."),
+            text)
         XCTAssertTrue(text.contains("Series:   session 1 of a 4–6 series"))
         XCTAssertNil(render(try treatedSession()).warning)
     }
@@ -43,7 +47,7 @@ final class AftercareSheetTests: XCTestCase {
         var state = SessionState(id: driver.state.id)
         for e in driver.state.events {
             var e = e
-            if case let .started(pid, _, tech, room, zones) = e.kind {
+            if case .started(let pid, _, let tech, let room, let zones) = e.kind {
                 e.kind = .started(patientID: pid, patientName: long, technician: tech, room: room, plannedZones: zones)
             }
             state = state.evolve(e)
@@ -89,7 +93,9 @@ final class AftercareSheetTests: XCTestCase {
         XCTAssertTrue(text.contains("session 6 of a 4–6 series"), text)
         // Maintenance window 120–150 days: 2027-03-21 and 2027-04-20.
         XCTAssertTrue(text.contains("Your series is complete."), text)
-        XCTAssertTrue(text.replacingOccurrences(of: "\n", with: " ").contains("Sunday 21 March 2027 and Tuesday 20 April 2027"), text)
+        XCTAssertTrue(
+            text.replacingOccurrences(of: "\n", with: " ").contains("Sunday 21 March 2027 and Tuesday 20 April 2027"),
+            text)
         let more = history + [SessionRef(sessionID: "s6", startedAt: day(-5), status: .completed)]
         XCTAssertTrue(render(state, history: more).text.contains("maintenance session (7 in a row)"))
     }
@@ -110,8 +116,9 @@ final class AftercareSheetTests: XCTestCase {
         let hostile = "Eve\u{1B}]0;owned\u{07}\u{1B}[2J\u{202E}gnp.exe & <b>"
         var state = SessionState(id: driver.state.id)
         for var e in driver.state.events {
-            if case let .started(pid, _, tech, room, zones) = e.kind {
-                e.kind = .started(patientID: pid, patientName: hostile, technician: tech, room: room, plannedZones: zones)
+            if case .started(let pid, _, let tech, let room, let zones) = e.kind {
+                e.kind = .started(
+                    patientID: pid, patientName: hostile, technician: tech, room: room, plannedZones: zones)
             }
             state = state.evolve(e)
         }
@@ -126,8 +133,9 @@ final class AftercareSheetTests: XCTestCase {
             _ = try driver.treated()
             var state = SessionState(id: driver.state.id)
             for var e in driver.state.events {
-                if case let .started(pid, _, tech, room, zones) = e.kind {
-                    e.kind = .started(patientID: pid, patientName: name, technician: tech, room: room, plannedZones: zones)
+                if case .started(let pid, _, let tech, let room, let zones) = e.kind {
+                    e.kind = .started(
+                        patientID: pid, patientName: name, technician: tech, room: room, plannedZones: zones)
                 }
                 state = state.evolve(e)
             }
@@ -135,14 +143,19 @@ final class AftercareSheetTests: XCTestCase {
         }
         // A wide-character measure wraps sooner than a character count would.
         let wide = String(repeating: "山田花子 ", count: 12)
-        let wrapped = TextWrap.wrap(wide, width: 20) { $0.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x3000 ? 2 : 1) } }
+        let wrapped = TextWrap.wrap(wide, width: 20) {
+            $0.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x3000 ? 2 : 1) }
+        }
         for line in wrapped.split(separator: "\n") {
-            XCTAssertLessThanOrEqual(line.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x3000 ? 2 : 1) }, 20, String(line))
+            XCTAssertLessThanOrEqual(
+                line.unicodeScalars.reduce(0) { $0 + ($1.value >= 0x3000 ? 2 : 1) }, 20, String(line))
         }
     }
 
     func testAClinicTemplateRendersPlainTextWithItsOwnWords() throws {
-        let template = try AftercareTemplate(text: "{{clinic_name}} for {{patient_name}}\n{{#zones}}{{name}}={{depth_range}};{{/zones}}\n", file: "/etc/x.mustache")
+        let template = try AftercareTemplate(
+            text: "{{clinic_name}} for {{patient_name}}\n{{#zones}}{{name}}={{depth_range}};{{/zones}}\n",
+            file: "/etc/x.mustache")
         var config = ClinicConfig.standard
         config.clinicName = "Smith & Daughters <Skin>"
         let out = render(try treatedSession(), config: config, template: .success(template))
@@ -156,7 +169,9 @@ final class AftercareSheetTests: XCTestCase {
             let e = error as? TemplateError
             XCTAssertEqual(e?.line, 4)
             XCTAssertEqual(e?.field, "depth")
-            XCTAssertEqual(e?.description, "/cfg/aftercare.mustache:4: unknown field \"depth\": inside {{#zones}} use name or depth_range")
+            XCTAssertEqual(
+                e?.description,
+                "/cfg/aftercare.mustache:4: unknown field \"depth\": inside {{#zones}} use name or depth_range")
         }
         let error = TemplateError(file: "/cfg/aftercare.mustache", line: 4, field: "depth", message: "x")
         let out = render(try treatedSession(), template: .failure(error))
@@ -183,10 +198,12 @@ final class AftercareSheetTests: XCTestCase {
     }
 
     func testATemplateThatRendersBlankFallsBackWithAWarning() throws {
-        let template = try AftercareTemplate(text: "{{#series_complete}}Done{{/series_complete}}\n  \n", file: "blank.mustache")
+        let template = try AftercareTemplate(
+            text: "{{#series_complete}}Done{{/series_complete}}\n  \n", file: "blank.mustache")
         let out = render(try treatedSession(), template: .success(template))
         XCTAssertTrue(out.text.contains("CARING FOR YOUR SKIN"))
-        XCTAssertEqual(out.warning, "blank.mustache: the template gave an empty sheet; printed the built-in sheet instead")
+        XCTAssertEqual(
+            out.warning, "blank.mustache: the template gave an empty sheet; printed the built-in sheet instead")
     }
 
     func testWrappingKeepsAHangingIndentUnderBullets() {
@@ -194,19 +211,23 @@ final class AftercareSheetTests: XCTestCase {
         let wrapped = TextWrap.wrap(line, width: 30).split(separator: "\n")
         XCTAssertTrue(wrapped.count > 1)
         XCTAssertTrue(wrapped[0].hasPrefix("  - word"))
-        for continuation in wrapped.dropFirst() { XCTAssertTrue(continuation.hasPrefix("    word"), String(continuation)) }
+        for continuation in wrapped.dropFirst() {
+            XCTAssertTrue(continuation.hasPrefix("    word"), String(continuation))
+        }
         XCTAssertEqual(TextWrap.wrap(String(repeating: "x", count: 25), width: 10), "xxxxxxxxxx\nxxxxxxxxxx\nxxxxx")
     }
 
     func testReprintNeedsAftercareAndWorksAfterCompletion() throws {
         var driver = SessionDriver()
         _ = try driver.treated()
-        XCTAssertEqual(driver.attempt(.reissueAftercare(.printed(printer: "front", jobID: "front-1"))), .aftercareNotGivenYet)
+        XCTAssertEqual(
+            driver.attempt(.reissueAftercare(.printed(printer: "front", jobID: "front-1"))), .aftercareNotGivenYet)
         try driver.run(.recordAftercare(.printed(printer: "front", jobID: "front-1")))
         try driver.run(.complete)
         let events = try driver.run(.reissueAftercare(.saved(file: "/tmp/sheet.txt")))
         XCTAssertEqual(events.map(\.kind), [.aftercareReissued(delivery: .saved(file: "/tmp/sheet.txt"))])
-        XCTAssertEqual(driver.state.aftercare, .printed(printer: "front", jobID: "front-1"), "a copy does not replace the record")
+        XCTAssertEqual(
+            driver.state.aftercare, .printed(printer: "front", jobID: "front-1"), "a copy does not replace the record")
         XCTAssertEqual(driver.state.status, .completed)
         XCTAssertNotNil(driver.attempt(.reissueAftercare(.declined(reason: "x"))))
     }

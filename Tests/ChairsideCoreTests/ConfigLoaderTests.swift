@@ -8,38 +8,38 @@ final class ConfigLoaderTests: XCTestCase {
 
     func testFullConfigIsRead() throws {
         let text = """
-        [clinic]
-        name = "Northside Skin"   # shown on the sheet
-        phone = "+44 20 7946 0000"
-        technicians = ["Alex Rivera",
-                       "Sam Okafor"]
-        rooms = ['Room 1', "Room 2"]
-        printer = "frontdesk"
+            [clinic]
+            name = "Northside Skin"   # shown on the sheet
+            phone = "+44 20 7946 0000"
+            technicians = ["Alex Rivera",
+                           "Sam Okafor"]
+            rooms = ['Room 1', "Room 2"]
+            printer = "frontdesk"
 
-        [protocol]
-        depth_step_mm = 0.25
-        device_max_depth_mm = 2.5
-        numbing_dwell_target_min = 25
-        numbing_dwell_max_min = 40
-        prp_age_limit_min = 180
-        min_interval_days = 30
+            [protocol]
+            depth_step_mm = 0.25
+            device_max_depth_mm = 2.5
+            numbing_dwell_target_min = 25
+            numbing_dwell_max_min = 40
+            prp_age_limit_min = 180
+            min_interval_days = 30
 
-        [[protocol.zone]]
-        id = "cheeks"
-        name = "Cheeks"
-        default_depth_mm = 1.0
-        max_depth_mm = 1.5
+            [[protocol.zone]]
+            id = "cheeks"
+            name = "Cheeks"
+            default_depth_mm = 1.0
+            max_depth_mm = 1.5
 
-        [[protocol.zone]]
-        id = "scars"
-        default_depth_mm = 1.5
-        max_depth_mm = 2
+            [[protocol.zone]]
+            id = "scars"
+            default_depth_mm = 1.5
+            max_depth_mm = 2
 
-        [[protocol.contraindication]]
-        id = "pregnancy"
-        label = "Pregnant"
-        severity = "block"
-        """
+            [[protocol.contraindication]]
+            id = "pregnancy"
+            label = "Pregnant"
+            severity = "block"
+            """
         let c = try ConfigLoader.load(text: text, file: "config.toml")
         XCTAssertEqual(c.clinicName, "Northside Skin")
         XCTAssertEqual(c.technicians, ["Alex Rivera", "Sam Okafor"])
@@ -53,23 +53,33 @@ final class ConfigLoaderTests: XCTestCase {
     }
 
     private func error(_ text: String) -> ConfigError? {
-        do { _ = try ConfigLoader.load(text: text, file: "/etc/config.toml"); return nil } catch { return error }
+        do {
+            _ = try ConfigLoader.load(text: text, file: "/etc/config.toml")
+            return nil
+        } catch { return error }
     }
 
     func testUnknownKeyNamesFileLineAndKey() {
         let e = error("[clinic]\nname = \"A\"\nphnoe = \"1\"\n")
         XCTAssertEqual(e?.line, 3)
         XCTAssertEqual(e?.key, "clinic.phnoe")
-        XCTAssertEqual(e?.description.hasPrefix("/etc/config.toml:3: clinic.phnoe: is not a setting"), true, e?.description ?? "")
+        XCTAssertEqual(
+            e?.description.hasPrefix("/etc/config.toml:3: clinic.phnoe: is not a setting"), true, e?.description ?? "")
     }
 
     func testWrongTypeNamesTheKey() {
         let e = error("[protocol]\n\nmin_interval_days = \"four weeks\"\n")
-        XCTAssertEqual(e, ConfigError(file: "/etc/config.toml", line: 3, key: "protocol.min_interval_days", message: "must be a whole number, not a string"))
+        XCTAssertEqual(
+            e,
+            ConfigError(
+                file: "/etc/config.toml", line: 3, key: "protocol.min_interval_days",
+                message: "must be a whole number, not a string"))
     }
 
     func testZoneDeeperThanDeviceIsRefused() {
-        let e = error("[protocol]\ndevice_max_depth_mm = 2.0\n[[protocol.zone]]\nid = \"x\"\ndefault_depth_mm = 1\nmax_depth_mm = 2.25\n")
+        let e = error(
+            "[protocol]\ndevice_max_depth_mm = 2.0\n[[protocol.zone]]\nid = \"x\"\ndefault_depth_mm = 1\nmax_depth_mm = 2.25\n"
+        )
         XCTAssertEqual(e?.line, 6)
         XCTAssertEqual(e?.key, "protocol.zone.max_depth_mm")
     }
@@ -79,14 +89,17 @@ final class ConfigLoaderTests: XCTestCase {
     }
 
     func testDwellMaximumBelowTargetIsRefused() {
-        XCTAssertEqual(error("[protocol]\nnumbing_dwell_target_min = 30\nnumbing_dwell_max_min = 20\n")?.key, "protocol.numbing_dwell_max_min")
+        XCTAssertEqual(
+            error("[protocol]\nnumbing_dwell_target_min = 30\nnumbing_dwell_max_min = 20\n")?.key,
+            "protocol.numbing_dwell_max_min")
     }
 
     func testSyntaxErrorsNameTheLine() {
         XCTAssertEqual(error("[clinic]\nname = \"unterminated\n")?.line, 2)
         XCTAssertEqual(error("[clinic]\nname = \"a\"\nname = \"b\"\n")?.message, "name is set twice")
         XCTAssertEqual(error("[clinic\n")?.line, 1)
-        XCTAssertEqual(error("[clinic]\nrooms = {a = 1}\n")?.message, "inline tables are not supported; use a [table] header")
+        XCTAssertEqual(
+            error("[clinic]\nrooms = {a = 1}\n")?.message, "inline tables are not supported; use a [table] header")
         XCTAssertEqual(error("just words\n")?.message, "expected `key = value`")
         XCTAssertEqual(error("[clinic]\nrooms = []\n")?.message, "needs at least one entry")
         XCTAssertEqual(error("[[protocol.contraindication]]\nid = \"x\"\nseverity = \"maybe\"\n")?.line, 3)
@@ -123,11 +136,22 @@ final class AftercareConfigTests: XCTestCase {
     func testBadAftercareSettingsNameLineAndKey() {
         let cases: [(String, String)] = [
             ("[aftercare]\npaper = \"a5\"\n", "c.toml:2: aftercare.paper: must be \"a4\" or \"letter\", not \"a5\""),
-            ("[aftercare]\nseries_min = 6\nseries_max = 4\n", "c.toml:3: aftercare.series_max: must be at least series_min (6)"),
-            ("[aftercare]\nsun_days = 3\n", "c.toml:2: aftercare.sun_days: is not a setting Chairside knows; check the spelling against the README"),
-            ("[aftercare]\nnext_visit_max_days = 14\n", "c.toml:2: aftercare.next_visit_max_days: must be at least protocol.min_interval_days (28)"),
-            ("[[aftercare.downtime]]\nup_to_mm = 1.0\nmin_days = 1\nmax_days = 2\n[[aftercare.downtime]]\nup_to_mm = 0.5\nmin_days = 1\nmax_days = 2\n",
-             "c.toml:6: aftercare.downtime.up_to_mm: list the bands shallowest first"),
+            (
+                "[aftercare]\nseries_min = 6\nseries_max = 4\n",
+                "c.toml:3: aftercare.series_max: must be at least series_min (6)"
+            ),
+            (
+                "[aftercare]\nsun_days = 3\n",
+                "c.toml:2: aftercare.sun_days: is not a setting Chairside knows; check the spelling against the README"
+            ),
+            (
+                "[aftercare]\nnext_visit_max_days = 14\n",
+                "c.toml:2: aftercare.next_visit_max_days: must be at least protocol.min_interval_days (28)"
+            ),
+            (
+                "[[aftercare.downtime]]\nup_to_mm = 1.0\nmin_days = 1\nmax_days = 2\n[[aftercare.downtime]]\nup_to_mm = 0.5\nmin_days = 1\nmax_days = 2\n",
+                "c.toml:6: aftercare.downtime.up_to_mm: list the bands shallowest first"
+            ),
         ]
         for (text, message) in cases {
             XCTAssertThrowsError(try ConfigLoader.load(text: text, file: "c.toml"), text) { error in

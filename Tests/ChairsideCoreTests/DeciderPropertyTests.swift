@@ -1,8 +1,8 @@
 import ChairsideCore
 import Foundation
 import PropertyBased
-import Testing
 import TestSupport
+import Testing
 
 /// Property-based tests of the decider (issue 6, point 4): long random command sequences, most of
 /// them refused, some nonsense. Whatever the sequence: no crash, and the invariants below hold
@@ -23,16 +23,23 @@ import TestSupport
                 var rng = SplitMix(pick)
                 clock = clock.addingTimeInterval(Double(rng.next(600)))
                 let command = Self.command(&rng, state: state)
-                guard let events = try? Decider.decide(command, state: state, context: Fixture.context(), now: clock) else { continue }
+                guard let events = try? Decider.decide(command, state: state, context: Fixture.context(), now: clock)
+                else { continue }
                 let before = state
                 state = events.reduce(state) { $0.evolve($1) }
                 Self.check(events: events, before: before, after: state, completed: completedSummary)
-                if state.status == .completed && completedSummary == nil { completedSummary = SessionSummary(state: state, journalBytes: 0) }
+                if state.status == .completed && completedSummary == nil {
+                    completedSummary = SessionSummary(state: state, journalBytes: 0)
+                }
                 for e in events { reached[Self.kindName(e.kind), default: 0] += 1 }
             }
         }
-        print("decider property run, events by kind: " + reached.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
-        for kind in ["passLogged", "voided", "prpApplied", "completed", "amended", "aborted", "depthChanged", "warning"] {
+        print(
+            "decider property run, events by kind: "
+                + reached.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        for kind in [
+            "passLogged", "voided", "prpApplied", "completed", "amended", "aborted", "depthChanged", "warning",
+        ] {
             #expect(reached[kind, default: 0] > 0, "no random session ever reached \(kind)")
         }
     }
@@ -49,8 +56,10 @@ import TestSupport
             expected += 1
         }
         // Voided events never count: passes and PRP are what was logged less what was voided.
-        let voided = Set(after.events.compactMap { e -> Int? in if case .voided(let seq, _) = e.kind { seq } else { nil } })
-        let passes = after.events.filter { e in if case .passLogged = e.kind { !voided.contains(e.seq) } else { false } }
+        let voided = Set(
+            after.events.compactMap { e -> Int? in if case .voided(let seq, _) = e.kind { seq } else { nil } })
+        let passes = after.events.filter { e in if case .passLogged = e.kind { !voided.contains(e.seq) } else { false }
+        }
         #expect(after.passes.count == passes.count)
         let prp = after.events.reduce(0.0) { sum, e in
             if case .prpApplied(_, let ml, _) = e.kind, !voided.contains(e.seq) { sum + ml } else { sum }
@@ -80,24 +89,40 @@ import TestSupport
     }
 
     static let zones = ["forehead", "cheeks", "chin", "nose", "no-such-zone", ""]
-    static let texts = ["", "  ", "ok", "Patient comfortable", "\u{1B}[2J\u{202E}", String(repeating: "x", count: 3000)]
+    static let texts = [
+        "", "  ", "ok", "Patient comfortable", "\u{1B}[2J\u{202E}", String(repeating: "x", count: 3000),
+    ]
 
     /// Any command, with values from sensible to absurd (negative, zero, huge, NaN, unknown).
     static func command(_ rng: inout SplitMix, state: SessionState) -> SessionCommand {
         // Mostly sensible values, so sessions get far; one in four is absurd.
         func number(_ rng: inout SplitMix) -> Double {
-            rng.next(4) == 0 ? [0, -1, 2.5, 3.0, 1e9, .nan, .infinity][Int(rng.next(7))] : [0.25, 0.5, 1.0, 1.5, 2.0, 4][Int(rng.next(6))]
+            rng.next(4) == 0
+                ? [0, -1, 2.5, 3.0, 1e9, .nan, .infinity][Int(rng.next(7))]
+                : [0.25, 0.5, 1.0, 1.5, 2.0, 4][Int(rng.next(6))]
         }
         let zone = zones[Int(rng.next(UInt64(zones.count)))]
         let text = texts[Int(rng.next(UInt64(texts.count)))]
         let lastSeq = state.events.last?.seq ?? 0
         switch rng.next(24) {
-        case 0: return .start(patient: Fixture.patient(), technician: "Alex Rivera", room: "Room 1", plannedZones: rng.next(5) == 0 ? [] : ["forehead", "cheeks"])
-        case 1: return .recordScreening(answers: Fixture.noScreeningFlags().map { a in var a = a; a.present = rng.next(60) == 0; return a })
+        case 0:
+            return .start(
+                patient: Fixture.patient(), technician: "Alex Rivera", room: "Room 1",
+                plannedZones: rng.next(5) == 0 ? [] : ["forehead", "cheeks"])
+        case 1:
+            return .recordScreening(
+                answers: Fixture.noScreeningFlags().map { a in
+                    var a = a
+                    a.present = rng.next(60) == 0
+                    return a
+                })
         case 2: return .recordConsent(signedBy: text)
         case 3: return .override(provider: text, reason: text)
         case 4: return .drawBlood(volumeML: number(&rng), tubes: Int(rng.next(5)) - 1, lot: text)
-        case 5: return .startCentrifuge(CentrifugeProgram(unit: .g, value: [0, -5, 1500, 1500, 1500, Int.max][Int(rng.next(6))], minutes: Int(rng.next(20))))
+        case 5:
+            return .startCentrifuge(
+                CentrifugeProgram(
+                    unit: .g, value: [0, -5, 1500, 1500, 1500, Int.max][Int(rng.next(6))], minutes: Int(rng.next(20))))
         case 6: return .stopCentrifuge
         case 7: return .preparePRP(volumeML: number(&rng))
         case 8: return .applyNumbing(agent: text, lot: "N-1", zones: [zone], dwellTargetMinutes: Int(rng.next(90)) - 5)
@@ -105,7 +130,8 @@ import TestSupport
         case 10: return .skipNumbing(reason: text)
         case 11: return .cleanseSkin
         case 12, 13, 14:
-            let pass = Pass(zone: zone, depth: number(&rng), count: Int(rng.next(6)), pattern: .horizontal, endpoint: .erythema)
+            let pass = Pass(
+                zone: zone, depth: number(&rng), count: Int(rng.next(6)), pattern: .horizontal, endpoint: .erythema)
             return .logPass(pass, confirmAboveProtocol: rng.next(2) == 0)
         case 15: return .changeDepth(zone: zone, to: number(&rng), confirmAboveProtocol: rng.next(2) == 0)
         case 16: return .applyPRP(zone: rng.next(2) == 0 ? nil : zone, volumeML: number(&rng), method: .after)

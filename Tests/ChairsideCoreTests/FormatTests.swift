@@ -18,10 +18,15 @@ final class FormatTests: XCTestCase {
     func testEveryEventKindRoundTrips() throws {
         let kinds: [EventKind] = [
             .started(patientID: "p", patientName: "李小龙", technician: "A", room: "R", plannedZones: ["nose"]),
-            .screeningRecorded(answers: [ScreeningAnswer(item: "neurotoxin", present: true, lastDate: ClinicDay(string: "2026-11-01"))]),
-            .passLogged(pass: Pass(zone: "nose", depth: 0.25, count: 2, pattern: .stamping, endpoint: .pinpointBleeding), aboveProtocolConfirmed: false),
+            .screeningRecorded(answers: [
+                ScreeningAnswer(item: "neurotoxin", present: true, lastDate: ClinicDay(string: "2026-11-01"))
+            ]),
+            .passLogged(
+                pass: Pass(zone: "nose", depth: 0.25, count: 2, pattern: .stamping, endpoint: .pinpointBleeding),
+                aboveProtocolConfirmed: false),
             .prpApplied(zone: nil, volumeML: 1.5, method: .duringPasses),
-            .aftercareGiven(delivery: .declined(reason: "no")), .aftercareGiven(delivery: .printed(printer: "front", jobID: "front-12")),
+            .aftercareGiven(delivery: .declined(reason: "no")),
+            .aftercareGiven(delivery: .printed(printer: "front", jobID: "front-12")),
             .aftercareReissued(delivery: .saved(file: "/tmp/a.txt")),
             .centrifugeStarted(program: CentrifugeProgram(unit: .rpm, value: 3000, minutes: 8)),
             .voided(seq: 3, reason: "r"), .completed, .paused, .amended(text: "t", refersTo: nil),
@@ -63,7 +68,7 @@ final class FormatTests: XCTestCase {
 
     func testEveryMillisecondTimestampSurvivesARoundTripExactly() {
         var rng = SystemRandomNumberGenerator()
-        let base = 1_795_251_600_000 as Int64   // 2026-11-21, milliseconds
+        let base = 1_795_251_600_000 as Int64  // 2026-11-21, milliseconds
         for _ in 0..<20_000 {
             let ms = base + Int64.random(in: 0..<(400 * 86_400_000), using: &rng)
             let text = Timestamp.format(Date(timeIntervalSince1970: Double(ms) / 1000))

@@ -8,11 +8,16 @@ final class ReviewTests: XCTestCase {
     }
 
     /// A completed session `daysAgo` before t0, with the given passes.
-    private func session(daysAgo: Int, id: String, passes: [(String, Double)], neurotoxin: ClinicDay? = nil,
-                         complete: Bool = true) throws -> SessionState {
+    private func session(
+        daysAgo: Int, id: String, passes: [(String, Double)], neurotoxin: ClinicDay? = nil,
+        complete: Bool = true
+    ) throws -> SessionState {
         var d = SessionDriver(id: id)
         d.clock = Fixture.t0.addingTimeInterval(-Double(daysAgo) * 86_400)
-        try d.run(.start(patient: Fixture.patient(), technician: "Alex Rivera", room: "Room 1", plannedZones: ["forehead", "cheeks"]), after: 0)
+        try d.run(
+            .start(
+                patient: Fixture.patient(), technician: "Alex Rivera", room: "Room 1",
+                plannedZones: ["forehead", "cheeks"]), after: 0)
         var answers = Fixture.noScreeningFlags()
         if let neurotoxin, let i = answers.firstIndex(where: { $0.item == "neurotoxin" }) {
             answers[i] = ScreeningAnswer(item: "neurotoxin", present: false, lastDate: neurotoxin)
@@ -22,8 +27,10 @@ final class ReviewTests: XCTestCase {
         try d.run(.skipNumbing(reason: "patient declined"))
         try d.run(.cleanseSkin)
         for (zone, depth) in passes {
-            try d.run(.logPass(Pass(zone: zone, depth: depth, count: 2, pattern: .horizontal, endpoint: .erythema),
-                               confirmAboveProtocol: false))
+            try d.run(
+                .logPass(
+                    Pass(zone: zone, depth: depth, count: 2, pattern: .horizontal, endpoint: .erythema),
+                    confirmAboveProtocol: false))
         }
         if complete {
             try d.run(.applyPostCare(product: "Serum", lot: "S"))
@@ -36,9 +43,13 @@ final class ReviewTests: XCTestCase {
     func testHistoryGivesIntervalsSeriesAndDepthPerZone() throws {
         let sessions = [
             try summary(session(daysAgo: 70, id: "s1", passes: [("forehead", 0.5)])),
-            try summary(session(daysAgo: 42, id: "s2", passes: [("forehead", 0.5), ("cheeks", 1.0), ("cheeks", 1.5)], neurotoxin: ClinicDay(string: "2026-09-20"))),
+            try summary(
+                session(
+                    daysAgo: 42, id: "s2", passes: [("forehead", 0.5), ("cheeks", 1.0), ("cheeks", 1.5)],
+                    neurotoxin: ClinicDay(string: "2026-09-20"))),
             try summary(session(daysAgo: 20, id: "s3", passes: [("cheeks", 1.0)], complete: false)),
-            try summary(session(daysAgo: 0, id: "s4", passes: [("nose", 0.25)], neurotoxin: ClinicDay(string: "2026-08-01"))),
+            try summary(
+                session(daysAgo: 0, id: "s4", passes: [("nose", 0.25)], neurotoxin: ClinicDay(string: "2026-08-01"))),
         ]
         let h = PatientHistory(sessions: sessions.reversed(), protocolSettings: .standard, aftercare: .standard)
         XCTAssertEqual(h.rows.map(\.summary.id), ["s1", "s2", "s3", "s4"])
@@ -48,15 +59,23 @@ final class ReviewTests: XCTestCase {
         XCTAssertEqual(h.depth(h.rows[1], zone: "cheeks")?.range, "1.00–1.50")
         XCTAssertEqual(h.depth(h.rows[1], zone: "cheeks")?.passes, 4)
         XCTAssertNil(h.depth(h.rows[0], zone: "cheeks"))
-        XCTAssertEqual(h.lastDates["neurotoxin"], ClinicDay(string: "2026-09-20"), "the latest date given, not the latest session's")
+        XCTAssertEqual(
+            h.lastDates["neurotoxin"], ClinicDay(string: "2026-09-20"),
+            "the latest date given, not the latest session's")
     }
 
     func testVoidedPassesAndAmendmentsShowInTheSummary() throws {
         var d = SessionDriver()
         _ = try d.readyToNeedle()
-        try d.run(.logPass(Pass(zone: "cheeks", depth: 1.5, count: 3, pattern: .vertical, endpoint: .erythema), confirmAboveProtocol: false))
+        try d.run(
+            .logPass(
+                Pass(zone: "cheeks", depth: 1.5, count: 3, pattern: .vertical, endpoint: .erythema),
+                confirmAboveProtocol: false))
         let wrong = d.state.lastSeq
-        try d.run(.logPass(Pass(zone: "forehead", depth: 0.5, count: 1, pattern: .vertical, endpoint: .erythema), confirmAboveProtocol: false))
+        try d.run(
+            .logPass(
+                Pass(zone: "forehead", depth: 0.5, count: 1, pattern: .vertical, endpoint: .erythema),
+                confirmAboveProtocol: false))
         try d.run(.void(seq: wrong, reason: "logged on the wrong zone"))
         try d.run(.applyPRP(zone: nil, volumeML: 2, method: .after))
         try d.run(.applyPostCare(product: "Serum", lot: "S"))
@@ -88,7 +107,8 @@ final class ReviewTests: XCTestCase {
     }
 
     func testCSVQuotesWhatNeedsItAndDefusesFormulas() {
-        XCTAssertEqual(CSV.line(["a", "b,c", "say \"hi\"", "two\nlines"]), "a,\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\"\r\n")
+        XCTAssertEqual(
+            CSV.line(["a", "b,c", "say \"hi\"", "two\nlines"]), "a,\"b,c\",\"say \"\"hi\"\"\",\"two\nlines\"\r\n")
         XCTAssertEqual(CSV.text("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")")
         XCTAssertEqual(CSV.text("+1"), "'+1")
         XCTAssertEqual(CSV.text("Ann\u{1B}[31m"), "Ann^[[31m")

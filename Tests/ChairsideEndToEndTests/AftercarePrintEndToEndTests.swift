@@ -13,12 +13,15 @@ final class AftercarePrintEndToEndTests: EndToEndCase {
         try super.setUpWithError()
         let probe = Tmux.run(["lpstat", "-p", queue])
         guard probe.status == 0 else {
-            let why = "no CUPS queue \(queue) (\(probe.err.trimmingCharacters(in: .whitespacesAndNewlines))); run .ci/cups-setup as root"
+            let why =
+                "no CUPS queue \(queue) (\(probe.err.trimmingCharacters(in: .whitespacesAndNewlines))); run .ci/cups-setup as root"
             if ProcessInfo.processInfo.environment["CI"] != nil { XCTFail(why) }
             throw XCTSkip(why)
         }
-        let typesetting = [(["weasyprint", "--version"], "pip install weasyprint"),
-                           (["pdftotext", "-v"], "apt-get install poppler-utils")]
+        let typesetting = [
+            (["weasyprint", "--version"], "pip install weasyprint"),
+            (["pdftotext", "-v"], "apt-get install poppler-utils"),
+        ]
         for (probe, hint) in typesetting {
             guard Tmux.run(probe).status != 0 else { continue }
             let why = "the typeset sheet needs \(probe[0]): \(hint) (see README)"
@@ -47,8 +50,10 @@ final class AftercarePrintEndToEndTests: EndToEndCase {
             if completed.split(separator: "\n").contains(where: { $0.hasPrefix(jobID + " ") }) { break }
             Thread.sleep(forTimeInterval: 0.3)
         }
-        XCTAssertTrue(completed.split(separator: "\n").contains(where: { $0.hasPrefix(jobID + " ") }),
-                      "job \(jobID) did not complete:\n\(completed)\n\(Tmux.run(["lpstat", "-o", queue]).out)", file: file, line: line)
+        XCTAssertTrue(
+            completed.split(separator: "\n").contains(where: { $0.hasPrefix(jobID + " ") }),
+            "job \(jobID) did not complete:\n\(completed)\n\(Tmux.run(["lpstat", "-o", queue]).out)", file: file,
+            line: line)
         let number = try XCTUnwrap(Int(jobID.split(separator: "-").last ?? ""), file: file, line: line)
         let spool = String(format: "/var/spool/cups/d%05d-001", number)
         let bytes = try Data(contentsOf: URL(fileURLWithPath: spool))
@@ -81,7 +86,9 @@ final class AftercarePrintEndToEndTests: EndToEndCase {
 
     /// The job id from "Printed on QUEUE (job ID) …" (the timeline may show a truncated copy above it).
     func jobID(in text: String) -> String? {
-        guard let printed = text.range(of: "Printed on "), let r = text.range(of: "(job ", range: printed.upperBound..<text.endIndex) else { return nil }
+        guard let printed = text.range(of: "Printed on "),
+            let r = text.range(of: "(job ", range: printed.upperBound..<text.endIndex)
+        else { return nil }
         return String(text[r.upperBound...].prefix { $0 != ")" })
     }
 
@@ -110,7 +117,7 @@ final class AftercarePrintEndToEndTests: EndToEndCase {
     }
 
     func testWithoutATypesetterTheConsolePrintsTheTextSheetAndSaysSo() throws {
-        pathOverride = "/usr/bin:/bin"   // WeasyPrint lives elsewhere (pip); lp stays reachable
+        pathOverride = "/usr/bin:/bin"  // WeasyPrint lives elsewhere (pip); lp stays reachable
         tmux.start(consoleLine())
         startSession(name: "Aoife Byrne")
         walkToAftercare()
@@ -164,7 +171,11 @@ final class AftercarePrintEndToEndTests: EndToEndCase {
         XCTAssertEqual(printed.status, 0, printed.err)
         let document = try completedJobDocument(try XCTUnwrap(jobID(in: printed.out)))
         XCTAssertTrue(document.contains("Eve"), document)
-        for raw in ["\u{1B}", "\u{07}", "\u{202E}"] { XCTAssertFalse(document.contains(raw), "raw U+\(String(raw.unicodeScalars.first!.value, radix: 16)) reached the printer") }
+        for raw in ["\u{1B}", "\u{07}", "\u{202E}"] {
+            XCTAssertFalse(
+                document.contains(raw),
+                "raw U+\(String(raw.unicodeScalars.first!.value, radix: 16)) reached the printer")
+        }
         XCTAssertFalse(FileManager.default.fileExists(atPath: "/tmp/chairside-pwned"), "shell syntax in a name ran")
     }
 

@@ -74,7 +74,9 @@ final class ConsoleEndToEndTests: EndToEndCase {
             XCTAssertEqual(sendSignal(pid, signal), 0)
             tmux.waitFor("EXIT=\(code)")
             let after = tmux.waitFor("baud")
-            XCTAssertTrue(after.contains(" icanon") && after.contains(" echo"), "signal \(signal) left the terminal raw:\n\(after)")
+            XCTAssertTrue(
+                after.contains(" icanon") && after.contains(" echo"),
+                "signal \(signal) left the terminal raw:\n\(after)")
         }
     }
 
@@ -106,7 +108,8 @@ final class ConsoleEndToEndTests: EndToEndCase {
 
     func testBadConfigRefusesToStartAndNamesFileLineAndKey() throws {
         try FileManager.default.createDirectory(atPath: dir + "/config/chairside", withIntermediateDirectories: true)
-        try "[clinic]\nname = \"A\"\nroomz = [\"1\"]\n".write(toFile: dir + "/config/chairside/config.toml", atomically: true, encoding: .utf8)
+        try "[clinic]\nname = \"A\"\nroomz = [\"1\"]\n".write(
+            toFile: dir + "/config/chairside/config.toml", atomically: true, encoding: .utf8)
         let r = cli("show", "20261121-090000-0001")
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.err.contains("config.toml:3: clinic.roomz: is not a setting"), r.err)
@@ -128,7 +131,8 @@ final class ConsoleEndToEndTests: EndToEndCase {
         XCTAssertEqual(cli("demo").status, 0)
         let days = try FileManager.default.contentsOfDirectory(atPath: store + "/days").sorted()
         let first = store + "/days/" + days[0]
-        let journal = try XCTUnwrap(FileManager.default.contentsOfDirectory(atPath: first).first { $0.hasSuffix(".jsonl") })
+        let journal = try XCTUnwrap(
+            FileManager.default.contentsOfDirectory(atPath: first).first { $0.hasSuffix(".jsonl") })
         try Data("garbage\n".utf8).write(to: URL(fileURLWithPath: first + "/" + journal))
         let r = cli("check")
         XCTAssertEqual(r.status, 1, r.out)

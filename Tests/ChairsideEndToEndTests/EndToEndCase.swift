@@ -23,7 +23,9 @@ class EndToEndCase: XCTestCase {
     }
 
     var store: String { dir + "/store" }
-    var env: [String: String] { ["CHAIRSIDE_STORE": store, "XDG_CONFIG_HOME": dir + "/config", "TZ": "UTC", "LANG": "C.UTF-8"] }
+    var env: [String: String] {
+        ["CHAIRSIDE_STORE": store, "XDG_CONFIG_HOME": dir + "/config", "TZ": "UTC", "LANG": "C.UTF-8"]
+    }
 
     /// A shell line that runs the console, then reports how it ended and the terminal's modes.
     /// EXIT starts on a fresh line even when a killed console left the terminal without onlcr.
@@ -31,7 +33,8 @@ class EndToEndCase: XCTestCase {
     /// so only `env` decides them.
     func consoleLine() -> String {
         let vars = env.map { "\($0.key)='\($0.value)'" }.sorted().joined(separator: " ")
-        return "env -u NO_COLOR -u COLORTERM \(vars) '\(Tmux.binary)'; printf '\\r\\nEXIT=%s\\r\\n' $?; stty -a | tr '\\n' ' '; echo; sleep 600"
+        return
+            "env -u NO_COLOR -u COLORTERM \(vars) '\(Tmux.binary)'; printf '\\r\\nEXIT=%s\\r\\n' $?; stty -a | tr '\\n' ' '; echo; sleep 600"
     }
 
     func cli(_ args: String...) -> (status: Int32, out: String, err: String) { cli(args) }

@@ -16,7 +16,8 @@ final class HungPrinterEndToEndTests: EndToEndCase {
         let cups = try PrivateCUPS()
         try cups.start()
         self.cups = cups
-        try "[clinic]\nprinter = \"front-desk\"\n".write(toFile: dir + "/config/chairside/config.toml", atomically: true, encoding: .utf8)
+        try "[clinic]\nprinter = \"front-desk\"\n".write(
+            toFile: dir + "/config/chairside/config.toml", atomically: true, encoding: .utf8)
     }
 
     override func createConfigFolder() throws {
@@ -62,7 +63,7 @@ final class HungPrinterEndToEndTests: EndToEndCase {
         tmux.waitFor("target in", timeout: 5)
         tmux.send("7", "v")
         tmux.waitFor("Aftercare sheet")
-        tmux.waitFor("target in 00:1", timeout: 70)   // 10–19 s before the alert
+        tmux.waitFor("target in 00:1", timeout: 70)  // 10–19 s before the alert
         tmux.send("p")
         let printing = tmux.waitFor("Printing…", timeout: 5)
         let before = try XCTUnwrap(total(printing), printing)
@@ -73,7 +74,7 @@ final class HungPrinterEndToEndTests: EndToEndCase {
         let during = try XCTUnwrap(total(alert), alert)
         XCTAssertNotEqual(before, during, "the header's timer moved on during the hung print")
         tmux.send("Down")
-        tmux.waitFor("lines 2–", timeout: 5)   // keys work while it prints
+        tmux.waitFor("lines 2–", timeout: 5)  // keys work while it prints
 
         let failed = tmux.waitFor("Not printed", timeout: 40)
         XCTAssertFalse(failed.contains("Printing…"), failed)

@@ -259,7 +259,8 @@ final class InterchangeEndToEndTests: EndToEndCase {
         for (index, (label, name)) in names.enumerated() {
             let id = try completedSession(name: name, chart: "C-\(index)")
             let paper = index % 2 == 0 ? "a4" : "letter"
-            let config = "[clinic]\nname = \"Harbour Skin Clinic\"\nphone = \"020 7946 0001\"\n"
+            let config =
+                "[clinic]\nname = \"Harbour Skin Clinic\"\nphone = \"020 7946 0001\"\n"
                 + "[aftercare]\npaper = \"\(paper)\"\n"
             try config.write(toFile: dir + "/config/chairside/config.toml", atomically: true, encoding: .utf8)
             let pdf = dir + "/\(label).pdf"

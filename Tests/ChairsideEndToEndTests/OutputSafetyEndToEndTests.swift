@@ -30,7 +30,8 @@ final class OutputSafetyEndToEndTests: EndToEndCase {
         XCTAssertEqual(lstat(fifo, &info), 0)
         XCTAssertEqual(info.st_mode & S_IFMT, S_IFIFO, "the pipe is still a pipe")
         let fresh = dir + "/new.csv"
-        XCTAssertEqual(cli("export", "--from", "2026-01-01", "--to", "2026-12-31", "--format", "csv", "--output", fresh).status, 0)
+        XCTAssertEqual(
+            cli("export", "--from", "2026-01-01", "--to", "2026-12-31", "--format", "csv", "--output", fresh).status, 0)
         XCTAssertTrue(FileManager.default.fileExists(atPath: fresh))
     }
 }

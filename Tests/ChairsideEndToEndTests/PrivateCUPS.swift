@@ -9,38 +9,42 @@ final class PrivateCUPS {
     var socket: String { dir + "/cups.sock" }
 
     init() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("chairside-cups-\(UUID().uuidString.prefix(8))").path
+        dir =
+            FileManager.default.temporaryDirectory.appendingPathComponent(
+                "chairside-cups-\(UUID().uuidString.prefix(8))"
+            ).path
         for sub in ["", "/spool", "/tmp", "/state", "/cache", "/log"] {
-            try FileManager.default.createDirectory(atPath: dir + sub, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o755])
+            try FileManager.default.createDirectory(
+                atPath: dir + sub, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o755])
         }
         try """
-            Listen \(socket)
-            LogLevel warn
-            WebInterface No
-            <Location />
-              Order allow,deny
-              Allow all
-            </Location>
-            """.write(toFile: dir + "/cupsd.conf", atomically: true, encoding: .utf8)
+        Listen \(socket)
+        LogLevel warn
+        WebInterface No
+        <Location />
+          Order allow,deny
+          Allow all
+        </Location>
+        """.write(toFile: dir + "/cupsd.conf", atomically: true, encoding: .utf8)
         try """
-            ServerRoot \(dir)
-            RequestRoot \(dir)/spool
-            TempDir \(dir)/tmp
-            StateDir \(dir)/state
-            CacheDir \(dir)/cache
-            ErrorLog \(dir)/log/error_log
-            AccessLog \(dir)/log/access_log
-            PageLog \(dir)/log/page_log
-            FileDevice No
-            """.write(toFile: dir + "/cups-files.conf", atomically: true, encoding: .utf8)
+        ServerRoot \(dir)
+        RequestRoot \(dir)/spool
+        TempDir \(dir)/tmp
+        StateDir \(dir)/state
+        CacheDir \(dir)/cache
+        ErrorLog \(dir)/log/error_log
+        AccessLog \(dir)/log/access_log
+        PageLog \(dir)/log/page_log
+        FileDevice No
+        """.write(toFile: dir + "/cups-files.conf", atomically: true, encoding: .utf8)
     }
 
     /// Starts the daemon in the foreground of a child process and waits until it answers.
     func start() throws {
         let args: [String] = ["/usr/sbin/cupsd", "-f", "-c", dir + "/cupsd.conf", "-s", dir + "/cups-files.conf"]
         let argv: [UnsafeMutablePointer<CChar>?] = args.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for pointer in argv { free(pointer) } }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }

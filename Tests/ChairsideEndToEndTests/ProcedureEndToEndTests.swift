@@ -44,7 +44,9 @@ final class ProcedureEndToEndTests: EndToEndCase {
         let short = tmux.waitFor("The centrifuge was stopped after")
         let rows = short.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         let at = try XCTUnwrap(rows.firstIndex { $0.hasPrefix("The centrifuge was stopped after") })
-        XCTAssertEqual(rows[at] + " " + rows[at + 1], "The centrifuge was stopped after 00:00 of its 08:00 program: the spin was short.")
+        XCTAssertEqual(
+            rows[at] + " " + rows[at + 1],
+            "The centrifuge was stopped after 00:00 of its 08:00 program: the spin was short.")
 
         // A typed depth above the forehead's 0.75 mm asks once; coming back down never asks.
         tmux.send("4", "d", "C-u")
@@ -90,7 +92,8 @@ final class ProcedureEndToEndTests: EndToEndCase {
         let show = cli("show", id)
         XCTAssertEqual(show.status, 0, show.err)
         XCTAssertTrue(show.out.contains("Passes: 5 "), "passes, not entries:\n\(show.out)")
-        XCTAssertTrue(show.out.contains("No PRP applied; completed because: patient declined PRP on the day."), show.out)
+        XCTAssertTrue(
+            show.out.contains("No PRP applied; completed because: patient declined PRP on the day."), show.out)
         XCTAssertTrue(show.out.contains("No post-care applied; completed because: serum out of stock."), show.out)
         XCTAssertTrue(show.out.contains("the spin was short"), show.out)
         var utc = Calendar(identifier: .gregorian)

@@ -26,7 +26,9 @@ final class ReliabilityEndToEndTests: EndToEndCase {
         try super.tearDownWithError()
     }
 
-    func stty(_ screen: String) -> Bool { screen.contains(" icanon") && screen.contains(" echo") && !screen.contains("-icanon") }
+    func stty(_ screen: String) -> Bool {
+        screen.contains(" icanon") && screen.contains(" echo") && !screen.contains("-icanon")
+    }
 
     /// Screening saved: the session has two acknowledged events (start and screening).
     func sessionWithScreening(name: String = "Storm Patient") {
@@ -44,24 +46,29 @@ final class ReliabilityEndToEndTests: EndToEndCase {
         sessionWithScreening()
         let id = try onlySessionID()
         var rng = SplitMix64(seed: 6)
-        let sequences: [[UInt8]] = ["\u{1B}[A", "\u{1B}[B", "\u{1B}[1;5C", "\u{1B}OP", "\u{1B}[15~", "\u{1B}[200~", "\u{1B}[201~", "\u{1B}[M !!",
-                                    "\u{1B}]0;title\u{07}", "\u{1B}[6n", "\u{1B}", "\u{1B}\u{1B}[", "\r", "\t", "\u{7F}", "\u{10}"].map { Array($0.utf8) }
+        let sequences: [[UInt8]] = [
+            "\u{1B}[A", "\u{1B}[B", "\u{1B}[1;5C", "\u{1B}OP", "\u{1B}[15~", "\u{1B}[200~", "\u{1B}[201~",
+            "\u{1B}[M !!",
+            "\u{1B}]0;title\u{07}", "\u{1B}[6n", "\u{1B}", "\u{1B}\u{1B}[", "\r", "\t", "\u{7F}", "\u{10}",
+        ].map { Array($0.utf8) }
         // Everything but what ends the console on purpose (q, Ctrl-C, Ctrl-\, Ctrl-Z): the storm is about surviving input.
         let forbidden: Set<UInt8> = [UInt8(ascii: "q"), UInt8(ascii: "Q"), 0x03, 0x1C, 0x1A]
         var sent = 0
         for round in 0..<6 {
             var bytes: [UInt8] = []
             switch round % 3 {
-            case 0: // random bytes, invalid UTF-8 included
+            case 0:  // random bytes, invalid UTF-8 included
                 while bytes.count < 1500 { bytes.append(UInt8(truncatingIfNeeded: rng.next())) }
-            case 1: // escape sequences, cut short and mixed with keys
+            case 1:  // escape sequences, cut short and mixed with keys
                 while bytes.count < 1500 {
                     let s = sequences[Int(rng.next() % UInt64(sequences.count))]
                     bytes += rng.next() % 4 == 0 ? Array(s.prefix(Int(rng.next() % UInt64(s.count)) + 1)) : s
                     bytes.append(UInt8(ascii: "a") + UInt8(rng.next() % 26))
                 }
-            default: // a paste flood: long text, some of it not UTF-8
-                bytes = Array(String(repeating: "Paste flood 123 ", count: 250).utf8) + [0xC3, 0x28, 0xF0, 0x9F, 0x98] + Array("é😀".utf8)
+            default:  // a paste flood: long text, some of it not UTF-8
+                bytes =
+                    Array(String(repeating: "Paste flood 123 ", count: 250).utf8) + [0xC3, 0x28, 0xF0, 0x9F, 0x98]
+                    + Array("é😀".utf8)
             }
             bytes = bytes.filter { !forbidden.contains($0) }
             for chunk in stride(from: 0, to: bytes.count, by: 400) {
@@ -70,7 +77,9 @@ final class ReliabilityEndToEndTests: EndToEndCase {
             }
             sent += bytes.count
             tmux.settled(timeout: 30)
-            XCTAssertNotNil(Tmux.run(["pgrep", "-x", "chairside"]).out.split(separator: "\n").first, "the console is gone after storm \(round)")
+            XCTAssertNotNil(
+                Tmux.run(["pgrep", "-x", "chairside"]).out.split(separator: "\n").first,
+                "the console is gone after storm \(round)")
         }
         // The storm once froze the console: a Ctrl-S in it stopped the terminal's output (XON/XOFF),
         // so the SIGTERM below could not even restore the screen. Flow control is now off.
@@ -90,7 +99,8 @@ final class ReliabilityEndToEndTests: EndToEndCase {
         tmux.waitFor("n new session")
         var rng = SplitMix64(seed: 7)
         for _ in 0..<80 {
-            let w = 20 + Int(rng.next() % 281), h = 8 + Int(rng.next() % 93)
+            let w = 20 + Int(rng.next() % 281)
+            let h = 8 + Int(rng.next() % 93)
             _ = tmux.tmux("resize-window", "-t", tmux.session, "-x", "\(w)", "-y", "\(h)")
             usleep(UInt32(rng.next() % 20_000))
         }
@@ -100,11 +110,14 @@ final class ReliabilityEndToEndTests: EndToEndCase {
         tmux.waitFor("n new session")
         tmux.resize(width: 80, height: 24)
         let screen = tmux.waitFor("n new session")
-        XCTAssertEqual(screen.split(separator: "\n", omittingEmptySubsequences: false).filter { $0.count > 80 }.count, 0)
+        XCTAssertEqual(
+            screen.split(separator: "\n", omittingEmptySubsequences: false).filter { $0.count > 80 }.count, 0)
         tmux.send("q")
         XCTAssertTrue(tmux.waitFor("EXIT=").contains("EXIT=0"))
         XCTAssertTrue(stty(tmux.waitFor("baud")))
-        print("resize storm: 80 random sizes from 20x8 to 300x100, then 20x8, 300x100, 80x24; console redrew each and quit cleanly")
+        print(
+            "resize storm: 80 random sizes from 20x8 to 300x100, then 20x8, 300x100, 80x24; console redrew each and quit cleanly"
+        )
     }
 
     // MARK: terminals and signals
@@ -162,7 +175,10 @@ final class ReliabilityEndToEndTests: EndToEndCase {
         let id = try onlySessionID()
         // Fill the disk to the last byte. The journal's last page may still have room, so notes
         // go in until one needs a page the disk no longer has.
-        _ = Tmux.run(["sh", "-c", "dd if=/dev/zero of=\(small)/filler bs=4096 2>/dev/null; dd if=/dev/zero of=\(small)/filler2 bs=1 2>/dev/null; true"])
+        _ = Tmux.run([
+            "sh", "-c",
+            "dd if=/dev/zero of=\(small)/filler bs=4096 2>/dev/null; dd if=/dev/zero of=\(small)/filler2 bs=1 2>/dev/null; true",
+        ])
         var recorded = 1
         var full = ""
         for n in 0..<40 {
@@ -177,13 +193,17 @@ final class ReliabilityEndToEndTests: EndToEndCase {
                 usleep(50_000)
                 screen = tmux.screen
             }
-            if screen.contains("The disk is full") { full = screen; break }
+            if screen.contains("The disk is full") {
+                full = screen
+                break
+            }
             recorded += 1
             XCTAssertEqual(try eventCount(id), recorded)
             tmux.waitFor("Recorded: Note")
         }
         XCTAssertFalse(full.isEmpty, "the disk never filled")
-        XCTAssertEqual(try eventCount(id), recorded, "nothing recorded while the disk is full; what was acknowledged is there")
+        XCTAssertEqual(
+            try eventCount(id), recorded, "nothing recorded while the disk is full; what was acknowledged is there")
         unlink(small + "/filler")
         unlink(small + "/filler2")
         // The form is still open with the text: Enter again once there is space.
@@ -191,7 +211,9 @@ final class ReliabilityEndToEndTests: EndToEndCase {
         tmux.waitFor("Recorded: Note")
         XCTAssertEqual(try eventCount(id), recorded + 1)
         XCTAssertEqual(cli("check").status, 0)
-        print("real full disk: \(recorded - 1) notes fitted, the next failed with ENOSPC and was recorded on retry after freeing space")
+        print(
+            "real full disk: \(recorded - 1) notes fitted, the next failed with ENOSPC and was recorded on retry after freeing space"
+        )
     }
 
     func testAnFsyncErrorReloadsTheSessionFromDiskAndARetryWorks() throws {
@@ -228,18 +250,28 @@ final class ReliabilityEndToEndTests: EndToEndCase {
         let detail = tmux.waitFor("Eve")
         XCTAssertTrue(detail.contains("drow"), detail)
         let styled = tmux.tmux("capture-pane", "-p", "-e", "-t", tmux.session)
-        XCTAssertFalse(styled.contains("\u{1B}]") || styled.contains("\u{07}"), "the title sequence reached the terminal")
+        XCTAssertFalse(
+            styled.contains("\u{1B}]") || styled.contains("\u{07}"), "the title sequence reached the terminal")
         XCTAssertFalse(styled.contains("\u{1B}[2J"), "the clear-screen sequence reached the terminal")
         XCTAssertFalse(styled.contains("\u{202E}"), "the bidi override reached the terminal")
-        XCTAssertEqual(tmux.tmux("display-message", "-p", "-t", tmux.session, "#{pane_title}").trimmingCharacters(in: .whitespacesAndNewlines), "chairside-test")
+        XCTAssertEqual(
+            tmux.tmux("display-message", "-p", "-t", tmux.session, "#{pane_title}").trimmingCharacters(
+                in: .whitespacesAndNewlines), "chairside-test")
         tmux.send("q")
         tmux.send("q")
         tmux.waitFor("EXIT=0")
         let day = dayOf(id)
-        for output in [cli("export", "--from", day, "--to", day, "--format", "csv"), cli("show", id), cli("today"), cli("history", "Eve"),
-                       cli("aftercare", id, "--output", dir + "/sheet.txt")] {
+        for output in [
+            cli("export", "--from", day, "--to", day, "--format", "csv"), cli("show", id), cli("today"),
+            cli("history", "Eve"),
+            cli("aftercare", id, "--output", dir + "/sheet.txt"),
+        ] {
             XCTAssertEqual(output.status, 0, output.err)
-            for raw in ["\u{1B}", "\u{07}", "\u{202E}"] { XCTAssertFalse(output.out.contains(raw) || output.err.contains(raw), "raw \(raw.unicodeScalars.first!.value) in output") }
+            for raw in ["\u{1B}", "\u{07}", "\u{202E}"] {
+                XCTAssertFalse(
+                    output.out.contains(raw) || output.err.contains(raw),
+                    "raw \(raw.unicodeScalars.first!.value) in output")
+            }
         }
         let csv = cli("export", "--from", day, "--to", day, "--format", "csv").out
         XCTAssertFalse(csv.contains(",=") || csv.contains(",\"="), "a cell starts with =: \(csv)")
@@ -250,7 +282,9 @@ final class ReliabilityEndToEndTests: EndToEndCase {
 
     func testIDsAndPathsCannotLeaveTheStore() throws {
         let id = try hostileSession()
-        for bad in ["../../../etc/passwd", "/etc/passwd", "20261121-090000-ab12/../../x", "..", "20261121-090000-ab12\u{0}x"] {
+        for bad in [
+            "../../../etc/passwd", "/etc/passwd", "20261121-090000-ab12/../../x", "..", "20261121-090000-ab12\u{0}x",
+        ] {
             for args in [["show", bad], ["aftercare", bad, "--output", dir + "/x.txt"]] {
                 let r = cli(args)
                 XCTAssertNotEqual(r.status, 0, "\(args)")
@@ -271,7 +305,8 @@ final class ReliabilityEndToEndTests: EndToEndCase {
         let listed = cli("today", "--date", "2026-01-05")
         XCTAssertEqual(listed.status, 0, listed.err)
         XCTAssertTrue(listed.err.contains("a symbolic link where a store file is expected"), listed.err)
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outside), [], "nothing was written through the link")
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: outside), [], "nothing was written through the link")
     }
 
     func testTheRealBinaryKeepsTheStorePrivateUnderUmaskZero() throws {
@@ -314,20 +349,32 @@ final class ReliabilityEndToEndTests: EndToEndCase {
 /// A patient record made by an import or an older version, whose name carries terminal escapes,
 /// a title change, a bidi override, shell syntax and a spreadsheet formula.
 extension EndToEndCase {
-    static var hostile: String { "Eve\u{1B}]0;PWNED\u{07}\u{1B}[2J\u{1B}[31m\u{202E}drow $(touch /tmp/chairside-pwned) `id`;rm -rf ~ =cmd|' /C calc'!A0" }
+    static var hostile: String {
+        "Eve\u{1B}]0;PWNED\u{07}\u{1B}[2J\u{1B}[31m\u{202E}drow $(touch /tmp/chairside-pwned) `id`;rm -rf ~ =cmd|' /C calc'!A0"
+    }
 
     /// A finished session for a patient whose name carries terminal escapes, a title change, a
     /// bidi override and shell syntax, written as an import or an older version would have.
     func hostileSession() throws -> String {
-        let store = try Store(root: self.store, timeZone: TimeZone(identifier: "UTC")!, today: ClinicDay(Date(), timeZone: TimeZone(identifier: "UTC")!))
-        let patient = try store.savePatient(Patient(id: "", name: Self.hostile, dateOfBirth: ClinicDay(string: "1990-01-01"), chartNumber: "=HYPERLINK(\"x\")", fitzpatrick: 2))
+        let store = try Store(
+            root: self.store, timeZone: TimeZone(identifier: "UTC")!,
+            today: ClinicDay(Date(), timeZone: TimeZone(identifier: "UTC")!))
+        let patient = try store.savePatient(
+            Patient(
+                id: "", name: Self.hostile, dateOfBirth: ClinicDay(string: "1990-01-01"),
+                chartNumber: "=HYPERLINK(\"x\")", fitzpatrick: 2))
         var d = SessionDriver(id: Store.newSessionID(startedAt: Date(), timeZone: TimeZone(identifier: "UTC")!))
         d.clock = Date().addingTimeInterval(-3600)
-        let start = try d.run(.start(patient: patient, technician: "Alex Rivera", room: "Room 1", plannedZones: ["forehead", "cheeks"]), after: 0)
+        let start = try d.run(
+            .start(patient: patient, technician: "Alex Rivera", room: "Room 1", plannedZones: ["forehead", "cheeks"]),
+            after: 0)
         let writer = try store.beginSession(id: d.state.id, events: start)
         let before = d.state.events.count
         _ = try d.preparedForNeedling()
-        try d.run(.logPass(Pass(zone: "forehead", depth: 0.5, count: 2, pattern: .horizontal, endpoint: .erythema), confirmAboveProtocol: false))
+        try d.run(
+            .logPass(
+                Pass(zone: "forehead", depth: 0.5, count: 2, pattern: .horizontal, endpoint: .erythema),
+                confirmAboveProtocol: false))
         try d.run(.applyPRP(zone: nil, volumeML: 3, method: .after))
         try d.run(.applyPostCare(product: "Serum", lot: "S-1"))
         try d.run(.recordAftercare(.handedPrePrinted))

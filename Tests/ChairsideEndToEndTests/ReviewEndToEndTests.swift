@@ -7,10 +7,12 @@ final class ReviewEndToEndTests: EndToEndCase {
     func parseCSV(_ text: String, file: StaticString = #filePath, line: UInt = #line) throws -> [[String]] {
         let path = dir + "/export.csv"
         try text.write(toFile: path, atomically: true, encoding: .utf8)
-        let script = "import csv,json,sys; print(json.dumps(list(csv.reader(open(sys.argv[1], newline='', encoding='utf-8')))))"
+        let script =
+            "import csv,json,sys; print(json.dumps(list(csv.reader(open(sys.argv[1], newline='', encoding='utf-8')))))"
         let r = Tmux.run(["python3", "-c", script, path])
         XCTAssertEqual(r.status, 0, r.err, file: file, line: line)
-        return try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [[String]], file: file, line: line)
+        return try XCTUnwrap(
+            try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [[String]], file: file, line: line)
     }
 
     func testExportedCSVReadsBackWithAHostileNameIntact() throws {

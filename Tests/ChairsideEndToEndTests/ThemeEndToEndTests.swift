@@ -7,7 +7,8 @@ final class ThemeEndToEndTests: EndToEndCase {
     var extra: [String: String] = [:]
     override var env: [String: String] { super.env.merging(extra) { $1 } }
 
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().path
 
     func writeConfig(_ text: String) throws {
         try FileManager.default.createDirectory(atPath: dir + "/config/chairside", withIntermediateDirectories: true)
@@ -54,7 +55,8 @@ final class ThemeEndToEndTests: EndToEndCase {
             tmux = Tmux()
             let screen = startConsole(vars)
             let colour = try NSRegularExpression(pattern: "\u{1B}\\[[0-9;]*(3[0-7]|4[0-7]|38;|48;)[0-9;]*m")
-            XCTAssertNil(colour.firstMatch(in: screen, range: NSRange(screen.startIndex..., in: screen)), "\(vars): \(screen)")
+            XCTAssertNil(
+                colour.firstMatch(in: screen, range: NSRange(screen.startIndex..., in: screen)), "\(vars): \(screen)")
             XCTAssertTrue(screen.contains("[1;7m Chairside"), "\(vars): \(screen)")
             XCTAssertTrue(screen.contains("4mStart"), "\(vars): \(screen)")
             quit()
@@ -67,7 +69,7 @@ final class ThemeEndToEndTests: EndToEndCase {
         XCTAssertTrue(screen.contains("[1m[30m[46m Chairside".replacingOccurrences(of: "[", with: "\u{1B}[")), screen)
         tmux.send("T")
         tmux.waitFor("Enter use and save")
-        tmux.send("Down")                     // high-contrast: black on #ffff00 (226) in the title bar
+        tmux.send("Down")  // high-contrast: black on #ffff00 (226) in the title bar
         tmux.waitFor("> high-contrast")
         screen = tmux.settled()
         XCTAssertTrue(screen.contains("48;5;226m Chairside"), screen)
@@ -85,12 +87,16 @@ final class ThemeEndToEndTests: EndToEndCase {
     }
 
     func testABrokenThemeNeverStopsTheConsole() throws {
-        try FileManager.default.createDirectory(atPath: dir + "/config/chairside/themes", withIntermediateDirectories: true)
-        try "description = \"mine\"\n[normal]\nfg = \"#zzzzzz\"\n".write(toFile: dir + "/config/chairside/themes/mine.toml", atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(
+            atPath: dir + "/config/chairside/themes", withIntermediateDirectories: true)
+        try "description = \"mine\"\n[normal]\nfg = \"#zzzzzz\"\n".write(
+            toFile: dir + "/config/chairside/themes/mine.toml", atomically: true, encoding: .utf8)
         try writeConfig("[clinic]\ntheme = \"mine\"\n")
         let screen = startConsole(["TERM": "xterm-256color"])
         XCTAssertTrue(tmux.screen.contains("Theme \"mine\" has a problem"), tmux.screen)
-        XCTAssertTrue(screen.contains("[1m[30m[46m Chairside".replacingOccurrences(of: "[", with: "\u{1B}[")), "the built-in default draws: \(screen)")
+        XCTAssertTrue(
+            screen.contains("[1m[30m[46m Chairside".replacingOccurrences(of: "[", with: "\u{1B}[")),
+            "the built-in default draws: \(screen)")
         quit()
 
         try writeConfig("[clinic]\ntheme = \"sepia\"\n")
@@ -108,16 +114,22 @@ final class ThemeEndToEndTests: EndToEndCase {
         let r = cli("themes")
         XCTAssertEqual(r.status, 0, r.err)
         for name in ["default", "high-contrast", "low-light", "monochrome"] {
-            XCTAssertTrue(r.out.split(separator: "\n").contains { $0.contains(" \(name) ") && $0.contains("shipped") && $0.contains("/Themes/\(name).toml") }, "\(name): \(r.out)")
+            XCTAssertTrue(
+                r.out.split(separator: "\n").contains {
+                    $0.contains(" \(name) ") && $0.contains("shipped") && $0.contains("/Themes/\(name).toml")
+                }, "\(name): \(r.out)")
         }
         let light = r.out.split(separator: "\n").first { $0.contains(" light ") }.map(String.init) ?? ""
-        XCTAssertTrue(light.contains("user") && light.contains(user + "/light.toml") && light.contains("(overrides shipped)"), r.out)
+        XCTAssertTrue(
+            light.contains("user") && light.contains(user + "/light.toml") && light.contains("(overrides shipped)"),
+            r.out)
         XCTAssertTrue(r.out.contains(" * default"), "the config's theme is marked: \(r.out)")
     }
 
     func testCheckNamesFileLineRoleAndColour() throws {
         let bad = dir + "/bad.toml"
-        try "description = \"x\"\n[title]\nfg = \"purple-ish\"\nattrs = [\"bold\"]\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        try "description = \"x\"\n[title]\nfg = \"purple-ish\"\nattrs = [\"bold\"]\n".write(
+            toFile: bad, atomically: true, encoding: .utf8)
         let r = cli("themes", "--check", bad)
         XCTAssertEqual(r.status, 1)
         XCTAssertTrue(r.err.contains("\(bad):3: role title: fg = \"purple-ish\" is not a colour"), r.err)
@@ -133,17 +145,25 @@ final class ThemeEndToEndTests: EndToEndCase {
     /// README's install step, into a temp prefix: the installed binary finds the themes beside it.
     func testAnInstalledBinaryFindsTheShippedThemes() throws {
         let prefix = dir + "/prefix"
-        let install = Tmux.run(["sh", "-c", """
+        let install = Tmux.run([
+            "sh", "-c",
+            """
             cd '\(Self.packageRoot)' && \
             install -Dm755 '\(Tmux.binary)' '\(prefix)/bin/chairside' && \
             install -Dm644 Themes/*.toml -t '\(prefix)/share/chairside/themes'
-            """])
+            """,
+        ])
         XCTAssertEqual(install.status, 0, install.err)
         let r = Tmux.run([prefix + "/bin/chairside", "themes"], environment: env)
         XCTAssertEqual(r.status, 0, r.err)
         for name in ["default", "high-contrast", "light", "low-light", "monochrome"] {
-            XCTAssertTrue(r.out.split(separator: "\n").contains { $0.contains(" \(name) ") && $0.contains("installed") && $0.contains("\(prefix)/share/chairside/themes/\(name).toml") }, "\(name): \(r.out)")
+            XCTAssertTrue(
+                r.out.split(separator: "\n").contains {
+                    $0.contains(" \(name) ") && $0.contains("installed")
+                        && $0.contains("\(prefix)/share/chairside/themes/\(name).toml")
+                }, "\(name): \(r.out)")
         }
-        XCTAssertFalse(r.out.contains("shipped"), "an installed binary does not reach back into the source tree: \(r.out)")
+        XCTAssertFalse(
+            r.out.contains("shipped"), "an installed binary does not reach back into the source tree: \(r.out)")
     }
 }

@@ -12,17 +12,20 @@ final class Tmux {
         let buildDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         let candidate = buildDir.appendingPathComponent("chairside").path
         if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         return root.appendingPathComponent(".build/debug/chairside").path
     }
 
     /// Runs a program to completion with posix_spawn and waitpid. Foundation's Process is not used:
     /// it notices a child's exit through a descriptor that a forked tmux server inherits, and then waits forever.
     @discardableResult
-    static func run(_ args: [String], environment: [String: String] = [:]) -> (status: Int32, out: String, err: String) {
+    static func run(_ args: [String], environment: [String: String] = [:]) -> (status: Int32, out: String, err: String)
+    {
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("chairside-run-\(UUID().uuidString)").path
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("chairside-run-\(UUID().uuidString)")
+            .path
         defer {
             unlink(base + ".out")
             unlink(base + ".err")
@@ -36,8 +39,8 @@ final class Tmux {
         let argv = (["/usr/bin/env"] + args).map { strdup($0) } + [nil]
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+            for item in argv { free(item) }
+            for item in envp { free(item) }
         }
         var pid: pid_t = 0
         guard posix_spawn(&pid, "/usr/bin/env", &actions, nil, argv, envp) == 0 else { return (-1, "", "spawn failed") }
@@ -72,7 +75,9 @@ final class Tmux {
 
     /// Waits until the screen shows `text`; fails with the screen if it never does.
     @discardableResult
-    func waitFor(_ text: String, timeout: TimeInterval = 15, file: StaticString = #filePath, line: UInt = #line) -> String {
+    func waitFor(_ text: String, timeout: TimeInterval = 15, file: StaticString = #filePath, line: UInt = #line)
+        -> String
+    {
         let deadline = Date().addingTimeInterval(timeout)
         var last = ""
         while Date() < deadline {
@@ -101,7 +106,10 @@ final class Tmux {
 
     /// The PID of the program running under the pane's shell (or the pane's own process).
     var programPID: Int32? {
-        guard let pane = Int32(tmux("list-panes", "-t", session, "-F", "#{pane_pid}").trimmingCharacters(in: .whitespacesAndNewlines)) else { return nil }
+        guard
+            let pane = Int32(
+                tmux("list-panes", "-t", session, "-F", "#{pane_pid}").trimmingCharacters(in: .whitespacesAndNewlines))
+        else { return nil }
         let child = Self.run(["pgrep", "-P", "\(pane)", "-x", "chairside"]).out.split(separator: "\n").first
         return child.flatMap { Int32($0) } ?? pane
     }

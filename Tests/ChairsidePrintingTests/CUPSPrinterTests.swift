@@ -1,14 +1,19 @@
 import ChairsideCore
-@testable import ChairsidePrinting
 import Foundation
 import XCTest
+
+@testable import ChairsidePrinting
 
 final class CUPSPrinterTests: XCTestCase {
     func testArgumentsSetThePaperMarginsAndATitleWithoutPatientData() {
         let args = CUPSPrinter(command: "lp").arguments(printer: "front-desk", paper: .letter)
-        XCTAssertEqual(args, ["lp", "-d", "front-desk", "-t", "Chairside aftercare",
-                              "-o", "media=Letter", "-o", "document-format=text/plain", "-o", "cpi=12", "-o", "lpi=7",
-                              "-o", "page-left=54", "-o", "page-right=54", "-o", "page-top=54", "-o", "page-bottom=54"])
+        XCTAssertEqual(
+            args,
+            [
+                "lp", "-d", "front-desk", "-t", "Chairside aftercare",
+                "-o", "media=Letter", "-o", "document-format=text/plain", "-o", "cpi=12", "-o", "lpi=7",
+                "-o", "page-left=54", "-o", "page-right=54", "-o", "page-top=54", "-o", "page-bottom=54",
+            ])
         let a4 = CUPSPrinter(command: "lp").arguments(printer: nil, paper: .a4)
         XCTAssertFalse(a4.contains("-d"), "no printer named: the system default")
         XCTAssertTrue(a4.contains("media=A4"))
@@ -29,7 +34,8 @@ final class CUPSPrinterTests: XCTestCase {
     }
 
     func testAMissingPrintProgramIsCUPSMissing() {
-        XCTAssertThrowsError(try CUPSPrinter(command: "/nonexistent/lp").print("x", printer: nil, paper: .a4)) { error in
+        XCTAssertThrowsError(try CUPSPrinter(command: "/nonexistent/lp").print("x", printer: nil, paper: .a4)) {
+            error in
             XCTAssertEqual(error as? PrintError, .cupsMissing)
         }
     }
@@ -41,14 +47,14 @@ final class CUPSPrinterTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let script = dir + "/fake-lp"
         try """
-            #!/bin/sh
-            printf '%s\\n' "$@" > "\(dir)/argv"
-            cat > "\(dir)/stdin"
-            echo "request id is fake-7 (0 file(s))"
-            """.write(toFile: script, atomically: true, encoding: .utf8)
+        #!/bin/sh
+        printf '%s\\n' "$@" > "\(dir)/argv"
+        cat > "\(dir)/stdin"
+        echo "request id is fake-7 (0 file(s))"
+        """.write(toFile: script, atomically: true, encoding: .utf8)
         chmod(script, 0o755)
         let hostile = "q; touch \(dir)/pwned $(touch \(dir)/pwned2)"
-        let text = String(repeating: "Séance ✓ 山田\n", count: 20_000)   // larger than a pipe buffer
+        let text = String(repeating: "Séance ✓ 山田\n", count: 20_000)  // larger than a pipe buffer
         let job = try CUPSPrinter(command: script).print(text, printer: hostile, paper: .a4)
         XCTAssertEqual(job, PrintJob(printer: "fake", jobID: "fake-7"))
         XCTAssertEqual(try String(contentsOfFile: dir + "/stdin", encoding: .utf8), text)
@@ -65,7 +71,8 @@ final class CUPSPrinterTests: XCTestCase {
         let script = dir + "/slow-lp"
         try "#!/bin/sh\nexec sleep 30\n".write(toFile: script, atomically: true, encoding: .utf8)
         chmod(script, 0o755)
-        XCTAssertThrowsError(try CUPSPrinter(command: script, timeoutSeconds: 1).print("x", printer: nil, paper: .a4)) { error in
+        XCTAssertThrowsError(try CUPSPrinter(command: script, timeoutSeconds: 1).print("x", printer: nil, paper: .a4)) {
+            error in
             XCTAssertEqual(error as? PrintError, .timedOut(seconds: 1))
         }
     }
@@ -75,7 +82,8 @@ final class ChildProcessTests: XCTestCase {
     /// A program that never reads its input must not hold the console past the deadline,
     /// even when the input is larger than a pipe holds.
     func testAChildThatNeverReadsStdinStillTimesOut() {
-        let process = ChildProcess(arguments: ["sleep", "30"], environment: ProcessInfo.processInfo.environment, timeout: 1)
+        let process = ChildProcess(
+            arguments: ["sleep", "30"], environment: ProcessInfo.processInfo.environment, timeout: 1)
         let started = Date()
         XCTAssertThrowsError(try process.run(input: Data(repeating: 65, count: 1_000_000)))
         XCTAssertLessThan(Date().timeIntervalSince(started), 10)
@@ -84,9 +92,12 @@ final class ChildProcessTests: XCTestCase {
 
 final class PDFPrintingTests: XCTestCase {
     func testAPDFGoesToCUPSAsAPDFWithTheMediaAndATitleWithoutPatientData() {
-        XCTAssertEqual(CUPSPrinter(command: "lp").pdfArguments(printer: "front-desk", paper: .letter),
-                       ["lp", "-d", "front-desk", "-t", "Chairside aftercare", "-o", "media=Letter",
-                        "-o", "document-format=application/pdf"])
+        XCTAssertEqual(
+            CUPSPrinter(command: "lp").pdfArguments(printer: "front-desk", paper: .letter),
+            [
+                "lp", "-d", "front-desk", "-t", "Chairside aftercare", "-o", "media=Letter",
+                "-o", "document-format=application/pdf",
+            ])
     }
 
     /// A stand-in lp receives the PDF's bytes exactly (binary, larger than a pipe buffer).
@@ -108,10 +119,12 @@ final class PDFPrintingTests: XCTestCase {
 
 final class SheetTypesetterTests: XCTestCase {
     func testTheRendererReadsTheStandardInputAndWritesTheStandardOutputWithNoShell() {
-        XCTAssertEqual(SheetTypesetter(command: "weasyprint").arguments(),
-                       ["weasyprint", "--quiet", "--encoding", "utf-8", "-", "-"])
-        XCTAssertEqual(SheetTypesetter(command: "weasyprint", baseFolder: "/etc/chairside").arguments(),
-                       ["weasyprint", "--quiet", "--encoding", "utf-8", "--base-url", "/etc/chairside/", "-", "-"])
+        XCTAssertEqual(
+            SheetTypesetter(command: "weasyprint").arguments(),
+            ["weasyprint", "--quiet", "--encoding", "utf-8", "-", "-"])
+        XCTAssertEqual(
+            SheetTypesetter(command: "weasyprint", baseFolder: "/etc/chairside").arguments(),
+            ["weasyprint", "--quiet", "--encoding", "utf-8", "--base-url", "/etc/chairside/", "-", "-"])
     }
 
     func testAMissingRendererSaysWhatToInstallInWordsForEveryFrontEnd() {
@@ -126,7 +139,8 @@ final class SheetTypesetterTests: XCTestCase {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tp-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let failing = dir + "/failing", chatty = dir + "/chatty"
+        let failing = dir + "/failing"
+        let chatty = dir + "/chatty"
         try "#!/bin/sh\ncat >/dev/null\nexit 3\n".write(toFile: failing, atomically: true, encoding: .utf8)
         try "#!/bin/sh\ncat >/dev/null\necho hello\n".write(toFile: chatty, atomically: true, encoding: .utf8)
         chmod(failing, 0o755)

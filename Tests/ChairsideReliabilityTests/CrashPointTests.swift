@@ -1,8 +1,9 @@
 import ChairsideCore
-@testable import ChairsideStore
 import Foundation
 import TestSupport
 import XCTest
+
+@testable import ChairsideStore
 
 /// Crash points and power loss (issue 6, points 1 and 2): the scripted session is killed at every
 /// mutating file operation, in every mode, and so is the recovery that follows; after each, the
@@ -21,10 +22,11 @@ final class CrashPointTests: XCTestCase {
     }
 
     struct Tally: CustomStringConvertible {
-        var runs = 0, sameState = 0, recoveryRuns = 0, lostEvents = 0, failures = 0, tornCuts = 0, tempLeftovers = 0, quarantined = 0, rebuilt = 0, damagedKept = 0
+        var runs = 0, sameState = 0, recoveryRuns = 0, lostEvents = 0, failures = 0, tornCuts = 0, tempLeftovers = 0,
+            quarantined = 0, rebuilt = 0, damagedKept = 0
         var description: String {
-            "\(runs) crash runs (\(runs - sameState) distinct states) and \(recoveryRuns) crashes inside their recovery; \(failures) failed invariants, \(lostEvents) lost acknowledged events; " +
-                "recovery cut \(tornCuts) torn tails, removed \(tempLeftovers) leftover temp files, rebuilt \(rebuilt) indexes, quarantined \(quarantined), kept \(damagedKept) damaged lines in place"
+            "\(runs) crash runs (\(runs - sameState) distinct states) and \(recoveryRuns) crashes inside their recovery; \(failures) failed invariants, \(lostEvents) lost acknowledged events; "
+                + "recovery cut \(tornCuts) torn tails, removed \(tempLeftovers) leftover temp files, rebuilt \(rebuilt) indexes, quarantined \(quarantined), kept \(damagedKept) damaged lines in place"
         }
 
         mutating func count(_ report: RecoveryReport) {
@@ -53,7 +55,9 @@ final class CrashPointTests: XCTestCase {
         }
         let (problems, _) = StoreInvariants.check(dir + "/store", against: run)
         XCTAssertEqual(problems, [])
-        print("crash points in the scripted session: \(run.operations.count) — " + kinds.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        print(
+            "crash points in the scripted session: \(run.operations.count) — "
+                + kinds.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
     }
 
     func testProcessCrashAtEveryOperation() throws { try crashEverywhere(mode: "kill") }
@@ -73,15 +77,22 @@ final class CrashPointTests: XCTestCase {
         for n in 1...total {
             if let kind, counting.operations[n - 1].kind != kind { continue }
             let root = "\(dir!)/\(mode)-\(n)"
-            defer { for copy in [root, root + "-c", root + "-r"] { try? FileManager.default.removeItem(atPath: copy) } }
-            let run = Probe.run("session", root, environment: ["CHAIRSIDE_CRASH_AT": "\(n)", "CHAIRSIDE_CRASH_MODE": mode])
+            defer {
+                for copy in [root, root + "-c", root + "-r"] { try? FileManager.default.removeItem(atPath: copy) }
+            }
+            let run = Probe.run(
+                "session", root, environment: ["CHAIRSIDE_CRASH_AT": "\(n)", "CHAIRSIDE_CRASH_MODE": mode])
             guard run.signalled && run.status == SIGKILL else {
-                XCTFail("\(mode) at \(n) (\(counting.operations[n - 1].kind)): the probe did not die there: \(run.lines.suffix(2))")
+                XCTFail(
+                    "\(mode) at \(n) (\(counting.operations[n - 1].kind)): the probe did not die there: \(run.lines.suffix(2))"
+                )
                 continue
             }
             tally.runs += 1
             let (problems, report) = StoreInvariants.check(try copy(root, "\(root)-c"), against: run)
-            record(problems, "\(mode) at \(n) (\(counting.operations[n - 1].kind) \(counting.operations[n - 1].path))", mode: mode, &tally)
+            record(
+                problems, "\(mode) at \(n) (\(counting.operations[n - 1].kind) \(counting.operations[n - 1].path))",
+                mode: mode, &tally)
             tally.count(report)
             // Recovery crashes: on copies of the crashed store, one per crash point of its recovery;
             // a state already tried (many crash points leave the same bytes) is not tried again.
@@ -90,11 +101,13 @@ final class CrashPointTests: XCTestCase {
                 continue
             }
             let recovering = Probe.run("recover", try copy(root, "\(root)-r"), environment: ["CHAIRSIDE_LIST_OPS": "1"])
-            let recoveryOps = Int(recovering.lines.last { $0.hasPrefix("recovered ") }?.split(separator: " ")[1] ?? "") ?? 0
+            let recoveryOps =
+                Int(recovering.lines.last { $0.hasPrefix("recovered ") }?.split(separator: " ")[1] ?? "") ?? 0
             XCTAssertEqual(recovering.status, 0, "\(mode) at \(n): recovery failed: \(recovering.lines.suffix(2))")
             for m in stride(from: 1, through: recoveryOps, by: 1) {
                 let again = try copy(root, "\(root)-r\(m)")
-                let crashed = Probe.run("recover", again, environment: ["CHAIRSIDE_CRASH_AT": "\(m)", "CHAIRSIDE_CRASH_MODE": recoveryMode])
+                let crashed = Probe.run(
+                    "recover", again, environment: ["CHAIRSIDE_CRASH_AT": "\(m)", "CHAIRSIDE_CRASH_MODE": recoveryMode])
                 XCTAssertTrue(crashed.signalled, "recovery of \(mode) at \(n) did not die at \(m)")
                 tally.recoveryRuns += 1
                 let (problems, report) = StoreInvariants.check(again, against: run)
@@ -112,14 +125,16 @@ final class CrashPointTests: XCTestCase {
     private func record(_ problems: [String], _ what: String, mode: String, _ tally: inout Tally) {
         guard !problems.isEmpty else { return }
         tally.failures += 1
-        if problems.contains(where: { $0.hasPrefix("lost acknowledged") || $0.contains("is gone") }) { tally.lostEvents += 1 }
+        if problems.contains(where: { $0.hasPrefix("lost acknowledged") || $0.contains("is gone") }) {
+            tally.lostEvents += 1
+        }
         XCTFail("\(what): \(problems.joined(separator: "; "))")
     }
 
     private func copy(_ from: String, _ to: String) throws -> String {
         try? FileManager.default.removeItem(atPath: to)
         guard FileManager.default.fileExists(atPath: from) else { return to }
-        try FileManager.default.copyItem(atPath: from, toPath: to) // keeps the modes, which the check reads
+        try FileManager.default.copyItem(atPath: from, toPath: to)  // keeps the modes, which the check reads
         return to
     }
 

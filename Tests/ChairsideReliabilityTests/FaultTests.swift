@@ -1,8 +1,9 @@
 import ChairsideCore
-@testable import ChairsideStore
 import Foundation
 import TestSupport
 import XCTest
+
+@testable import ChairsideStore
 
 /// Faults (issue 6, point 3): ENOSPC and EIO on write, fsync and rename, injected into the store's
 /// durable-write layer. A failed write records nothing and a retry succeeds once the fault is gone;
@@ -11,7 +12,8 @@ final class FaultTests: XCTestCase {
     var dir: String!
 
     override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("chairside-faults-\(UUID().uuidString)").path
+        dir =
+            FileManager.default.temporaryDirectory.appendingPathComponent("chairside-faults-\(UUID().uuidString)").path
         FaultPlan.shared.rules = []
     }
 
@@ -26,9 +28,12 @@ final class FaultTests: XCTestCase {
     func startedSession(_ store: Store) throws -> (SessionWriter, SessionDriver) {
         let patient = try store.savePatient(Fixture.patient(id: ""))
         var driver = SessionDriver(id: Probe.sessionID)
-        let start = try driver.run(.start(patient: patient, technician: "Alex Rivera", room: "Room 1", plannedZones: ["forehead"]), after: 0)
+        let start = try driver.run(
+            .start(patient: patient, technician: "Alex Rivera", room: "Room 1", plannedZones: ["forehead"]), after: 0)
         let writer = try store.beginSession(id: Probe.sessionID, events: start)
-        for command: SessionCommand in [.recordScreening(answers: Fixture.noScreeningFlags()), .recordConsent(signedBy: "José Müller")] {
+        for command: SessionCommand in [
+            .recordScreening(answers: Fixture.noScreeningFlags()), .recordConsent(signedBy: "José Müller"),
+        ] {
             try store.append(try driver.run(command), to: writer)
         }
         return (writer, driver)
@@ -38,7 +43,8 @@ final class FaultTests: XCTestCase {
 
     /// A fresh store with a session three events long, a fourth (a note) decided but not yet
     /// appended, and the journal's bytes before it.
-    func sessionWithANoteToAppend() throws -> (store: Store, writer: SessionWriter, note: [SessionEvent], before: Data) {
+    func sessionWithANoteToAppend() throws -> (store: Store, writer: SessionWriter, note: [SessionEvent], before: Data)
+    {
         try? FileManager.default.removeItem(atPath: dir)
         let store = try openStore()
         let (writer, driver) = try startedSession(store)
@@ -52,8 +58,12 @@ final class FaultTests: XCTestCase {
             let (store, writer, events, before) = try sessionWithANoteToAppend()
             FaultPlan.shared.rules = [.init(.write, code, pathPart: ".jsonl")]
             XCTAssertThrowsError(try store.append(events, to: writer)) { error in
-                XCTAssertEqual(error as? StoreError, .io(operation: "write", path: "days/\(Probe.today)/\(Probe.sessionID).jsonl", errno: code))
-                XCTAssertTrue("\(error)".contains("nothing was recorded") || "\(error)".contains("Nothing was recorded"), "\(error)")
+                XCTAssertEqual(
+                    error as? StoreError,
+                    .io(operation: "write", path: "days/\(Probe.today)/\(Probe.sessionID).jsonl", errno: code))
+                XCTAssertTrue(
+                    "\(error)".contains("nothing was recorded") || "\(error)".contains("Nothing was recorded"),
+                    "\(error)")
             }
             XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: journal)), before)
             XCTAssertEqual(writer.state.events.count, 3, "the failed event must not count")
@@ -72,7 +82,9 @@ final class FaultTests: XCTestCase {
             FaultPlan.shared.keepsLog = true
             let opsBefore = FaultPlan.shared.operations.count
             XCTAssertThrowsError(try store.append(events, to: writer)) { error in
-                XCTAssertEqual(error as? StoreError, .syncFailed(path: "days/\(Probe.today)/\(Probe.sessionID).jsonl", errno: code, reloaded: true))
+                XCTAssertEqual(
+                    error as? StoreError,
+                    .syncFailed(path: "days/\(Probe.today)/\(Probe.sessionID).jsonl", errno: code, reloaded: true))
                 XCTAssertTrue("\(error)".contains("reloaded from disk"), "\(error)")
             }
             let after = FaultPlan.shared.operations.dropFirst(opsBefore).map(\.operation)
@@ -95,9 +107,13 @@ final class FaultTests: XCTestCase {
         var d = driver
         let events = try d.run(.note("Comfortable"))
         // The sync fails, and so does the cut-back on the fresh descriptor.
-        FaultPlan.shared.rules = [.init(.fdatasync, EIO, pathPart: ".jsonl"), .init(.truncate, EIO, pathPart: ".jsonl")]
+        FaultPlan.shared.rules = [
+            .init(.fdatasync, EIO, pathPart: ".jsonl"), .init(.truncate, EIO, pathPart: ".jsonl"),
+        ]
         XCTAssertThrowsError(try store.append(events, to: writer)) { error in
-            XCTAssertEqual(error as? StoreError, .syncFailed(path: "days/\(Probe.today)/\(Probe.sessionID).jsonl", errno: EIO, reloaded: false))
+            XCTAssertEqual(
+                error as? StoreError,
+                .syncFailed(path: "days/\(Probe.today)/\(Probe.sessionID).jsonl", errno: EIO, reloaded: false))
         }
         FaultPlan.shared.rules = []
         XCTAssertThrowsError(try store.append(events, to: writer)) { error in
@@ -110,7 +126,10 @@ final class FaultTests: XCTestCase {
         let store2 = try openStore()
         let reopened = try store2.openSession(id: Probe.sessionID)
         XCTAssertTrue((3...4).contains(reopened.state.events.count))
-        try store2.append(try d.run(.note("again"), after: 0).map { SessionEvent(seq: reopened.state.events.count + 1, at: $0.at, by: $0.by, kind: $0.kind) }, to: reopened)
+        try store2.append(
+            try d.run(.note("again"), after: 0).map {
+                SessionEvent(seq: reopened.state.events.count + 1, at: $0.at, by: $0.by, kind: $0.kind)
+            }, to: reopened)
     }
 
     func testAFailedIndexRenameStillRecordsTheEventAndTheIndexIsRebuilt() throws {
@@ -130,20 +149,28 @@ final class FaultTests: XCTestCase {
             let reopened = try openStore()
             XCTAssertEqual(try reopened.sessions(on: Probe.today).first?.lastSeq, 4)
             XCTAssertEqual(try reopened.check().hasDamage, false)
-            let leftovers = try FileManager.default.contentsOfDirectory(atPath: "\(dir!)/days/\(Probe.today)").filter { $0.contains(".tmp-") }
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: "\(dir!)/days/\(Probe.today)").filter {
+                $0.contains(".tmp-")
+            }
             XCTAssertEqual(leftovers, [], "a failed rename leaves no temp file behind")
         }
     }
 
     func testAPatientIsRecordedOnlyWhenSyncedAndARetrySucceeds() throws {
-        for rule in [FaultPlan.Rule(.write, ENOSPC, pathPart: "patients/journal"), .init(.fdatasync, EIO, pathPart: "patients/journal"),
-                     .init(.create, ENOSPC, pathPart: "patients/journal")] {
+        for rule in [
+            FaultPlan.Rule(.write, ENOSPC, pathPart: "patients/journal"),
+            .init(.fdatasync, EIO, pathPart: "patients/journal"),
+            .init(.create, ENOSPC, pathPart: "patients/journal"),
+        ] {
             try? FileManager.default.removeItem(atPath: dir)
             let store = try openStore()
-            if rule.operation != .create { try store.savePatient(Fixture.patient("Ada Lovelace", id: "", chart: "C-1")) }
+            if rule.operation != .create {
+                try store.savePatient(Fixture.patient("Ada Lovelace", id: "", chart: "C-1"))
+            }
             let size = DurableFiles(root: dir).size(dir + "/patients/journal.jsonl")
             FaultPlan.shared.rules = [rule]
-            XCTAssertThrowsError(try store.savePatient(Fixture.patient("Rosa Quintero", id: "", chart: "C-2")), "\(rule)")
+            XCTAssertThrowsError(
+                try store.savePatient(Fixture.patient("Rosa Quintero", id: "", chart: "C-2")), "\(rule)")
             XCTAssertFalse(store.directory.patients.contains { $0.name == "Rosa Quintero" })
             XCTAssertEqual(DurableFiles(root: dir).size(dir + "/patients/journal.jsonl"), size, "\(rule)")
             FaultPlan.shared.rules = []
@@ -158,7 +185,9 @@ final class FaultTests: XCTestCase {
             let store = try openStore()
             let patient = try store.savePatient(Fixture.patient(id: ""))
             var driver = SessionDriver(id: Probe.sessionID)
-            let start = try driver.run(.start(patient: patient, technician: "Alex Rivera", room: "Room 1", plannedZones: ["forehead"]), after: 0)
+            let start = try driver.run(
+                .start(patient: patient, technician: "Alex Rivera", room: "Room 1", plannedZones: ["forehead"]),
+                after: 0)
             FaultPlan.shared.rules = [.init(op, ENOSPC, pathPart: "days/")]
             XCTAssertThrowsError(try store.beginSession(id: Probe.sessionID, events: start), "\(op)")
             FaultPlan.shared.rules = []
@@ -171,7 +200,8 @@ final class FaultTests: XCTestCase {
         let store = try openStore()
         let (writer, driver) = try startedSession(store)
         var d = driver
-        let batch = try d.run(.note("one")) + [SessionEvent(seq: 5, at: d.clock, by: "Alex Rivera", kind: .note(text: "two"))]
+        let batch =
+            try d.run(.note("one")) + [SessionEvent(seq: 5, at: d.clock, by: "Alex Rivera", kind: .note(text: "two"))]
         try store.append(batch, to: writer)
         writer.close()
         let data = try Data(contentsOf: URL(fileURLWithPath: journal))

@@ -1,8 +1,9 @@
 import ChairsideCore
-@testable import ChairsideStore
 import Foundation
 import TestSupport
 import XCTest
+
+@testable import ChairsideStore
 
 /// Runs `CrashProbe` (a test build of the store) and reads what it acknowledged.
 struct Probe {
@@ -10,7 +11,8 @@ struct Probe {
     static let today = ClinicDay(Fixture.t0, timeZone: Fixture.utc)
 
     static var binary: String {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("CrashProbe").path
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("CrashProbe")
+            .path
     }
 
     struct Result {
@@ -31,8 +33,10 @@ struct Probe {
     }
 
     /// Runs the probe to its end, or to its crash; a run longer than `timeout` is killed and fails the test.
-    static func run(_ mode: String, _ root: String, environment: [String: String] = [:], timeout: TimeInterval = 60,
-                    file: StaticString = #filePath, line: UInt = #line) -> Result {
+    static func run(
+        _ mode: String, _ root: String, environment: [String: String] = [:], timeout: TimeInterval = 60,
+        file: StaticString = #filePath, line: UInt = #line
+    ) -> Result {
         var env = ProcessInfo.processInfo.environment
         for key in env.keys where key.hasPrefix("CHAIRSIDE_") { env[key] = nil }
         for (k, v) in environment { env[k] = v }
@@ -48,8 +52,8 @@ struct Probe {
         let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+            for item in argv { free(item) }
+            for item in envp { free(item) }
         }
         var pid: pid_t = 0
         let started = Date()
@@ -84,7 +88,12 @@ struct Probe {
             case "ack":
                 result.ackedThrough = Int(w[1])!
                 result.ackedLabel = w[2]
-            case "op": result.operations.append((w[2].split(separator: " ").first.map(String.init) ?? "", String(w[2].split(separator: " ").dropFirst().joined(separator: " "))))
+            case "op":
+                result.operations.append(
+                    (
+                        w[2].split(separator: " ").first.map(String.init) ?? "",
+                        String(w[2].split(separator: " ").dropFirst().joined(separator: " "))
+                    ))
             default: break
             }
         }
@@ -107,7 +116,10 @@ enum StoreInvariants {
         var st = stat()
         let all = [""] + ((FileManager.default.subpaths(atPath: root)) ?? []).map { "/" + $0 }
         for rel in all {
-            guard lstat(root + rel, &st) == 0 else { problems.append("\(rel): cannot stat"); continue }
+            guard lstat(root + rel, &st) == 0 else {
+                problems.append("\(rel): cannot stat")
+                continue
+            }
             let mode = st.st_mode & 0o7777
             switch st.st_mode & S_IFMT {
             case S_IFDIR: if mode != 0o700 { problems.append("\(rel): folder mode \(String(mode, radix: 8))") }
@@ -129,13 +141,17 @@ enum StoreInvariants {
             return (problems + ["reopening failed: \(error)"], RecoveryReport())
         }
         let report = store.report
-        if let id = run.patientID, !store.directory.patients.contains(where: { $0.id == id && $0.name == "Rosa Quintero" }) {
+        if let id = run.patientID,
+            !store.directory.patients.contains(where: { $0.id == id && $0.name == "Rosa Quintero" })
+        {
             problems.append("the acknowledged patient \(id) is gone")
         }
         let path = "\(root)/days/\(Probe.today)/\(Probe.sessionID).jsonl"
         let listed: [SessionSummary]
         do { listed = try store.sessions(on: Probe.today) } catch { return (problems + ["today: \(error)"], report) }
-        if listed.contains(where: { $0.id != Probe.sessionID }) { problems.append("today lists a session that was never written: \(listed.map(\.id))") }
+        if listed.contains(where: { $0.id != Probe.sessionID }) {
+            problems.append("today lists a session that was never written: \(listed.map(\.id))")
+        }
         guard run.ackedThrough > 0 else {
             if FileManager.default.fileExists(atPath: path), let w = try? store.openSession(id: Probe.sessionID) {
                 // Written but never acknowledged: allowed, if it is the probe's own first events.
@@ -144,25 +160,34 @@ enum StoreInvariants {
             return (problems, report)
         }
         let writer: SessionWriter
-        do { writer = try store.openSession(id: Probe.sessionID) } catch { return (problems + ["resuming: \(error)"], report) }
+        do { writer = try store.openSession(id: Probe.sessionID) } catch {
+            return (problems + ["resuming: \(error)"], report)
+        }
         defer { writer.close() }
         problems += compare(writer.state.events.count, path, run, acked: run.ackedThrough)
         let onDisk = writer.state.events.count
         let expected = onDisk == run.ackedThrough ? run.ackedLabel : run.expectedLabel
-        if Probe.label(writer.state) != expected { problems.append("resumed at \(Probe.label(writer.state)), expected \(expected)") }
+        if Probe.label(writer.state) != expected {
+            problems.append("resumed at \(Probe.label(writer.state)), expected \(expected)")
+        }
         if let summary = listed.first(where: { $0.id == Probe.sessionID }) {
-            if "\(summary.status.rawValue)|\(summary.step)|\(summary.paused)" != expected { problems.append("today shows \(summary.step), expected \(expected)") }
+            if "\(summary.status.rawValue)|\(summary.step)|\(summary.paused)" != expected {
+                problems.append("today shows \(summary.step), expected \(expected)")
+            }
         } else {
             problems.append("today does not list the session")
         }
         // A second look finds nothing more to repair. Damaged lines stay in place (issue 14), so it
         // names them again: garbage a power cut left after the acknowledged lines is such damage.
-        if let again = try? Store(root: root, timeZone: Fixture.utc, today: Probe.today), let second = try? again.check() {
+        if let again = try? Store(root: root, timeZone: Fixture.utc, today: Probe.today),
+            let second = try? again.check()
+        {
             let repairs = second.findings.filter { if case .leftoverTempFile = $0 { false } else { !$0.isStanding } }
             if !repairs.isEmpty { problems.append("a second check still repaired: \(repairs.map(\.text))") }
             let data = FileManager.default.contents(atPath: path) ?? Data()
             let rel = "days/\(Probe.today)/\(Probe.sessionID).jsonl"
-            for d in JournalScan(data).damaged where !second.findings.contains(.damagedLine(path: rel, line: d.line, seqs: d.seqText)) {
+            for d in JournalScan(data).damaged
+            where !second.findings.contains(.damagedLine(path: rel, line: d.line, seqs: d.seqText)) {
                 problems.append("damaged line \(d.line) is not named by check")
             }
         }
@@ -178,16 +203,27 @@ enum StoreInvariants {
         if scan.tornTail { problems.append("a torn tail is left after recovery") }
         // Garbage a power cut left after the acknowledged lines stays in place as damage (it may be
         // rot of an acknowledged line for all the store can tell), but never before one.
-        if let first = scan.damaged.first, first.line <= acked { problems.append("damage at line \(first.line), among the acknowledged events") }
-        if scan.entries.count < acked { problems.append("lost acknowledged events: \(scan.entries.count) of \(acked) on disk") }
+        if let first = scan.damaged.first, first.line <= acked {
+            problems.append("damage at line \(first.line), among the acknowledged events")
+        }
+        if scan.entries.count < acked {
+            problems.append("lost acknowledged events: \(scan.entries.count) of \(acked) on disk")
+        }
         for (i, entry) in scan.entries.enumerated() {
             let seq = i + 1
-            guard let sent = run.pending[seq] else { problems.append("event \(seq) was never written by the probe"); continue }
+            guard let sent = run.pending[seq] else {
+                problems.append("event \(seq) was never written by the probe")
+                continue
+            }
             if entry.payload != sent { problems.append("event \(seq) differs from what was written") }
         }
         let extra = scan.entries.count - acked
-        if extra != 0 && extra != run.inFlight.count { problems.append("\(extra) unacknowledged events on disk: a batch of \(run.inFlight.count) was split") }
-        if count != scan.entries.count { problems.append("replay gave \(count) events, the journal has \(scan.entries.count)") }
+        if extra != 0 && extra != run.inFlight.count {
+            problems.append("\(extra) unacknowledged events on disk: a batch of \(run.inFlight.count) was split")
+        }
+        if count != scan.entries.count {
+            problems.append("replay gave \(count) events, the journal has \(scan.entries.count)")
+        }
         return problems
     }
 }

@@ -36,25 +36,35 @@ final class ReplicaBenchmark: ReplicaCase {
         let shipSeconds = Date().timeIntervalSince(t)
         XCTAssertEqual(scalar("SELECT count(*) FROM chairside_lines"), String(lines))
         let bytes = scalar("SELECT sum(length(bytes)) FROM chairside_lines")
-        print("BENCH initial shipping: \(lines) lines (\(bytes) bytes) in \(fmt(shipSeconds)) s = \(Int(Double(lines) / shipSeconds)) lines/s")
+        print(
+            "BENCH initial shipping: \(lines) lines (\(bytes) bytes) in \(fmt(shipSeconds)) s = \(Int(Double(lines) / shipSeconds)) lines/s"
+        )
 
         // The same rows inserted by the server itself into a table of the same shape and key: the
         // ceiling for any client.
         _ = sql("CREATE TABLE raw_lines (LIKE chairside_lines INCLUDING ALL)")
-        let raw = run(["/usr/bin/psql", databaseURL, "-At", "-c", "\\timing on", "-c",
-                       "INSERT INTO raw_lines (store_id, journal, seq, hash, bytes) "
-                       + "SELECT store_id, journal, seq, hash, bytes FROM chairside_lines"])
-        let rawMS = raw.out.split(separator: "\n").compactMap { line -> Double? in
-            guard line.hasPrefix("Time: ") else { return nil }
-            return Double(line.dropFirst(6).split(separator: " ")[0])
-        }.last ?? .nan
-        print("BENCH raw insert of the same rows (INSERT … SELECT, same key): \(fmt(rawMS / 1000)) s = "
-              + "\(Int(Double(lines) / (rawMS / 1000))) rows/s")
+        let raw = run([
+            "/usr/bin/psql", databaseURL, "-At", "-c", "\\timing on", "-c",
+            "INSERT INTO raw_lines (store_id, journal, seq, hash, bytes) "
+                + "SELECT store_id, journal, seq, hash, bytes FROM chairside_lines",
+        ])
+        let rawMS =
+            raw.out.split(separator: "\n").compactMap { line -> Double? in
+                guard line.hasPrefix("Time: ") else { return nil }
+                return Double(line.dropFirst(6).split(separator: " ")[0])
+            }.last ?? .nan
+        print(
+            "BENCH raw insert of the same rows (INSERT … SELECT, same key): \(fmt(rawMS / 1000)) s = "
+                + "\(Int(Double(lines) / (rawMS / 1000))) rows/s")
 
         t = Date()
-        let restored = run([Self.chairside, "restore", "--from-replica", "--store", storePath("restored"), "--config", configPath])
+        let restored = run([
+            Self.chairside, "restore", "--from-replica", "--store", storePath("restored"), "--config", configPath,
+        ])
         XCTAssertEqual(restored.status, 0, restored.out + restored.err)
-        print("BENCH restore (fetch, verify chains, write, check): \(fmt(Date().timeIntervalSince(t))) s — \(restored.out.split(separator: "\n").first ?? "")")
+        print(
+            "BENCH restore (fetch, verify chains, write, check): \(fmt(Date().timeIntervalSince(t))) s — \(restored.out.split(separator: "\n").first ?? "")"
+        )
 
         try lagWithFourRooms()
     }
@@ -82,7 +92,9 @@ final class ReplicaBenchmark: ReplicaCase {
         let base = try rooms.map { try localLines($0).keys.filter { $0.hasPrefix(StoreJournals.patientJournal) }.count }
         let appended = AppendTimes()
         DispatchQueue.concurrentPerform(iterations: 4) { r in
-            guard let store = try? Store(root: rooms[r], timeZone: utc, today: ClinicDay(Date(), timeZone: utc), access: .write)
+            guard
+                let store = try? Store(
+                    root: rooms[r], timeZone: utc, today: ClinicDay(Date(), timeZone: utc), access: .write)
             else { return }
             let end = Date().addingTimeInterval(30)
             var n = 0
@@ -98,19 +110,26 @@ final class ReplicaBenchmark: ReplicaCase {
             let times = appended.of(r)
             let expected = base[r] + times.count
             try waitUntil("room \(r) shipped its appends", timeout: 60) {
-                Int(scalar("SELECT count(*) FROM chairside_lines WHERE store_id = '\(ids[r])' AND journal = 'patients/journal.jsonl'"))
+                Int(
+                    scalar(
+                        "SELECT count(*) FROM chairside_lines WHERE store_id = '\(ids[r])' AND journal = 'patients/journal.jsonl'"
+                    ))
                     == expected
             }
-            let arrivals = sql("""
+            let arrivals = sql(
+                """
                 SELECT extract(epoch FROM shipped_at) FROM chairside_lines
                 WHERE store_id = '\(ids[r])' AND journal = 'patients/journal.jsonl' AND seq > \(base[r]) ORDER BY seq
-                """).out.split(separator: "\n").compactMap { Double($0) }
+                """
+            ).out.split(separator: "\n").compactMap { Double($0) }
             for (a, s) in zip(times, arrivals) { lags.append(max(0, s - a) * 1000) }
         }
         for pid in pids { _ = stop(pid) }
         lags.sort()
         let p = { (q: Double) in lags[min(lags.count - 1, Int(Double(lags.count) * q))] }
-        print("BENCH lag, four rooms appending (\(lags.count) lines): p50 \(fmt(p(0.5))) ms, p99 \(fmt(p(0.99))) ms, max \(fmt(lags.last ?? 0)) ms")
+        print(
+            "BENCH lag, four rooms appending (\(lags.count) lines): p50 \(fmt(p(0.5))) ms, p99 \(fmt(p(0.99))) ms, max \(fmt(lags.last ?? 0)) ms"
+        )
     }
 
     func secs(_ t: Date) -> String { fmt(Date().timeIntervalSince(t)) }

@@ -2,8 +2,9 @@ import ChairsideCore
 import ChairsideStore
 import Foundation
 import XCTest
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What the replica tests share: a real PostgreSQL (from `.ci/pg-setup`: CHAIRSIDE_TEST_PG_URL and
@@ -35,10 +36,12 @@ class ReplicaCase: XCTestCase {
             if env["CI"] != nil {
                 XCTFail("CI=true but no PostgreSQL is configured: .ci/run must start one (.ci/pg-setup).")
             }
-            throw XCTSkip("No PostgreSQL for the replica tests: run `eval \"$(.ci/pg-setup)\"` first (README, Replica).")
+            throw XCTSkip(
+                "No PostgreSQL for the replica tests: run `eval \"$(.ci/pg-setup)\"` first (README, Replica).")
         }
         baseURL = url
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("chairside-replica-\(UUID().uuidString)").path
+        dir =
+            FileManager.default.temporaryDirectory.appendingPathComponent("chairside-replica-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir + "/config/chairside", withIntermediateDirectories: true)
         database = "chairside_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(12).lowercased()
         let made = sql("CREATE DATABASE \(database!)", on: url)
@@ -109,8 +112,8 @@ class ReplicaCase: XCTestCase {
         let argv = args.map { strdup($0) } + [nil]
         let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+            for item in argv { free(item) }
+            for item in envp { free(item) }
         }
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, args[0], &actions, nil, argv, envp)
@@ -176,8 +179,9 @@ class ReplicaCase: XCTestCase {
     }
 
     func storeID(_ root: String) throws -> String {
-        let store = try Store(root: root, timeZone: TimeZone(identifier: "UTC")!, today: ClinicDay(Date(), timeZone: .current),
-                              access: .read)
+        let store = try Store(
+            root: root, timeZone: TimeZone(identifier: "UTC")!, today: ClinicDay(Date(), timeZone: .current),
+            access: .read)
         return try XCTUnwrap(store.storeID)
     }
 
@@ -192,8 +196,10 @@ class ReplicaCase: XCTestCase {
     }
 
     /// Waits for a condition with a deadline (never a fixed sleep before an assert).
-    func waitUntil(_ what: String, timeout: TimeInterval = 30, file: StaticString = #filePath, line: UInt = #line,
-                   _ condition: () throws -> Bool) rethrows {
+    func waitUntil(
+        _ what: String, timeout: TimeInterval = 30, file: StaticString = #filePath, line: UInt = #line,
+        _ condition: () throws -> Bool
+    ) rethrows {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if try condition() { return }
@@ -220,8 +226,9 @@ class ReplicaCase: XCTestCase {
 
     @discardableResult
     func addPatient(_ root: String, name: String) throws -> Patient {
-        let store = try Store(root: root, timeZone: TimeZone(identifier: "UTC")!, today: ClinicDay(Date(), timeZone: .current),
-                              access: .write)
+        let store = try Store(
+            root: root, timeZone: TimeZone(identifier: "UTC")!, today: ClinicDay(Date(), timeZone: .current),
+            access: .write)
         return try store.savePatient(Patient(id: "", name: name, chartNumber: "K-\(UUID().uuidString.prefix(6))"))
     }
 
@@ -235,8 +242,10 @@ class ReplicaCase: XCTestCase {
         // Still valid JSON with the same meaning, but different bytes.
         var payload = String(decoding: decoded.payload, as: UTF8.self)
         payload.insert(" ", at: payload.index(before: payload.endIndex))
-        lines[seq - 1] = JournalLine.encode(seq: seq, payload: Data(payload.utf8), more: decoded.more, prev: decoded.prev)
-            .dropLast()
+        lines[seq - 1] = JournalLine.encode(
+            seq: seq, payload: Data(payload.utf8), more: decoded.more, prev: decoded.prev
+        )
+        .dropLast()
         try (lines.map { $0 + Data([0x0A]) }.reduce(Data(), +)).write(to: URL(fileURLWithPath: path))
     }
 }

@@ -17,17 +17,21 @@ final class RestoreRepairTests: ReplicaCase {
         XCTAssertTrue(result.out.contains("Check: no damage."), result.out)
         let original = StoreJournals.list(root: store).map(\.path)
         let back = StoreJournals.list(root: restored).map(\.path)
-        XCTAssertEqual(back, original, "missing: \(Set(original).subtracting(back)), extra: \(Set(back).subtracting(original))")
+        XCTAssertEqual(
+            back, original, "missing: \(Set(original).subtracting(back)), extra: \(Set(back).subtracting(original))")
         for journal in original {
-            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: restored + "/" + journal)),
-                           try Data(contentsOf: URL(fileURLWithPath: store + "/" + journal)), journal)
+            XCTAssertEqual(
+                try Data(contentsOf: URL(fileURLWithPath: restored + "/" + journal)),
+                try Data(contentsOf: URL(fileURLWithPath: store + "/" + journal)), journal)
         }
         XCTAssertEqual(try storeID(restored), id, "the restored store keeps its ID, so replication carries on")
         let check = chairside("check", "--store", restored)
         XCTAssertEqual(check.status, 0, check.out)
         // Both read through indexes the store rebuilt from the journals.
         XCTAssertEqual(chairside("check", "--store", store).status, 0)
-        let (mine, theirs) = (chairside("today", "--store", restored, "--json").out, chairside("today", "--store", store, "--json").out)
+        let (mine, theirs) = (
+            chairside("today", "--store", restored, "--json").out, chairside("today", "--store", store, "--json").out
+        )
         XCTAssertEqual(mine, theirs, "\n--- restored\n\(mine)\n--- original\n\(theirs)")
     }
 
@@ -57,7 +61,8 @@ final class RestoreRepairTests: ReplicaCase {
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), original)
         XCTAssertEqual(chairside("check", "--store", store).status, 0)
         let quarantined = try FileManager.default.contentsOfDirectory(atPath: store + "/quarantine")
-        XCTAssertTrue(quarantined.contains { $0.hasSuffix(journal.replacingOccurrences(of: "/", with: "_")) }, "\(quarantined)")
+        XCTAssertTrue(
+            quarantined.contains { $0.hasSuffix(journal.replacingOccurrences(of: "/", with: "_")) }, "\(quarantined)")
     }
 
     func testAnEditedLineIsPutBackWhenTheReplicasCopyFitsTheChain() throws {
@@ -85,8 +90,9 @@ final class RestoreRepairTests: ReplicaCase {
         XCTAssertEqual(chairside("replicate", "--once", "--store", store, "--config", configPath).status, 0)
         let repair = chairside("check", "--repair-from-replica", "--store", store, "--config", configPath)
         XCTAssertEqual(repair.status, 1)
-        XCTAssertTrue(repair.out.contains("! \(journal) line 1 (event #1): the replica has no copy that fits the chain"),
-                      repair.out)
+        XCTAssertTrue(
+            repair.out.contains("! \(journal) line 1 (event #1): the replica has no copy that fits the chain"),
+            repair.out)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), damaged, "left exactly as it was")
     }
 }

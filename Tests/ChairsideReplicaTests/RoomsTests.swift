@@ -64,8 +64,9 @@ final class RoomsTests: ReplicaCase {
         XCTAssertThrowsError(try pulled.savePatient(Patient(id: "", name: "Not Here", chartNumber: "N-1")))
         // The pulled room's journals are byte-identical to room B's.
         for file in StoreJournals.list(root: roomB) {
-            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: RoomArea.root(of: roomA, room: idB) + "/" + file.path)),
-                           try Data(contentsOf: URL(fileURLWithPath: roomB + "/" + file.path)))
+            XCTAssertEqual(
+                try Data(contentsOf: URL(fileURLWithPath: RoomArea.root(of: roomA, room: idB) + "/" + file.path)),
+                try Data(contentsOf: URL(fileURLWithPath: roomB + "/" + file.path)))
         }
     }
 }

@@ -2,6 +2,7 @@ import ChairsideCore
 import ChairsideStore
 import Foundation
 import XCTest
+
 @testable import ChairsideReplica
 
 /// The password is never on a command line, in a log, in an error or in the store; the config
@@ -43,7 +44,8 @@ final class SecretsAndConfigTests: ReplicaCase {
         try writeConfig(url: "postgresql://chairside@127.0.0.1:1/nowhere", extra: "password_file = \"\(wrong)\"\n")
         let down = chairside("replicate", "--once", "--store", store, "--config", configPath)
         XCTAssertEqual(down.status, 1)
-        XCTAssertTrue(down.err.contains("Cannot reach the replica at postgresql://chairside@127.0.0.1:1/nowhere"), down.err)
+        XCTAssertTrue(
+            down.err.contains("Cannot reach the replica at postgresql://chairside@127.0.0.1:1/nowhere"), down.err)
         XCTAssertFalse((down.out + down.err).contains(password))
     }
 
@@ -60,8 +62,9 @@ final class SecretsAndConfigTests: ReplicaCase {
 /// The replica's config, passfile, migrations and status words: no server needed.
 final class ReplicaConfigTests: XCTestCase {
     func testReplicaURLsParseOrSayHowToWriteThem() {
-        XCTAssertEqual(try ReplicaSettings.parse(url: "postgresql://u@h:5433/d").get(),
-                       ReplicaSettings(host: "h", port: 5433, user: "u", database: "d"))
+        XCTAssertEqual(
+            try ReplicaSettings.parse(url: "postgresql://u@h:5433/d").get(),
+            ReplicaSettings(host: "h", port: 5433, user: "u", database: "d"))
         XCTAssertEqual(try ReplicaSettings.parse(url: "postgres://u@db.lan/chairside").get().port, 5432)
         XCTAssertEqual(ReplicaSettings.parse(url: "mysql://u@h/d"), .failure(.notPostgres))
         XCTAssertEqual(ReplicaSettings.parse(url: "postgresql://h/d"), .failure(.noUser))
@@ -77,7 +80,8 @@ final class ReplicaConfigTests: XCTestCase {
     func testTheCompiledMigrationsAreTheSQLFilesInTheRepository() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Sources/ChairsideReplica/Migrations")
-        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".sql") }.sorted()
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".sql") }
+            .sorted()
         XCTAssertEqual(files, ReplicaMigrations.all.map(\.name))
         for (file, migration) in zip(files, ReplicaMigrations.all) {
             let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
@@ -93,10 +97,14 @@ final class ReplicaConfigTests: XCTestCase {
             ReplicaStatus(state: s, waiting: waiting, divergent: 2, since: t, checkedAt: t)
         }
         XCTAssertEqual(ReplicaStatus.headerText(status(.upToDate), now: t, timeZone: utc), "replica: up to date")
-        XCTAssertEqual(ReplicaStatus.headerText(status(.shipping, waiting: 12), now: t, timeZone: utc), "replica: 12 events waiting")
-        XCTAssertEqual(ReplicaStatus.headerText(status(.unreachable), now: t, timeZone: utc), "replica: unreachable since 14:13")
-        XCTAssertEqual(ReplicaStatus.headerText(status(.upToDate), now: t.addingTimeInterval(600), timeZone: utc),
-                       "replica: stopped since 14:13")
+        XCTAssertEqual(
+            ReplicaStatus.headerText(status(.shipping, waiting: 12), now: t, timeZone: utc),
+            "replica: 12 events waiting")
+        XCTAssertEqual(
+            ReplicaStatus.headerText(status(.unreachable), now: t, timeZone: utc), "replica: unreachable since 14:13")
+        XCTAssertEqual(
+            ReplicaStatus.headerText(status(.upToDate), now: t.addingTimeInterval(600), timeZone: utc),
+            "replica: stopped since 14:13")
         XCTAssertEqual(ReplicaStatus.headerText(nil, now: t, timeZone: utc), "replica: not configured")
     }
 }

@@ -2,8 +2,9 @@ import ChairsideCore
 import ChairsideStore
 import Foundation
 import XCTest
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Shipping a store to a real PostgreSQL: every line exactly once, with its bytes and hash;
@@ -43,10 +44,13 @@ final class ShippingTests: ReplicaCase {
         XCTAssertTrue(result.err.contains("DIVERGENCE: \(journal) line #2"), result.err)
         XCTAssertTrue(result.err.contains("differ from the replica"), result.err)
         XCTAssertEqual(replicaLines(id)["\(journal)#2"], before, "never overwritten")
-        XCTAssertEqual(scalar("SELECT count(*) FROM chairside_divergences WHERE journal = '\(journal)' AND seq = 2"), "1")
+        XCTAssertEqual(
+            scalar("SELECT count(*) FROM chairside_divergences WHERE journal = '\(journal)' AND seq = 2"), "1")
         let status = try XCTUnwrap(ReplicaStatus.read(root: store))
         XCTAssertEqual(status.state, .divergent)
-        XCTAssertEqual(ReplicaStatus.headerText(status, now: Date(), timeZone: .current), "replica: 1 line differ from the replica")
+        XCTAssertEqual(
+            ReplicaStatus.headerText(status, now: Date(), timeZone: .current), "replica: 1 line differ from the replica"
+        )
     }
 
     func testAReplicatorKilledAtRandomMomentsLeavesEveryLineExactlyOnce() throws {
@@ -95,7 +99,8 @@ final class ShippingTests: ReplicaCase {
         if ReplicaStatus.read(root: store)?.state != .unreachable { print(read(dir + "/replicator.log")) }
         let status = try XCTUnwrap(ReplicaStatus.read(root: store))
         XCTAssertGreaterThan(status.waiting, 0)
-        XCTAssertTrue(ReplicaStatus.headerText(status, now: Date(), timeZone: .current).hasPrefix("replica: unreachable since "))
+        XCTAssertTrue(
+            ReplicaStatus.headerText(status, now: Date(), timeZone: .current).hasPrefix("replica: unreachable since "))
         let started = pgctl("start")
         XCTAssertEqual(started.status, 0, started.err)
         try waitUntil("caught up", timeout: 180) { replicaLines(id).count == (try localLines(store)).count }

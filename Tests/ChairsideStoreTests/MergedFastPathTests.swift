@@ -14,7 +14,8 @@ final class MergedFastPathTests: XCTestCase {
     let today = ClinicDay(string: "2026-11-21")!
 
     override func setUpWithError() throws {
-        dir = FileManager.default.temporaryDirectory
+        dir =
+            FileManager.default.temporaryDirectory
             .appendingPathComponent("chairside-merged-\(UUID().uuidString)").path
     }
 

@@ -1,8 +1,9 @@
 import ChairsideCore
-@testable import ChairsideStore
 import Foundation
 import TestSupport
 import XCTest
+
+@testable import ChairsideStore
 
 final class StoreTests: XCTestCase {
     var dir: String!
@@ -22,13 +23,14 @@ final class StoreTests: XCTestCase {
     func recordSession(_ store: Store, patient: Patient? = nil) throws -> (id: String, events: [SessionEvent]) {
         let p = try store.savePatient(patient ?? Fixture.patient(id: ""))
         var d = SessionDriver(id: Store.newSessionID(startedAt: Fixture.t0, timeZone: Fixture.utc))
-        let start = try d.run(.start(patient: p, technician: "Alex Rivera", room: "Room 1", plannedZones: ["cheeks"]), after: 0)
+        let start = try d.run(
+            .start(patient: p, technician: "Alex Rivera", room: "Room 1", plannedZones: ["cheeks"]), after: 0)
         let writer = try store.beginSession(id: d.state.id, events: start)
         var all = start
         let before = d.state.events.count
         _ = try d.preparedForNeedling()
         let rest = Array(d.state.events[before...])
-        for event in rest { try store.append([event], to: writer) } // one decision each, as the console records them
+        for event in rest { try store.append([event], to: writer) }  // one decision each, as the console records them
         all += rest
         writer.close()
         return (d.state.id, all)
@@ -44,17 +46,24 @@ final class StoreTests: XCTestCase {
         let writer = try store.openSession(id: id)
         var d = SessionDriver(id: id)
         for e in events { d.state = d.state.evolve(e) }
-        let pass = try d.run(.logPass(Pass(zone: "cheeks", depth: 1.0, count: 1, pattern: .horizontal, endpoint: .erythema), confirmAboveProtocol: false))
+        let pass = try d.run(
+            .logPass(
+                Pass(zone: "cheeks", depth: 1.0, count: 1, pattern: .horizontal, endpoint: .erythema),
+                confirmAboveProtocol: false))
         try store.append(pass, to: writer)
         writer.close()
-        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: index)), indexBefore, "a pass in the same step leaves the index file alone")
+        XCTAssertEqual(
+            try Data(contentsOf: URL(fileURLWithPath: index)), indexBefore,
+            "a pass in the same step leaves the index file alone")
         XCTAssertEqual(try store.sessions(on: today).first?.passes, 1, "this console sees it at once")
         let patientFiles = { [dir = dir!] in
             try ["patients/directory.bin", "patients/refs"].map { path -> [String] in
                 let full = dir + "/" + path
                 let names = (try? FileManager.default.contentsOfDirectory(atPath: full))?.sorted() ?? [""]
                 return try names.map { name in
-                    path + name + ":" + (try Data(contentsOf: URL(fileURLWithPath: name.isEmpty ? full : full + "/" + name))).base64EncodedString()
+                    path + name + ":"
+                        + (try Data(contentsOf: URL(fileURLWithPath: name.isEmpty ? full : full + "/" + name)))
+                        .base64EncodedString()
                 }
             }
         }
@@ -62,7 +71,9 @@ final class StoreTests: XCTestCase {
         let other = try openStore()
         XCTAssertEqual(try other.sessions(on: today).first?.passes, 1, "another reader re-reads the grown journal")
         XCTAssertEqual(try other.sessions(on: today).first?.lastSeq, pass.last?.seq)
-        XCTAssertTrue(other.report.findings.isEmpty, "an index behind its journal is normal, not a repair: \(other.report.findings)")
+        XCTAssertTrue(
+            other.report.findings.isEmpty,
+            "an index behind its journal is normal, not a repair: \(other.report.findings)")
         XCTAssertTrue(try openStore().check().findings.isEmpty)
         XCTAssertEqual(try patientFiles(), patientsBefore, "nothing about the patient changed")
     }
@@ -115,9 +126,12 @@ final class StoreTests: XCTestCase {
         let reopened = try openStore()
         let state = try reopened.loadSession(id: id)
         XCTAssertEqual(state.events, events.filter { $0.seq != 4 })
-        XCTAssertEqual(state.unreadable.map(\.text), ["event #4 unreadable — original kept in place (line 4 of days/2026-11-21/\(id).jsonl)"])
+        XCTAssertEqual(
+            state.unreadable.map(\.text),
+            ["event #4 unreadable — original kept in place (line 4 of days/2026-11-21/\(id).jsonl)"])
         XCTAssertTrue(reopened.report.hasDamage)
-        XCTAssertEqual(try String(contentsOfFile: journal(id), encoding: .utf8), damaged, "the damaged line stays, byte for byte")
+        XCTAssertEqual(
+            try String(contentsOfFile: journal(id), encoding: .utf8), damaged, "the damaged line stays, byte for byte")
         XCTAssertEqual(try reopened.sessions(on: today).first?.unreadableLines, 1)
     }
 
@@ -164,7 +178,10 @@ final class StoreTests: XCTestCase {
         let patient = try XCTUnwrap(store.directory.patients.first)
         let shard = dir + "/patients/refs/" + String(format: "%02x.json", Store.refShard(of: patient.id))
         XCTAssertEqual(try mode(dir + "/patients/refs"), 0o700)
-        for f in [journal(id), dir + "/days/2026-11-21/index.json", dir + "/patients/directory.bin", shard, dir + "/patients/journal.jsonl"] {
+        for f in [
+            journal(id), dir + "/days/2026-11-21/index.json", dir + "/patients/directory.bin", shard,
+            dir + "/patients/journal.jsonl",
+        ] {
             XCTAssertEqual(try mode(f), 0o600, f)
         }
     }
@@ -186,7 +203,7 @@ final class StoreTests: XCTestCase {
         let writer = try store.openSession(id: id)
         let note = SessionEvent(seq: events.count + 1, at: Fixture.minutes(90), by: "A", kind: .note(text: "n"))
         let saved = writer.fd
-        writer.fdForTesting = -2 // a closed descriptor: write fails with EBADF
+        writer.fdForTesting = -2  // a closed descriptor: write fails with EBADF
         XCTAssertThrowsError(try store.append([note], to: writer))
         XCTAssertEqual(writer.state.events.count, events.count, "a failed append is not shown as recorded")
         writer.fdForTesting = saved
@@ -218,7 +235,9 @@ final class StoreTests: XCTestCase {
         let b = try openStore()
         try a.savePatient(Fixture.patient("Ana", id: "", chart: "A-1"))
         try b.savePatient(Fixture.patient("Ben", id: "", chart: "B-1"))
-        XCTAssertThrowsError(try b.savePatient(Fixture.patient("Other", id: "", chart: "A-1")), "b sees a's chart number once it catches up")
+        XCTAssertThrowsError(
+            try b.savePatient(Fixture.patient("Other", id: "", chart: "A-1")),
+            "b sees a's chart number once it catches up")
         let reopened = try openStore()
         XCTAssertEqual(Set(reopened.directory.patients.map(\.name)), ["Ana", "Ben"])
         let lines = try String(contentsOfFile: dir + "/patients/journal.jsonl", encoding: .utf8).split(separator: "\n")
@@ -236,7 +255,9 @@ final class StoreTests: XCTestCase {
     func testSessionIDsCannotEscapeTheStore() throws {
         let store = try openStore()
         for bad in ["../../etc/passwd", "/etc/passwd", "20261121-093000-ab1/", "2026112A-093000-ab12", ""] {
-            XCTAssertThrowsError(try store.loadSession(id: bad)) { XCTAssertEqual($0 as? StoreError, .invalidSessionID(bad)) }
+            XCTAssertThrowsError(try store.loadSession(id: bad)) {
+                XCTAssertEqual($0 as? StoreError, .invalidSessionID(bad))
+            }
         }
     }
 
@@ -269,16 +290,26 @@ final class AftercareFileTests: XCTestCase {
         XCTAssertEqual(path, dir + "/aftercare.mustache")
         XCTAssertNil(AftercareTemplateFile.load(path: path), "no file: the built-in sheet, no warning")
 
-        try "Dear {{patient_name}},\r\n\r\n{{#zones}}{{name}}\r\n{{/zones}}{{nmae}}\r\n".write(toFile: path, atomically: true, encoding: .utf8)
-        guard case .failure(let error) = AftercareTemplateFile.load(path: path) else { return XCTFail("accepted a misspelt field") }
-        XCTAssertEqual(error.description, "\(path):4: unknown field \"nmae\": the fields are listed in the README under \"Aftercare template\"")
+        try "Dear {{patient_name}},\r\n\r\n{{#zones}}{{name}}\r\n{{/zones}}{{nmae}}\r\n".write(
+            toFile: path, atomically: true, encoding: .utf8)
+        guard case .failure(let error) = AftercareTemplateFile.load(path: path) else {
+            return XCTFail("accepted a misspelt field")
+        }
+        XCTAssertEqual(
+            error.description,
+            "\(path):4: unknown field \"nmae\": the fields are listed in the README under \"Aftercare template\"")
 
         try Data([0x7B, 0x7B, 0xFF, 0xFE]).write(to: URL(fileURLWithPath: path))
-        guard case .failure(let binary) = AftercareTemplateFile.load(path: path) else { return XCTFail("accepted bytes that are not UTF-8") }
+        guard case .failure(let binary) = AftercareTemplateFile.load(path: path) else {
+            return XCTFail("accepted bytes that are not UTF-8")
+        }
         XCTAssertTrue(binary.description.contains("not UTF-8"))
 
-        try "Dear {{patient_name}},\r\nSee you on {{next_visit_from}}.\r\n".write(toFile: path, atomically: true, encoding: .utf8)
-        guard case .success(let template) = AftercareTemplateFile.load(path: path) else { return XCTFail("refused a good template") }
+        try "Dear {{patient_name}},\r\nSee you on {{next_visit_from}}.\r\n".write(
+            toFile: path, atomically: true, encoding: .utf8)
+        guard case .success(let template) = AftercareTemplateFile.load(path: path) else {
+            return XCTFail("refused a good template")
+        }
         XCTAssertEqual(template.source, path)
     }
 }
@@ -317,7 +348,8 @@ final class HistoryStoreTests: XCTestCase {
         let store = try Store(root: dir, timeZone: Fixture.utc, today: ClinicDay(now, timeZone: Fixture.utc))
         try DemoClinic.fill(store, config: .standard, now: now, timeZone: Fixture.utc)
         let all = try store.sessions(from: ClinicDay(string: "2000-01-01")!, through: ClinicDay(string: "2100-01-01")!)
-        let today = try store.sessions(from: ClinicDay(string: "2026-11-21")!, through: ClinicDay(string: "2026-11-21")!)
+        let today = try store.sessions(
+            from: ClinicDay(string: "2026-11-21")!, through: ClinicDay(string: "2026-11-21")!)
         XCTAssertEqual(today.count, 5)
         XCTAssertGreaterThan(all.count, today.count)
         XCTAssertEqual(all.map(\.startedAt), all.map(\.startedAt).sorted())
@@ -346,7 +378,9 @@ final class ConfigSaveTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         try "# ours\n[clinic]\nname = \"Skin Studio\"\n".write(toFile: path, atomically: true, encoding: .utf8)
         try ConfigFile.saveTheme("light", path: path)
-        XCTAssertEqual(try String(contentsOfFile: path, encoding: .utf8), "# ours\n[clinic]\ntheme = \"light\"\nname = \"Skin Studio\"\n")
+        XCTAssertEqual(
+            try String(contentsOfFile: path, encoding: .utf8),
+            "# ours\n[clinic]\ntheme = \"light\"\nname = \"Skin Studio\"\n")
         XCTAssertEqual(try ConfigFile.load(path: path).clinicName, "Skin Studio")
     }
 
@@ -368,7 +402,8 @@ final class SyntheticClinicTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let today = ClinicDay(Fixture.t0, timeZone: Fixture.utc)
         let store = try Store(root: dir, timeZone: Fixture.utc, today: today)
-        let summary = try SyntheticClinic(years: 0, patients: 50).generate(into: store, config: .standard, now: Fixture.t0, timeZone: Fixture.utc)
+        let summary = try SyntheticClinic(years: 0, patients: 50).generate(
+            into: store, config: .standard, now: Fixture.t0, timeZone: Fixture.utc)
         XCTAssertEqual(summary.patients, 50)
         XCTAssertEqual(store.directory.patients.count, 50)
         let busy = try XCTUnwrap(summary.busyDay)

@@ -1,10 +1,11 @@
 import ChairsideCore
 import ChairsidePrinting
 import ChairsideStore
-@testable import ChairsideTerminal
 import Foundation
 import TestSupport
 import XCTest
+
+@testable import ChairsideTerminal
 
 final class AftercareScreenTests: XCTestCase {
     func testPreviewShowsThePatientsSheetFullScreenAt80x24() throws {
@@ -53,7 +54,9 @@ final class AftercareScreenTests: XCTestCase {
         h.desk = AftercareDesk(printer: CUPSPrinter(environment: env, timeoutSeconds: 10), queue: "front-desk")
         h.start(width: 80, height: 24)
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/lp") else {
-            if ProcessInfo.processInfo.environment["CI"] != nil { XCTFail("lp is missing; .ci/run installs cups-client") }
+            if ProcessInfo.processInfo.environment["CI"] != nil {
+                XCTFail("lp is missing; .ci/run installs cups-client")
+            }
             throw XCTSkip("lp is not installed here")
         }
         h.walkToAftercare()
@@ -67,7 +70,9 @@ final class AftercareScreenTests: XCTestCase {
         let h = try ConsoleHarness()
         h.walkToAftercare()
         h.press(.char("v"), .char("s"))
-        guard case .form(let form) = h.app.model.overlay, form.content is SaveSheetForm else { return XCTFail("no save form") }
+        guard case .form(let form) = h.app.model.overlay, form.content is SaveSheetForm else {
+            return XCTFail("no save form")
+        }
         let id = h.app.model.session!.state.id
         XCTAssertEqual(form.value(of: "File")?.text, h.dir + "/aftercare/\(id).pdf", "the typeset sheet by default")
         h.press(.ctrl("u"))
@@ -99,7 +104,9 @@ final class AftercareScreenTests: XCTestCase {
         h.press(.char("v"), .char("s"), .ctrl("u"))
         h.type("/nonexistent-folder/sheet.txt")
         h.press(.enter)
-        guard case .form(let form) = h.app.model.overlay, form.content is SaveSheetForm else { return XCTFail("form closed") }
+        guard case .form(let form) = h.app.model.overlay, form.content is SaveSheetForm else {
+            return XCTFail("form closed")
+        }
         XCTAssertTrue(form.error?.contains("No such file or directory") == true, form.error ?? "")
         XCTAssertEqual(try h.journalEvents().count, before)
     }
@@ -144,7 +151,7 @@ final class AftercareScreenTests: XCTestCase {
 
     func testAStepTheDeciderRefusesNeitherPrintsNorRecords() throws {
         let h = try ConsoleHarness()
-        h.walkToNeedling()                          // no pass yet: aftercare is refused
+        h.walkToNeedling()  // no pass yet: aftercare is refused
         h.press(.char("7"), .char("v"), .char("p"))
         XCTAssertTrue(h.status.contains("pass"), h.status)
         XCTAssertFalse(h.status.contains("CUPS"), "refused before lp was tried")

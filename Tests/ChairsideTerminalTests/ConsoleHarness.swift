@@ -31,8 +31,9 @@ final class ConsoleHarness {
     }
 
     func start(width: Int, height: Int) {
-        app = App(store: store, config: config, timeZone: Fixture.utc, width: width, height: height,
-                  clock: { [unowned self] in self.now }, desk: desk, themes: themes)
+        app = App(
+            store: store, config: config, timeZone: Fixture.utc, width: width, height: height,
+            clock: { [unowned self] in self.now }, desk: desk, themes: themes)
     }
 
     deinit { try? FileManager.default.removeItem(atPath: dir) }
@@ -40,7 +41,8 @@ final class ConsoleHarness {
     /// The demo clinic at 17:00 on t0's day; earlier days hold the patients' past sessions.
     static func demo(width: Int, height: Int) throws -> ConsoleHarness {
         let h = try ConsoleHarness(width: width, height: height, now: Fixture.t0.addingTimeInterval(8 * 3600))
-        try DemoClinic.fill(h.store, config: h.config, now: h.now, timeZone: Fixture.utc, seed: 7)  // fixed IDs: a stable day anchor
+        // Fixed IDs: a stable day anchor on screen.
+        try DemoClinic.fill(h.store, config: h.config, now: h.now, timeZone: Fixture.utc, seed: 7)
         h.start(width: width, height: height)
         return h
     }
@@ -67,10 +69,10 @@ final class ConsoleHarness {
         for c in name { app.handle(.key(.char(c))) }
         press(.tab)
         type(chart)
-        press(.enter)                     // saves the patient, opens the start form
-        press(.tab, .tab)                 // to planned zones
+        press(.enter)  // saves the patient, opens the start form
+        press(.tab, .tab)  // to planned zones
         for i in 0..<zones {
-            if i > 0 { press(.right, .right, .right, .right) } // Forehead, then Cheeks
+            if i > 0 { press(.right, .right, .right, .right) }  // Forehead, then Cheeks
             press(.char(" "))
         }
         press(.enter)
@@ -80,9 +82,15 @@ final class ConsoleHarness {
     func walkToNeedling() {
         startSession()
         press(.char("s"), .char("y"), .char("c"), .enter)
-        press(.char("3"), .char("a")); type("BLT cream"); press(.tab); type("N-77"); press(.enter)
+        press(.char("3"), .char("a"))
+        type("BLT cream")
+        press(.tab)
+        type("N-77")
+        press(.enter)
         now = now.addingTimeInterval(120)
-        press(.char("2"), .char("b"), .tab, .tab); type("T-1"); press(.enter)
+        press(.char("2"), .char("b"), .tab, .tab)
+        type("T-1")
+        press(.enter)
         press(.char("g"), .enter)
         now = now.addingTimeInterval(8 * 60)
         press(.char("x"), .char("r"), .enter)
@@ -93,9 +101,13 @@ final class ConsoleHarness {
     /// On from needling: one pass, PRP over all zones, a post-care product, then the aftercare panel.
     func walkToAftercare() {
         walkToNeedling()
-        press(.enter, .enter)                                  // one pass on the first zone
-        press(.char("5"), .char("a"), .enter)                  // PRP on all zones
-        press(.char("6"), .char("a")); type("Soothing serum"); press(.tab); type("S-9"); press(.enter)
+        press(.enter, .enter)  // one pass on the first zone
+        press(.char("5"), .char("a"), .enter)  // PRP on all zones
+        press(.char("6"), .char("a"))
+        type("Soothing serum")
+        press(.tab)
+        type("S-9")
+        press(.enter)
         press(.char("7"))
     }
 
@@ -113,11 +125,14 @@ final class ConsoleHarness {
         if ProcessInfo.processInfo.environment["CHAIRSIDE_RECORD"] == "1" {
             try? actual.write(to: path, atomically: true, encoding: .utf8)
             // Record mode never passes: a snapshot is only right once a person has read it.
-            XCTFail("Recorded Snapshots/\(name).txt; review it, then run without CHAIRSIDE_RECORD", file: file, line: line)
+            XCTFail(
+                "Recorded Snapshots/\(name).txt; review it, then run without CHAIRSIDE_RECORD", file: file, line: line)
             return
         }
         guard let expected = try? String(contentsOf: path, encoding: .utf8) else {
-            XCTFail("No snapshot \(name).txt; run the tests once with CHAIRSIDE_RECORD=1 and review it", file: file, line: line)
+            XCTFail(
+                "No snapshot \(name).txt; run the tests once with CHAIRSIDE_RECORD=1 and review it", file: file,
+                line: line)
             return
         }
         XCTAssertEqual(actual, expected, "screen differs from Snapshots/\(name).txt", file: file, line: line)

@@ -44,8 +44,10 @@ final class FormTests: XCTestCase {
     }
 
     func testEveryFormKeepsEveryValueAcrossFocusMoves() {
-        let moves: [[Key]] = [[.down], [.up], [.tab], [.backTab], [.down, .down, .up], [.tab, .tab, .backTab, .down],
-                              [.up, .up, .up], [.backTab, .backTab]]
+        let moves: [[Key]] = [
+            [.down], [.up], [.tab], [.backTab], [.down, .down, .up], [.tab, .tab, .backTab, .down],
+            [.up, .up, .up], [.backTab, .backTab],
+        ]
         for (name, content) in Self.allForms {
             var form = OpenForm(content)
             // Give each field a value of its own: text typed, a choice moved, a zone marked.
@@ -62,7 +64,9 @@ final class FormTests: XCTestCase {
                 for sequence in moves {
                     form.focus = start
                     for key in sequence { XCTAssertEqual(form.handle(key), .editing) }
-                    XCTAssertEqual(form.fields, filled, "\(name): moving \(sequence.map(\.label)) from field \(start) changed a value")
+                    XCTAssertEqual(
+                        form.fields, filled,
+                        "\(name): moving \(sequence.map(\.label)) from field \(start) changed a value")
                 }
             }
         }

@@ -1,7 +1,8 @@
 import ChairsideCore
-@testable import ChairsideTerminal
 import TestSupport
 import XCTest
+
+@testable import ChairsideTerminal
 
 /// The privacy screen (issue 6, point 6): names and details disappear after the configured idle
 /// time or on Ctrl-P, and any key brings the console back without doing anything else.
@@ -17,7 +18,9 @@ final class PrivacyScreenTests: XCTestCase {
         _ = h.advance(minutes: 0.2)
         XCTAssertTrue(h.app.model.hidden)
         let hidden = h.text
-        for detail in ["Zelda", "Quintanilla", "C-4242", "Forehead", "Screening"] { XCTAssertFalse(hidden.contains(detail), detail) }
+        for detail in ["Zelda", "Quintanilla", "C-4242", "Forehead", "Screening"] {
+            XCTAssertFalse(hidden.contains(detail), detail)
+        }
         XCTAssertTrue(hidden.contains("Screen hidden to protect patient privacy"))
         let events = try h.journalEvents().count
         // q would ask to leave the session; as the waking key it does nothing at all.
@@ -31,7 +34,7 @@ final class PrivacyScreenTests: XCTestCase {
     func testCtrlPHidesAtOnceFromAnyScreenEvenWithAFormOpen() throws {
         let h = try ConsoleHarness()
         h.startSession(name: "Zelda Quintanilla", chart: "C-4242")
-        h.press(.char("n")) // the note form
+        h.press(.char("n"))  // the note form
         h.type("Zelda is comfortable")
         h.press(.ctrl("p"))
         XCTAssertTrue(h.app.model.hidden)

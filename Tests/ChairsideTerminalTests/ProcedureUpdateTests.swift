@@ -11,12 +11,15 @@ final class ProcedureUpdateTests: XCTestCase {
     func model() -> AppModel {
         var config = ClinicConfig.standard
         config.privacyAfterMinutes = 0
-        let env = ConsoleEnvironment(aftercareFolder: "/store/aftercare", workingDirectory: "/work",
-                                     newSessionID: { _, _ in "20261121-090000-0001" })
+        let env = ConsoleEnvironment(
+            aftercareFolder: "/store/aftercare", workingDirectory: "/work",
+            newSessionID: { _, _ in "20261121-090000-0001" })
         return AppModel(config: config, timeZone: Fixture.utc, width: 80, height: 24, now: now, env: env)
     }
 
-    func send(_ m: inout AppModel, _ message: Message) -> [Effect] { ConsoleUpdate.update(&m, message, now: now) }
+    func send(_ m: inout AppModel, _ message: Message) -> [Effect] {
+        ConsoleUpdate.update(&m, message, now: now).filter { $0 != .readReplicaStatus }
+    }
 
     func keys(_ m: inout AppModel, _ keys: Key...) -> [Effect] { keys.flatMap { send(&m, .key($0)) } }
 
@@ -42,11 +45,16 @@ final class ProcedureUpdateTests: XCTestCase {
     func testTheLastScreeningIsLoadedAsAnEffectAndOnlyOfferedUntilL() throws {
         var d = SessionDriver()
         _ = try d.started()
-        let earlier = SessionRef(sessionID: "20261020-090000-0001", startedAt: Fixture.t0.addingTimeInterval(-32 * 86_400), status: .completed)
+        let earlier = SessionRef(
+            sessionID: "20261020-090000-0001", startedAt: Fixture.t0.addingTimeInterval(-32 * 86_400),
+            status: .completed)
         var (m, effects) = inSession(d, history: [earlier])
         XCTAssertEqual(effects, [.loadLastScreening(patientID: "p-0001", excluding: d.state.id)])
         let answers = [ScreeningAnswer(item: "filler", present: true, lastDate: ClinicDay(string: "2026-08-01"))]
-        _ = send(&m, .result(.lastScreeningLoaded(sessionID: d.state.id, day: ClinicDay(string: "2026-10-20"), answers: answers)))
+        _ = send(
+            &m,
+            .result(.lastScreeningLoaded(sessionID: d.state.id, day: ClinicDay(string: "2026-10-20"), answers: answers))
+        )
         XCTAssertEqual(m.session?.draftAnswers, [:], "offered, never copied unasked")
         _ = keys(&m, .char("L"))
         XCTAssertEqual(m.session?.draftAnswers["filler"], true)
@@ -55,18 +63,28 @@ final class ProcedureUpdateTests: XCTestCase {
         guard case .confirm(let question)? = m.overlay else { return XCTFail("saving asks first") }
         XCTAssertTrue(question.text.contains("last visit's answers"), question.text)
         let saved = appended(keys(&m, .char("y")))
-        XCTAssertEqual(saved.first, .screeningRecorded(answers: Fixture.proto.contraindications.map {
-            ScreeningAnswer(item: $0.id, present: $0.id == "filler", lastDate: $0.id == "filler" ? ClinicDay(string: "2026-08-01") : nil)
-        }))
+        XCTAssertEqual(
+            saved.first,
+            .screeningRecorded(
+                answers: Fixture.proto.contraindications.map {
+                    ScreeningAnswer(
+                        item: $0.id, present: $0.id == "filler",
+                        lastDate: $0.id == "filler" ? ClinicDay(string: "2026-08-01") : nil)
+                }))
     }
 
     func testLastVisitsAnswersNeverReplaceTodaysWithoutAYes() throws {
         var d = SessionDriver()
         _ = try d.started()
-        let earlier = SessionRef(sessionID: "20261020-090000-0001", startedAt: Fixture.t0.addingTimeInterval(-32 * 86_400), status: .completed)
+        let earlier = SessionRef(
+            sessionID: "20261020-090000-0001", startedAt: Fixture.t0.addingTimeInterval(-32 * 86_400),
+            status: .completed)
         var (m, _) = inSession(d, history: [earlier])
         let answers = [ScreeningAnswer(item: "filler", present: true, lastDate: ClinicDay(string: "2026-08-01"))]
-        _ = send(&m, .result(.lastScreeningLoaded(sessionID: d.state.id, day: ClinicDay(string: "2026-10-20"), answers: answers)))
+        _ = send(
+            &m,
+            .result(.lastScreeningLoaded(sessionID: d.state.id, day: ClinicDay(string: "2026-10-20"), answers: answers))
+        )
         let first = try XCTUnwrap(Fixture.proto.contraindications.first { $0.withinDays == nil }?.id)
         m.session?.draftAnswers[first] = true
         _ = keys(&m, .char("L"))
@@ -89,24 +107,30 @@ final class ProcedureUpdateTests: XCTestCase {
         type(&m, "5x")
         XCTAssertEqual(keys(&m, .enter), [])
         guard case .form(let refused)? = m.overlay else { return XCTFail("a wrong entry keeps the form") }
-        XCTAssertEqual(refused.error, "When (date, or 5d, 3w, 6m ago): type a date like 2026-11-16, or a time ago like 5d, 3w or 6m"
-                       + " (days, weeks, months).")
+        XCTAssertEqual(
+            refused.error,
+            "When (date, or 5d, 3w, 6m ago): type a date like 2026-11-16, or a time ago like 5d, 3w or 6m"
+                + " (days, weeks, months).")
         _ = keys(&m, .ctrl("u"))
         type(&m, "5d")
         XCTAssertEqual(keys(&m, .enter), [], "nothing is saved yet: the date shows first")
         XCTAssertNil(m.overlay)
         XCTAssertEqual(m.session?.draftDates["neurotoxin"], ClinicDay(string: "2026-11-16"))
-        XCTAssertEqual(m.status?.text, "Neurotoxin in the last 2 weeks: 16 Nov 2026 (5 days ago); a warning will be recorded.")
+        XCTAssertEqual(
+            m.status?.text, "Neurotoxin in the last 2 weeks: 16 Nov 2026 (5 days ago); a warning will be recorded.")
         let saved = appended(keys(&m, .char("s"), .char("y")))
-        XCTAssertEqual(saved.last, .warning(code: "screening.neurotoxin",
-                                            message: "Screening: Neurotoxin in the last 2 weeks (last: 16 Nov 2026 (5 days ago))."))
+        XCTAssertEqual(
+            saved.last,
+            .warning(
+                code: "screening.neurotoxin",
+                message: "Screening: Neurotoxin in the last 2 weeks (last: 16 Nov 2026 (5 days ago))."))
     }
 
     func testTypedDepthGoesStraightToTheRecordUnlessItCrossesTheMaximum() throws {
         var d = SessionDriver()
         _ = try d.readyToNeedle()
         var (m, _) = inSession(d)
-        _ = keys(&m, .char("4"), .char("d"))   // Forehead: default 0.50, protocol maximum 0.75
+        _ = keys(&m, .char("4"), .char("d"))  // Forehead: default 0.50, protocol maximum 0.75
         _ = keys(&m, .ctrl("u"))
         type(&m, "0.8")
         _ = keys(&m, .enter)
@@ -124,8 +148,12 @@ final class ProcedureUpdateTests: XCTestCase {
         XCTAssertTrue(question.text.contains("above the protocol maximum"))
         let up = appended(keys(&m, .char("y")))
         XCTAssertEqual(up, [.depthChanged(zone: "forehead", from: 0.5, to: 1.25, aboveProtocolConfirmed: true)])
-        let upEvents = up.enumerated().map { SessionEvent(seq: d.state.lastSeq + 1 + $0.offset, at: now, by: "Alex Rivera", kind: $0.element) }
-        _ = send(&m, .result(.stored(events: upEvents, state: upEvents.reduce(d.state) { $0.evolve($1) }, indexWarning: nil)))
+        let upEvents = up.enumerated().map {
+            SessionEvent(seq: d.state.lastSeq + 1 + $0.offset, at: now, by: "Alex Rivera", kind: $0.element)
+        }
+        _ = send(
+            &m, .result(.stored(events: upEvents, state: upEvents.reduce(d.state) { $0.evolve($1) }, indexWarning: nil))
+        )
         let down = appended(keys(&m, .char("-")))
         XCTAssertNil(m.overlay, "going shallower never asks, even while still above the maximum")
         XCTAssertEqual(down, [.depthChanged(zone: "forehead", from: 1.25, to: 1.0, aboveProtocolConfirmed: true)])
@@ -134,7 +162,10 @@ final class ProcedureUpdateTests: XCTestCase {
     func testCompletingWithoutPRPOrPostCareOpensTheReasonsForm() throws {
         var d = SessionDriver()
         _ = try d.readyToNeedle()
-        try d.run(.logPass(Pass(zone: "cheeks", depth: 1.0, count: 2, pattern: .horizontal, endpoint: .erythema), confirmAboveProtocol: false))
+        try d.run(
+            .logPass(
+                Pass(zone: "cheeks", depth: 1.0, count: 2, pattern: .horizontal, endpoint: .erythema),
+                confirmAboveProtocol: false))
         try d.run(.applyPostCare(product: "Serum", lot: "S"))
         try d.run(.recordAftercare(.handedPrePrinted))
         var (m, _) = inSession(d)
@@ -143,13 +174,19 @@ final class ProcedureUpdateTests: XCTestCase {
         XCTAssertEqual(form.fields.map(\.label), ["Why no PRP was applied"])
         _ = keys(&m, .enter)
         guard case .form(let empty)? = m.overlay else { return XCTFail("a reason is needed") }
-        XCTAssertEqual(empty.error, "Why no PRP was applied: say why (growth factors used instead, patient declined …), or press Esc and"
-                       + " record it first.")
+        XCTAssertEqual(
+            empty.error,
+            "Why no PRP was applied: say why (growth factors used instead, patient declined …), or press Esc and"
+                + " record it first.")
         type(&m, "patient declined the blood draw")
-        XCTAssertEqual(appended(keys(&m, .enter)), [
-            .warning(code: "completion.no-prp-applied", message: "No PRP applied; completed because: patient declined the blood draw."),
-            .completed,
-        ])
+        XCTAssertEqual(
+            appended(keys(&m, .enter)),
+            [
+                .warning(
+                    code: "completion.no-prp-applied",
+                    message: "No PRP applied; completed because: patient declined the blood draw."),
+                .completed,
+            ])
     }
 
     func testStoppingTheSpinEarlyAsksAndRecordsItWasShort() throws {
@@ -160,7 +197,9 @@ final class ProcedureUpdateTests: XCTestCase {
         var (m, _) = inSession(d)
         XCTAssertEqual(keys(&m, .char("2"), .char("x")), [])
         guard case .confirm(let question)? = m.overlay else { return XCTFail("a short spin asks first") }
-        XCTAssertEqual(question.text, "The spin has run 01:00 of its 08:00 program. Stop it now? It will be recorded as short. (y/n)")
+        XCTAssertEqual(
+            question.text,
+            "The spin has run 01:00 of its 08:00 program. Stop it now? It will be recorded as short. (y/n)")
         let events = appended(keys(&m, .char("y")))
         XCTAssertEqual(events.first, .centrifugeStopped)
         XCTAssertEqual(events.count, 2)

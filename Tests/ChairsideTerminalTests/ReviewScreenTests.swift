@@ -1,9 +1,10 @@
 import ChairsideCore
 import ChairsideStore
-@testable import ChairsideTerminal
 import Foundation
 import TestSupport
 import XCTest
+
+@testable import ChairsideTerminal
 
 final class ReviewScreenTests: XCTestCase {
     func demo(width: Int, height: Int) throws -> ConsoleHarness { try .demo(width: width, height: height) }
@@ -23,7 +24,9 @@ final class ReviewScreenTests: XCTestCase {
         h.press(.char("g"), .ctrl("u"))
         h.type("2026-02-30")
         h.press(.enter)
-        guard case .form(let form) = h.app.model.overlay, form.content is GoToDateForm else { return XCTFail("an impossible date closed the form") }
+        guard case .form(let form) = h.app.model.overlay, form.content is GoToDateForm else {
+            return XCTFail("an impossible date closed the form")
+        }
         XCTAssertEqual(form.error, "Date (YYYY-MM-DD): type a date like 2026-11-21.")
         h.press(.escape, .char("t"))
         XCTAssertEqual(h.app.model.today.day, ClinicDay(string: "2026-11-21"))
@@ -37,7 +40,7 @@ final class ReviewScreenTests: XCTestCase {
 
     func testSessionDetailAt80x24() throws {
         let h = try demo(width: 80, height: 24)
-        h.press(.down, .enter)                    // 李小龙's completed session opens in detail
+        h.press(.down, .enter)  // 李小龙's completed session opens in detail
         XCTAssertEqual(h.app.model.session?.detail, true)
         h.assertSnapshot("session-detail-80x24")
     }
@@ -45,11 +48,19 @@ final class ReviewScreenTests: XCTestCase {
     func testSessionDetailShowsVoidsAndAmendmentsAt120x40() throws {
         let h = try ConsoleHarness(width: 120, height: 40)
         h.walkToAftercare()
-        h.press(.char("u"))                       // void the newest voidable event: the post-care product
-        h.press(.tab); h.type("wrong lot"); h.press(.enter)
-        h.press(.char("6"), .char("a")); h.type("Soothing serum"); h.press(.tab); h.type("S-10"); h.press(.enter)
+        h.press(.char("u"))  // void the newest voidable event: the post-care product
+        h.press(.tab)
+        h.type("wrong lot")
+        h.press(.enter)
+        h.press(.char("6"), .char("a"))
+        h.type("Soothing serum")
+        h.press(.tab)
+        h.type("S-10")
+        h.press(.enter)
         h.press(.char("7"), .char("h"), .char("C"), .char("y"))
-        h.press(.char("n")); h.type("Patient called: mild redness on day 2, as expected"); h.press(.enter)
+        h.press(.char("n"))
+        h.type("Patient called: mild redness on day 2, as expected")
+        h.press(.enter)
         h.press(.char("t"))
         let text = h.text
         XCTAssertTrue(text.contains("✗ VOIDED (wrong lot): Post-care: Soothing serum, lot S-9"), text)
@@ -59,18 +70,22 @@ final class ReviewScreenTests: XCTestCase {
 
     func testTheDetailReprintsTheAftercareOfAFinishedSession() throws {
         let h = try demo(width: 80, height: 24)
-        h.press(.enter, .char("v"))              // José Müller's completed session, in detail
-        guard case .sheet(let preview) = h.app.model.overlay else { return XCTFail("no sheet from the detail: \(h.status)") }
+        h.press(.enter, .char("v"))  // José Müller's completed session, in detail
+        guard case .sheet(let preview) = h.app.model.overlay else {
+            return XCTFail("no sheet from the detail: \(h.status)")
+        }
         XCTAssertTrue(preview.reprint)
         XCTAssertTrue(h.text.contains("Patient:  José Müller"))
         h.press(.char("s"), .enter)
         let id = h.app.model.session!.state.id
-        XCTAssertEqual(try h.journalEvents().last?.kind, .aftercareReissued(delivery: .saved(file: h.dir + "/aftercare/\(id).pdf")))
+        XCTAssertEqual(
+            try h.journalEvents().last?.kind, .aftercareReissued(delivery: .saved(file: h.dir + "/aftercare/\(id).pdf"))
+        )
     }
 
     func testHistoryFromASessionAt80x24() throws {
         let h = try demo(width: 80, height: 24)
-        h.press(.enter)                           // José Müller's session today
+        h.press(.enter)  // José Müller's session today
         h.press(.char("H"))
         XCTAssertEqual(h.app.model.screen, .history)
         h.assertSnapshot("history-80x24")
@@ -85,7 +100,7 @@ final class ReviewScreenTests: XCTestCase {
         h.press(.right)
         XCTAssertEqual(h.app.model.screen, .history)
         h.assertSnapshot("history-120x40")
-        h.press(.up, .enter)                      // the earlier session, read-only detail
+        h.press(.up, .enter)  // the earlier session, read-only detail
         XCTAssertEqual(h.app.model.session?.detail, true)
         XCTAssertEqual(h.app.model.session?.state.status, .completed)
     }
@@ -98,7 +113,8 @@ final class DamagedSessionScreenTests: XCTestCase {
         let id = try XCTUnwrap(h.app.model.session?.state.id)
         h.press(.char("q"), .char("y"))
         let path = h.dir + "/days/\(ClinicDay(h.now, timeZone: Fixture.utc))/\(id).jsonl"
-        var lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        var lines = try String(contentsOfFile: path, encoding: .utf8).split(
+            separator: "\n", omittingEmptySubsequences: false)
         lines[2] = Substring(lines[2].replacingOccurrences(of: "\"seq\":3", with: "\"seq\":9"))
         try lines.joined(separator: "\n").write(toFile: path, atomically: false, encoding: .utf8)
 

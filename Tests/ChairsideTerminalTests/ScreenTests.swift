@@ -1,9 +1,10 @@
 import ChairsideCore
 import ChairsideStore
-@testable import ChairsideTerminal
 import Foundation
 import TestSupport
 import XCTest
+
+@testable import ChairsideTerminal
 
 final class ScreenTests: XCTestCase {
     func demoHarness(width: Int, height: Int) throws -> ConsoleHarness { try .demo(width: width, height: height) }
@@ -27,7 +28,11 @@ final class ScreenTests: XCTestCase {
         let h = try ConsoleHarness(width: 120, height: 40)
         h.startSession()
         h.press(.char("s"), .char("y"), .char("c"), .enter)
-        h.press(.char("3"), .char("a")); h.type("BLT cream"); h.press(.tab); h.type("N-77"); h.press(.enter)
+        h.press(.char("3"), .char("a"))
+        h.type("BLT cream")
+        h.press(.tab)
+        h.type("N-77")
+        h.press(.enter)
         _ = h.advance(minutes: 12.5)
         h.assertSnapshot("session-numbing-120x40")
     }
@@ -70,7 +75,9 @@ final class ScreenTests: XCTestCase {
             let prefix = line[..<line.range(of: "Screening")!.lowerBound]
             return DisplayWidth.of(String(prefix))
         }
-        XCTAssertEqual(Set(columns).count, 1, "step column starts at the same column: \(columns)\n\(lines.joined(separator: "\n"))")
+        XCTAssertEqual(
+            Set(columns).count, 1, "step column starts at the same column: \(columns)\n\(lines.joined(separator: "\n"))"
+        )
     }
 
     func testControlCharactersInNamesAreDrawnHarmlessly() throws {
@@ -79,7 +86,10 @@ final class ScreenTests: XCTestCase {
         let screen = h.screen
         XCTAssertTrue(screen.text.contains("Eve^[]0;owned^G<U+202E>x"))
         for cell in screen.cells {
-            XCTAssertFalse(cell.text.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || $0.value == 0x202E })
+            XCTAssertFalse(
+                cell.text.unicodeScalars.contains {
+                    $0.value < 0x20 || (0x7F...0x9F).contains($0.value) || $0.value == 0x202E
+                })
         }
     }
 
@@ -87,12 +97,17 @@ final class ScreenTests: XCTestCase {
         let h = try ConsoleHarness()
         h.startSession()
         h.press(.char("s"), .char("y"), .char("c"), .enter)
-        h.press(.char("3"), .char("a")); h.type("BLT"); h.press(.tab); h.type("N"); h.press(.enter)
+        h.press(.char("3"), .char("a"))
+        h.type("BLT")
+        h.press(.tab)
+        h.type("N")
+        h.press(.enter)
         XCTAssertEqual(h.advance(minutes: 29), [])
         XCTAssertTrue(h.text.contains("target in 01:00"))
         XCTAssertEqual(h.advance(minutes: 1), [.bell])
         XCTAssertTrue(h.status.contains("Numbing target of 30 min reached"))
-        XCTAssertEqual(h.screen.role(of: "NUMBING TARGET REACHED", onRow: 1), .timerDone, "the alert is visible, not only audible")
+        XCTAssertEqual(
+            h.screen.role(of: "NUMBING TARGET REACHED", onRow: 1), .timerDone, "the alert is visible, not only audible")
         XCTAssertEqual(h.advance(minutes: 1), [], "the alert fires once")
         XCTAssertTrue(h.text.contains("01:00 past"))
     }
@@ -119,9 +134,9 @@ final class ScreenTests: XCTestCase {
     func testDepthAboveProtocolAsksForConfirmation() throws {
         let h = try ConsoleHarness()
         h.walkToNeedling()
-        h.press(.char("+"))   // Forehead 0.50 -> 0.75 (its maximum)
+        h.press(.char("+"))  // Forehead 0.50 -> 0.75 (its maximum)
         XCTAssertNil(h.app.model.overlay)
-        h.press(.char("+"))   // 1.00 is above the protocol
+        h.press(.char("+"))  // 1.00 is above the protocol
         XCTAssertTrue(h.text.contains("above the protocol maximum of 0.75 mm"))
         h.press(.char("n"))
         XCTAssertEqual(h.app.model.session?.state.depth(for: "forehead", proto: .standard), 0.75)
@@ -148,7 +163,9 @@ final class ScreenTests: XCTestCase {
         let h = try ConsoleHarness(width: 120, height: 40)
         h.walkToNeedling()
         h.press(.enter, .enter)
-        h.press(.char("u"), .tab); h.type("Wrong zone"); h.press(.enter)
+        h.press(.char("u"), .tab)
+        h.type("Wrong zone")
+        h.press(.enter)
         XCTAssertTrue(h.text.contains("✗ 09:30 #11 (voided: Wrong zone) Pass: Forehead"), h.text)
         XCTAssertEqual(h.app.model.session?.state.passes.count, 0)
     }
@@ -160,13 +177,16 @@ final class ScreenTests: XCTestCase {
         h.press(.char("7"), .char("C"), .char("y"))
         XCTAssertEqual(h.status, "Record the aftercare before completing. [panel 7]")
         h.press(.char("h"), .char("C"))
-        XCTAssertEqual(h.app.model.session?.state.status, .inProgress, "no PRP applied and no post-care: a reason is asked first")
+        XCTAssertEqual(
+            h.app.model.session?.state.status, .inProgress, "no PRP applied and no post-care: a reason is asked first")
         h.type("growth factors used instead")
         h.press(.tab)
         h.type("patient declined")
         h.press(.enter)
         XCTAssertEqual(h.app.model.session?.state.status, .completed)
-        XCTAssertTrue(h.app.model.session?.state.warnings.contains("No PRP applied; completed because: growth factors used instead.") ?? false)
+        XCTAssertTrue(
+            h.app.model.session?.state.warnings.contains(
+                "No PRP applied; completed because: growth factors used instead.") ?? false)
         h.press(.char("q"))
         XCTAssertTrue(h.text.contains("completed"))
     }
@@ -191,7 +211,8 @@ final class CursorTests: XCTestCase {
         for _ in 0..<40 { h.press(.down) }
         let last = try XCTUnwrap(h.app.model.session?.zoneCursor)
         XCTAssertGreaterThan(last, 0)
-        XCTAssertEqual(SessionScreen.needlingZones(h.app.model.session!.state, proto: h.config.protocolSettings).count - 1, last)
+        XCTAssertEqual(
+            SessionScreen.needlingZones(h.app.model.session!.state, proto: h.config.protocolSettings).count - 1, last)
         for _ in 0..<40 { h.press(.up) }
         XCTAssertEqual(h.app.model.session?.zoneCursor, 0)
     }

@@ -1,9 +1,10 @@
 import ChairsideCore
 import ChairsideStore
-@testable import ChairsideTerminal
 import Foundation
 import TestSupport
 import XCTest
+
+@testable import ChairsideTerminal
 
 /// The picker: the cursor restyles at once, Enter keeps and saves, Esc puts back; a broken theme never stops the console.
 final class ThemePickerTests: XCTestCase {
@@ -12,7 +13,9 @@ final class ThemePickerTests: XCTestCase {
 
     override func setUpWithError() throws {
         h = try ConsoleHarness(width: 100, height: 30)
-        let sources = ThemeFiles.discover(environment: ["XDG_CONFIG_HOME": h.dir + "-none"], executable: ThemeTests.themesDir + "/../.build/debug/chairside")
+        let sources = ThemeFiles.discover(
+            environment: ["XDG_CONFIG_HOME": h.dir + "-none"],
+            executable: ThemeTests.themesDir + "/../.build/debug/chairside")
         h.themes = ThemeDesk(library: ThemeLibrary(sources: sources), depth: .indexed(256), configPath: configPath)
         h.start(width: 100, height: 30)
     }
@@ -23,7 +26,9 @@ final class ThemePickerTests: XCTestCase {
         XCTAssertEqual(h.app.theme.name, "default")
         XCTAssertEqual(h.press(.char("T")), [])
         XCTAssertTrue(h.text.contains("> default"), h.text)
-        for role in StyleRole.allCases { XCTAssertEqual(h.screen.role(of: role.rawValue, onRow: row(of: role.rawValue)), role, role.rawValue) }
+        for role in StyleRole.allCases {
+            XCTAssertEqual(h.screen.role(of: role.rawValue, onRow: row(of: role.rawValue)), role, role.rawValue)
+        }
         XCTAssertEqual(h.press(.down), [.restyle])
         XCTAssertEqual(h.app.theme.name, "high-contrast")
         XCTAssertEqual(h.press(.down), [.restyle])
@@ -68,7 +73,9 @@ final class ThemePickerTests: XCTestCase {
         let user = h.dir + "-config/chairside/themes"
         try FileManager.default.createDirectory(atPath: user, withIntermediateDirectories: true)
         try "[normal]\nfg = \"#12\"\n".write(toFile: user + "/broken.toml", atomically: true, encoding: .utf8)
-        let library = ThemeLibrary(sources: ThemeFiles.discover(environment: ["XDG_CONFIG_HOME": h.dir + "-config"], executable: "/nonexistent/bin/chairside"))
+        let library = ThemeLibrary(
+            sources: ThemeFiles.discover(
+                environment: ["XDG_CONFIG_HOME": h.dir + "-config"], executable: "/nonexistent/bin/chairside"))
         h.themes = ThemeDesk(library: library, depth: .indexed(256), configPath: configPath)
         h.config.theme = "broken"
         h.start(width: 100, height: 30)
@@ -78,7 +85,7 @@ final class ThemePickerTests: XCTestCase {
         h.press(.char("T"))
         XCTAssertTrue(h.text.contains("cannot be used: line 2"), h.text)
         XCTAssertEqual(h.app.model.themeName, "default")
-        h.press(.home, .enter)             // broken sorts first
+        h.press(.home, .enter)  // broken sorts first
         XCTAssertNotNil(h.app.model.overlay, "a broken theme is not taken")
         XCTAssertTrue(h.status.contains("fix the file"), h.status)
         XCTAssertFalse(FileManager.default.fileExists(atPath: configPath))

@@ -1,8 +1,9 @@
 import ChairsideCore
 import ChairsideStore
-@testable import ChairsideTerminal
 import Foundation
 import XCTest
+
+@testable import ChairsideTerminal
 
 /// The shipped theme files, the theme format's errors, and how colours degrade by terminal.
 final class ThemeTests: XCTestCase {
@@ -21,8 +22,10 @@ final class ThemeTests: XCTestCase {
     // MARK: shipped themes
 
     func testEveryShippedThemeParsesAndSetsEveryRole() throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: Self.themesDir).filter { $0.hasSuffix(".toml") }.sorted()
-        XCTAssertEqual(files, ["default.toml", "high-contrast.toml", "light.toml", "low-light.toml", "monochrome.toml"])
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.themesDir).filter { $0.hasSuffix(".toml") }
+            .sorted()
+        XCTAssertEqual(
+            files, ["default.toml", "high-contrast.toml", "light.toml", "low-light.toml", "monochrome.toml"])
         for file in files {
             let theme = try shipped(String(file.dropLast(5)))
             XCTAssertEqual(Set(theme.styles.keys), Set(StyleRole.allCases), file)
@@ -42,7 +45,8 @@ final class ThemeTests: XCTestCase {
             let fg = try XCTUnwrap(style.fg.rgb, "\(role) needs an explicit foreground to be measured")
             let bg = try XCTUnwrap(style.bg.rgb, "\(role) needs an explicit background to be measured")
             let ratio = RGB.contrast(fg, bg)
-            XCTAssertGreaterThanOrEqual(ratio, role == .border ? 3 : 4.5, "\(role.rawValue): \(fg.hex) on \(bg.hex) is \(ratio):1")
+            XCTAssertGreaterThanOrEqual(
+                ratio, role == .border ? 3 : 4.5, "\(role.rawValue): \(fg.hex) on \(bg.hex) is \(ratio):1")
         }
     }
 
@@ -78,31 +82,42 @@ final class ThemeTests: XCTestCase {
 
     func testEachProblemNamesFileLineAndRoleAndAllAreReported() {
         let text = """
-        description = "Broken on purpose"
-        [normal]
-        fg = "chartreuse"
-        bg = "default"
-        [title]
-        fg = "#12345"
-        attrs = ["bold", "blinking"]
-        [warning]
-        fg = "yellow"
-        [sparkle]
-        fg = "red"
-        """
-        guard case .failure(let error) = ThemeFile.parse(text, name: "broken", file: "broken.toml") else { return XCTFail("parsed") }
+            description = "Broken on purpose"
+            [normal]
+            fg = "chartreuse"
+            bg = "default"
+            [title]
+            fg = "#12345"
+            attrs = ["bold", "blinking"]
+            [warning]
+            fg = "yellow"
+            [sparkle]
+            fg = "red"
+            """
+        guard case .failure(let error) = ThemeFile.parse(text, name: "broken", file: "broken.toml") else {
+            return XCTFail("parsed")
+        }
         let lines = error.description.split(separator: "\n").map(String.init)
-        XCTAssertTrue(lines.contains { $0.hasPrefix("broken.toml:3: role normal: fg = \"chartreuse\" is not a colour") }, error.description)
-        XCTAssertTrue(lines.contains { $0.hasPrefix("broken.toml:6: role title: fg = \"#12345\" is not a colour") }, error.description)
-        XCTAssertTrue(lines.contains { $0.hasPrefix("broken.toml:7: role title: attrs: \"blinking\" is not an attribute") }, error.description)
-        XCTAssertTrue(lines.contains { $0.hasPrefix("broken.toml:8: role warning: needs bold, reverse or underline") }, error.description)
+        XCTAssertTrue(
+            lines.contains { $0.hasPrefix("broken.toml:3: role normal: fg = \"chartreuse\" is not a colour") },
+            error.description)
+        XCTAssertTrue(
+            lines.contains { $0.hasPrefix("broken.toml:6: role title: fg = \"#12345\" is not a colour") },
+            error.description)
+        XCTAssertTrue(
+            lines.contains { $0.hasPrefix("broken.toml:7: role title: attrs: \"blinking\" is not an attribute") },
+            error.description)
+        XCTAssertTrue(
+            lines.contains { $0.hasPrefix("broken.toml:8: role warning: needs bold, reverse or underline") },
+            error.description)
         XCTAssertTrue(lines.contains { $0.hasPrefix("broken.toml:10: unknown role \"sparkle\"") }, error.description)
         XCTAssertTrue(lines.contains { $0.contains("missing roles muted, header, selected") }, error.description)
         XCTAssertEqual(error.problems.map(\.line), error.problems.map(\.line).sorted())
     }
 
     func testTOMLSyntaxErrorNamesTheLine() {
-        guard case .failure(let error) = ThemeFile.parse("[normal]\nfg = \"red\nbg = 1", name: "x", file: "x.toml") else { return XCTFail("parsed") }
+        guard case .failure(let error) = ThemeFile.parse("[normal]\nfg = \"red\nbg = 1", name: "x", file: "x.toml")
+        else { return XCTFail("parsed") }
         XCTAssertEqual(error.problems.count, 1)
         XCTAssertEqual(error.problems[0].line, 2)
         XCTAssertTrue(error.description.hasPrefix("x.toml:2: "), error.description)
@@ -146,7 +161,8 @@ final class ThemeTests: XCTestCase {
         XCTAssertEqual(ColorDepth.indexed(16).number(for: .ansi(11)), 11)
         XCTAssertEqual(ColorDepth.direct.number(for: .ansi(3)), 3, "ANSI colours keep the terminal's palette")
         XCTAssertEqual(ColorDepth.direct.number(for: .ansi(11)), 0xFFFF00)
-        XCTAssertEqual(ColorDepth.direct.number(for: .rgb(RGB(0, 0, 3))), 8, "RGB values below 8 would read as ANSI colours")
+        XCTAssertEqual(
+            ColorDepth.direct.number(for: .rgb(RGB(0, 0, 3))), 8, "RGB values below 8 would read as ANSI colours")
         for depth in [ColorDepth.none, .indexed(8), .indexed(256), .direct] {
             XCTAssertEqual(depth.number(for: .terminalDefault), -1)
         }
@@ -166,32 +182,45 @@ final class ThemeTests: XCTestCase {
         XCTAssertEqual(ColorDepth.detect(environment: [:], hasColors: true, colors: 8), .indexed(8))
         XCTAssertEqual(ColorDepth.detect(environment: [:], hasColors: true, colors: 16), .indexed(16))
         XCTAssertEqual(ColorDepth.detect(environment: [:], hasColors: true, colors: 88), .indexed(16))
-        XCTAssertEqual(ColorDepth.detect(environment: ["COLORTERM": "truecolor"], hasColors: true, colors: 256), .indexed(256))
-        XCTAssertEqual(ColorDepth.detect(environment: ["COLORTERM": "truecolor"], hasColors: true, colors: 1 << 24), .direct)
-        XCTAssertEqual(ColorDepth.detect(environment: ["COLORTERM": "24bit"], hasColors: true, colors: 1 << 24), .direct)
+        XCTAssertEqual(
+            ColorDepth.detect(environment: ["COLORTERM": "truecolor"], hasColors: true, colors: 256), .indexed(256))
+        XCTAssertEqual(
+            ColorDepth.detect(environment: ["COLORTERM": "truecolor"], hasColors: true, colors: 1 << 24), .direct)
+        XCTAssertEqual(
+            ColorDepth.detect(environment: ["COLORTERM": "24bit"], hasColors: true, colors: 1 << 24), .direct)
         XCTAssertEqual(ColorDepth.detect(environment: [:], hasColors: true, colors: 1 << 24), .indexed(256))
 
-        XCTAssertEqual(ColorDepth.directTerm(for: "xterm-256color", environment: ["COLORTERM": "truecolor"]), "xterm-direct")
+        XCTAssertEqual(
+            ColorDepth.directTerm(for: "xterm-256color", environment: ["COLORTERM": "truecolor"]), "xterm-direct")
         XCTAssertEqual(ColorDepth.directTerm(for: "tmux-256color", environment: ["COLORTERM": "24bit"]), "tmux-direct")
         XCTAssertNil(ColorDepth.directTerm(for: "xterm-256color", environment: [:]))
-        XCTAssertNil(ColorDepth.directTerm(for: "xterm-256color", environment: ["COLORTERM": "truecolor", "NO_COLOR": "1"]))
+        XCTAssertNil(
+            ColorDepth.directTerm(for: "xterm-256color", environment: ["COLORTERM": "truecolor", "NO_COLOR": "1"]))
         XCTAssertNil(ColorDepth.directTerm(for: "xterm-direct", environment: ["COLORTERM": "truecolor"]))
     }
 
     // MARK: library
 
     func testUserThemesOverrideInstalledAndShippedByNameAndBuiltInsFillTheGaps() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("chairside-themes-\(UUID().uuidString)").path
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "chairside-themes-\(UUID().uuidString)"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let user = root + "/config/chairside/themes", share = root + "/prefix/share/chairside/themes", bin = root + "/prefix/bin"
-        for d in [user, share, bin] { try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true) }
+        let user = root + "/config/chairside/themes"
+        let share = root + "/prefix/share/chairside/themes"
+        let bin = root + "/prefix/bin"
+        for d in [user, share, bin] {
+            try FileManager.default.createDirectory(atPath: d, withIntermediateDirectories: true)
+        }
         let light = try String(contentsOfFile: Self.themesDir + "/light.toml", encoding: .utf8)
         try light.write(toFile: share + "/light.toml", atomically: true, encoding: .utf8)
-        try light.replacingOccurrences(of: "#f5f5f0", with: "#ffffff").write(toFile: user + "/light.toml", atomically: true, encoding: .utf8)
+        try light.replacingOccurrences(of: "#f5f5f0", with: "#ffffff").write(
+            toFile: user + "/light.toml", atomically: true, encoding: .utf8)
         try "[normal]\nfg = \"nope\"\n".write(toFile: user + "/mine.toml", atomically: true, encoding: .utf8)
         try "not a theme".write(toFile: user + "/notes.txt", atomically: true, encoding: .utf8)
 
-        let sources = ThemeFiles.discover(environment: ["XDG_CONFIG_HOME": root + "/config"], executable: bin + "/chairside")
+        let sources = ThemeFiles.discover(
+            environment: ["XDG_CONFIG_HOME": root + "/config"], executable: bin + "/chairside")
         XCTAssertEqual(sources.map(\.name), ["light", "mine"])
         XCTAssertEqual(sources[0].origin, .user)
         XCTAssertEqual(sources[0].shadows, [.installed])
@@ -204,7 +233,9 @@ final class ThemeTests: XCTestCase {
 
         let broken = library.resolve("mine")
         XCTAssertEqual(broken.theme, .standard)
-        XCTAssertTrue(broken.notice?.contains("mine.toml:2: role normal: fg = \"nope\" is not a colour") ?? false, broken.notice ?? "")
+        XCTAssertTrue(
+            broken.notice?.contains("mine.toml:2: role normal: fg = \"nope\" is not a colour") ?? false,
+            broken.notice ?? "")
         let missing = library.resolve("sepia")
         XCTAssertEqual(missing.theme, .standard)
         XCTAssertTrue(missing.notice?.contains("\"sepia\" was not found") ?? false)

@@ -13,12 +13,36 @@ final class UpdateTests: XCTestCase {
     func model(width: Int = 80, height: Int = 24) -> AppModel {
         var config = ClinicConfig.standard
         config.privacyAfterMinutes = 0
-        let env = ConsoleEnvironment(aftercareFolder: "/store/aftercare", workingDirectory: "/work",
-                                     newSessionID: { _, _ in "20261121-090000-0001" })
+        let env = ConsoleEnvironment(
+            aftercareFolder: "/store/aftercare", workingDirectory: "/work",
+            newSessionID: { _, _ in "20261121-090000-0001" })
         return AppModel(config: config, timeZone: Fixture.utc, width: width, height: height, now: now, env: env)
     }
 
-    func send(_ m: inout AppModel, _ message: Message) -> [Effect] { ConsoleUpdate.update(&m, message, now: now) }
+    /// The effects of a message, less the header's periodic read of the replica status.
+    func send(_ m: inout AppModel, _ message: Message) -> [Effect] {
+        ConsoleUpdate.update(&m, message, now: now).filter { $0 != .readReplicaStatus }
+    }
+
+    func testTicksReadTheReplicaStatusEveryFewSecondsWithoutHoldingKeys() {
+        var m = model()
+        XCTAssertEqual(ConsoleUpdate.update(&m, .tick, now: now), [.readReplicaStatus])
+        XCTAssertEqual(ConsoleUpdate.update(&m, .tick, now: now.addingTimeInterval(1)), [])
+        XCTAssertEqual(m.waiting, 0, "reading it never holds the keys")
+        _ = ConsoleUpdate.update(&m, .result(.replicaStatus("replica: 3 events waiting")), now: now)
+        XCTAssertTrue(AppView.render(m, now: now).text.contains("replica: 3 events waiting"))
+        XCTAssertEqual(ConsoleUpdate.update(&m, .tick, now: now.addingTimeInterval(6)), [.readReplicaStatus])
+    }
+
+    func testTheRoomKeySwitchesTodayBetweenThisRoomAndAllRooms() {
+        var m = model()
+        _ = ConsoleUpdate.start(&m)
+        _ = send(&m, .result(.dayLoaded(m.today.day, [], anchor: nil)))
+        XCTAssertEqual(send(&m, .key(.char("a"))), [.loadDayAllRooms(m.today.day)])
+        _ = send(&m, .result(.dayLoaded(m.today.day, [], anchor: nil)))
+        XCTAssertTrue(AppView.render(m, now: now).text.contains("all rooms"))
+        XCTAssertEqual(send(&m, .key(.char("a"))), [.loadDay(m.today.day)])
+    }
 
     func keys(_ m: inout AppModel, _ keys: Key...) -> [Effect] { keys.flatMap { send(&m, .key($0)) } }
 
@@ -64,7 +88,7 @@ final class UpdateTests: XCTestCase {
         for c in "Patient declined" { _ = keys(&m, .char(c)) }
         let appended = keys(&m, .enter)
         XCTAssertEqual(effects, [])
-        guard case let .append(id, events)? = appended.first, appended.count == 1 else {
+        guard case .append(let id, let events)? = appended.first, appended.count == 1 else {
             return XCTFail("expected one append, got \(appended)")
         }
         XCTAssertEqual(id, d.state.id)
@@ -97,7 +121,9 @@ final class UpdateTests: XCTestCase {
         var m = inSession(d)
         _ = keys(&m, .char("7"), .char("v"))
         let print = keys(&m, .char("p"))
-        guard case .printAftercare(let sheet, nil, .a4)? = print.first, print.count == 1 else { return XCTFail("\(print)") }
+        guard case .printAftercare(let sheet, nil, .a4)? = print.first, print.count == 1 else {
+            return XCTFail("\(print)")
+        }
         XCTAssertTrue(sheet.text.contains("José Müller"))
         XCTAssertTrue(sheet.html.contains("José Müller"), "the typeset page goes to the printer")
         XCTAssertNotNil(m.printing)
@@ -107,8 +133,9 @@ final class UpdateTests: XCTestCase {
         XCTAssertEqual(keys(&m, .escape, .char("q")), [], "the session cannot be left while its sheet prints")
         XCTAssertEqual(m.screen, .session)
         let recorded = send(&m, .result(.printed(PrintJob(printer: "front-desk", jobID: "front-desk-7"), note: nil)))
-        guard case let .append(_, events)? = recorded.first else { return XCTFail("\(recorded)") }
-        XCTAssertEqual(events.first?.kind, .aftercareGiven(delivery: .printed(printer: "front-desk", jobID: "front-desk-7")))
+        guard case .append(_, let events)? = recorded.first else { return XCTFail("\(recorded)") }
+        XCTAssertEqual(
+            events.first?.kind, .aftercareGiven(delivery: .printed(printer: "front-desk", jobID: "front-desk-7")))
         XCTAssertNil(m.printing)
     }
 
@@ -145,7 +172,7 @@ final class UpdateTests: XCTestCase {
         _ = keys(&m, .enter, .tab, .tab, .char(" "))
         XCTAssertEqual(keys(&m, .enter), [.loadHistory(patientID: "p-0001")])
         let begin = send(&m, .result(.historyLoaded(patientID: "p-0001", patient: Fixture.patient(), sessions: [])))
-        guard case let .beginSession(id, events)? = begin.first else { return XCTFail("\(begin)") }
+        guard case .beginSession(let id, let events)? = begin.first else { return XCTFail("\(begin)") }
         XCTAssertEqual(id, "20261121-090000-0001")
         guard case .started(let patientID, _, _, _, _)? = events.first?.kind else { return XCTFail("\(events)") }
         XCTAssertEqual(patientID, "p-0001")
@@ -160,7 +187,8 @@ final class UpdateTests: XCTestCase {
         guard case .form(let form)? = m.overlay, case .choice(let options, _)? = form.value(of: "Event")?.value else {
             return XCTFail("no undo form")
         }
-        XCTAssertEqual(options.map { String($0.prefix(3)) }, ["#3 ", "#2 "], "consent and screening, never the note or the start")
+        XCTAssertEqual(
+            options.map { String($0.prefix(3)) }, ["#3 ", "#2 "], "consent and screening, never the note or the start")
     }
 
     func testRefusalsNameTheConsoleKeyButTheCoreWordsDoNot() throws {
@@ -169,7 +197,9 @@ final class UpdateTests: XCTestCase {
         var m = inSession(d)
         _ = keys(&m, .char("3"), .char("r"))
         XCTAssertEqual(m.status?.text, "Record the screening first: nothing clinical happens before it. [panel 1, s]")
-        for refusal in [Refusal.consentFirst, .numbingStillOn, .skinNotCleansed, .sessionPaused, .screeningAlreadyRecorded] {
+        for refusal in [
+            Refusal.consentFirst, .numbingStillOn, .skinNotCleansed, .sessionPaused, .screeningAlreadyRecorded,
+        ] {
             XCTAssertFalse(refusal.description.contains("key"), refusal.description)
             XCTAssertFalse(refusal.description.contains("panel"), refusal.description)
             XCTAssertNotNil(refusal.remedy)
@@ -180,8 +210,10 @@ final class UpdateTests: XCTestCase {
         var d = SessionDriver()
         _ = try d.treated()
         var m = inSession(d)
-        let screens: [([Key], String)] = [([.char("7"), .char("v")], "preview"), ([.char("T")], "theme picker"),
-                                          ([.char("t")], "detail"), ([.char("1")], "panel 1"), ([.char("4")], "panel 4")]
+        let screens: [([Key], String)] = [
+            ([.char("7"), .char("v")], "preview"), ([.char("T")], "theme picker"),
+            ([.char("t")], "detail"), ([.char("1")], "panel 1"), ([.char("4")], "panel 4"),
+        ]
         for (setup, name) in screens {
             _ = keys(&m, .escape)
             m.overlay = nil

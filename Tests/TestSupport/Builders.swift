@@ -8,7 +8,9 @@ public enum Fixture {
     public static let proto = ClinicProtocol.standard
     public static let utc = TimeZone(identifier: "UTC")!
 
-    public static func patient(_ name: String = "José Müller", id: String = "p-0001", chart: String = "C-1001") -> Patient {
+    public static func patient(_ name: String = "José Müller", id: String = "p-0001", chart: String = "C-1001")
+        -> Patient
+    {
         Patient(id: id, name: name, dateOfBirth: ClinicDay(string: "1988-04-02"), chartNumber: chart, fitzpatrick: 3)
     }
 
@@ -53,7 +55,9 @@ public struct SessionDriver {
     }
 
     public mutating func started(zones: [String] = ["forehead", "cheeks"]) throws -> SessionDriver {
-        try run(.start(patient: Fixture.patient(), technician: "Alex Rivera", room: "Room 1", plannedZones: zones), after: 0)
+        try run(
+            .start(patient: Fixture.patient(), technician: "Alex Rivera", room: "Room 1", plannedZones: zones), after: 0
+        )
         return self
     }
 
@@ -87,9 +91,18 @@ public struct SessionDriver {
     /// Needled (forehead 0.5 mm; cheeks 1.0 then 1.5 mm), PRP on, post-care done: ready for aftercare.
     public mutating func treated() throws -> SessionDriver {
         _ = try readyToNeedle()
-        try run(.logPass(Pass(zone: "forehead", depth: 0.5, count: 3, pattern: .horizontal, endpoint: .erythema), confirmAboveProtocol: false), after: 4)
-        try run(.logPass(Pass(zone: "cheeks", depth: 1.0, count: 2, pattern: .vertical, endpoint: .erythema), confirmAboveProtocol: false), after: 4)
-        try run(.logPass(Pass(zone: "cheeks", depth: 1.5, count: 1, pattern: .diagonal, endpoint: .pinpointBleeding), confirmAboveProtocol: false), after: 4)
+        try run(
+            .logPass(
+                Pass(zone: "forehead", depth: 0.5, count: 3, pattern: .horizontal, endpoint: .erythema),
+                confirmAboveProtocol: false), after: 4)
+        try run(
+            .logPass(
+                Pass(zone: "cheeks", depth: 1.0, count: 2, pattern: .vertical, endpoint: .erythema),
+                confirmAboveProtocol: false), after: 4)
+        try run(
+            .logPass(
+                Pass(zone: "cheeks", depth: 1.5, count: 1, pattern: .diagonal, endpoint: .pinpointBleeding),
+                confirmAboveProtocol: false), after: 4)
         try run(.applyPRP(zone: nil, volumeML: 3.5, method: .after), after: 2)
         try run(.applyPostCare(product: "Soothing serum", lot: "S-9"), after: 3)
         return self

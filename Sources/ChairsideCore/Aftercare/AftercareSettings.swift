@@ -8,7 +8,9 @@ public struct DowntimeBand: Codable, Equatable, Sendable {
     public var maxDays: Int
 
     public init(upToDepth: Double, minDays: Int, maxDays: Int) {
-        self.upToDepth = upToDepth; self.minDays = minDays; self.maxDays = maxDays
+        self.upToDepth = upToDepth
+        self.minDays = minDays
+        self.maxDays = maxDays
     }
 }
 

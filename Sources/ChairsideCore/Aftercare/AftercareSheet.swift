@@ -139,8 +139,10 @@ public struct AftercareSheet: Equatable, Sendable {
 /// Dates as a patient reads them, in English whatever the machine's locale.
 enum SheetDate {
     static let weekdays = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
-    static let months = ["January", "February", "March", "April", "May", "June", "July",
-                         "August", "September", "October", "November", "December"]
+    static let months = [
+        "January", "February", "March", "April", "May", "June", "July",
+        "August", "September", "October", "November", "December",
+    ]
 
     static func long(_ day: ClinicDay) -> String {
         var cal = Calendar(identifier: .gregorian)
@@ -160,7 +162,8 @@ extension SessionState {
     /// Asks the decider whether handing out a sheet would be accepted now, before anything is
     /// printed or saved: a refused step must never leave the room as paper nobody recorded.
     public func checkAftercareAllowed(context: DecisionContext, now: Date) throws(Refusal) {
-        _ = try Decider.decide(aftercareCommand(.printed(printer: "", jobID: "")), state: self, context: context, now: now)
+        _ = try Decider.decide(
+            aftercareCommand(.printed(printer: "", jobID: "")), state: self, context: context, now: now)
     }
 
     /// The session's own entry for series counting, whether or not the patient index has it yet.

@@ -38,8 +38,10 @@ public struct AftercareTemplate: Sendable {
     }
 
     /// The sheet as text, each line at most `width` columns as `measure` counts them.
-    public func render(_ sheet: AftercareSheet, width: Int = AftercareLayout.columns,
-                       measure: (String) -> Int = { $0.count }) -> String {
+    public func render(
+        _ sheet: AftercareSheet, width: Int = AftercareLayout.columns,
+        measure: (String) -> Int = { $0.count }
+    ) -> String {
         // The clinic's own text is made as harmless as the fields: tabs become spaces,
         // other control characters show as ^X.
         let lines = template.render(sheet.context)
@@ -56,8 +58,10 @@ public struct RenderedSheet: Equatable, Sendable {
 
     /// Renders with `clinic` (when it loaded) and falls back to the built-in template on a
     /// load error or a sheet with no text, never handing out a blank page.
-    public init(sheet: AftercareSheet, clinic: Result<AftercareTemplate, TemplateError>?,
-                width: Int = AftercareLayout.columns, measure: (String) -> Int = { $0.count }) {
+    public init(
+        sheet: AftercareSheet, clinic: Result<AftercareTemplate, TemplateError>?,
+        width: Int = AftercareLayout.columns, measure: (String) -> Int = { $0.count }
+    ) {
         var warning: String?
         switch clinic {
         case .success(let template):

@@ -8,7 +8,8 @@ public struct NextVisitWindow: Equatable, Sendable {
 
     public init(sessionDay day: ClinicDay, series: SeriesPosition, proto: ClinicProtocol, settings: AftercareSettings) {
         maintenance = series.seriesComplete
-        let days = maintenance
+        let days =
+            maintenance
             ? (settings.maintenanceMinDays, settings.maintenanceMaxDays)
             : (proto.minimumIntervalDays, max(proto.minimumIntervalDays, settings.nextVisitMaxDays))
         from = day.adding(days: days.0)

@@ -9,7 +9,8 @@ public struct SeriesPosition: Equatable, Sendable {
 
     public init(sessionID: String, startedAt: Date, history: [SessionRef], settings: AftercareSettings) {
         self.settings = settings
-        let earlier = history
+        let earlier =
+            history
             .filter { $0.sessionID != sessionID && $0.status == .completed && $0.startedAt < startedAt }
             .map(\.startedAt)
             .sorted(by: >)
@@ -33,7 +34,9 @@ public struct SeriesPosition: Equatable, Sendable {
     /// "session 2 of a 4–6 series", or "maintenance session" past the series.
     public var label: String {
         if isMaintenance { return "maintenance session (\(number) in a row)" }
-        let range = settings.seriesMin == settings.seriesMax ? "\(settings.seriesMax)" : "\(settings.seriesMin)–\(settings.seriesMax)"
+        let range =
+            settings.seriesMin == settings.seriesMax
+            ? "\(settings.seriesMax)" : "\(settings.seriesMin)–\(settings.seriesMax)"
         return "session \(number) of a \(range) series"
     }
 }

@@ -7,7 +7,10 @@ public struct TemplateError: Error, Equatable, Sendable, CustomStringConvertible
     public var message: String
 
     public init(file: String, line: Int, field: String? = nil, message: String) {
-        self.file = file; self.line = line; self.field = field; self.message = message
+        self.file = file
+        self.line = line
+        self.field = field
+        self.message = message
     }
 
     public var description: String {

@@ -5,11 +5,14 @@ import Mustache
 /// Handles comments, pragmas, set-delimiter tags, triple mustaches and sections,
 /// and knows which names are valid inside a `{{#zones}}` section.
 enum TemplateTags {
-    static func check(_ text: String, file: String, fields: Set<String> = Set(AftercareSheet.fields.map(\.name)),
-                      zoneFields: Set<String> = AftercareSheet.zoneFields,
-                      unescaped: Set<String>? = nil) throws(TemplateError) {
+    static func check(
+        _ text: String, file: String, fields: Set<String> = Set(AftercareSheet.fields.map(\.name)),
+        zoneFields: Set<String> = AftercareSheet.zoneFields,
+        unescaped: Set<String>? = nil
+    ) throws(TemplateError) {
         let topLevel = fields
-        var open = "{{", close = "}}"
+        var open = "{{"
+        var close = "}}"
         var sections: [String] = []
         var index = text.startIndex
         var line = 1
@@ -41,36 +44,46 @@ enum TemplateTags {
                 continue
             case "=":
                 let parts = rest.dropLast().split(separator: " ", omittingEmptySubsequences: true)
-                guard rest.hasSuffix("="), parts.count == 2 else { throw fail(nil, "a set-delimiter tag must look like {{=<% %>=}}") }
-                open = String(parts[0]); close = String(parts[1])
+                guard rest.hasSuffix("="), parts.count == 2 else {
+                    throw fail(nil, "a set-delimiter tag must look like {{=<% %>=}}")
+                }
+                open = String(parts[0])
+                close = String(parts[1])
                 continue
             case ">", "<":
-                throw TemplateError(file: file, line: tagLine, field: nil,
-                                    message: "partials (\(sigil)\(rest)) are not available; put the text in this file")
+                throw TemplateError(
+                    file: file, line: tagLine, field: nil,
+                    message: "partials (\(sigil)\(rest)) are not available; put the text in this file")
             case "#", "^", "$":
-                try known(rest, sections: sections, topLevel: topLevel, zoneFields: zoneFields,
-                          file: file, line: tagLine)
+                try known(
+                    rest, sections: sections, topLevel: topLevel, zoneFields: zoneFields,
+                    file: file, line: tagLine)
                 sections.append(name(rest))
             case "/":
                 guard let last = sections.popLast(), last == name(rest) else {
-                    throw TemplateError(file: file, line: tagLine, field: nil,
-                                        message: "{{/\(rest)}} closes a section that is not open here")
+                    throw TemplateError(
+                        file: file, line: tagLine, field: nil,
+                        message: "{{/\(rest)}} closes a section that is not open here")
                 }
             case "&", "{":
                 // In an HTML template only markup we build may go in unescaped, never a name.
                 if let unescaped, !unescaped.contains(name(rest)) {
-                    throw TemplateError(file: file, line: tagLine, field: name(rest),
-                                        message: "would go into the page unescaped; write {{\(name(rest))}}")
+                    throw TemplateError(
+                        file: file, line: tagLine, field: name(rest),
+                        message: "would go into the page unescaped; write {{\(name(rest))}}")
                 }
-                try known(rest, sections: sections, topLevel: topLevel, zoneFields: zoneFields,
-                          file: file, line: tagLine)
+                try known(
+                    rest, sections: sections, topLevel: topLevel, zoneFields: zoneFields,
+                    file: file, line: tagLine)
             default:
                 if triple, let unescaped, !unescaped.contains(name(trimmed)) {
-                    throw TemplateError(file: file, line: tagLine, field: name(trimmed),
-                                        message: "would go into the page unescaped; write {{\(name(trimmed))}}")
+                    throw TemplateError(
+                        file: file, line: tagLine, field: name(trimmed),
+                        message: "would go into the page unescaped; write {{\(name(trimmed))}}")
                 }
-                try known(trimmed, sections: sections, topLevel: topLevel, zoneFields: zoneFields,
-                          file: file, line: tagLine)
+                try known(
+                    trimmed, sections: sections, topLevel: topLevel, zoneFields: zoneFields,
+                    file: file, line: tagLine)
             }
         }
         if let unclosed = sections.last {
@@ -87,14 +100,17 @@ enum TemplateTags {
         return String(n)
     }
 
-    private static func known(_ tag: String, sections: [String], topLevel: Set<String>, zoneFields: Set<String>,
-                              file: String, line: Int) throws(TemplateError) {
+    private static func known(
+        _ tag: String, sections: [String], topLevel: Set<String>, zoneFields: Set<String>,
+        file: String, line: Int
+    ) throws(TemplateError) {
         let full = name(tag)
         if full == "." { return }
         let first = String(full.split(separator: ".").first ?? "")
         let inZones = sections.contains("zones")
         if topLevel.contains(first) || (inZones && zoneFields.contains(first)) { return }
-        let hint = inZones
+        let hint =
+            inZones
             ? "inside {{#zones}} use "
                 + Self.list(["name", "depth_range"] + zoneFields.subtracting(["name", "depth_range"]).sorted())
             : "the fields are listed in the README under \"Aftercare template\""

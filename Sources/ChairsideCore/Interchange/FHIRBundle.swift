@@ -48,7 +48,8 @@ public enum FHIRBundle {
         ]
         // FHIR JSON has no empty arrays: a range without sessions is a bundle without entries.
         if !builder.entries.isEmpty {
-            bundle["entry"] = .array(builder.entries.map { .object(["fullUrl": .string($0.fullUrl), "resource": $0.resource]) })
+            bundle["entry"] = .array(
+                builder.entries.map { .object(["fullUrl": .string($0.fullUrl), "resource": $0.resource]) })
         }
         return .object(bundle)
     }

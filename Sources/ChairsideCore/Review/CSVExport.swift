@@ -9,7 +9,9 @@ public enum CSV {
     }
 
     static func field(_ value: String) -> String {
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return value }
+        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else {
+            return value
+        }
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
@@ -36,8 +38,10 @@ public enum SessionExport {
 
     /// `dayAnchor` is the anchor of the session's day (its Merkle root), so a spreadsheet carries
     /// what `chairside check` and `chairside anchor` verify.
-    public static func sessionRow(_ s: SessionSummary, chartNumber: String, dayAnchor: String, timeZone: TimeZone,
-                                  now: Date) -> [String] {
+    public static func sessionRow(
+        _ s: SessionSummary, chartNumber: String, dayAnchor: String, timeZone: TimeZone,
+        now: Date
+    ) -> [String] {
         [
             s.id, ClinicDay(s.startedAt, timeZone: timeZone).description, Clock.hhmm(s.startedAt, timeZone: timeZone),
             s.endedAt.map { Clock.hhmm($0, timeZone: timeZone) } ?? "",
@@ -51,11 +55,16 @@ public enum SessionExport {
     }
 
     /// The header and one row per session; `chartNumber` looks a patient's chart number up by ID.
-    public static func sessionsCSV(_ sessions: [SessionSummary], chartNumber: (String) -> String,
-                                   dayAnchor: (ClinicDay) -> String, timeZone: TimeZone, now: Date) -> String {
+    public static func sessionsCSV(
+        _ sessions: [SessionSummary], chartNumber: (String) -> String,
+        dayAnchor: (ClinicDay) -> String, timeZone: TimeZone, now: Date
+    ) -> String {
         sessions.reduce(CSV.line(sessionColumns)) { out, s in
             let anchor = dayAnchor(ClinicDay(s.startedAt, timeZone: timeZone))
-            return out + CSV.line(sessionRow(s, chartNumber: chartNumber(s.patientID), dayAnchor: anchor, timeZone: timeZone, now: now))
+            return out
+                + CSV.line(
+                    sessionRow(
+                        s, chartNumber: chartNumber(s.patientID), dayAnchor: anchor, timeZone: timeZone, now: now))
         }
     }
 
@@ -72,8 +81,10 @@ public enum SessionExport {
             var above = false
             if case .passLogged(_, let confirmed)? = state.event(seq: logged.seq)?.kind { above = confirmed }
             return [
-                state.id, ClinicDay(logged.at, timeZone: timeZone).description, Clock.hhmm(logged.at, timeZone: timeZone),
-                patientID, String(logged.seq), logged.pass.zone, String(format: "%.2f", logged.pass.depth), String(logged.pass.count),
+                state.id, ClinicDay(logged.at, timeZone: timeZone).description,
+                Clock.hhmm(logged.at, timeZone: timeZone),
+                patientID, String(logged.seq), logged.pass.zone, String(format: "%.2f", logged.pass.depth),
+                String(logged.pass.count),
                 logged.pass.pattern.rawValue, logged.pass.endpoint.rawValue, above ? "yes" : "no", CSV.text(by),
             ]
         }

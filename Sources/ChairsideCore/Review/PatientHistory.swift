@@ -15,8 +15,10 @@ public struct PatientHistory: Equatable, Sendable {
 
     /// The screening items whose dates a technician wants before a session, with short labels.
     public static let datedItems = ["neurotoxin", "filler", "isotretinoin"]
-    public static let datedLabels = ["neurotoxin": "Neurotoxin", "filler": "Filler", "isotretinoin": "Isotretinoin",
-                                     "retinoids": "Retinoids", "nsaids": "NSAIDs", "sun-laser": "Sun or laser"]
+    public static let datedLabels = [
+        "neurotoxin": "Neurotoxin", "filler": "Filler", "isotretinoin": "Isotretinoin",
+        "retinoids": "Retinoids", "nsaids": "NSAIDs", "sun-laser": "Sun or laser",
+    ]
 
     /// The dates to show: the three that always matter (a dash when never given), then any other
     /// item the patient gave a date for.
@@ -38,10 +40,14 @@ public struct PatientHistory: Equatable, Sendable {
         rows = sorted.map { s in
             let interval = previous.map { Int(s.startedAt.timeIntervalSince($0) / 86_400) }
             if s.status != .aborted { previous = s.startedAt }
-            let series = s.status == .completed
-                ? SeriesPosition(sessionID: s.id, startedAt: s.startedAt, history: refs, settings: aftercare).number : nil
+            let series =
+                s.status == .completed
+                ? SeriesPosition(sessionID: s.id, startedAt: s.startedAt, history: refs, settings: aftercare).number
+                : nil
             var row = Row(summary: s, intervalDays: interval, series: series)
-            if let n = series { row.seriesLabel = n > aftercare.seriesMax ? "maintenance" : "\(n)/\(aftercare.seriesMax)" }
+            if let n = series {
+                row.seriesLabel = n > aftercare.seriesMax ? "maintenance" : "\(n)/\(aftercare.seriesMax)"
+            }
             return row
         }
         let treated = Set(sorted.flatMap { $0.zoneDepths.map(\.zone) })

@@ -1,7 +1,8 @@
 import CNCurses
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 public enum TerminalError: Error, CustomStringConvertible {
@@ -38,8 +39,10 @@ public final class NCursesTerminal {
     /// draws 24-bit colour only through one; without it the terminal keeps its palette.
     /// `descriptors` (output, input) put the console on another terminal than stdout/stdin,
     /// such as a pseudo-terminal in the benchmarks.
-    public init(environment: [String: String] = ProcessInfo.processInfo.environment,
-                descriptors: (output: Int32, input: Int32)? = nil) throws(TerminalError) {
+    public init(
+        environment: [String: String] = ProcessInfo.processInfo.environment,
+        descriptors: (output: Int32, input: Int32)? = nil
+    ) throws(TerminalError) {
         let term = environment["TERM"] ?? ""
         guard !term.isEmpty else { throw .unusable(term: term) }
         func open(_ name: String?) -> Bool {
@@ -53,7 +56,7 @@ public final class NCursesTerminal {
             throw .unusable(term: term)
         }
         cs_install_signal_handlers()
-        cbreak()        // Ctrl-C stays a signal, so the handler restores the terminal
+        cbreak()  // Ctrl-C stays a signal, so the handler restores the terminal
         noecho()
         nonl()
         cs_no_flow_control(descriptors?.input ?? STDIN_FILENO)
@@ -65,7 +68,8 @@ public final class NCursesTerminal {
         cs_bracketed_paste(outputFD, 1)
         set_escdelay(25)
         curs_set(0)
-        colorDepth = ColorDepth.detect(environment: environment, hasColors: has_colors(), colors: Int(cs_terminfo_colors()))
+        colorDepth = ColorDepth.detect(
+            environment: environment, hasColors: has_colors(), colors: Int(cs_terminfo_colors()))
         if colorDepth != .none {
             start_color()
             use_default_colors()
@@ -102,7 +106,8 @@ public final class NCursesTerminal {
             var pair: Int16 = 0
             if colorDepth != .none {
                 pair = Int16(i + 1)
-                _ = cs_init_pair(Int32(pair), Int32(colorDepth.number(for: style.fg)), Int32(colorDepth.number(for: style.bg)))
+                _ = cs_init_pair(
+                    Int32(pair), Int32(colorDepth.number(for: style.fg)), Int32(colorDepth.number(for: style.bg)))
             }
             pairs[role] = (attr, pair)
         }
@@ -111,7 +116,8 @@ public final class NCursesTerminal {
     }
 
     public var size: (width: Int, height: Int) {
-        var y: Int32 = 0, x: Int32 = 0
+        var y: Int32 = 0
+        var x: Int32 = 0
         cs_getmaxyx(cs_stdscr(), &y, &x)
         return (Int(x), Int(y))
     }
@@ -172,7 +178,9 @@ public final class NCursesTerminal {
         if r == KEY_CODE_YES {
             switch Int32(ch) {
             case Self.pasteStart, Self.pasteEnd: return .key(.function(Int(ch)))
-            case KEY_RESIZE: let s = size; return .resize(width: s.width, height: s.height)
+            case KEY_RESIZE:
+                let s = size
+                return .resize(width: s.width, height: s.height)
             case KEY_UP: return .key(.up)
             case KEY_DOWN: return .key(.down)
             case KEY_LEFT: return .key(.left)
@@ -258,12 +266,14 @@ public enum ConsoleLoop {
                 drain: for _ in 0..<maxKeysPerFrame {
                     switch terminal.read(timeoutMs: 0) {
                     case .key(let next)?: effects += ConsoleUpdate.update(&model, .key(next), now: clock())
-                    case let .resize(w, h)?: effects += ConsoleUpdate.update(&model, .resize(width: w, height: h), now: clock())
+                    case .resize(let w, let h)?:
+                        effects += ConsoleUpdate.update(&model, .resize(width: w, height: h), now: clock())
                     case nil: break drain
                     }
                 }
                 effects += ConsoleUpdate.update(&model, .tick, now: clock())
-            case let .resize(w, h)?: effects += ConsoleUpdate.update(&model, .resize(width: w, height: h), now: clock())
+            case .resize(let w, let h)?:
+                effects += ConsoleUpdate.update(&model, .resize(width: w, height: h), now: clock())
             case nil: effects += ConsoleUpdate.update(&model, .tick, now: clock())
             }
             for answer in queue.drain() {

@@ -21,7 +21,10 @@ public struct Rect: Equatable, Sendable {
     public var x: Int, y: Int, width: Int, height: Int
 
     public init(x: Int, y: Int, width: Int, height: Int) {
-        self.x = x; self.y = y; self.width = width; self.height = height
+        self.x = x
+        self.y = y
+        self.width = width
+        self.height = height
     }
 
     public var maxY: Int { y + height - 1 }
@@ -55,10 +58,14 @@ public struct Canvas: Sendable {
             if col + w > limit { break }
             if col >= 0 {
                 // Overwriting half of a wide character leaves a blank, never half a glyph.
-                if col > 0, cells[y * width + col].text.isEmpty { cells[y * width + col - 1] = Cell(text: " ", role: cells[y * width + col - 1].role) }
+                if col > 0, cells[y * width + col].text.isEmpty {
+                    cells[y * width + col - 1] = Cell(text: " ", role: cells[y * width + col - 1].role)
+                }
                 cells[y * width + col] = Cell(text: String(c), role: role)
                 if w == 2 { cells[y * width + col + 1] = Cell(text: "", role: role) }
-                if col + w < width, cells[y * width + col + w].text.isEmpty { cells[y * width + col + w] = Cell(text: " ", role: cells[y * width + col + w].role) }
+                if col + w < width, cells[y * width + col + w].text.isEmpty {
+                    cells[y * width + col + w] = Cell(text: " ", role: cells[y * width + col + w].role)
+                }
             }
             col += w
         }
@@ -75,7 +82,9 @@ public struct Canvas: Sendable {
         put(String(repeating: "─", count: max(0, w ?? width)), x: x, y: y, role: role)
     }
 
-    public mutating func box(x: Int, y: Int, width w: Int, height h: Int, title: String? = nil, role: StyleRole = .border) {
+    public mutating func box(
+        x: Int, y: Int, width w: Int, height h: Int, title: String? = nil, role: StyleRole = .border
+    ) {
         guard w >= 2, h >= 2 else { return }
         fill(x: x, y: y, width: w, height: h, role: .normal)
         put("┌" + String(repeating: "─", count: w - 2) + "┐", x: x, y: y, role: role)

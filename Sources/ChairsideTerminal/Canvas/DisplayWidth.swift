@@ -1,8 +1,9 @@
+import CNCurses
 import ChairsideCore
 import Foundation
-import CNCurses
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Terminal column widths per grapheme, via the C library's `wcwidth` (what ncurses uses too).
@@ -21,7 +22,7 @@ public enum DisplayWidth {
         guard let first = c.unicodeScalars.first else { return 0 }
         if c.unicodeScalars.count > 1, c.unicodeScalars.contains(where: { $0.value == 0xFE0F }) { return 2 }
         let w = cs_wcwidth(wchar_t(bitPattern: first.value))
-        if w < 0 { return 1 } // controls never reach here (Visible.text), but never trust -1
+        if w < 0 { return 1 }  // controls never reach here (Visible.text), but never trust -1
         return Int(w)
     }
 
@@ -64,6 +65,7 @@ public enum DisplayWidth {
 
     /// Wraps at spaces to `width` display columns; nothing is cut, a long word is broken.
     public static func wrap(_ s: String, width: Int) -> [String] {
-        TextWrap.wrap(s, width: width, measure: of).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        TextWrap.wrap(s, width: width, measure: of).split(separator: "\n", omittingEmptySubsequences: false).map(
+            String.init)
     }
 }

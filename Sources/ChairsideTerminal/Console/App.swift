@@ -6,18 +6,22 @@ import Foundation
 extension AppModel {
     /// A console's first model: the configured theme (or why it could not be used) and any damage
     /// the store repaired on opening, on the status line.
-    public static func starting(store: Store, config: ClinicConfig, timeZone: TimeZone, width: Int, height: Int, now: Date,
-                                notice: String? = nil, desk: AftercareDesk, themes: ThemeDesk) -> AppModel {
-        let env = ConsoleEnvironment(themes: themes, template: desk.template, htmlTemplate: desk.htmlTemplate, queue: desk.queue,
-                                     aftercareFolder: store.root + "/aftercare",
-                                     newSessionID: { Store.newSessionID(startedAt: $0, timeZone: $1) })
+    public static func starting(
+        store: Store, config: ClinicConfig, timeZone: TimeZone, width: Int, height: Int, now: Date,
+        notice: String? = nil, desk: AftercareDesk, themes: ThemeDesk
+    ) -> AppModel {
+        let env = ConsoleEnvironment(
+            themes: themes, template: desk.template, htmlTemplate: desk.htmlTemplate, queue: desk.queue,
+            aftercareFolder: store.root + "/aftercare",
+            newSessionID: { Store.newSessionID(startedAt: $0, timeZone: $1) })
         var m = AppModel(config: config, timeZone: timeZone, width: width, height: height, now: now, env: env)
         let (theme, themeNotice) = themes.library.resolve(config.theme)
         m.themeName = theme.name
         if let notice = notice ?? themeNotice { m.say(notice, .warning) }
         if store.report.hasDamage {
-            m.say("The store has damage: damaged lines are kept and named, nothing intact was lost. Run `chairside check`.",
-                  .warning)
+            m.say(
+                "The store has damage: damaged lines are kept and named, nothing intact was lost. Run `chairside check`.",
+                .warning)
         }
         return m
     }
@@ -38,12 +42,15 @@ public final class App {
     let runner: EffectRunner
     let clock: () -> Date
 
-    public init(store: Store, config: ClinicConfig, timeZone: TimeZone, width: Int, height: Int, clock: @escaping () -> Date,
-                notice: String? = nil, desk: AftercareDesk = AftercareDesk(), themes: ThemeDesk = ThemeDesk()) {
+    public init(
+        store: Store, config: ClinicConfig, timeZone: TimeZone, width: Int, height: Int, clock: @escaping () -> Date,
+        notice: String? = nil, desk: AftercareDesk = AftercareDesk(), themes: ThemeDesk = ThemeDesk()
+    ) {
         self.clock = clock
         runner = EffectRunner(store: store, printer: desk.printer, typesetter: desk.typesetter)
-        model = .starting(store: store, config: config, timeZone: timeZone, width: width, height: height, now: clock(),
-                          notice: notice, desk: desk, themes: themes)
+        model = .starting(
+            store: store, config: config, timeZone: timeZone, width: width, height: height, now: clock(),
+            notice: notice, desk: desk, themes: themes)
         perform(ConsoleUpdate.start(&model))
     }
 

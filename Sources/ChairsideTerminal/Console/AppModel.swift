@@ -17,9 +17,12 @@ public struct ConsoleEnvironment: Sendable {
     /// Makes a new session's ID from its start time; the store's own by default.
     public var newSessionID: @Sendable (Date, TimeZone) -> String
 
-    public init(themes: ThemeDesk = ThemeDesk(), template: Result<AftercareTemplate, TemplateError>? = nil,
-                htmlTemplate: Result<AftercareHTMLTemplate, TemplateError>? = nil, queue: String? = nil, aftercareFolder: String, workingDirectory: String = FileManager.default.currentDirectoryPath,
-                newSessionID: @escaping @Sendable (Date, TimeZone) -> String) {
+    public init(
+        themes: ThemeDesk = ThemeDesk(), template: Result<AftercareTemplate, TemplateError>? = nil,
+        htmlTemplate: Result<AftercareHTMLTemplate, TemplateError>? = nil, queue: String? = nil,
+        aftercareFolder: String, workingDirectory: String = FileManager.default.currentDirectoryPath,
+        newSessionID: @escaping @Sendable (Date, TimeZone) -> String
+    ) {
         self.themes = themes
         self.template = template
         self.htmlTemplate = htmlTemplate
@@ -77,6 +80,11 @@ public struct AppModel {
     public var printing: PrintRequest?
     /// Where the history screen goes back to once it has loaded.
     var historyReturn: Screen = .today
+    /// The replica's state for the header, read from the replicator's status file now and then.
+    public var replica: String?
+    var replicaReadAt: Date?
+    /// How often the header's replica state is read again.
+    static let replicaPollSeconds: TimeInterval = 5
     /// The sheet whose save form is open.
     var savingSheet: SheetPreview?
     /// A session waiting for the patient's past sessions before it is decided and started.
@@ -101,8 +109,9 @@ public struct AppModel {
     mutating func say(_ text: String, _ role: StyleRole = .normal) { status = Status(text: text, role: role) }
 
     func formContext(now: Date) -> FormContext {
-        FormContext(config: config, session: session?.state, now: now, timeZone: timeZone,
-                    workingDirectory: env.workingDirectory)
+        FormContext(
+            config: config, session: session?.state, now: now, timeZone: timeZone,
+            workingDirectory: env.workingDirectory)
     }
 }
 

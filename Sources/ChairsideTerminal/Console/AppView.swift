@@ -20,8 +20,11 @@ public enum AppView {
         var c = Canvas(width: m.width, height: m.height)
         if m.hidden { return privacyScreen(m, now: now) }
         if m.tooSmall {
-            let lines = ["Terminal too small: \(m.width)x\(m.height).",
-                         "Chairside needs at least \(AppModel.minWidth)x\(AppModel.minHeight).", "Enlarge the window; nothing is lost."]
+            let lines = [
+                "Terminal too small: \(m.width)x\(m.height).",
+                "Chairside needs at least \(AppModel.minWidth)x\(AppModel.minHeight).",
+                "Enlarge the window; nothing is lost.",
+            ]
             for (i, l) in lines.enumerated() {
                 let y = max(0, m.height / 2 - 1 + i)
                 c.put(l, x: max(0, (m.width - DisplayWidth.of(l)) / 2), y: y, role: i == 0 ? .warning : .normal)
@@ -68,9 +71,13 @@ public enum AppView {
         let line = text(hints.filter { chosen.contains($0) })
         c.hline(y: area.y, x: area.x, width: area.width)
         c.put(line, x: area.x, y: area.y + 1, role: .keyHint)
-        if !badge.isEmpty { c.put(badge, x: area.x + area.width - DisplayWidth.of(badge) - 1, y: area.y + 1, role: .timer) }
+        if !badge.isEmpty {
+            c.put(badge, x: area.x + area.width - DisplayWidth.of(badge) - 1, y: area.y + 1, role: .timer)
+        }
         if let status = m.status {
-            for (i, line) in statusLines(m).enumerated() { c.put(line, x: area.x, y: area.y + 2 + i, role: status.role) }
+            for (i, line) in statusLines(m).enumerated() {
+                c.put(line, x: area.x, y: area.y + 2 + i, role: status.role)
+            }
         }
     }
 
@@ -78,9 +85,11 @@ public enum AppView {
     /// needs attention — never a name, a chart number or a session's details.
     static func privacyScreen(_ m: AppModel, now: Date) -> Canvas {
         var c = Canvas(width: m.width, height: m.height)
-        var lines = [(Visible.text(m.config.clinicName), StyleRole.title), (Clock.hhmm(now, timeZone: m.timeZone), .normal),
-                     ("", .normal), ("Screen hidden to protect patient privacy.", .normal),
-                     ("Press any key to return; nothing is lost.", .muted)]
+        var lines = [
+            (Visible.text(m.config.clinicName), StyleRole.title), (Clock.hhmm(now, timeZone: m.timeZone), .normal),
+            ("", .normal), ("Screen hidden to protect patient privacy.", .normal),
+            ("Press any key to return; nothing is lost.", .muted),
+        ]
         if let status = m.status, status.role == .timerDone { lines += [("", .normal), (status.text, .timerDone)] }
         let top = max(0, (m.height - lines.count) / 2)
         for (i, (text, role)) in lines.enumerated() where top + i < m.height {
@@ -145,6 +154,7 @@ public struct TextTable: Sendable {
     }
 
     public func row(_ cells: [String]) -> String {
-        zip(columns, cells).map { DisplayWidth.pad($1, to: $0.width, alignRight: $0.alignRight) }.joined(separator: "  ")
+        zip(columns, cells).map { DisplayWidth.pad($1, to: $0.width, alignRight: $0.alignRight) }.joined(
+            separator: "  ")
     }
 }

@@ -6,6 +6,10 @@ import Foundation
 /// thread, printing on another) and answers with a `Message.result`; update itself never performs I/O.
 public enum Effect: Equatable, Sendable {
     case loadDay(ClinicDay)
+    /// The day with the other rooms' sessions pulled from the replica (read-only).
+    case loadDayAllRooms(ClinicDay)
+    /// The replicator's status file, for the header.
+    case readReplicaStatus
     case searchPatients(String)
     case savePatient(Patient)
     /// Creates the session's journal with its first events and holds it for recording.
@@ -43,7 +47,7 @@ public enum Effect: Equatable, Sendable {
     /// clock and timers go on). Printing does not hold keys.
     var holdsKeys: Bool {
         switch self {
-        case .printAftercare, .bell, .quit, .restyle, .closeSession, .saveTheme: false
+        case .printAftercare, .bell, .quit, .restyle, .closeSession, .saveTheme, .readReplicaStatus: false
         default: true
         }
     }
@@ -96,6 +100,8 @@ public enum EffectResult: Equatable, Sendable {
     case lastScreeningLoaded(sessionID: String, day: ClinicDay?, answers: [ScreeningAnswer])
     case themeSaved(name: String, path: String)
     case aftercareSaved(path: String)
+    /// The replica's state in a few words ("replica: up to date").
+    case replicaStatus(String)
     /// `note` says what differed from the plan (the text sheet went out because there is no typesetter).
     case printed(PrintJob, note: String?)
     case failed(Failure)
@@ -116,7 +122,8 @@ public struct Failure: Equatable, Sendable {
     /// The failure was a refusal of the store's (a locked session, a patient problem), not a disk error.
     public var isRefusal: Bool
 
-    public init(_ operation: Operation, _ message: String, sessionOnDisk: SessionState? = nil, isRefusal: Bool = false) {
+    public init(_ operation: Operation, _ message: String, sessionOnDisk: SessionState? = nil, isRefusal: Bool = false)
+    {
         self.operation = operation
         self.message = message
         self.sessionOnDisk = sessionOnDisk

@@ -28,11 +28,16 @@ public final class EffectRunner: @unchecked Sendable {
                 let sessions = try store.sessions(on: day)
                 return .dayLoaded(day, sessions, anchor: sessions.isEmpty ? nil : try store.anchor(on: day).short)
             }
+        case .loadDayAllRooms(let day):
+            return attempt(.loadDay) { .dayLoaded(day, try store.sessionsInAllRooms(on: day), anchor: nil) }
+        case .readReplicaStatus:
+            return .replicaStatus(
+                ReplicaStatus.headerText(ReplicaStatus.read(store), now: Date(), timeZone: store.timeZone))
         case .searchPatients(let query):
             return .patientsFound(query: query, store.directory.search(query))
         case .savePatient(let patient):
             return attempt(.savePatient) { .patientSaved(try store.savePatient(patient)) }
-        case let .beginSession(id, events):
+        case .beginSession(let id, let events):
             return attempt(.beginSession) {
                 let w = try store.beginSession(id: id, events: events)
                 return .sessionOpened(hold(w, isNew: true))
@@ -43,28 +48,30 @@ public final class EffectRunner: @unchecked Sendable {
         case .closeSession:
             release()
             return nil
-        case let .append(id, events):
+        case .append(let id, let events):
             return append(events, to: id)
         case .loadHistory(let patientID):
             return attempt(.loadHistory) {
-                .historyLoaded(patientID: patientID, patient: store.directory.patient(id: patientID),
-                               sessions: try store.historySummaries(of: patientID))
+                .historyLoaded(
+                    patientID: patientID, patient: store.directory.patient(id: patientID),
+                    sessions: try store.historySummaries(of: patientID))
             }
-        case let .loadLastScreening(patientID, excluding):
+        case .loadLastScreening(let patientID, let excluding):
             return attempt(.loadLastScreening) { try lastScreening(of: patientID, excluding: excluding) }
-        case let .saveTheme(name, path):
+        case .saveTheme(let name, let path):
             return attempt(.saveTheme) {
                 try ConfigFile.saveTheme(name, path: path)
                 return .themeSaved(name: name, path: path)
             }
-        case let .saveAftercare(sheet, path):
+        case .saveAftercare(let sheet, let path):
             return attempt(.saveAftercare) {
                 if path.lowercased().hasSuffix(".pdf") {
                     let pdf: Data
                     do {
                         pdf = try typesetter.pdf(html: sheet.html)
                     } catch {
-                        return .failed(Failure(.saveAftercare, "\(error) Or save the text sheet: a name ending in .txt."))
+                        return .failed(
+                            Failure(.saveAftercare, "\(error) Or save the text sheet: a name ending in .txt."))
                     }
                     try store.saveAftercare(pdf, to: path, sessionID: writer?.id)
                 } else {
@@ -72,7 +79,7 @@ public final class EffectRunner: @unchecked Sendable {
                 }
                 return .aftercareSaved(path: path)
             }
-        case let .printAftercare(sheet, queue, paper):
+        case .printAftercare(let sheet, let queue, let paper):
             return attempt(.print) { try print(sheet, queue: queue, paper: paper) }
         case .bell, .quit, .restyle:
             return nil
@@ -81,11 +88,14 @@ public final class EffectRunner: @unchecked Sendable {
 
     /// Reads the patient's sessions newest first until one has a screening; reads only, never repairs.
     private func lastScreening(of patientID: String, excluding: String) throws -> EffectResult {
-        let earlier = store.history(of: patientID).filter { $0.sessionID != excluding }.sorted { $0.startedAt > $1.startedAt }
+        let earlier = store.history(of: patientID).filter { $0.sessionID != excluding }.sorted {
+            $0.startedAt > $1.startedAt
+        }
         for ref in earlier.prefix(10) {
             let state = try store.loadSession(id: ref.sessionID)
             if let answers = state.answers, let at = state.start?.at {
-                return .lastScreeningLoaded(sessionID: excluding, day: ClinicDay(at, timeZone: store.timeZone), answers: answers)
+                return .lastScreeningLoaded(
+                    sessionID: excluding, day: ClinicDay(at, timeZone: store.timeZone), answers: answers)
             }
         }
         return .lastScreeningLoaded(sessionID: excluding, day: nil, answers: [])
@@ -107,7 +117,9 @@ public final class EffectRunner: @unchecked Sendable {
 
     private func append(_ events: [SessionEvent], to id: String) -> EffectResult {
         guard let w = writer, w.id == id else {
-            return .failed(Failure(.append, "This session is no longer held for recording: leave it and open it again from Today."))
+            return .failed(
+                Failure(.append, "This session is no longer held for recording: leave it and open it again from Today.")
+            )
         }
         do {
             try store.append(events, to: w)
@@ -123,8 +135,9 @@ public final class EffectRunner: @unchecked Sendable {
         if writer !== w { writer?.close() }
         writer = w
         let patientID = w.state.start?.patientID ?? ""
-        return OpenedSession(state: w.state, patient: store.directory.patient(id: patientID), history: store.history(of: patientID),
-                             isNew: isNew)
+        return OpenedSession(
+            state: w.state, patient: store.directory.patient(id: patientID), history: store.history(of: patientID),
+            isNew: isNew)
     }
 
     private func release() {

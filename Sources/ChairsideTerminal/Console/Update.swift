@@ -36,7 +36,7 @@ public enum ConsoleUpdate {
 
     private static func step(_ m: inout AppModel, _ message: Message, now: Date) -> [Effect] {
         switch message {
-        case let .resize(w, h):
+        case .resize(let w, let h):
             m.width = w
             m.height = h
             return []
@@ -99,10 +99,19 @@ public enum ConsoleUpdate {
 
     /// The privacy screen's idle time and the numbing alert, which rings once.
     private static func tick(_ m: inout AppModel, now: Date) -> [Effect] {
+        var effects: [Effect] = []
+        if m.replicaReadAt.map({ now.timeIntervalSince($0) >= AppModel.replicaPollSeconds }) ?? true {
+            m.replicaReadAt = now
+            effects.append(.readReplicaStatus)
+        }
+        return effects + alerts(&m, now: now)
+    }
+
+    private static func alerts(_ m: inout AppModel, now: Date) -> [Effect] {
         let idle = m.config.privacyAfterMinutes
         if idle > 0 && !m.hidden && now.timeIntervalSince(m.lastKeyAt) >= Double(idle * 60) { m.hidden = true }
         guard let s = m.session, let numbing = s.state.numbing, numbing.removedAt == nil, !s.numbingAlerted,
-              let dwell = s.state.numbingDwellSeconds(now: now), dwell >= numbing.dwellTargetMinutes * 60
+            let dwell = s.state.numbingDwellSeconds(now: now), dwell >= numbing.dwellTargetMinutes * 60
         else { return [] }
         m.session?.numbingAlerted = true
         m.say("Numbing target of \(numbing.dwellTargetMinutes) min reached: remove the cream. [panel 3, r]", .timerDone)
@@ -111,24 +120,27 @@ public enum ConsoleUpdate {
 
     private static func apply(_ result: EffectResult, _ m: inout AppModel, now: Date) -> [Effect] {
         switch result {
-        case let .dayLoaded(day, sessions, anchor): TodayScreen.loaded(day, sessions, anchor: anchor, &m)
-        case let .patientsFound(query, patients): NewSessionScreen.found(query, patients, &m)
+        case .dayLoaded(let day, let sessions, let anchor): TodayScreen.loaded(day, sessions, anchor: anchor, &m)
+        case .patientsFound(let query, let patients): NewSessionScreen.found(query, patients, &m)
         case .patientSaved(let patient):
             m.newSession.query = patient.chartNumber
             m.say("Patient saved.", .ok)
             m.overlay = .form(OpenForm(StartSessionForm(patient: patient, config: m.config)))
             return [.searchPatients(patient.chartNumber)]
         case .sessionOpened(let opened): return SessionScreen.opened(opened, &m, now: now)
-        case let .lastScreeningLoaded(sessionID, day, answers): SessionScreen.lastScreeningLoaded(sessionID, day, answers, &m)
-        case let .stored(events, state, warning): Recording.stored(events, state: state, indexWarning: warning, &m)
-        case let .historyLoaded(patientID, patient, sessions):
+        case .lastScreeningLoaded(let sessionID, let day, let answers):
+            SessionScreen.lastScreeningLoaded(sessionID, day, answers, &m)
+        case .stored(let events, let state, let warning):
+            Recording.stored(events, state: state, indexWarning: warning, &m)
+        case .historyLoaded(let patientID, let patient, let sessions):
             if let start = m.pendingStart, start.patient.id == patientID {
                 return StartSession.decide(start, history: sessions.map(\.ref), &m, now: now)
             }
             HistoryScreen.loaded(patientID: patientID, patient: patient, sessions: sessions, &m)
-        case let .themeSaved(name, path): m.say("Theme \(name) is in use and saved in \(path).", .ok)
+        case .themeSaved(let name, let path): m.say("Theme \(name) is in use and saved in \(path).", .ok)
         case .aftercareSaved(let path): return SheetPreview.saved(path, &m, now: now)
-        case let .printed(job, note): return SheetPreview.printed(job, note: note, &m, now: now)
+        case .replicaStatus(let text): m.replica = text
+        case .printed(let job, let note): return SheetPreview.printed(job, note: note, &m, now: now)
         case .failed(let failure): failed(failure, &m)
         }
         return []
@@ -165,7 +177,7 @@ extension EffectResult {
     /// Every effect that holds keys gets exactly one answer; printing and theme saving do not hold keys.
     var answersHeldEffect: Bool {
         switch self {
-        case .printed, .themeSaved: false
+        case .printed, .themeSaved, .replicaStatus: false
         case .failed(let f): f.operation != .print && f.operation != .saveTheme
         default: true
         }
@@ -184,8 +196,9 @@ enum StartSession {
         m.pendingStart = nil
         let id = m.env.newSessionID(now, m.timeZone)
         let context = DecisionContext(protocolSettings: m.proto, history: history, actor: start.technician)
-        let command = SessionCommand.start(patient: start.patient, technician: start.technician, room: start.room,
-                                           plannedZones: start.zones)
+        let command = SessionCommand.start(
+            patient: start.patient, technician: start.technician, room: start.room,
+            plannedZones: start.zones)
         do {
             let events = try Decider.decide(command, state: SessionState(id: id), context: context, now: now)
             return [.beginSession(id: id, events: events)]
@@ -235,16 +248,17 @@ enum FormUpdate {
                 return []
             }
         case .savePatient(let patient): return [.savePatient(patient)]
-        case let .startSession(patient, technician, room, zones):
-            return StartSession.request(PendingStart(patient: patient, technician: technician, room: room, zones: zones), &m)
+        case .startSession(let patient, let technician, let room, let zones):
+            return StartSession.request(
+                PendingStart(patient: patient, technician: technician, room: room, zones: zones), &m)
         case .goToDate(let day):
             m.overlay = nil
             return TodayScreen.show(day, &m)
-        case let .screeningDate(item, day):
+        case .screeningDate(let item, let day):
             m.overlay = nil
             SessionScreen.dated(item: item, day: day, &m, now: now)
             return []
-        case let .changeDepth(zone, depth):
+        case .changeDepth(let zone, let depth):
             return SessionScreen.changeDepth(zone: zone, to: depth, &m, now: now)
         case .saveAftercare(let path):
             guard let s = m.session, let sheet = m.savingSheet else { return [] }

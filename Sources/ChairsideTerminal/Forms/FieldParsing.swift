@@ -15,7 +15,9 @@ enum FieldParsing {
     }
 
     static func day(_ field: FormField, example: String) throws(FormProblem) -> ClinicDay {
-        guard let d = ClinicDay(string: field.text) else { throw FormProblem(field.label, "type a date like \(example).") }
+        guard let d = ClinicDay(string: field.text) else {
+            throw FormProblem(field.label, "type a date like \(example).")
+        }
         return d
     }
 }

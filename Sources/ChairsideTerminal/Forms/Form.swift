@@ -100,7 +100,10 @@ public struct FormProblem: Error, Equatable, Sendable, CustomStringConvertible {
     public var field: String?
     public var message: String
 
-    public init(_ field: String?, _ message: String) { self.field = field; self.message = message }
+    public init(_ field: String?, _ message: String) {
+        self.field = field
+        self.message = message
+    }
 
     public var description: String { field.map { "\($0): \(message)" } ?? message }
 }
@@ -170,5 +173,5 @@ public struct OpenForm: Sendable {
         ("Tab ↓", "next field"), ("Shift-Tab ↑", "previous field"), ("← →", "change a choice"),
         ("Space", "mark a zone"), ("*", "mark all zones"), ("Ctrl-U", "clear the field"), ("Enter", "save"),
         ("Esc", "cancel"),
-    ])
+    ], hints: ["Tab ↓", "Enter", "Esc"])
 }

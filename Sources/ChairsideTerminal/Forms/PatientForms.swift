@@ -16,7 +16,9 @@ public struct NewPatientForm: FormContent {
     }
 
     public var title: String { "New patient" }
-    public var fields: [WritableKeyPath<Self, FormField>] { [\.name, \.chartNumber, \.dateOfBirth, \.fitzpatrick, \.notes] }
+    public var fields: [WritableKeyPath<Self, FormField>] {
+        [\.name, \.chartNumber, \.dateOfBirth, \.fitzpatrick, \.notes]
+    }
 
     public func submit(_ context: FormContext) throws(FormProblem) -> FormIntent {
         let dob = dateOfBirth.text.isEmpty ? nil : try FieldParsing.day(dateOfBirth, example: "1988-04-02")
@@ -24,8 +26,10 @@ public struct NewPatientForm: FormContent {
             throw FormProblem(dateOfBirth.label, "that date is in the future; check the year.")
         }
         let fitz = fitzpatrick.text.isEmpty ? nil : try FieldParsing.integer(fitzpatrick)
-        return .savePatient(Patient(id: "", name: name.text, dateOfBirth: dob, chartNumber: chartNumber.text,
-                                    fitzpatrick: fitz, notes: notes.text))
+        return .savePatient(
+            Patient(
+                id: "", name: name.text, dateOfBirth: dob, chartNumber: chartNumber.text,
+                fitzpatrick: fitz, notes: notes.text))
     }
 }
 
@@ -54,8 +58,9 @@ public struct StartSessionForm: FormContent {
     public var fields: [WritableKeyPath<Self, FormField>] { [\.technician, \.room, \.zones] }
 
     public func submit(_ context: FormContext) throws(FormProblem) -> FormIntent {
-        .startSession(patient: patient, technician: technicians[technician.choice], room: rooms[room.choice],
-                      zones: zones.selected.map { zoneIDs[$0] })
+        .startSession(
+            patient: patient, technician: technicians[technician.choice], room: rooms[room.choice],
+            zones: zones.selected.map { zoneIDs[$0] })
     }
 }
 

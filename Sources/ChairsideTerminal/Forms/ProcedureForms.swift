@@ -47,11 +47,15 @@ public struct DepthForm: FormContent {
         let mm = try FieldParsing.number(depth)
         guard mm > 0 else { throw FormProblem(depth.label, "type a depth of more than 0 mm.") }
         if Depth.exceeds(mm, proto.deviceMaxDepth) {
-            throw FormProblem(depth.label, "the device goes to \(Depth.text(proto.deviceMaxDepth)) at most; type a shallower depth.")
+            throw FormProblem(
+                depth.label, "the device goes to \(Depth.text(proto.deviceMaxDepth)) at most; type a shallower depth.")
         }
         guard Depth.onStep(mm, step: proto.depthStep) else {
-            throw FormProblem(depth.label, "the device moves in \(Depth.text(proto.depthStep)) steps; type "
-                + "\(Depth.text(Depth.snapped(mm, step: proto.depthStep, up: false))) or \(Depth.text(Depth.snapped(mm, step: proto.depthStep, up: true))).")
+            throw FormProblem(
+                depth.label,
+                "the device moves in \(Depth.text(proto.depthStep)) steps; type "
+                    + "\(Depth.text(Depth.snapped(mm, step: proto.depthStep, up: false))) or \(Depth.text(Depth.snapped(mm, step: proto.depthStep, up: true)))."
+            )
         }
         return .changeDepth(zone: zone.id, depth: (mm * 1000).rounded() / 1000)
     }
@@ -76,7 +80,9 @@ public struct CompletionForm: FormContent {
         for gap in gaps {
             let field = gap == .noPRPApplied ? noPRPReason : noPostCareReason
             guard !field.text.isEmpty else {
-                throw FormProblem(field.label, "say why (growth factors used instead, patient declined …), or press Esc and record it first.")
+                throw FormProblem(
+                    field.label,
+                    "say why (growth factors used instead, patient declined …), or press Esc and record it first.")
             }
             reasons[gap] = field.text
         }

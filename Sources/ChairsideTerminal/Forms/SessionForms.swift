@@ -41,7 +41,9 @@ public struct BloodDrawForm: FormContent {
     public var fields: [WritableKeyPath<Self, FormField>] { [\.volume, \.tubes, \.lot] }
 
     public func submit(_ context: FormContext) throws(FormProblem) -> FormIntent {
-        .record(.drawBlood(volumeML: try FieldParsing.number(volume), tubes: try FieldParsing.integer(tubes), lot: lot.text))
+        .record(
+            .drawBlood(volumeML: try FieldParsing.number(volume), tubes: try FieldParsing.integer(tubes), lot: lot.text)
+        )
     }
 }
 
@@ -56,8 +58,9 @@ public struct CentrifugeForm: FormContent {
     public var fields: [WritableKeyPath<Self, FormField>] { [\.unit, \.speed, \.minutes] }
 
     public func submit(_ context: FormContext) throws(FormProblem) -> FormIntent {
-        let program = CentrifugeProgram(unit: unit.choice == 0 ? .g : .rpm, value: try FieldParsing.integer(speed),
-                                        minutes: try FieldParsing.integer(minutes))
+        let program = CentrifugeProgram(
+            unit: unit.choice == 0 ? .g : .rpm, value: try FieldParsing.integer(speed),
+            minutes: try FieldParsing.integer(minutes))
         return .record(.startCentrifuge(program))
     }
 }
@@ -101,14 +104,18 @@ public struct NumbingForm: FormContent {
     public var lot = FormField.text("Lot", required: true)
     public var dwellTarget: FormField
 
-    public init(defaultDwellMinutes: Int) { dwellTarget = .text("Dwell target (min)", "\(defaultDwellMinutes)", required: true) }
+    public init(defaultDwellMinutes: Int) {
+        dwellTarget = .text("Dwell target (min)", "\(defaultDwellMinutes)", required: true)
+    }
 
     public var title: String { "Numbing applied" }
     public var fields: [WritableKeyPath<Self, FormField>] { [\.agent, \.lot, \.dwellTarget] }
 
     public func submit(_ context: FormContext) throws(FormProblem) -> FormIntent {
-        .record(.applyNumbing(agent: agent.text, lot: lot.text, zones: context.session?.start?.plannedZones ?? [],
-                              dwellTargetMinutes: try FieldParsing.integer(dwellTarget)))
+        .record(
+            .applyNumbing(
+                agent: agent.text, lot: lot.text, zones: context.session?.start?.plannedZones ?? [],
+                dwellTargetMinutes: try FieldParsing.integer(dwellTarget)))
     }
 }
 
@@ -128,8 +135,9 @@ public struct PassForm: FormContent {
     public var fields: [WritableKeyPath<Self, FormField>] { [\.count, \.pattern, \.endpoint] }
 
     public func submit(_ context: FormContext) throws(FormProblem) -> FormIntent {
-        let pass = Pass(zone: zone.id, depth: depth, count: try FieldParsing.integer(count),
-                        pattern: PassPattern.allCases[pattern.choice], endpoint: PassEndpoint.allCases[endpoint.choice])
+        let pass = Pass(
+            zone: zone.id, depth: depth, count: try FieldParsing.integer(count),
+            pattern: PassPattern.allCases[pattern.choice], endpoint: PassEndpoint.allCases[endpoint.choice])
         // Above the protocol maximum is only reachable by a depth change the technician confirmed.
         return .record(.logPass(pass, confirmAboveProtocol: Depth.exceeds(depth, zone.maxDepth)))
     }
@@ -151,8 +159,10 @@ public struct PRPApplyForm: FormContent {
 
     public func submit(_ context: FormContext) throws(FormProblem) -> FormIntent {
         let chosen = zone.choice == 0 ? nil : zoneIDs[zone.choice - 1]
-        return .record(.applyPRP(zone: chosen, volumeML: try FieldParsing.number(volume),
-                                 method: PRPMethod.allCases[method.choice]))
+        return .record(
+            .applyPRP(
+                zone: chosen, volumeML: try FieldParsing.number(volume),
+                method: PRPMethod.allCases[method.choice]))
     }
 }
 
@@ -166,12 +176,13 @@ public struct TextEntryForm: FormContent {
 
     public init(_ purpose: Purpose) {
         self.purpose = purpose
-        let label = switch purpose {
-        case .note: "Note"
-        case .amendment: "Amendment"
-        case .adverseEvent: "What happened and what was done"
-        case .skipNumbing, .aftercareDeclined, .abort: "Reason"
-        }
+        let label =
+            switch purpose {
+            case .note: "Note"
+            case .amendment: "Amendment"
+            case .adverseEvent: "What happened and what was done"
+            case .skipNumbing, .aftercareDeclined, .abort: "Reason"
+            }
         text = .text(label, required: true)
     }
 
@@ -208,9 +219,12 @@ public struct VoidForm: FormContent {
 
     public init(voidable: [SessionEvent], proto: ClinicProtocol) {
         seqs = voidable.map(\.seq)
-        event = .choice("Event", voidable.map {
-            "#\($0.seq) " + DisplayWidth.truncate(Visible.text(EventDescription.line($0.kind, proto: proto)), to: 50)
-        })
+        event = .choice(
+            "Event",
+            voidable.map {
+                "#\($0.seq) "
+                    + DisplayWidth.truncate(Visible.text(EventDescription.line($0.kind, proto: proto)), to: 50)
+            })
     }
 
     public var title: String { "Undo (void) an event" }

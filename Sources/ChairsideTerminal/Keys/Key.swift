@@ -41,6 +41,8 @@ public struct KeyHelp: Equatable, Sendable {
     public var hint: Bool
 
     public init(_ keys: String, _ action: String, hint: Bool = true) {
-        self.keys = keys; self.action = action; self.hint = hint
+        self.keys = keys
+        self.action = action
+        self.hint = hint
     }
 }

@@ -36,8 +36,8 @@ public struct KeyTable<Action: Sendable>: Sendable {
     public var help: [KeyHelp] { bindings.map { KeyHelp($0.label, $0.help, hint: $0.hint) } }
 
     /// A table that only documents keys handled elsewhere (a form's editing keys).
-    static func help(_ lines: [(String, String)]) -> KeyTable {
-        KeyTable(lines.map { KeyBinding($0.0, $0.1, hint: false, []) })
+    static func help(_ lines: [(String, String)], hints: Set<String> = []) -> KeyTable {
+        KeyTable(lines.map { KeyBinding($0.0, $0.1, hint: hints.contains($0.0), []) })
     }
 }
 

@@ -36,13 +36,13 @@ public enum ColorDepth: Equatable, Sendable, CustomStringConvertible {
         switch (self, color) {
         case (_, .terminalDefault), (.none, _): return -1
         case (.direct, .ansi(let i)) where i < 8:
-            return i                                   // direct descriptions keep 0–7 as the terminal's own ANSI colours
+            return i  // direct descriptions keep 0–7 as the terminal's own ANSI colours
         case (.direct, _):
             // 0–7 mean ANSI colours there, so the few RGB values that low move up to #000008, a black all the same.
             return max(8, color.rgb!.packed)
-        case let (.indexed(n), .ansi(i)) where i < n: return i
-        case let (.indexed(n), .palette(i)) where i < n: return i
-        case let (.indexed(n), _): return Self.nearest(color.rgb!, among: n)
+        case (.indexed(let n), .ansi(let i)) where i < n: return i
+        case (.indexed(let n), .palette(let i)) where i < n: return i
+        case (.indexed(let n), _): return Self.nearest(color.rgb!, among: n)
         }
     }
 

@@ -16,10 +16,22 @@ public enum ThemeColor: Hashable, Sendable {
     /// Reads `default`, a name (`cyan`, `bright-cyan`), a palette number 0–255 or `#rrggbb`.
     public init?(parsing text: String) {
         let t = text.lowercased()
-        if t == "default" { self = .terminalDefault; return }
-        if let i = Self.ansiNames.firstIndex(of: t) { self = .ansi(i); return }
-        if t.hasPrefix("bright-"), let i = Self.ansiNames.firstIndex(of: String(t.dropFirst(7))) { self = .ansi(i + 8); return }
-        if let rgb = RGB(hex: t) { self = .rgb(rgb); return }
+        if t == "default" {
+            self = .terminalDefault
+            return
+        }
+        if let i = Self.ansiNames.firstIndex(of: t) {
+            self = .ansi(i)
+            return
+        }
+        if t.hasPrefix("bright-"), let i = Self.ansiNames.firstIndex(of: String(t.dropFirst(7))) {
+            self = .ansi(i + 8)
+            return
+        }
+        if let rgb = RGB(hex: t) {
+            self = .rgb(rgb)
+            return
+        }
         return nil
     }
 
@@ -55,7 +67,11 @@ public enum ThemeColor: Hashable, Sendable {
 public struct RGB: Hashable, Sendable {
     public var r: UInt8, g: UInt8, b: UInt8
 
-    public init(_ r: UInt8, _ g: UInt8, _ b: UInt8) { self.r = r; self.g = g; self.b = b }
+    public init(_ r: UInt8, _ g: UInt8, _ b: UInt8) {
+        self.r = r
+        self.g = g
+        self.b = b
+    }
 
     public init?(hex: String) {
         guard hex.count == 7, hex.hasPrefix("#"), let v = UInt32(hex.dropFirst(), radix: 16) else { return nil }

@@ -38,7 +38,8 @@ public enum ThemeFile {
         do {
             document = try TOMLDocument(parsing: text)
         } catch let error as TOMLDocument.ParseError {
-            return .failure(ThemeError(problems: [ThemeProblem(file: file, line: error.line, role: nil, message: error.message)]))
+            return .failure(
+                ThemeError(problems: [ThemeProblem(file: file, line: error.line, role: nil, message: error.message)]))
         } catch {
             return .failure(ThemeError(problems: [ThemeProblem(file: file, line: 0, role: nil, message: "\(error)")]))
         }
@@ -49,14 +50,26 @@ public enum ThemeFile {
         let root = document.root
         var description = ""
         for (key, value, line) in root.values {
-            if key == "description", case .string(let s) = value { description = s; continue }
-            problem(line, nil, key == "description" ? "description must be text in quotes" : "unknown setting \"\(key)\"; a theme has `description` and one [table] per role")
+            if key == "description", case .string(let s) = value {
+                description = s
+                continue
+            }
+            problem(
+                line, nil,
+                key == "description"
+                    ? "description must be text in quotes"
+                    : "unknown setting \"\(key)\"; a theme has `description` and one [table] per role")
         }
-        for (key, tables) in root.arrays { problem(tables.first?.line ?? 0, nil, "[[\(key)]] is not part of a theme; use [\(key)]") }
+        for (key, tables) in root.arrays {
+            problem(tables.first?.line ?? 0, nil, "[[\(key)]] is not part of a theme; use [\(key)]")
+        }
         var styles: [StyleRole: Theme.Style] = [:]
         for (key, table) in root.tables {
             guard let role = StyleRole(rawValue: key) else {
-                problem(table.line, nil, "unknown role \"\(key)\"; the roles are \(StyleRole.allCases.map(\.rawValue).joined(separator: ", "))")
+                problem(
+                    table.line, nil,
+                    "unknown role \"\(key)\"; the roles are \(StyleRole.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
                 continue
             }
             var style = Theme.Style()
@@ -65,15 +78,23 @@ public enum ThemeFile {
                 switch k {
                 case "fg", "bg":
                     guard let color = color(value) else {
-                        problem(line, key, "\(k) = \(show(value)) is not a colour; use \"default\", a name such as \"cyan\" or \"bright-cyan\", a number 0–255, or \"#rrggbb\"")
+                        problem(
+                            line, key,
+                            "\(k) = \(show(value)) is not a colour; use \"default\", a name such as \"cyan\" or \"bright-cyan\", a number 0–255, or \"#rrggbb\""
+                        )
                         continue
                     }
                     if k == "fg" { style.fg = color } else { style.bg = color }
                 case "attrs":
-                    guard case .array(let items) = value else { problem(line, key, "attrs must be a list, such as [\"bold\"]"); continue }
+                    guard case .array(let items) = value else {
+                        problem(line, key, "attrs must be a list, such as [\"bold\"]")
+                        continue
+                    }
                     for item in items {
                         guard case .string(let s) = item, let a = Theme.Attribute(rawValue: s.lowercased()) else {
-                            problem(line, key, "attrs: \(show(item)) is not an attribute; use bold, dim, reverse or underline")
+                            problem(
+                                line, key,
+                                "attrs: \(show(item)) is not an attribute; use bold, dim, reverse or underline")
                             continue
                         }
                         style.attributes.insert(a)
@@ -82,15 +103,21 @@ public enum ThemeFile {
                     problem(line, key, "unknown setting \"\(k)\"; a role has fg, bg and attrs")
                 }
             }
-            if Theme.mustNotRelyOnColour.contains(role), style.attributes.isDisjoint(with: [.bold, .reverse, .underline]) {
-                problem(table.line, key, "needs bold, reverse or underline in attrs, so it still stands out without colour")
+            if Theme.mustNotRelyOnColour.contains(role),
+                style.attributes.isDisjoint(with: [.bold, .reverse, .underline])
+            {
+                problem(
+                    table.line, key, "needs bold, reverse or underline in attrs, so it still stands out without colour")
             }
             styles[role] = style
         }
         let missing = StyleRole.allCases.filter { styles[$0] == nil }
         if !missing.isEmpty {
             let lastLine = text.split(separator: "\n", omittingEmptySubsequences: false).count
-            problem(lastLine, nil, "missing role\(missing.count == 1 ? "" : "s") \(missing.map(\.rawValue).joined(separator: ", ")); every theme sets all \(StyleRole.allCases.count) roles")
+            problem(
+                lastLine, nil,
+                "missing role\(missing.count == 1 ? "" : "s") \(missing.map(\.rawValue).joined(separator: ", ")); every theme sets all \(StyleRole.allCases.count) roles"
+            )
         }
         if !problems.isEmpty { return .failure(ThemeError(problems: problems.sorted { $0.line < $1.line })) }
         return .success(Theme(name: name, description: description, styles: styles))

@@ -18,15 +18,22 @@ public struct ThemeLibrary: Sendable {
 
     public init(sources: [ThemeSource]) {
         entries = sources.map { source in
-            let theme: Result<Theme, ThemeError> = switch source.text {
-            case .success(let text): ThemeFile.parse(text, name: source.name, file: source.path)
-            case .failure(let error): .failure(ThemeError(problems: [ThemeProblem(file: source.path, line: 0, role: nil, message: error.message)]))
-            }
-            return ThemeEntry(name: source.name, origin: source.origin.rawValue, path: source.path,
-                              shadows: source.shadows.map(\.rawValue), theme: theme)
+            let theme: Result<Theme, ThemeError> =
+                switch source.text {
+                case .success(let text): ThemeFile.parse(text, name: source.name, file: source.path)
+                case .failure(let error):
+                    .failure(
+                        ThemeError(problems: [
+                            ThemeProblem(file: source.path, line: 0, role: nil, message: error.message)
+                        ]))
+                }
+            return ThemeEntry(
+                name: source.name, origin: source.origin.rawValue, path: source.path,
+                shadows: source.shadows.map(\.rawValue), theme: theme)
         }
         for builtIn in [Theme.standard, Theme.monochrome] where !entries.contains(where: { $0.name == builtIn.name }) {
-            entries.append(ThemeEntry(name: builtIn.name, origin: "built-in", path: nil, shadows: [], theme: .success(builtIn)))
+            entries.append(
+                ThemeEntry(name: builtIn.name, origin: "built-in", path: nil, shadows: [], theme: .success(builtIn)))
         }
         entries.sort { $0.name < $1.name }
     }
@@ -36,13 +43,19 @@ public struct ThemeLibrary: Sendable {
     /// The theme for a name, or the built-in default and a notice saying why not.
     public func resolve(_ name: String) -> (theme: Theme, notice: String?) {
         guard let entry = entry(named: name) else {
-            return (.standard, "Theme \"\(name)\" was not found, so the built-in default is used; `chairside themes` lists the themes.")
+            return (
+                .standard,
+                "Theme \"\(name)\" was not found, so the built-in default is used; `chairside themes` lists the themes."
+            )
         }
         switch entry.theme {
         case .success(let theme): return (theme, nil)
         case .failure(let error):
             let first = error.problems.first.map(\.description) ?? "cannot be read"
-            return (.standard, "Theme \"\(name)\" has a problem (\(first)), so the built-in default is used; `chairside themes --check` shows all of it.")
+            return (
+                .standard,
+                "Theme \"\(name)\" has a problem (\(first)), so the built-in default is used; `chairside themes --check` shows all of it."
+            )
         }
     }
 

@@ -1,5 +1,5 @@
-import ChairsidePrinting
 import ChairsideCore
+import ChairsidePrinting
 import Foundation
 
 /// The sheet on screen before it goes out: the text as it will print, and where the technician has scrolled.
@@ -28,14 +28,22 @@ public struct SheetPreview: Equatable, Sendable {
     enum Action: Sendable { case up, down, pageUp, pageDown, top, bottom, print, save, handed, declined, back, help }
 
     static func keys(_ p: SheetPreview) -> KeyTable<Action> {
-        var list = [KeyBinding(.char("p"), "p", p.reprint ? "print a copy" : "print", Action.print),
-                    KeyBinding(.char("s"), "s", p.reprint ? "save a copy" : "save", .save)]
+        var list = [
+            KeyBinding(.char("p"), "p", p.reprint ? "print a copy" : "print", Action.print),
+            KeyBinding(.char("s"), "s", p.reprint ? "save a copy" : "save", .save),
+        ]
         if !p.reprint {
-            list += [KeyBinding(.char("h"), "h", "handed", .handed), KeyBinding(.char("d"), "d", "declined", .declined)]
+            list += [
+                KeyBinding(.char("h"), "h", "handed", .handed), KeyBinding(.char("d"), "d", "declined", .declined),
+            ]
         }
         list += [
-            KeyBinding("↑↓ PgUp PgDn", "scroll", [(.up, .up), (.char("k"), .up), (.down, .down), (.char("j"), .down),
-                                                 (.pageUp, .pageUp), (.pageDown, .pageDown), (.char(" "), .pageDown)]),
+            KeyBinding(
+                "↑↓ PgUp PgDn", "scroll",
+                [
+                    (.up, .up), (.char("k"), .up), (.down, .down), (.char("j"), .down),
+                    (.pageUp, .pageUp), (.pageDown, .pageDown), (.char(" "), .pageDown),
+                ]),
             KeyBinding("Home End", "top / bottom", hint: false, [(.home, .top), (.end, .bottom)]),
             CommonKeys.help(.help),
             KeyBinding("Esc", "back", [(.escape, .back), (.char("q"), .back)]),
@@ -47,7 +55,8 @@ public struct SheetPreview: Equatable, Sendable {
     static func page(height: Int) -> Int { max(1, height - 7) }
 
     static func open(_ s: SessionScreen, _ m: inout AppModel) {
-        let sheet = AftercareSheet(state: s.state, history: s.state.withOwnRef(s.history), config: m.config, timeZone: m.timeZone)
+        let sheet = AftercareSheet(
+            state: s.state, history: s.state.withOwnRef(s.history), config: m.config, timeZone: m.timeZone)
         let rendered = RenderedSheet(sheet: sheet, clinic: m.env.template, measure: DisplayWidth.of)
         let page = RenderedHTMLSheet(sheet: sheet, clinic: m.env.htmlTemplate)
         let preview = SheetPreview(rendered: rendered, page: page, reprint: s.state.aftercare != nil)
@@ -59,7 +68,9 @@ public struct SheetPreview: Equatable, Sendable {
         var p = preview
         guard let action = keys(p).action(for: key) else {
             if case .char = key {
-                m.say("\(key.label) does nothing here; p print · s save" + (p.reprint ? "" : " · h handed · d declined") + " · Esc back.")
+                m.say(
+                    "\(key.label) does nothing here; p print · s save" + (p.reprint ? "" : " · h handed · d declined")
+                        + " · Esc back.")
             }
             return []
         }
@@ -117,14 +128,19 @@ public struct SheetPreview: Equatable, Sendable {
         let request = m.printing
         m.printing = nil
         guard let s = m.session, s.state.id == request?.sessionID else {
-            m.say("Printed as job \(Visible.text(job.jobID)), but its session is no longer open: record it from the session.", .warning)
+            m.say(
+                "Printed as job \(Visible.text(job.jobID)), but its session is no longer open: record it from the session.",
+                .warning)
             return []
         }
         do {
-            return try Recording.recordOrThrow(s.state.aftercareCommand(.printed(printer: job.printer, jobID: job.jobID)),
-                                               &m, now: now, as: .printed(job, note: note))
+            return try Recording.recordOrThrow(
+                s.state.aftercareCommand(.printed(printer: job.printer, jobID: job.jobID)),
+                &m, now: now, as: .printed(job, note: note))
         } catch {
-            m.say("Printed as job \(Visible.text(job.jobID)), but it could not be recorded: \(Recording.refusalText(error))", .danger)
+            m.say(
+                "Printed as job \(Visible.text(job.jobID)), but it could not be recorded: \(Recording.refusalText(error))",
+                .danger)
             return []
         }
     }
@@ -132,7 +148,8 @@ public struct SheetPreview: Equatable, Sendable {
     static func printFailed(_ failure: Failure, _ m: inout AppModel) {
         m.printing = nil
         let reprint = m.session?.state.aftercare != nil
-        let others = reprint ? "you can also save a copy (s)." : "you can also save (s) or hand a pre-printed sheet (h)."
+        let others =
+            reprint ? "you can also save a copy (s)." : "you can also save (s) or hand a pre-printed sheet (h)."
         m.say("Not printed: \(failure.message) Nothing was recorded; \(others)", .danger)
     }
 
@@ -141,7 +158,8 @@ public struct SheetPreview: Equatable, Sendable {
         m.savingSheet = nil
         guard let s = m.session else { return [] }
         do {
-            return try Recording.recordOrThrow(s.state.aftercareCommand(.saved(file: path)), &m, now: now, as: .saved(path: path))
+            return try Recording.recordOrThrow(
+                s.state.aftercareCommand(.saved(file: path)), &m, now: now, as: .saved(path: path))
         } catch {
             Recording.failed(Failure(.append, Recording.refusalText(error), isRefusal: true), &m)
             return []

@@ -6,7 +6,10 @@ enum SheetPreviewView {
         let (x0, y0) = (area.x, area.y)
         let height = area.height
         c.fill(x: x0, y: y0, width: area.width, height: height, role: .normal)
-        let title = p.reprint ? "Aftercare sheet (already given: printing or saving records a copy)" : "Aftercare sheet: check it with the patient"
+        let title =
+            p.reprint
+            ? "Aftercare sheet (already given: printing or saving records a copy)"
+            : "Aftercare sheet: check it with the patient"
         c.box(x: x0, y: y0, width: area.width, height: height, title: title)
         var top = y0 + 1
         if let warning = p.warning {

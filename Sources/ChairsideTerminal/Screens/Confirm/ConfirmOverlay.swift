@@ -31,9 +31,12 @@ enum ConfirmOverlay {
         let w = min(area.width - 8, max(40, DisplayWidth.of(confirmation.text) + 4))
         let lines = DisplayWidth.wrap(confirmation.text, width: w - 4)
         let h = lines.count + 4
-        let x = area.x + (area.width - w) / 2, y = area.y + (area.height - h) / 2
+        let x = area.x + (area.width - w) / 2
+        let y = area.y + (area.height - h) / 2
         c.box(x: x, y: y, width: w, height: h, title: "Confirm")
         for (i, l) in lines.enumerated() { c.put(l, x: x + 2, y: y + 1 + i, role: .warning) }
-        c.put(keys.help.map { "\($0.keys) \($0.action)" }.joined(separator: " · "), x: x + 2, y: y + h - 2, role: .keyHint)
+        c.put(
+            keys.help.map { "\($0.keys) \($0.action)" }.joined(separator: " · "), x: x + 2, y: y + h - 2, role: .keyHint
+        )
     }
 }

@@ -9,7 +9,8 @@ enum HelpOverlay {
         let columns = list.count > room ? 2 : 1
         let rows = (list.count + columns - 1) / columns
         let h = min(area.height - 2, rows + 4)
-        let x = area.x + (area.width - w) / 2, y = area.y + (area.height - h) / 2
+        let x = area.x + (area.width - w) / 2
+        let y = area.y + (area.height - h) / 2
         c.box(x: x, y: y, width: w, height: h, title: "Keys")
         let columnWidth = (w - 4) / columns
         for (i, k) in list.enumerated() {
@@ -22,7 +23,8 @@ enum HelpOverlay {
         }
         let shown = min(list.count, columns * (h - 4))
         let more = list.count - shown
-        c.put(more > 0 ? "\(more) more: enlarge the window · any key closes this help" : "any key closes this help",
-              x: x + 2, y: y + h - 2, role: .muted, maxWidth: w - 4)
+        c.put(
+            more > 0 ? "\(more) more: enlarge the window · any key closes this help" : "any key closes this help",
+            x: x + 2, y: y + h - 2, role: .muted, maxWidth: w - 4)
     }
 }

@@ -27,8 +27,9 @@ public struct HistoryScreen: Sendable {
 
     static func loaded(patientID: String, patient: Patient?, sessions: [SessionSummary], _ m: inout AppModel) {
         let history = PatientHistory(sessions: sessions, protocolSettings: m.proto, aftercare: m.config.aftercare)
-        m.history = HistoryScreen(patientID: patientID, patient: patient, history: history,
-                                  selected: max(0, history.rows.count - 1), returnTo: m.historyReturn)
+        m.history = HistoryScreen(
+            patientID: patientID, patient: patient, history: history,
+            selected: max(0, history.rows.count - 1), returnTo: m.historyReturn)
         m.screen = .history
         m.status = nil
     }

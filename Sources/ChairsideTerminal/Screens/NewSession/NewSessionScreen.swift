@@ -85,13 +85,18 @@ enum NewSessionView {
         var query = Visible.text(m.newSession.query)
         if DisplayWidth.of(query) > room - 1 { query = "…" + DisplayWidth.tail(query, to: room - 2) }
         c.put(query + "▏", x: x0 + 9, y: y0 + 2, maxWidth: room)
-        let table = TextTable(columns: [.init("Name", width: 0), .init("Chart", width: 10), .init("Born", width: 10),
-                                        .init("Skin", width: 4)], totalWidth: area.width - 2)
+        let table = TextTable(
+            columns: [
+                .init("Name", width: 0), .init("Chart", width: 10), .init("Born", width: 10),
+                .init("Skin", width: 4),
+            ], totalWidth: area.width - 2)
         c.put(table.row(table.columns.map(\.title)), x: x0, y: y0 + 4, role: .header)
         let results = m.newSession.results
         if results.isEmpty {
-            let hint = m.newSession.query.isEmpty
-                ? "No patients yet: press Ctrl-N to add the first." : "No match. Ctrl-N adds a new patient with this name."
+            let hint =
+                m.newSession.query.isEmpty
+                ? "No patients yet: press Ctrl-N to add the first."
+                : "No match. Ctrl-N adds a new patient with this name."
             c.put(hint, x: x0, y: y0 + 5, role: .muted)
         }
         let visible = area.height - 6
@@ -100,8 +105,10 @@ enum NewSessionView {
             let y = y0 + 5 + i - first
             let selected = i == m.newSession.selected
             if selected { c.fill(x: area.x, y: y, width: area.width, height: 1, role: .selected) }
-            let cells = [Visible.text(p.name), Visible.text(p.chartNumber), p.dateOfBirth?.description ?? "",
-                         p.fitzpatrick.map(Roman.numeral) ?? ""]
+            let cells = [
+                Visible.text(p.name), Visible.text(p.chartNumber), p.dateOfBirth?.description ?? "",
+                p.fitzpatrick.map(Roman.numeral) ?? "",
+            ]
             c.put(table.row(cells), x: x0, y: y, role: selected ? .selected : .normal)
         }
     }

@@ -3,7 +3,9 @@ import ChairsideCore
 extension SessionScreen {
     enum Action: Equatable, Sendable {
         // Everywhere in a session.
-        case leave, panel(Track), nextPanel, previousPanel, note, adverseEvent, undo, pauseResume, complete, abort
+        case leave
+        case panel(Track)
+        case nextPanel, previousPanel, note, adverseEvent, undo, pauseResume, complete, abort
         case timelineOlder, timelineNewer, toggleDetail, history, theme, help
         // The session detail.
         case scrollUp, scrollDown, pageUp, pageDown, oldest, newest, sheet
@@ -25,8 +27,12 @@ extension SessionScreen {
         var list: [Binding]
         if s.detail {
             list = [
-                Binding("↑↓ PgUp PgDn", "scroll", [(.up, .scrollUp), (.char("k"), .scrollUp), (.down, .scrollDown),
-                                                     (.char("j"), .scrollDown), (.pageUp, .pageUp), (.pageDown, .pageDown)]),
+                Binding(
+                    "↑↓ PgUp PgDn", "scroll",
+                    [
+                        (.up, .scrollUp), (.char("k"), .scrollUp), (.down, .scrollDown),
+                        (.char("j"), .scrollDown), (.pageUp, .pageUp), (.pageDown, .pageDown),
+                    ]),
                 Binding("Home End", "oldest / newest", hint: false, [(.home, .oldest), (.end, .newest)]),
                 Binding(.char("t"), "t", "panels", .toggleDetail),
                 Binding(.char("n"), "n", st.noteLabel.lowercased(), .note),
@@ -39,7 +45,8 @@ extension SessionScreen {
             return KeyTable(list)
         }
         list = st.isClosed ? closedPanelKeys(s) : panelKeys(s)
-        list.append(Binding("1-7", "panel", Track.allCases.map { (Key.char(Character("\($0.rawValue)")), Action.panel($0)) }))
+        list.append(
+            Binding("1-7", "panel", Track.allCases.map { (Key.char(Character("\($0.rawValue)")), Action.panel($0)) }))
         list.append(Binding(.char("n"), "n", st.noteLabel.lowercased(), .note))
         // A closed record grows only by amendments (n): the keys that would change it are not offered.
         if !st.isClosed {
@@ -53,8 +60,12 @@ extension SessionScreen {
         }
         list += [
             Binding("Tab", "next panel", hint: false, [(.tab, .nextPanel), (.backTab, .previousPanel)]),
-            Binding("[ ] PgUp PgDn", "scroll timeline", hint: false,
-                    [(.char("["), .timelineOlder), (.pageUp, .timelineOlder), (.char("]"), .timelineNewer), (.pageDown, .timelineNewer)]),
+            Binding(
+                "[ ] PgUp PgDn", "scroll timeline", hint: false,
+                [
+                    (.char("["), .timelineOlder), (.pageUp, .timelineOlder), (.char("]"), .timelineNewer),
+                    (.pageDown, .timelineNewer),
+                ]),
             Binding(.char("t"), "t", "full timeline", hint: false, .toggleDetail),
             Binding(.char("H"), "H", "patient history", hint: false, .history),
             CommonKeys.theme(.theme),
@@ -75,37 +86,60 @@ extension SessionScreen {
         case .screening:
             let items = Binding("↑↓", "item", [(.up, .itemUp), (.down, .itemDown)])
             if st.screeningDone {
-                return [Binding(.char("c"), "c", "consent", .consent), Binding(.char("o"), "o", "provider override", .override)]
+                return [
+                    Binding(.char("c"), "c", "consent", .consent),
+                    Binding(.char("o"), "o", "provider override", .override),
+                ]
             }
-            let onDated = s.proto.contraindications.indices.contains(s.screeningCursor)
+            let onDated =
+                s.proto.contraindications.indices.contains(s.screeningCursor)
                 && s.proto.contraindications[s.screeningCursor].withinDays != nil
-            var list = [items, Binding(.char(" "), "Space", "yes/no", .toggleAnswer),
-                        Binding(.char("w"), "w", "when", hint: onDated, .editWhen)]
-            if s.lastScreening != nil { list.append(Binding(.char("L"), "L", "last visit's answers", .useLastScreening)) }
-            return list + [Binding(.char("s"), "s", "save screening", .saveScreening),
-                           Binding(.char("c"), "c", "consent", hint: false, .consent), Binding(.char("o"), "o", "override", hint: false, .override)]
+            var list = [
+                items, Binding(.char(" "), "Space", "yes/no", .toggleAnswer),
+                Binding(.char("w"), "w", "when", hint: onDated, .editWhen),
+            ]
+            if s.lastScreening != nil {
+                list.append(Binding(.char("L"), "L", "last visit's answers", .useLastScreening))
+            }
+            return list + [
+                Binding(.char("s"), "s", "save screening", .saveScreening),
+                Binding(.char("c"), "c", "consent", hint: false, .consent),
+                Binding(.char("o"), "o", "override", hint: false, .override),
+            ]
         case .prp:
-            return [Binding(.char("b"), "b", "blood draw", .bloodDraw), Binding(.char("g"), "g", "spin", .startSpin),
-                    Binding(.char("x"), "x", "stop spin", .stopSpin), Binding(.char("r"), "r", "PRP ready", .prpReady),
-                    Binding(.char("f"), "f", "growth factors", .growthFactors)]
+            return [
+                Binding(.char("b"), "b", "blood draw", .bloodDraw), Binding(.char("g"), "g", "spin", .startSpin),
+                Binding(.char("x"), "x", "stop spin", .stopSpin), Binding(.char("r"), "r", "PRP ready", .prpReady),
+                Binding(.char("f"), "f", "growth factors", .growthFactors),
+            ]
         case .numbing:
-            return [Binding(.char("a"), "a", "apply", .applyNumbing), Binding(.char("r"), "r", "remove", .removeNumbing),
-                    Binding(.char("l"), "l", "cleanse", .cleanseSkin), Binding(.char("k"), "k", "skip numbing", .skipNumbing)]
+            return [
+                Binding(.char("a"), "a", "apply", .applyNumbing), Binding(.char("r"), "r", "remove", .removeNumbing),
+                Binding(.char("l"), "l", "cleanse", .cleanseSkin),
+                Binding(.char("k"), "k", "skip numbing", .skipNumbing),
+            ]
         case .needling:
-            return [Binding("↑↓", "zone", [(.up, .zoneUp), (.down, .zoneDown)]),
-                    Binding("+ -", "depth", [(.char("+"), .deeper), (.char("="), .deeper), (.char("-"), .shallower)]),
-                    Binding(.char("d"), "d", "type depth", .typeDepth),
-                    Binding(.enter, "Enter", "log pass", .logPass)]
+            return [
+                Binding("↑↓", "zone", [(.up, .zoneUp), (.down, .zoneDown)]),
+                Binding("+ -", "depth", [(.char("+"), .deeper), (.char("="), .deeper), (.char("-"), .shallower)]),
+                Binding(.char("d"), "d", "type depth", .typeDepth),
+                Binding(.enter, "Enter", "log pass", .logPass),
+            ]
         case .prpApplied:
             return [Binding(.char("a"), "a", "apply PRP", .applyPRP)]
         case .postCare:
             return [Binding(.char("a"), "a", "add product", .postCare)]
         case .aftercare:
             return st.aftercare == nil
-                ? [Binding("v", "preview sheet", [(.char("v"), .previewSheet), (.enter, .previewSheet)]),
-                   Binding(.char("h"), "h", "handed sheet", .handedSheet), Binding(.char("d"), "d", "declined", .declinedSheet)]
-                : [Binding("v", "reprint / save copy", [(.char("v"), .previewSheet), (.enter, .previewSheet)]),
-                   Binding(.char("C"), "C", "complete", .complete)]
+                ? [
+                    Binding("v", "preview sheet", [(.char("v"), .previewSheet), (.enter, .previewSheet)]),
+                    Binding(.char("h"), "h", "handed sheet", .handedSheet),
+                    Binding(.char("d"), "d", "declined", .declinedSheet),
+                ]
+                : [
+                    Binding("v", "reprint / save copy", [(.char("v"), .previewSheet), (.enter, .previewSheet)]),
+                    Binding(.char("C"), "C", "complete", .complete),
+                ]
         }
     }
 }

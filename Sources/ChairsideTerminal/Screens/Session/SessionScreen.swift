@@ -1,5 +1,5 @@
-import ChairsidePrinting
 import ChairsideCore
+import ChairsidePrinting
 import Foundation
 
 /// The session console: panels per track, the timeline, the live timers.
@@ -46,8 +46,9 @@ public struct SessionScreen: Sendable {
     var technician: String { state.start?.technician ?? "" }
 
     func context(_ m: AppModel) -> DecisionContext {
-        DecisionContext(protocolSettings: m.proto, history: history,
-                        actor: state.start?.technician ?? m.config.technicians.first ?? "technician")
+        DecisionContext(
+            protocolSettings: m.proto, history: history,
+            actor: state.start?.technician ?? m.config.technicians.first ?? "technician")
     }
 
     /// Planned zones first, then the rest, as the needling panel lists them.
@@ -73,8 +74,10 @@ enum PendingRecord: Equatable, Sendable {
 /// Deciding and recording: the decider runs here (pure); the append is an effect, and the model
 /// shows the events only once the store says they are on disk.
 enum Recording {
-    static func record(_ command: SessionCommand, _ m: inout AppModel, now: Date,
-                       as pending: PendingRecord = .entry) -> [Effect] {
+    static func record(
+        _ command: SessionCommand, _ m: inout AppModel, now: Date,
+        as pending: PendingRecord = .entry
+    ) -> [Effect] {
         do {
             return try recordOrThrow(command, &m, now: now, as: pending)
         } catch {
@@ -83,8 +86,10 @@ enum Recording {
         }
     }
 
-    static func recordOrThrow(_ command: SessionCommand, _ m: inout AppModel, now: Date,
-                              as pending: PendingRecord = .entry) throws(Refusal) -> [Effect] {
+    static func recordOrThrow(
+        _ command: SessionCommand, _ m: inout AppModel, now: Date,
+        as pending: PendingRecord = .entry
+    ) throws(Refusal) -> [Effect] {
         guard let s = m.session else { return [] }
         let events = try Decider.decide(command, state: s.state, context: s.context(m), now: now)
         m.session?.pendingRecord = pending
@@ -122,7 +127,9 @@ enum Recording {
         s.pendingRecord = nil
         s.state = state
         s.timelineBack = 0
-        if events.contains(where: { if case .numbingApplied = $0.kind { true } else { false } }) { s.numbingAlerted = false }
+        if events.contains(where: { if case .numbingApplied = $0.kind { true } else { false } }) {
+            s.numbingAlerted = false
+        }
         if events.contains(where: { if case .voided = $0.kind { true } else { false } }) {
             s.draftAnswers = [:]
             s.draftDates = [:]
@@ -130,13 +137,18 @@ enum Recording {
         }
         m.session = s
         if case .form = m.overlay { m.overlay = nil }
-        let warnings = events.compactMap { e -> String? in if case .warning(_, let text) = e.kind { text } else { nil } }
+        let warnings = events.compactMap { e -> String? in if case .warning(_, let text) = e.kind { text } else { nil }
+        }
         // A sheet that went out is done with: its preview closes, as a recorded form does.
         if case .sheet = m.overlay, pending != .entry { m.overlay = nil }
         switch pending {
-        case let .printed(job, note):
+        case .printed(let job, let note):
             let printed = "Printed on \(Visible.text(job.printer)) (job \(Visible.text(job.jobID)))"
-            if let note { m.say(printed + " \(note); recorded.", .warning) } else { m.say(printed + " and recorded.", .ok) }
+            if let note {
+                m.say(printed + " \(note); recorded.", .warning)
+            } else {
+                m.say(printed + " and recorded.", .ok)
+            }
         case .saved(let path):
             m.say("Saved to \(Visible.text(path)) and recorded.", .ok)
         case .entry:
@@ -155,7 +167,8 @@ enum Recording {
         m.session?.pendingRecord = nil
         if let onDisk = failure.sessionOnDisk, m.session?.state.id == onDisk.id { m.session?.state = onDisk }
         if case .printed(let job, _)? = pending {
-            m.say("Printed as job \(Visible.text(job.jobID)), but it could not be recorded: \(failure.message) "
+            m.say(
+                "Printed as job \(Visible.text(job.jobID)), but it could not be recorded: \(failure.message) "
                     + "Take the sheet from the printer and record it again.", .danger)
             return
         }

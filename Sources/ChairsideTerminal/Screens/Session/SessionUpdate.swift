@@ -27,8 +27,10 @@ extension SessionScreen {
                 m.status = nil
                 return leave(&m)
             }
-            m.overlay = .confirm(Confirmation(text: "Leave this session? It stays open and can be resumed from Today.",
-                                              action: .leaveSession))
+            m.overlay = .confirm(
+                Confirmation(
+                    text: "Leave this session? It stays open and can be resumed from Today.",
+                    action: .leaveSession))
         case .panel(let track): m.session?.panel = track
         case .nextPanel: m.session?.panel = Track(rawValue: s.panel.rawValue % 7 + 1)!
         case .previousPanel: m.session?.panel = Track(rawValue: (s.panel.rawValue + 5) % 7 + 1)!
@@ -52,11 +54,15 @@ extension SessionScreen {
             let gaps = st.completionGaps(m.proto)
             if !st.isClosed, !st.passes.isEmpty, st.aftercare != nil, !gaps.isEmpty {
                 openForm(CompletionForm(gaps: gaps), &m)
-                m.say(gaps.map(\.question).joined(separator: " ") + " Give a reason to complete without it, or Esc.", .warning)
+                m.say(
+                    gaps.map(\.question).joined(separator: " ") + " Give a reason to complete without it, or Esc.",
+                    .warning)
                 return []
             }
-            m.overlay = .confirm(Confirmation(text: "Complete this session? After this, only notes and amendments can be added.",
-                                              action: .complete))
+            m.overlay = .confirm(
+                Confirmation(
+                    text: "Complete this session? After this, only notes and amendments can be added.",
+                    action: .complete))
         case .toggleDetail:
             m.session?.detail.toggle()
             m.session?.detailBack = 0
@@ -81,7 +87,9 @@ extension SessionScreen {
             m.session?.draftAnswers[item.id] = yes
             if !yes { m.session?.draftDates[item.id] = nil }
             // A time-bound item asks when at once: the rule decides from the date, not from arithmetic.
-            if yes && item.withinDays != nil { openForm(ScreeningWhenForm(item: item, current: s.draftDates[item.id]), &m) }
+            if yes && item.withinDays != nil {
+                openForm(ScreeningWhenForm(item: item, current: s.draftDates[item.id]), &m)
+            }
         case .editWhen:
             let item = proto.contraindications[s.screeningCursor]
             guard item.withinDays != nil else {
@@ -94,25 +102,32 @@ extension SessionScreen {
             let marked = s.draftAnswers.values.filter { $0 }.count + s.draftDates.count
             guard marked == 0 else {
                 // Answers given today are never dropped without a yes.
-                m.overlay = .confirm(Confirmation(text: "Replace the answers marked now with the last visit's? (y/n)",
-                                                  action: .useLastScreening))
+                m.overlay = .confirm(
+                    Confirmation(
+                        text: "Replace the answers marked now with the last visit's? (y/n)",
+                        action: .useLastScreening))
                 return []
             }
             fillFromLast(&m)
         case .saveScreening:
             let yes = s.draftAnswers.values.filter { $0 }.count
-            let from = s.draftFromLast ? " They started from the last visit's answers: has the patient confirmed each?" : ""
-            m.overlay = .confirm(Confirmation(text: "Save the screening with \(yes) item\(yes == 1 ? "" : "s") marked yes?\(from) (y/n)",
-                                              action: .saveScreening))
+            let from =
+                s.draftFromLast ? " They started from the last visit's answers: has the patient confirmed each?" : ""
+            m.overlay = .confirm(
+                Confirmation(
+                    text: "Save the screening with \(yes) item\(yes == 1 ? "" : "s") marked yes?\(from) (y/n)",
+                    action: .saveScreening))
         case .consent: openForm(ConsentForm(patientName: st.start?.patientName ?? ""), &m)
         case .override: openForm(OverrideForm(), &m)
         case .bloodDraw: openForm(BloodDrawForm(), &m)
         case .startSpin: openForm(CentrifugeForm(), &m)
         case .stopSpin:
             if proto.warnShortSpin, let short = st.spinShortfall(now: now) {
-                m.overlay = .confirm(Confirmation(
-                    text: "The spin has run \(Clock.mmss(short.ranSeconds)) of its \(Clock.mmss(short.programSeconds)) program."
-                        + " Stop it now? It will be recorded as short. (y/n)", action: .stopSpinEarly))
+                m.overlay = .confirm(
+                    Confirmation(
+                        text:
+                            "The spin has run \(Clock.mmss(short.ranSeconds)) of its \(Clock.mmss(short.programSeconds)) program."
+                            + " Stop it now? It will be recorded as short. (y/n)", action: .stopSpinEarly))
                 return []
             }
             return Recording.record(.stopCentrifuge, &m, now: now)
@@ -151,7 +166,7 @@ extension SessionScreen {
     static func leave(_ m: inout AppModel) -> [Effect] {
         m.session = nil
         m.screen = .today
-        return [.closeSession, .loadDay(m.today.day)]
+        return [.closeSession, TodayScreen.load(m.today)]
     }
 
     /// A depth change, typed or stepped: asks only when it crosses above the zone's protocol
@@ -160,15 +175,18 @@ extension SessionScreen {
         guard let s = m.session, let zone = m.proto.zone(zoneID) else { return [] }
         let from = s.state.depth(for: zoneID, proto: m.proto)
         if Depth.exceeds(target, zone.maxDepth) && !Depth.exceeds(from, zone.maxDepth)
-            && !Depth.exceeds(target, m.proto.deviceMaxDepth) {
-            let text = "\(zone.name): \(Depth.text(target)) is above the protocol maximum of \(Depth.text(zone.maxDepth)). "
+            && !Depth.exceeds(target, m.proto.deviceMaxDepth)
+        {
+            let text =
+                "\(zone.name): \(Depth.text(target)) is above the protocol maximum of \(Depth.text(zone.maxDepth)). "
                 + "Go deeper anyway? (y/n)"
             m.overlay = .confirm(Confirmation(text: text, action: .depth(zone: zone.id, depth: target)))
             return []
         }
         if case .form(var form) = m.overlay {
             do {
-                return try Recording.recordOrThrow(.changeDepth(zone: zoneID, to: target, confirmAboveProtocol: false), &m, now: now)
+                return try Recording.recordOrThrow(
+                    .changeDepth(zone: zoneID, to: target, confirmAboveProtocol: false), &m, now: now)
             } catch {
                 form.saving = false
                 form.error = Recording.refusalText(error)
@@ -190,7 +208,9 @@ extension SessionScreen {
         }
         let today = ClinicDay(now, timeZone: m.timeZone)
         let counts = Screening.withinWindow(c, lastDate: day, today: today)
-        let effect = counts ? (c.severity == .block ? "blocks treatment until a provider overrides" : "a warning will be recorded")
+        let effect =
+            counts
+            ? (c.severity == .block ? "blocks treatment until a provider overrides" : "a warning will be recorded")
             : "outside \(c.withinDays ?? 0) days: no effect"
         m.say("\(c.label): \(ScreeningWhen.describe(day, today: today)); \(effect).", counts ? .warning : .ok)
     }
@@ -198,17 +218,22 @@ extension SessionScreen {
     /// The last visit's answers as today's draft, to be gone through with the patient.
     static func fillFromLast(_ m: inout AppModel) {
         guard let last = m.session?.lastScreening else { return }
-        m.session?.draftAnswers = Dictionary(last.answers.map { ($0.item, $0.present) }, uniquingKeysWith: { a, _ in a })
-        m.session?.draftDates = Dictionary(last.answers.compactMap { a in a.lastDate.map { (a.item, $0) } },
-                                           uniquingKeysWith: { a, _ in a })
+        m.session?.draftAnswers = Dictionary(
+            last.answers.map { ($0.item, $0.present) }, uniquingKeysWith: { a, _ in a })
+        m.session?.draftDates = Dictionary(
+            last.answers.compactMap { a in a.lastDate.map { (a.item, $0) } },
+            uniquingKeysWith: { a, _ in a })
         m.session?.draftFromLast = true
         let yes = last.answers.filter(\.present).count
-        m.say("The answers of \(last.day) are filled in (\(yes) yes): go through each with the patient, change what"
+        m.say(
+            "The answers of \(last.day) are filled in (\(yes) yes): go through each with the patient, change what"
                 + " changed, then s to save.", .warning)
     }
 
     /// The patient's latest earlier screening arrived: offer it, do not fill it in.
-    static func lastScreeningLoaded(_ sessionID: String, _ day: ClinicDay?, _ answers: [ScreeningAnswer], _ m: inout AppModel) {
+    static func lastScreeningLoaded(
+        _ sessionID: String, _ day: ClinicDay?, _ answers: [ScreeningAnswer], _ m: inout AppModel
+    ) {
         guard let s = m.session, s.state.id == sessionID, !s.state.screeningDone, let day else { return }
         m.session?.lastScreening = LastScreening(day: day, answers: answers)
     }
@@ -221,12 +246,20 @@ extension SessionScreen {
         if case .form = m.overlay { m.overlay = nil }
         let st = opened.state
         if opened.isNew {
-            if let warning = st.warnings.last { m.say(warning, .warning) } else { m.say("Session started. Begin with the screening.", .ok) }
+            if let warning = st.warnings.last {
+                m.say(warning, .warning)
+            } else {
+                m.say("Session started. Begin with the screening.", .ok)
+            }
         } else {
-            m.say(st.isClosed ? "This session is \(st.statusLabel); notes can still be added (n)." : "Resumed at \(st.currentStep().title).")
+            m.say(
+                st.isClosed
+                    ? "This session is \(st.statusLabel); notes can still be added (n)."
+                    : "Resumed at \(st.currentStep().title).")
         }
         guard !st.screeningDone, !st.isClosed, let patientID = st.start?.patientID,
-              opened.history.contains(where: { $0.sessionID != st.id }) else { return [] }
+            opened.history.contains(where: { $0.sessionID != st.id })
+        else { return [] }
         return [.loadLastScreening(patientID: patientID, excluding: st.id)]
     }
 
@@ -237,7 +270,7 @@ extension SessionScreen {
             let effects = leave(&m)
             m.say("The session stays open; resume it from this list.")
             return effects
-        case let .depth(zone, depth):
+        case .depth(let zone, let depth):
             return Recording.record(.changeDepth(zone: zone, to: depth, confirmAboveProtocol: true), &m, now: now)
         case .complete:
             return Recording.record(.complete, &m, now: now)
@@ -248,7 +281,8 @@ extension SessionScreen {
             guard let s = m.session else { return [] }
             let answers = m.proto.contraindications.map { item in
                 let yes = s.draftAnswers[item.id] ?? false
-                return ScreeningAnswer(item: item.id, present: yes, lastDate: yes && item.withinDays != nil ? s.draftDates[item.id] : nil)
+                return ScreeningAnswer(
+                    item: item.id, present: yes, lastDate: yes && item.withinDays != nil ? s.draftDates[item.id] : nil)
             }
             return Recording.record(.recordScreening(answers: answers), &m, now: now)
         case .stopSpinEarly:

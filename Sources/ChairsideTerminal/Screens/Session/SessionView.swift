@@ -8,26 +8,38 @@ enum SessionView {
         let (x0, y0) = (area.x + 1, area.y)
         let proto = m.config.protocolSettings
         let st = s.state
-        let who = [Visible.text(start.patientName), s.patient.map { Visible.text($0.chartNumber) }, Visible.text(start.room), Visible.text(start.technician)]
-            .compactMap { $0 }.joined(separator: " · ")
+        let who = [
+            Visible.text(start.patientName), s.patient.map { Visible.text($0.chartNumber) }, Visible.text(start.room),
+            Visible.text(start.technician),
+        ]
+        .compactMap { $0 }.joined(separator: " · ")
         AppView.header(who, right: "Total \(Clock.mmss(st.elapsedSeconds(now: now)))", in: area, into: &c)
         if s.detail {
             SessionDetailView.draw(m, s, now: now, in: area, into: &c)
             return
         }
         drawTimers(st, proto: proto, now: now, x: x0, y: y0 + 1, into: &c)
+        if let replica = m.replica, area.width >= 110 {
+            // The replica's state sits at the right of the timers line, out of their way (Today shows it
+            // at any width).
+            c.put(replica, x: area.x + area.width - DisplayWidth.of(replica) - 1, y: y0 + 1, role: .muted)
+        }
         drawStrip(s, proto: proto, now: now, x: x0, y: y0 + 2, into: &c)
         c.hline(y: y0 + 3, x: area.x, width: area.width)
         let panelWidth = area.width >= 120 ? 60 : 44
-        let top = y0 + 4, bottom = area.maxY
+        let top = y0 + 4
+        let bottom = area.maxY
         for y in top...bottom { c.put("│", x: area.x + panelWidth, y: y, role: .border) }
         var panel = PanelWriter(x: x0, y: top, width: panelWidth - 2, maxY: bottom)
         drawPanel(m, s, proto: proto, now: now, into: &c, &panel)
-        drawTimeline(st, proto: proto, timeZone: m.timeZone, back: s.timelineBack,
-                     x: area.x + panelWidth + 2, y: top, width: area.width - panelWidth - 3, maxY: bottom, into: &c)
+        drawTimeline(
+            st, proto: proto, timeZone: m.timeZone, back: s.timelineBack,
+            x: area.x + panelWidth + 2, y: top, width: area.width - panelWidth - 3, maxY: bottom, into: &c)
     }
 
-    static func drawTimers(_ st: SessionState, proto: ClinicProtocol, now: Date, x x0: Int, y: Int, into c: inout Canvas) {
+    static func drawTimers(
+        _ st: SessionState, proto: ClinicProtocol, now: Date, x x0: Int, y: Int, into c: inout Canvas
+    ) {
         var x = x0
         func item(_ text: String, _ role: StyleRole) {
             x += c.put(text, x: x, y: y, role: role) + 3
@@ -46,7 +58,9 @@ enum SessionView {
         if let started = st.centrifugeStartedAt, !st.centrifugeDone, let program = st.centrifugeProgram {
             let spun = Int(now.timeIntervalSince(started))
             let total = program.minutes * 60
-            item(spun < total ? "Spin \(Clock.mmss(spun)) of \(Clock.mmss(total))" : "Spin done: stop it (x)", spun < total ? .timer : .timerDone)
+            item(
+                spun < total ? "Spin \(Clock.mmss(spun)) of \(Clock.mmss(total))" : "Spin done: stop it (x)",
+                spun < total ? .timer : .timerDone)
         }
         if let age = st.prpAgeSeconds(now: now) {
             item("PRP age \(Clock.mmss(age))", age > proto.prpAgeLimitMinutes * 60 ? .danger : .timer)
@@ -74,13 +88,20 @@ enum SessionView {
         }
     }
 
-    static func drawStrip(_ s: SessionScreen, proto: ClinicProtocol, now: Date, x x0: Int, y: Int, into c: inout Canvas) {
+    static func drawStrip(_ s: SessionScreen, proto: ClinicProtocol, now: Date, x x0: Int, y: Int, into c: inout Canvas)
+    {
         let short = c.width < 110
         var x = x0
         for t in Track.allCases {
             let name = short ? ["", "Screen", "PRP", "Numb", "Needle", "PRP on", "Post", "After"][t.rawValue] : t.title
             let m = mark(t, s.state, proto: proto, now: now)
-            let sym = switch m { case .done: "✓"; case .active: "●"; case .blocked: "!"; case .pending: "·" }
+            let sym =
+                switch m {
+                case .done: "✓"
+                case .active: "●"
+                case .blocked: "!"
+                case .pending: "·"
+                }
             let role: StyleRole = t == s.panel ? .selected : (m == .blocked ? .danger : (m == .done ? .ok : .normal))
             x += c.put(" \(t.rawValue) \(name) \(sym) ", x: x, y: y, role: role)
         }
@@ -100,7 +121,10 @@ enum SessionView {
     }
 
     // Long by design: one flat case per panel, each a handful of lines that say what that track shows.
-    static func drawPanel(_ m: AppModel, _ s: SessionScreen, proto: ClinicProtocol, now: Date, into c: inout Canvas, _ p: inout PanelWriter) {
+    static func drawPanel(
+        _ m: AppModel, _ s: SessionScreen, proto: ClinicProtocol, now: Date, into c: inout Canvas,
+        _ p: inout PanelWriter
+    ) {
         let st = s.state
         let tz = m.timeZone
         func ml(_ v: Double) -> String { String(format: "%.1f mL", v) }
@@ -113,18 +137,26 @@ enum SessionView {
                 p.line("Recorded.", .ok, into: &c)
                 if present.isEmpty { p.line("Nothing to report.", into: &c) }
                 for item in present {
-                    p.line("\(item.severity == .block ? "BLOCK" : "warn ") \(item.label)", item.severity == .block ? .danger : .warning, into: &c)
+                    p.line(
+                        "\(item.severity == .block ? "BLOCK" : "warn ") \(item.label)",
+                        item.severity == .block ? .danger : .warning, into: &c)
                     if let day = answers.first(where: { $0.item == item.id })?.lastDate {
-                        p.line("      last: " + ScreeningWhen.describe(day, today: today), item.severity == .block ? .danger : .warning, into: &c)
+                        p.line(
+                            "      last: " + ScreeningWhen.describe(day, today: today),
+                            item.severity == .block ? .danger : .warning, into: &c)
                     }
                 }
                 // Dated answers outside their window count for nothing, and the panel says so.
                 for item in proto.contraindications where !present.contains(item) {
-                    guard let a = answers.first(where: { $0.item == item.id }), a.present, let day = a.lastDate else { continue }
+                    guard let a = answers.first(where: { $0.item == item.id }), a.present, let day = a.lastDate else {
+                        continue
+                    }
                     p.line("ok    \(item.label): " + ScreeningWhen.describe(day, today: today), .muted, into: &c)
                 }
                 p.gap()
-                p.line(st.consentBy.map { "Consent signed by \(Visible.text($0))" } ?? "Consent: not yet recorded (c)", st.consentBy == nil ? .warning : .ok, into: &c)
+                p.line(
+                    st.consentBy.map { "Consent signed by \(Visible.text($0))" } ?? "Consent: not yet recorded (c)",
+                    st.consentBy == nil ? .warning : .ok, into: &c)
                 if let by = st.overrideBy { p.line("Override by \(Visible.text(by))", .warning, into: &c) }
                 if !st.blockingItems(in: proto, now: now).isEmpty {
                     p.line("Treatment blocked: a provider override (o)", .danger, into: &c)
@@ -139,18 +171,25 @@ enum SessionView {
                 for (i, item) in items.enumerated().dropFirst(first).prefix(room) {
                     let yes = s.draftAnswers[item.id] ?? false
                     let tag = item.severity == .block ? "block" : "warn "
-                    let dated = yes && item.withinDays != nil ? (s.draftDates[item.id].map { " ·\(today.days(since: $0))d" } ?? " ·date?") : ""
-                    let role: StyleRole = i == s.screeningCursor ? .selected : (yes ? (item.severity == .block ? .danger : .warning) : .normal)
+                    let dated =
+                        yes && item.withinDays != nil
+                        ? (s.draftDates[item.id].map { " ·\(today.days(since: $0))d" } ?? " ·date?") : ""
+                    let role: StyleRole =
+                        i == s.screeningCursor
+                        ? .selected : (yes ? (item.severity == .block ? .danger : .warning) : .normal)
                     let line = "\(yes ? "[x]" : "[ ]") \(tag) "
-                    p.line(line + DisplayWidth.truncate(item.label, to: p.width - DisplayWidth.of(line + dated)) + dated, role, into: &c)
+                    p.line(
+                        line + DisplayWidth.truncate(item.label, to: p.width - DisplayWidth.of(line + dated)) + dated,
+                        role, into: &c)
                 }
                 if p.y < p.maxY - 1 { p.gap() }
                 let selected = items[min(s.screeningCursor, items.count - 1)]
                 if let days = selected.withinDays {
                     if s.draftAnswers[selected.id] ?? false, let day = s.draftDates[selected.id] {
                         let counts = Screening.withinWindow(selected, lastDate: day, today: today)
-                        p.line("When: \(ScreeningWhen.describe(day, today: today))\(counts ? "" : ", past \(days) days")",
-                               counts ? .warning : .ok, into: &c)
+                        p.line(
+                            "When: \(ScreeningWhen.describe(day, today: today))\(counts ? "" : ", past \(days) days")",
+                            counts ? .warning : .ok, into: &c)
                     } else {
                         p.line("Counts for \(days) days · w: when (5d, 3w, 6m)", .muted, into: &c)
                     }
@@ -158,42 +197,64 @@ enum SessionView {
                     p.line("", into: &c)
                 }
                 if let last = s.lastScreening {
-                    p.line(s.draftFromLast ? "From \(last.day): confirm each with the patient." : "L: go through the answers of \(last.day).",
-                           .muted, into: &c)
+                    p.line(
+                        s.draftFromLast
+                            ? "From \(last.day): confirm each with the patient."
+                            : "L: go through the answers of \(last.day).",
+                        .muted, into: &c)
                 }
             }
         case .prp:
-            if let b = st.blood { p.line("Blood: \(ml(b.volumeML)), \(b.tubes) tubes, lot \(Visible.text(b.lot))", into: &c) } else { p.line("Blood: not drawn yet (b)", .muted, into: &c) }
+            if let b = st.blood {
+                p.line("Blood: \(ml(b.volumeML)), \(b.tubes) tubes, lot \(Visible.text(b.lot))", into: &c)
+            } else {
+                p.line("Blood: not drawn yet (b)", .muted, into: &c)
+            }
             if let program = st.centrifugeProgram, let at = st.centrifugeStartedAt {
                 p.line("Centrifuge: \(program.summary)", into: &c)
-                p.line(st.centrifugeDone ? "  spun, started \(Clock.hhmm(at, timeZone: tz))" : "  running since \(Clock.hhmm(at, timeZone: tz))", st.centrifugeDone ? .ok : .timer, into: &c)
+                p.line(
+                    st.centrifugeDone
+                        ? "  spun, started \(Clock.hhmm(at, timeZone: tz))"
+                        : "  running since \(Clock.hhmm(at, timeZone: tz))", st.centrifugeDone ? .ok : .timer, into: &c)
             } else {
                 p.line("Centrifuge: not started (g)", .muted, into: &c)
             }
             switch st.prp?.kind {
-            case .autologous(let v)?: p.line("PRP: \(ml(v)) ready at \(Clock.hhmm(st.prp!.readyAt, timeZone: tz))", .ok, into: &c)
-            case let .growthFactors(product, lot)?: p.line("Growth factors: \(Visible.text(product)), lot \(Visible.text(lot))", .ok, into: &c)
+            case .autologous(let v)?:
+                p.line("PRP: \(ml(v)) ready at \(Clock.hhmm(st.prp!.readyAt, timeZone: tz))", .ok, into: &c)
+            case .growthFactors(let product, let lot)?:
+                p.line("Growth factors: \(Visible.text(product)), lot \(Visible.text(lot))", .ok, into: &c)
             case nil: p.line("PRP: not ready (r), or growth factors (f)", .muted, into: &c)
             }
             if let age = st.prpAgeSeconds(now: now) {
-                p.line("Age \(Clock.mmss(age)) · limit \(proto.prpAgeLimitMinutes) min", age > proto.prpAgeLimitMinutes * 60 ? .danger : .normal, into: &c)
+                p.line(
+                    "Age \(Clock.mmss(age)) · limit \(proto.prpAgeLimitMinutes) min",
+                    age > proto.prpAgeLimitMinutes * 60 ? .danger : .normal, into: &c)
             }
         case .numbing:
             if let n = st.numbing {
                 p.line("\(Visible.text(n.agent)), lot \(Visible.text(n.lot))", into: &c)
                 p.line("On: " + n.zones.map(proto.zoneName).joined(separator: ", "), into: &c)
-                p.line("Applied \(Clock.hhmm(n.appliedAt, timeZone: tz)) · target \(n.dwellTargetMinutes) min · max \(proto.numbingDwellMaxMinutes)", into: &c)
+                p.line(
+                    "Applied \(Clock.hhmm(n.appliedAt, timeZone: tz)) · target \(n.dwellTargetMinutes) min · max \(proto.numbingDwellMaxMinutes)",
+                    into: &c)
                 if let removed = n.removedAt {
-                    p.line("Removed \(Clock.hhmm(removed, timeZone: tz)) after \(Clock.mmss(st.numbingDwellSeconds(now: now) ?? 0))", .ok, into: &c)
+                    p.line(
+                        "Removed \(Clock.hhmm(removed, timeZone: tz)) after \(Clock.mmss(st.numbingDwellSeconds(now: now) ?? 0))",
+                        .ok, into: &c)
                 } else if let dwell = st.numbingDwellSeconds(now: now) {
-                    p.line("Dwelling \(Clock.mmss(dwell)) — remove with r", dwell >= n.dwellTargetMinutes * 60 ? .timerDone : .timer, into: &c)
+                    p.line(
+                        "Dwelling \(Clock.mmss(dwell)) — remove with r",
+                        dwell >= n.dwellTargetMinutes * 60 ? .timerDone : .timer, into: &c)
                 }
             } else if let reason = st.numbingSkipReason {
                 p.line("Skipped: \(Visible.text(reason))", .warning, into: &c)
             } else {
                 p.line("Not applied yet (a), or skip with a reason (k).", .muted, into: &c)
             }
-            p.line(st.cleansedAt.map { "Skin cleansed \(Clock.hhmm($0, timeZone: tz))" } ?? "Skin not cleansed yet (l)", st.cleansedAt == nil ? .muted : .ok, into: &c)
+            p.line(
+                st.cleansedAt.map { "Skin cleansed \(Clock.hhmm($0, timeZone: tz))" } ?? "Skin not cleansed yet (l)",
+                st.cleansedAt == nil ? .muted : .ok, into: &c)
         case .needling:
             let zones = SessionScreen.needlingZones(st, proto: proto)
             let planned = st.start?.plannedZones ?? []
@@ -202,20 +263,35 @@ enum SessionView {
                 let depth = st.depth(for: z.id, proto: proto)
                 let passes = st.passes.filter { $0.pass.zone == z.id }.reduce(0) { $0 + $1.pass.count }
                 let mark = planned.contains(z.id) ? "• " : "  "
-                let text = DisplayWidth.pad(mark + z.name, to: 22) + String(format: "%.2f  %4.2f  %6d", depth, z.maxDepth, passes)
-                let role: StyleRole = i == s.zoneCursor ? .selected : (Depth.exceeds(depth, z.maxDepth) ? .warning : (planned.contains(z.id) ? .normal : .muted))
+                let text =
+                    DisplayWidth.pad(mark + z.name, to: 22)
+                    + String(format: "%.2f  %4.2f  %6d", depth, z.maxDepth, passes)
+                let role: StyleRole =
+                    i == s.zoneCursor
+                    ? .selected
+                    : (Depth.exceeds(depth, z.maxDepth) ? .warning : (planned.contains(z.id) ? .normal : .muted))
                 p.line(text, role, into: &c)
             }
-            if !st.numbingCleared || st.cleansedAt == nil { p.line("Numbing off and skin cleansed first (panel 3).", .warning, into: &c) }
+            if !st.numbingCleared || st.cleansedAt == nil {
+                p.line("Numbing off and skin cleansed first (panel 3).", .warning, into: &c)
+            }
         case .prpApplied:
-            if st.prpApplications.isEmpty { p.line(st.prp == nil ? "No PRP ready yet (panel 2)." : "Nothing applied yet (a).", .muted, into: &c) }
+            if st.prpApplications.isEmpty {
+                p.line(st.prp == nil ? "No PRP ready yet (panel 2)." : "Nothing applied yet (a).", .muted, into: &c)
+            }
             for a in st.prpApplications {
-                p.line("\(Clock.hhmm(a.at, timeZone: tz))  \(ml(a.volumeML)) on \(a.zone.map(proto.zoneName) ?? "all zones"), \(a.method.label)", into: &c)
+                p.line(
+                    "\(Clock.hhmm(a.at, timeZone: tz))  \(ml(a.volumeML)) on \(a.zone.map(proto.zoneName) ?? "all zones"), \(a.method.label)",
+                    into: &c)
             }
             if !st.prpApplications.isEmpty { p.line("Total \(ml(st.totalPRPAppliedML))", .ok, into: &c) }
         case .postCare:
             if st.postCare.isEmpty { p.line("No products yet (a): serum, mask, mineral SPF.", .muted, into: &c) }
-            for item in st.postCare { p.line("\(Clock.hhmm(item.at, timeZone: tz))  \(Visible.text(item.product)), lot \(Visible.text(item.lot))", into: &c) }
+            for item in st.postCare {
+                p.line(
+                    "\(Clock.hhmm(item.at, timeZone: tz))  \(Visible.text(item.product)), lot \(Visible.text(item.lot))",
+                    into: &c)
+            }
         case .aftercare:
             if let given = st.aftercare {
                 p.line("Aftercare: " + Visible.text(given.summary), .ok, into: &c)
@@ -227,18 +303,30 @@ enum SessionView {
             p.gap()
             p.line("To complete (C):", .header, into: &c)
             p.line("\(st.passes.isEmpty ? "·" : "✓") at least one pass", st.passes.isEmpty ? .normal : .ok, into: &c)
-            p.line("\(st.aftercare == nil ? "·" : "✓") aftercare recorded", st.aftercare == nil ? .normal : .ok, into: &c)
+            p.line(
+                "\(st.aftercare == nil ? "·" : "✓") aftercare recorded", st.aftercare == nil ? .normal : .ok, into: &c)
             if proto.completionNeedsPRPApplied {
-                p.line("\(st.prpApplications.isEmpty ? "·" : "✓") PRP applied (or a reason)", st.prpApplications.isEmpty ? .normal : .ok, into: &c)
+                p.line(
+                    "\(st.prpApplications.isEmpty ? "·" : "✓") PRP applied (or a reason)",
+                    st.prpApplications.isEmpty ? .normal : .ok, into: &c)
             }
             if proto.completionNeedsPostCare {
-                p.line("\(st.postCare.isEmpty ? "·" : "✓") post-care (or a reason)", st.postCare.isEmpty ? .normal : .ok, into: &c)
+                p.line(
+                    "\(st.postCare.isEmpty ? "·" : "✓") post-care (or a reason)", st.postCare.isEmpty ? .normal : .ok,
+                    into: &c)
             }
-            if st.isClosed { p.line("Session \(st.statusLabel)\(st.abortReason.map { ": " + Visible.text($0) } ?? "").", .header, into: &c) }
+            if st.isClosed {
+                p.line(
+                    "Session \(st.statusLabel)\(st.abortReason.map { ": " + Visible.text($0) } ?? "").", .header,
+                    into: &c)
+            }
         }
     }
 
-    static func drawTimeline(_ st: SessionState, proto: ClinicProtocol, timeZone: TimeZone, back: Int, x: Int, y: Int, width: Int, maxY: Int, into c: inout Canvas) {
+    static func drawTimeline(
+        _ st: SessionState, proto: ClinicProtocol, timeZone: TimeZone, back: Int, x: Int, y: Int, width: Int, maxY: Int,
+        into c: inout Canvas
+    ) {
         c.put("TIMELINE" + (back > 0 ? " (scrolled: ] for newer)" : ""), x: x, y: y, role: .header, maxWidth: width)
         let rows = maxY - y
         let all = TimelineRow.rows(st)
@@ -260,13 +348,17 @@ enum SessionView {
             case .completed: role = .ok
             default: break
             }
-            if case let .voided(seq, reason) = e.kind, let target = st.event(seq: seq) {
+            if case .voided(let seq, let reason) = e.kind, let target = st.event(seq: seq) {
                 // The void says what it cancelled, not only its number.
-                text = time + "✗ voided #\(seq) (\(Visible.text(reason))): " + Visible.text(EventDescription.line(target.kind, proto: proto))
+                text =
+                    time + "✗ voided #\(seq) (\(Visible.text(reason))): "
+                    + Visible.text(EventDescription.line(target.kind, proto: proto))
             }
             if let reason = st.voided[e.seq] {
                 // The reason goes first so a narrow timeline never cuts it off.
-                text = "✗ " + time + "(voided: \(Visible.text(reason))) " + Visible.text(EventDescription.line(e.kind, proto: proto))
+                text =
+                    "✗ " + time + "(voided: \(Visible.text(reason))) "
+                    + Visible.text(EventDescription.line(e.kind, proto: proto))
                 role = .muted
             }
             c.put(DisplayWidth.truncate(text, to: width), x: x, y: y + 1 + i, role: role)

@@ -18,18 +18,24 @@ enum SessionDetailView {
             st.unreadable.isEmpty ? nil : "\(st.unreadable.count) unreadable",
         ].compactMap { $0 }.joined(separator: " · ")
         c.put("SESSION DETAIL · " + summary, x: x0, y: y0 + 1, role: .header, maxWidth: area.width - 2)
-        let table = TextTable(columns: [.init("Time", width: 5), .init("#", width: 3, alignRight: true),
-                                        .init("By", width: area.width >= 120 ? 16 : 12), .init("Event", width: 0)],
-                              totalWidth: area.width - 2)
+        let table = TextTable(
+            columns: [
+                .init("Time", width: 5), .init("#", width: 3, alignRight: true),
+                .init("By", width: area.width >= 120 ? 16 : 12), .init("Event", width: 0),
+            ],
+            totalWidth: area.width - 2)
         c.put(table.row(table.columns.map(\.title)), x: x0, y: y0 + 3, role: .header)
-        let top = y0 + 4, rows = rowsShown(in: area)
+        let top = y0 + 4
+        let rows = rowsShown(in: area)
         let all = TimelineRow.rows(st)
         let end = max(0, all.count - s.detailBack)
         for (i, row) in all[max(0, end - rows)..<end].enumerated() {
             guard case .event(let e) = row else {
                 if case .unreadable(let gap) = row {
                     let seq = gap.lastSeq < gap.firstSeq ? "" : "\(gap.firstSeq)"
-                    c.put(table.row(["", seq, "", "!! " + gap.text]), x: x0, y: top + i, role: .danger, maxWidth: area.width - 2)
+                    c.put(
+                        table.row(["", seq, "", "!! " + gap.text]), x: x0, y: top + i, role: .danger,
+                        maxWidth: area.width - 2)
                 }
                 continue
             }
@@ -46,8 +52,10 @@ enum SessionDetailView {
                 text = "✗ VOIDED (\(Visible.text(reason))): " + text
                 role = .muted
             }
-            c.put(table.row([Clock.hhmm(e.at, timeZone: m.timeZone), "\(e.seq)", Visible.text(e.by), text]), x: x0, y: top + i, role: role,
-                  maxWidth: area.width - 2)
+            c.put(
+                table.row([Clock.hhmm(e.at, timeZone: m.timeZone), "\(e.seq)", Visible.text(e.by), text]), x: x0,
+                y: top + i, role: role,
+                maxWidth: area.width - 2)
         }
         if s.detailBack > 0 {
             c.put("(\(s.detailBack) newer below: ↓ or End)", x: x0, y: area.maxY, role: .muted)

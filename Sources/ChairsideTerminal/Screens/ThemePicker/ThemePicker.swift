@@ -7,8 +7,12 @@ public struct ThemeDesk: Sendable {
     public var depth: ColorDepth
     public var configPath: String?
 
-    public init(library: ThemeLibrary = ThemeLibrary(sources: []), depth: ColorDepth = .indexed(256), configPath: String? = nil) {
-        self.library = library; self.depth = depth; self.configPath = configPath
+    public init(
+        library: ThemeLibrary = ThemeLibrary(sources: []), depth: ColorDepth = .indexed(256), configPath: String? = nil
+    ) {
+        self.library = library
+        self.depth = depth
+        self.configPath = configPath
     }
 }
 
@@ -34,7 +38,8 @@ public struct ThemePicker: Equatable, Sendable {
 
     static func open(_ m: inout AppModel) {
         let names = m.env.themes.library.entries.map(\.name)
-        m.overlay = .themes(ThemePicker(names: names, selected: names.firstIndex(of: m.themeName) ?? 0, original: m.themeName))
+        m.overlay = .themes(
+            ThemePicker(names: names, selected: names.firstIndex(of: m.themeName) ?? 0, original: m.themeName))
     }
 
     static func update(_ key: Key, _ picker: ThemePicker, _ m: inout AppModel) -> [Effect] {
@@ -66,8 +71,9 @@ public struct ThemePicker: Equatable, Sendable {
 
     private static func use(_ p: ThemePicker, _ m: inout AppModel) -> [Effect] {
         if case .failure(let error)? = m.env.themes.library.entry(named: p.current)?.theme {
-            m.say("\(error.problems.first?.description ?? p.current) — fix the file and reopen the console, or pick another theme.",
-                  .warning)
+            m.say(
+                "\(error.problems.first?.description ?? p.current) — fix the file and reopen the console, or pick another theme.",
+                .warning)
             return []
         }
         m.overlay = nil
@@ -86,25 +92,30 @@ public struct ThemePicker: Equatable, Sendable {
         let sample = wrapRoles(width: w - 4)
         let listRows = min(p.names.count, max(3, area.height - 7 - sample.count))
         let h = listRows + sample.count + 6
-        let x = area.x + (area.width - w) / 2, y = area.y + max(0, (area.height - h) / 2)
+        let x = area.x + (area.width - w) / 2
+        let y = area.y + max(0, (area.height - h) / 2)
         c.fill(x: x, y: y, width: w, height: h, role: .normal)
         c.box(x: x, y: y, width: w, height: h, title: "Theme")
         let first = min(max(0, p.selected - listRows + 1), max(0, p.names.count - listRows))
         for (row, i) in (first..<min(p.names.count, first + listRows)).enumerated() {
             let name = p.names[i]
             let entry = desk.library.entry(named: name)
-            var about = entry.map { e -> String in
-                switch e.theme {
-                case .success(let t): t.description
-                case .failure(let error): "cannot be used: " + (error.problems.first.map { "line \($0.line): \($0.detail)" } ?? "")
-                }
-            } ?? ""
+            var about =
+                entry.map { e -> String in
+                    switch e.theme {
+                    case .success(let t): t.description
+                    case .failure(let error):
+                        "cannot be used: " + (error.problems.first.map { "line \($0.line): \($0.detail)" } ?? "")
+                    }
+                } ?? ""
             if let e = entry, !e.shadows.isEmpty { about = "(over \(e.shadows.joined(separator: ", "))) " + about }
             let broken = if case .failure? = entry?.theme { true } else { false }
-            let line = (i == p.selected ? "> " : "  ") + DisplayWidth.pad(Visible.text(name), to: 15) + " "
+            let line =
+                (i == p.selected ? "> " : "  ") + DisplayWidth.pad(Visible.text(name), to: 15) + " "
                 + DisplayWidth.pad(entry?.origin ?? "", to: 10) + Visible.text(about)
-            c.put(DisplayWidth.truncate(line, to: w - 4), x: x + 2, y: y + 1 + row,
-                  role: i == p.selected ? .selected : (broken ? .warning : .normal))
+            c.put(
+                DisplayWidth.truncate(line, to: w - 4), x: x + 2, y: y + 1 + row,
+                role: i == p.selected ? .selected : (broken ? .warning : .normal))
         }
         var yy = y + 2 + listRows
         for row in sample {
@@ -124,7 +135,10 @@ public struct ThemePicker: Equatable, Sendable {
         var used = 0
         for role in StyleRole.allCases {
             let w = role.rawValue.count + 1
-            if used + w > width, !rows[rows.count - 1].isEmpty { rows.append([]); used = 0 }
+            if used + w > width, !rows[rows.count - 1].isEmpty {
+                rows.append([])
+                used = 0
+            }
             rows[rows.count - 1].append(role)
             used += w
         }

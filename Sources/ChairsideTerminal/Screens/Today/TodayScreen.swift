@@ -8,11 +8,14 @@ public struct TodayScreen: Sendable {
     public var selected = 0
     /// The day's anchor, short form (nil for a day without sessions).
     public var anchor: String?
+    /// Every room's sessions (pulled from the replica), not only this room's.
+    public var allRooms = false
     /// The day's list has not come from the store yet.
     public var loading = true
 
     enum Action: Sendable {
-        case up, down, newSession, open, previousDay, nextDay, today, goToDate, history, refresh, theme, help, quit
+        case up, down, newSession, open, previousDay, nextDay, today, goToDate, history, refresh, rooms, theme, help,
+            quit
     }
 
     static let keys = KeyTable<Action>([
@@ -24,6 +27,7 @@ public struct TodayScreen: Sendable {
         KeyBinding(.char("H"), "H", "patient history", .history),
         KeyBinding("↑↓", "select", hint: false, [(.up, .up), (.char("k"), .up), (.down, .down), (.char("j"), .down)]),
         KeyBinding(.char("r"), "r", "refresh", hint: false, .refresh),
+        KeyBinding(.char("a"), "a", "this room / all rooms", hint: false, .rooms),
         CommonKeys.theme(.theme),
         CommonKeys.help(.help),
         KeyBinding(.char("q"), "q", "quit", .quit),
@@ -49,7 +53,13 @@ public struct TodayScreen: Sendable {
             return [.openSession(id: m.today.sessions[m.today.selected].id)]
         case .refresh:
             m.say("Refreshed.")
-            return [.loadDay(m.today.day)]
+            return [load(m.today)]
+        case .rooms:
+            m.today.allRooms.toggle()
+            m.say(
+                m.today.allRooms
+                    ? "All rooms (other rooms' sessions are read-only copies from the replica)." : "This room only.")
+            return [load(m.today)]
         case .theme: ThemePicker.open(&m)
         case .previousDay: return show(m.today.day.adding(days: -1), &m)
         case .nextDay: return show(m.today.day.adding(days: 1), &m)
@@ -69,8 +79,10 @@ public struct TodayScreen: Sendable {
         m.today.day = day
         m.today.selected = 0
         m.status = nil
-        return [.loadDay(day)]
+        return [load(m.today)]
     }
+
+    static func load(_ t: TodayScreen) -> Effect { t.allRooms ? .loadDayAllRooms(t.day) : .loadDay(t.day) }
 
     static func loaded(_ day: ClinicDay, _ sessions: [SessionSummary], anchor: String?, _ m: inout AppModel) {
         guard day == m.today.day else { return }
