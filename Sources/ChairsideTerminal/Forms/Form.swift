@@ -169,9 +169,10 @@ public struct OpenForm: Sendable {
         return .editing
     }
 
-    static let keys = KeyTable<Never>.help([
-        ("Tab ↓", "next field"), ("Shift-Tab ↑", "previous field"), ("← →", "change a choice"),
-        ("Space", "mark a zone"), ("*", "mark all zones"), ("Ctrl-U", "clear the field"), ("Enter", "save"),
-        ("Esc", "cancel"),
-    ], hints: ["Tab ↓", "Enter", "Esc"])
+    static let keys = KeyTable<Never>.help(
+        [
+            ("Tab ↓", "next field"), ("Shift-Tab ↑", "previous field"), ("← →", "change a choice"),
+            ("Space", "mark a zone"), ("*", "mark all zones"), ("Ctrl-U", "clear the field"), ("Enter", "save"),
+            ("Esc", "cancel"),
+        ], hints: ["Tab ↓", "Enter", "Esc"])
 }
