@@ -59,6 +59,12 @@ final class CheckPlan {
             for id in ids { new.journals[rel + id + ".jsonl"] = old.journals[rel + id + ".jsonl"] }
             new.files[rel + "index.json"] = index
         }
+        // What the last check verified of each journal: a journal now shorter lost acknowledged lines.
+        let known = full ? VerificationCache(contentsOf: store.checkCachePath) : old
+        for (path, entry) in known.journals { store.recordedJournalBytes[store.root + "/" + path] = entry.length }
+        if let patients = known.files["patients/journal.jsonl"] {
+            store.recordedJournalBytes[store.patientJournal] = patients.length
+        }
         if full { store.prechecked = Self.decodeInParallel(jobs, files: store.files) }
     }
 

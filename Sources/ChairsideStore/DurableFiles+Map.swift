@@ -55,4 +55,40 @@ extension DurableFiles {
         if total < size { data.removeSubrange(total...) }
         return data
     }
+
+    /// At most the first `count` bytes of a regular file, and the file's whole size: a file over the
+    /// store's size cap is read up to the cap (its intact lines stay readable), never whole.
+    public func readPrefix(_ path: String, from offset: Int = 0, count: Int) throws(StoreError) -> (
+        data: Data, size: Int
+    ) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | noFollow)
+        if fd < 0 {
+            if errno == ELOOP || errno == ENXIO, let kind = kind(path), kind != "file" {
+                throw .notAFile(path: display(path), kind: kind)
+            }
+            throw fail("open", path)
+        }
+        defer { close(fd) }
+        var st = stat()
+        if fstat(fd, &st) != 0 { throw fail("inspect", path) }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            throw .notAFile(path: display(path), kind: Self.kindName(st.st_mode))
+        }
+        let size = max(0, min(Int(st.st_size) - offset, count))
+        var data = Data(count: size)
+        var total = 0
+        while total < size {
+            let n = data.withUnsafeMutableBytes {
+                pread(fd, $0.baseAddress! + total, size - total, off_t(offset + total))
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw fail("read", path)
+            }
+            if n == 0 { break }
+            total += n
+        }
+        if total < size { data.removeSubrange(total...) }
+        return (data, Int(st.st_size))
+    }
 }

@@ -79,8 +79,11 @@ public struct JournalScan {
     public var tornTail: Bool { goodLength < totalLength }
     /// No torn tail and no damaged line.
     public var clean: Bool { goodLength == totalLength && damaged.isEmpty }
-    /// An unterminated last line that is really a whole line with a rotted newline.
-    public var needsTerminator: Bool { damaged.last?.unterminated ?? false }
+    /// An unterminated last line that is really a whole line with a rotted newline, or a whole
+    /// intact line that lost only its newline (`missingNewline`).
+    public var needsTerminator: Bool { missingNewline || (damaged.last?.unterminated ?? false) }
+    /// The last line is whole and intact but has no newline: kept (it was synced), newline to be written back.
+    public private(set) var missingNewline = false
 
     private var lineEnds: [Int: String] = [:]
 
@@ -111,7 +114,14 @@ public struct JournalScan {
         var rottedSeq = 0
         if start < bytes.count {
             let fragment = bytes[start...]
-            if fragment.count > 1, fragment.last != UInt8(ascii: "}"),
+            if let whole = JournalLine.decode(fragment), !whole.more {
+                // A whole, intact line that lost only its newline (`truncate -s -1`): it was
+                // synced content, not a write cut short, so it is kept and its newline written back.
+                missingNewline = true
+                segments.append((start, bytes.count))
+                decoded.append(whole)
+                kept += 1
+            } else if fragment.count > 1, fragment.last != UInt8(ascii: "}"),
                 let whole = JournalLine.decode(fragment.dropLast())
             {
                 rotted = true
@@ -133,6 +143,14 @@ public struct JournalScan {
             // (a huge junk line costs nothing); `head` hashes it if it is the last and is asked for.
             if seg.end - seg.start > JournalLine.maxLength + 1 {
                 hashes.append("")
+                continue
+            }
+            if missingNewline && i == segments.count - 1 {
+                // Hashed as it will be once its newline is back (the chain covers the newline).
+                let h = JournalLine.hash(Data(bytes[seg.start..<seg.end]) + Data([0x0A]))
+                hashes.append(h)
+                lineEnds[seg.end] = h
+                lineEnds[seg.end + 1] = h
                 continue
             }
             let h = JournalLine.hash(bytes[seg.start..<seg.end])
@@ -209,11 +227,31 @@ public struct JournalScan {
         return true
     }
 
+    /// The file goes on past the bytes scanned (it is over the size cap): everything after the last
+    /// complete line scanned is tail, including a last line that looked whole or rotted at the cut.
+    mutating func extendTail(to size: Int) {
+        if missingNewline, let last = entries.popLast() {
+            missingNewline = false
+            goodLength = last.start
+        } else if let last = damaged.last, last.unterminated {
+            damaged.removeLast()
+            goodLength = last.start
+        }
+        totalLength = size
+    }
+
     /// Cuts the torn tail (after the file was truncated to `goodLength`).
     mutating func dropTornTail() { totalLength = goodLength }
 
     /// After a rotted last line got its newline.
     mutating func terminated() {
+        if missingNewline, let i = entries.indices.last {
+            missingNewline = false
+            entries[i].end += 1
+            goodLength += 1
+            totalLength = max(totalLength, goodLength)
+            return
+        }
         guard let i = damaged.indices.last, damaged[i].unterminated else { return }
         damaged[i].unterminated = false
         damaged[i].end += 1

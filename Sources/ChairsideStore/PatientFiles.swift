@@ -113,7 +113,8 @@ extension Store {
             patientState.snapshotOnDisk = true
             return
         }
-        let rebuilt = try patientsFromJournal(holdingLock: holdingLock)
+        // The snapshot's stamp is what the store recorded of the journal: a shorter journal lost lines.
+        let rebuilt = try patientsFromJournal(holdingLock: holdingLock, recorded: snapshot?.stamp.journalBytes)
         let stamp = CompactDirectory.Stamp(journalBytes: rebuilt.journalBytes, lastSeq: rebuilt.lastSeq)
         let dir = PatientDirectory(snapshot: CompactDirectory(patients: rebuilt.patients, stamp: stamp))
         if snapshot != nil || journalSize > 0 { report.add(.indexRebuilt(path: "patients/directory.bin")) }
@@ -177,10 +178,10 @@ extension Store {
     /// say the same. A snapshot that is only behind the journal is normal (see `loadDirectory`).
     func checkDirectory() throws(StoreError) {
         if let kind = files.kind(directoryPath), kind != "file" { try hostile(directoryPath, kind: kind) }
-        let rebuilt = try patientsFromJournal()
+        let have = (try? files.read(directoryPath, limit: Self.maxIndexBytes)).flatMap(CompactDirectory.init(bytes:))
+        let rebuilt = try patientsFromJournal(recorded: have?.stamp.journalBytes)
         let stamp = CompactDirectory.Stamp(journalBytes: rebuilt.journalBytes, lastSeq: rebuilt.lastSeq)
         let want = CompactDirectory(patients: rebuilt.patients, stamp: stamp)
-        let have = (try? files.read(directoryPath, limit: Self.maxIndexBytes)).flatMap(CompactDirectory.init(bytes:))
         if have?.bytes != want.bytes && rebuilt.journalBytes > 0 {
             let behind =
                 have.map { $0.stamp.journalBytes < stamp.journalBytes && $0.stamp.lastSeq < stamp.lastSeq } ?? false

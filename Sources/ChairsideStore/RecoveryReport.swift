@@ -28,6 +28,20 @@ public struct RecoveryReport: Sendable, Equatable {
         case leftoverTempFile(path: String)
         /// A rotted newline at the end of a journal was written back, so the line stays whole in place.
         case lineTerminated(path: String, line: Int)
+        /// The last line was whole and intact but had lost its newline (synced content, not a torn
+        /// write): kept, and the newline written back.
+        case newlineRestored(path: String, line: Int, seq: Int)
+        /// The journal ends before what the store recorded of it (the day index, the verification
+        /// cache or the patient directory knew a longer journal): acknowledged lines after `afterSeq`
+        /// are missing. What remains is kept; `recordedBytes` is the length on record.
+        case linesMissing(path: String, afterSeq: Int, bytes: Int, recordedBytes: Int)
+        /// An unterminated last line inside what the store had recorded of the journal: acknowledged
+        /// bytes cut short (by hand, by a copy), not a torn write. Cut so the journal can go on; a copy is in `keptAs`.
+        case acknowledgedTailCut(path: String, bytes: Int, seq: Int, keptAs: String)
+        /// A journal over the size cap: the lines in its first `readBytes` are read, the rest is damage.
+        case overCap(path: String, bytes: Int, readBytes: Int)
+        /// Where a hostile file (not a regular file, or over the size cap) was moved, with its report.
+        case quarantineReport(path: String, report: String)
 
         public var text: String {
             switch self {
@@ -52,6 +66,19 @@ public struct RecoveryReport: Sendable, Equatable {
             case .leftoverTempFile(let p): "\(p): leftover temporary file from a crash; never read, removed"
             case .lineTerminated(let p, let l):
                 "\(p): line \(l) had lost its newline; the newline was written back, the line kept"
+            case .newlineRestored(let p, let l, let s):
+                "\(p): \(Self.noun(p)) #\(s) (line \(l)) was whole but had lost its final newline; "
+                    + "the newline was written back and the line kept"
+            case .linesMissing(let p, let s, let n, let r):
+                "\(p): \(Self.noun(p))s after #\(s) are missing: the journal is \(n) bytes but \(r) were recorded "
+                    + "(lines deleted or cut from its end); what remains is kept"
+            case .acknowledgedTailCut(let p, let n, let s, let q):
+                "\(p): the last line (\(Self.noun(p)) #\(s), \(n) bytes) was cut short after it had been recorded: "
+                    + "unreadable, cut off so the journal can go on, original kept in \(q)"
+            case .overCap(let p, let n, let r):
+                "\(p): \(n) bytes, over the \(r / 1_048_576) MiB a journal may hold: the lines in its first "
+                    + "\(r / 1_048_576) MiB are read, the rest is damage (`check` cuts it, keeping a copy)"
+            case .quarantineReport(let p, let r): "\(p): moved aside; what, where, when, why and what to do: \(r)"
             }
         }
 
@@ -61,7 +88,8 @@ public struct RecoveryReport: Sendable, Equatable {
         /// Damage means data needed attention beyond routine crash clean-up.
         public var isDamage: Bool {
             switch self {
-            case .damagedLine, .chainBroken, .anchorMismatch, .notAFile, .quarantined, .lineTerminated, .damagedTailCut:
+            case .damagedLine, .chainBroken, .anchorMismatch, .notAFile, .quarantined, .lineTerminated, .damagedTailCut,
+                .newlineRestored, .linesMissing, .overCap, .acknowledgedTailCut:
                 true
             default: false
             }
@@ -71,7 +99,7 @@ public struct RecoveryReport: Sendable, Equatable {
         /// every check reports it again; everything else is a repair done once.
         public var isStanding: Bool {
             switch self {
-            case .damagedLine, .chainBroken, .predatesChain: true
+            case .damagedLine, .chainBroken, .predatesChain, .anchorMismatch, .linesMissing: true
             case .notAFile(_, _, let moved): moved == nil
             default: false
             }

@@ -29,8 +29,11 @@ extension Store {
             repairing = false
             checking = false
             prechecked = [:]
+            recordedJournalBytes = [:]
         }
         try makeStoreFolders()
+        // Damage whose evidence an earlier repair erased stays reported until someone accepts it.
+        for finding in openStandingFindings() { report.add(finding) }
         let plan = CheckPlan(self, full: full)
         let allDays = allDays()
         plan.prepare(days: allDays)
@@ -88,9 +91,13 @@ extension Store {
         }
         if mismatched {
             reported.insert("days/\(day)/index.json")
-            _ = try keepCopy(
+            let evidence = try keepCopy(
                 recorded.data, of: dayPath(day) + "/index.json", suffix: "",
                 reason: "the day's anchor no longer matches its journals")
+            // The index is rebuilt next: the finding and its evidence are kept until someone accepts them.
+            for case .anchorMismatch(let d, let session) in report.findings where d == day.description {
+                recordStanding(.anchorMismatch(day: d, session: session), evidence: evidence)
+            }
         }
     }
 

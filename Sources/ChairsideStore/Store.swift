@@ -63,6 +63,11 @@ public final class Store {
     var checking = false
     /// During `check`, each journal's scan as read, so the anchor is verified without reading it again.
     var scans: [String: JournalScan]?
+    /// During `check`: journal lengths the last check verified (VerificationCache), by path: a journal
+    /// shorter than that lost acknowledged lines.
+    var recordedJournalBytes: [String: Int] = [:]
+    /// The day the store was opened on: its journals are verified whole at the first listing.
+    let today: ClinicDay
 
     /// Opens the store. For writing (`write`, `create`) it recovers what a crash may have left in
     /// today's journals and the patient journal; for reading it changes nothing. A folder that is
@@ -73,6 +78,7 @@ public final class Store {
         self.root = root.count > 1 && root.hasSuffix("/") ? String(root.dropLast()) : root
         self.timeZone = timeZone
         self.access = access
+        self.today = today
         files = DurableFiles(root: self.root)
         let markerKind = files.kind(self.root + "/" + StoreMarker.fileName)
         var markerMoved: String?
@@ -119,6 +125,10 @@ public final class Store {
             let name = quarantineName(path)
             try files.move(path, to: root + "/" + name)
             moved = name
+            let note = try writeQuarantineReport(
+                for: name, was: files.display(path), kind: kind,
+                why: "a \(kind) where the store expects a regular file or its own folder; it was never read")
+            report.add(.quarantineReport(path: files.display(path), report: note))
         }
         report.add(.notAFile(path: files.display(path), kind: kind, movedTo: moved))
     }
@@ -244,6 +254,10 @@ public final class Store {
                 if fromFile == nil && repairing { try quarantine(indexPath, reason: "unreadable day index") }
             }
         }
+        let recordedByID = Dictionary((fromFile ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        // Today's own journals are read whole once (few, small): a byte changed in place keeps the
+        // length the index trusts, and the day review must flag it all the same (issue 14, point 6).
+        let verifyWhole = days[day] == nil && day == today
         var index: [String: SessionSummary] =
             days[day]
             ?? (trustIndex ? Dictionary((fromFile ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }) : [:])
@@ -261,17 +275,26 @@ public final class Store {
             guard SessionID.day(of: id) == day else { continue }
             present.insert(id)
             let path = dir + "/" + name
-            if let cached = index[id], cached.journalBytes == files.size(path) { continue }
+            if let cached = index[id], cached.journalBytes == files.size(path), !verifyWhole { continue }
             changed = true
             let summary: SessionSummary
             if let known = prechecked[path], known.journalBytes == files.size(path) {
                 summary = known  // a full check's parallel pass read it clean to its end, chain and all
             } else {
-                guard let read = try readSession(id: id, path: path)?.summary else {
+                // What the store recorded of this journal: it may not be longer than what is read.
+                let recorded = [recordedByID[id]?.journalBytes, index[id]?.journalBytes].compactMap { $0 }.max()
+                guard let loaded = try readSession(id: id, path: path, recorded: recorded) else {
                     index[id] = nil
                     continue
                 }
-                summary = read
+                summary = loaded.summary
+                if !checking, let entry = recordedByID[id], let head = entry.head,
+                    loaded.scan.hashOfLine(endingAt: entry.journalBytes) != head
+                {
+                    // The journal no longer holds the line the day's anchor was made from: found here,
+                    // before the index follows the journal (`check` verifies the same in `verifyAnchor`).
+                    try anchorNoLongerMatches(day, session: id)
+                }
             }
             // An index entry is written only after its reference (see `append`), so an entry with the
             // same reference means the patient's shard has it already.
@@ -300,6 +323,21 @@ public final class Store {
         return list
     }
 
+    /// Reports a session that no longer matches its day's recorded anchor; when repairing, keeps the
+    /// index as it was (evidence) and records the finding until someone accepts it.
+    func anchorNoLongerMatches(_ day: ClinicDay, session: String) throws(StoreError) {
+        let finding = RecoveryReport.Finding.anchorMismatch(day: day.description, session: session)
+        report.add(finding)
+        guard repairing, access != .read else { return }
+        let indexPath = dayPath(day) + "/index.json"
+        var evidence: String?
+        if let data = try? files.read(indexPath, limit: Self.maxDayIndexBytes) {
+            evidence = try keepCopy(
+                data, of: indexPath, suffix: "", reason: "the day's anchor no longer matches its journals")
+        }
+        recordStanding(finding, evidence: evidence)
+    }
+
     /// The index on disk lists the same sessions as the journals, each entry either current or
     /// behind its journal: appends since the last index write are normal (see `append`), not repairs.
     static func indexAgrees(_ file: [SessionSummary], _ list: [SessionSummary]) -> Bool {
@@ -325,8 +363,9 @@ public final class Store {
     public func loadSession(id: String) throws(StoreError) -> SessionState {
         let (_, path) = try journalPath(id)
         guard files.kind(path) != nil else { throw .sessionNotFound(id) }
-        let data = try files.read(path, limit: Self.maxJournalBytes)
+        let (data, size) = try files.readPrefix(path, count: Self.maxJournalBytes)
         var scan = JournalScan(data)
+        if size > data.count { scan.extendTail(to: size) }
         guard let state = sessionState(id: id, path: path, scan: &scan) else {
             throw .corrupt(path: files.display(path), reason: "no readable events")
         }
@@ -362,7 +401,8 @@ public final class Store {
             throw StoreError.sessionLocked(id)
         }
         do {
-            guard let loaded = try readSession(id: id, path: path, holdingLock: true) else {
+            let recorded = days[day]?[id]?.journalBytes
+            guard let loaded = try readSession(id: id, path: path, holdingLock: true, recorded: recorded) else {
                 throw StoreError.corrupt(path: files.display(path), reason: "no readable events")
             }
             refreshSummary(
@@ -450,11 +490,14 @@ public final class Store {
 
     /// A session's journal read (and, when writing, repaired): its state with the unreadable
     /// lines named, its summary, and the scan.
-    func readSession(id: String, path: String, holdingLock: Bool = false) throws(StoreError)
+    func readSession(id: String, path: String, holdingLock: Bool = false, recorded: Int? = nil) throws(StoreError)
         -> (state: SessionState, summary: SessionSummary, scan: JournalScan)?
     {
         let unreadable = { (scan: JournalScan) in self.decodeSession(id: id, scan: scan).unreadable }
-        guard var scan = try recoverJournal(path, holdingLock: holdingLock, decode: unreadable) else { return nil }
+        guard
+            var scan = try recoverJournal(
+                path, holdingLock: holdingLock, recorded: recorded ?? recordedJournalBytes[path], decode: unreadable)
+        else { return nil }
         if scans != nil { scans?[path] = scan }
         guard let state = sessionState(id: id, path: path, scan: &scan),
             var summary = SessionSummary(state: state, journalBytes: scan.goodLength)
@@ -512,10 +555,17 @@ public final class Store {
     }
 
     /// Patients as the journal has them (after recovering it), without session references.
-    func patientsFromJournal(holdingLock: Bool = false) throws(StoreError) -> PatientIndexFile {
+    func patientsFromJournal(holdingLock: Bool = false, recorded: Int? = nil) throws(StoreError) -> PatientIndexFile {
+        let recorded = [recorded, recordedJournalBytes[patientJournal]].compactMap { $0 }.max()
+        if (files.size(patientJournal) ?? 0) == 0, let recorded, recorded > 0, files.kind(patientJournal) != nil {
+            let missing = RecoveryReport.Finding.linesMissing(
+                path: "patients/journal.jsonl", afterSeq: 0, bytes: 0, recordedBytes: recorded)
+            report.add(missing)
+            recordStanding(missing)
+        }
         guard (files.size(patientJournal) ?? 0) > 0,
             var scan = try recoverJournal(
-                patientJournal, holdingLock: holdingLock,
+                patientJournal, holdingLock: holdingLock, recorded: recorded,
                 decode: { decodePatients($0).unreadable })
         else { return PatientIndexFile() }
         let decoded = decodePatients(scan)
@@ -535,21 +585,17 @@ public final class Store {
     ///
     /// `unreadable` says which intact lines the caller cannot read (they are damage too).
     func recoverJournal(
-        _ path: String, holdingLock: Bool = false,
+        _ path: String, holdingLock: Bool = false, recorded: Int? = nil,
         decode unreadable: (JournalScan) -> Set<Int>
     ) throws(StoreError) -> JournalScan? {
         let rel = files.display(path)
         let repair = repairing || holdingLock
         let data: Data
+        let size: Int
         do {
-            data = try files.read(path, limit: Self.limit(path))
-        } catch .tooLarge {
-            if repair && canRepair(path, holdingLock: holdingLock) {
-                try quarantine(path, reason: "larger than \(Self.limit(path) / 1_048_576) MiB")
-            } else {
-                report.add(.notAFile(path: rel, kind: "file over \(Self.limit(path) / 1_048_576) MiB", movedTo: nil))
-            }
-            return nil
+            // A file over the cap is read up to the cap, never whole: its intact lines there are kept,
+            // the rest is damage (cut, with a copy, by a repair; ignored by a reader).
+            (data, size) = try files.readPrefix(path, count: Self.limit(path))
         } catch .notAFile(_, let kind) {
             if repair {
                 try hostile(path, kind: kind)
@@ -559,42 +605,79 @@ public final class Store {
             return nil
         }
         if data.isEmpty {
-            report.add(.emptyJournal(path: rel))
+            if let recorded, recorded > 0 {
+                let missing = RecoveryReport.Finding.linesMissing(
+                    path: rel, afterSeq: 0, bytes: 0, recordedBytes: recorded)
+                report.add(missing)
+                if repair { recordStanding(missing) }
+            } else {
+                report.add(.emptyJournal(path: rel))
+            }
             return nil
         }
         var scan = JournalScan(data)
+        let overCap = size > data.count
+        if overCap {
+            scan.extendTail(to: size)
+            report.add(.overCap(path: rel, bytes: size, readBytes: data.count))
+        }
         scan.markUnreadable(lines: unreadable(scan))
+        // Acknowledged bytes the store recorded that the journal no longer holds are damage, never a torn tail.
+        let acknowledged = recorded ?? 0
         if scan.entries.isEmpty {
-            if repair && canRepair(path, holdingLock: holdingLock) { try quarantine(path, reason: "no readable line") }
+            if repair && canRepair(path, holdingLock: holdingLock) {
+                try quarantine(path, reason: "no readable line")
+            }
             return nil
         }
         if repair && canRepair(path, holdingLock: holdingLock) {
+            if scan.missingNewline, let last = scan.entries.last {
+                try files.appendNewline(path)
+                report.add(.newlineRestored(path: rel, line: last.line, seq: last.seq))
+                return try recoverJournal(path, holdingLock: holdingLock, recorded: recorded, decode: unreadable)
+            }
             if scan.needsTerminator, let line = scan.damaged.last?.line {
                 try files.appendNewline(path)
                 report.add(.lineTerminated(path: rel, line: line))
-                return try recoverJournal(path, holdingLock: holdingLock, decode: unreadable)
+                return try recoverJournal(path, holdingLock: holdingLock, recorded: recorded, decode: unreadable)
             }
             if scan.tornTail {
                 // Kept before it is cut: nothing the store removes is lost, even what only looks torn.
-                // A tail is kept whole up to 16 MiB; past that it cannot be lines the store wrote
-                // (none is over 1 MiB), and the report says how much was not copied.
-                let tail = data[scan.goodLength...]
-                let copied = tail.prefix(Self.maxJournalBytes)
+                // Kept whole up to the patient journal's cap (256 MiB; junk past a session journal's cap
+                // may hide lines, so none of it is dropped unseen); the report says if any was not copied.
+                let keep = Self.maxPatientJournalBytes
+                let tail =
+                    try overCap
+                    ? files.readPrefix(path, from: scan.goodLength, count: keep).data : data[scan.goodLength...]
+                let copied = tail.prefix(keep)
+                let tailBytes = size - scan.goodLength
                 let seq = scan.lastSeq + 1
                 var reason = "bytes after line \(scan.entries.count + scan.damaged.count), cut"
-                if copied.count < tail.count {
+                if copied.count < tailBytes {
                     reason +=
-                        "; only the first \(copied.count) of \(tail.count) bytes kept (junk: no line is over 1 MiB)"
+                        "; only the first \(copied.count) of \(tailBytes) bytes kept (junk: no line is over 1 MiB)"
                 }
                 let kept = try keepCopy(Data(copied), of: path, suffix: ".tail", reason: reason)
                 let bytes = scan.totalLength - scan.goodLength
-                report.add(
-                    JournalScan.looksTorn(tail)
-                        ? .tornTailCut(path: rel, bytes: bytes, seq: seq, keptAs: kept)
-                        : .damagedTailCut(path: rel, bytes: bytes, seq: seq, keptAs: kept))
+                if acknowledged > scan.goodLength {
+                    report.add(.acknowledgedTailCut(path: rel, bytes: bytes, seq: seq, keptAs: kept))
+                } else {
+                    report.add(
+                        JournalScan.looksTorn(tail) && !overCap
+                            ? .tornTailCut(path: rel, bytes: bytes, seq: seq, keptAs: kept)
+                            : .damagedTailCut(path: rel, bytes: bytes, seq: seq, keptAs: kept))
+                }
                 try files.truncate(path, to: scan.goodLength)
                 scan.dropTornTail()
             }
+        }
+        let kept = scan.goodLength + (scan.missingNewline ? 1 : 0)
+        if acknowledged > kept {
+            let missing = RecoveryReport.Finding.linesMissing(
+                path: rel, afterSeq: scan.lastSeq, bytes: kept, recordedBytes: acknowledged)
+            report.add(missing)
+            if repair { recordStanding(missing) }
+            if checking { reported.insert(rel) }
         }
         for d in scan.damaged { report.add(.damagedLine(path: rel, line: d.line, seqs: d.seqText)) }
         for seq in scan.chainBreaks { report.add(.chainBroken(path: rel, seq: seq)) }
@@ -627,8 +710,29 @@ public final class Store {
     func quarantine(_ path: String, reason: String) throws(StoreError) {
         let name = quarantineName(path)
         try files.move(path, to: root + "/" + name)
-        try files.replace(root + "/" + name + ".report.txt", with: Data("\(files.display(path)): \(reason)\n".utf8))
+        let note = try writeQuarantineReport(for: name, was: files.display(path), kind: "file", why: reason)
         report.add(.quarantined(path: files.display(path), as: name, reason: reason))
+        report.add(.quarantineReport(path: files.display(path), report: note))
+    }
+
+    /// Beside whatever `check` moved aside: what it was, where it was, when and why it was moved, and
+    /// what to do. Names places in the store only (no patient data). Returns the report's name.
+    @discardableResult
+    func writeQuarantineReport(for name: String, was place: String, kind: String, why: String) throws(StoreError)
+        -> String
+    {
+        let text = """
+            What:  a \(kind), now at \(name)
+            Where: it was at \(place) in the store
+            When:  moved aside \(Timestamp.format(Date()))
+            Why:   \(why)
+            To do: the store goes on without it. If it should be a store file, look at it (do not open
+                   a FIFO or device with a program that waits on it); put a good copy back in its place
+                   and run `chairside check`. Otherwise delete it once nobody needs it.
+
+            """
+        try files.replace(root + "/" + name + ".report.txt", with: Data(text.utf8))
+        return name + ".report.txt"
     }
 
     /// Puts `data` (part of the file at `path`) into quarantine with a report beside it.

@@ -6,14 +6,19 @@ import Foundation
 /// and gives the store an ID that, with a journal's path and a line's number, names every line
 /// for a replica.
 ///
-/// A store from before the marker (format 1) is recognised by its layout: a folder holding
-/// nothing but `days/`, `patients/`, `quarantine/` and `check-cache.txt` (and a marker's or the
-/// cache's temporary file left by a crash). It is adopted — given a marker — the first time it
-/// is opened for writing.
+/// A store from before the marker (format 1) is recognised by its layout (`isOldStore`): a folder
+/// holding nothing but `days/`, `patients/`, `quarantine/`, `replica/` and `check-cache.txt` (and a
+/// marker's or the cache's temporary file left by a crash), of which `days/` is a folder and
+/// `patients/journal.jsonl` a regular file whose first line is an intact journal line (every old
+/// store that recorded anything has both). It is adopted — given a marker — the first time it is
+/// opened for writing. Anything else without a marker (a lone `patients/`, an empty `days/`) is
+/// not a store.
 struct StoreMarker: Codable, Equatable {
     static let fileName = "chairside-store.json"
     static let format = 2
-    static let layout: Set<String> = ["days", "patients", "quarantine", "replica", "check-cache.txt"]
+    static let layout: Set<String> = [
+        "days", "patients", "quarantine", "replica", "check-cache.txt", "standing-findings.json",
+    ]
 
     var format: Int
     var storeID: String
@@ -28,7 +33,10 @@ struct StoreMarker: Codable, Equatable {
         let exists = FileManager.default.fileExists(atPath: root, isDirectory: &isDir)
         if exists && !isDir.boolValue { throw .notAStoreDirectory(root) }
         let names = exists ? ((try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []) : []
-        let leftovers = names.filter { $0.hasPrefix(".\(fileName).tmp-") || $0.hasPrefix(".check-cache.txt.tmp-") }
+        let leftovers = names.filter {
+            $0.hasPrefix(".\(fileName).tmp-") || $0.hasPrefix(".check-cache.txt.tmp-")
+                || $0.hasPrefix(".standing-findings.json.tmp-")
+        }
         let others = Set(names).subtracting(leftovers)
         if others.contains(fileName) || files.kind(path) != nil {
             if let marker = read(path, files: files) {
@@ -48,7 +56,7 @@ struct StoreMarker: Codable, Equatable {
             }
             return try write(path, files: files)
         }
-        if !others.isEmpty && !others.isSubset(of: layout) { throw .notAStore(root) }
+        if !others.isEmpty && !isOldStore(root, names: others, files: files) { throw .notAStore(root) }
         if others.isEmpty && access == .write {
             throw .noStore(root)
         }
@@ -59,6 +67,20 @@ struct StoreMarker: Codable, Equatable {
         try files.makeDirectory(root)
         for name in leftovers { try? files.remove(root + "/" + name) }
         return try write(path, files: files)
+    }
+
+    /// The layout of a store from before the marker (see the type's comment). Reads at most the
+    /// patient journal's first line, without following links or waiting on a FIFO.
+    static func isOldStore(_ root: String, names: Set<String>, files: DurableFiles) -> Bool {
+        guard names.isSubset(of: layout), files.kind(root + "/days") == "folder",
+            files.kind(root + "/patients") == "folder"
+        else { return false }
+        let journal = root + "/patients/journal.jsonl"
+        guard files.kind(journal) == "file",
+            let head = try? files.readPrefix(journal, count: JournalLine.maxLength + 2).data,
+            let newline = head.firstIndex(of: 0x0A)
+        else { return false }
+        return JournalLine.decode([UInt8](head[head.startIndex..<newline])[...]) != nil
     }
 
     private static func read(_ path: String, files: DurableFiles) -> StoreMarker? {

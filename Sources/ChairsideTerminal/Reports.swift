@@ -70,12 +70,19 @@ public enum Reports {
         out += "Planned zones: \(start.plannedZones.map(proto.zoneName).joined(separator: ", "))\n"
         out += String(format: "Passes: %d · PRP applied: %.1f mL", st.passTotal, st.totalPRPAppliedML) + "\n"
         out += "Timeline:\n"
+        // An unreadable line stands in its place, before the first event numbered after it.
+        var gaps = st.unreadable.sorted { ($0.firstSeq, $0.line) < ($1.firstSeq, $1.line) }[...]
         for e in st.events {
+            while let gap = gaps.first, gap.firstSeq <= e.seq {
+                out += "  !! \(gap.text)\n"
+                gaps = gaps.dropFirst()
+            }
             var line =
                 "  \(Clock.hhmm(e.at, timeZone: timeZone)) #\(e.seq) \(Visible.text(e.by)): \(Visible.text(EventDescription.line(e.kind, proto: proto)))"
             if let reason = st.voided[e.seq] { line += " [VOIDED: \(Visible.text(reason))]" }
             out += line + "\n"
         }
+        for gap in gaps { out += "  !! \(gap.text)\n" }
         return out
     }
 

@@ -11,7 +11,9 @@ struct Check: ParsableCommand {
             Re-reads every journal, verifies every line's check and hash chain and every day's anchor, \
             cuts unfinished (never acknowledged) last lines, moves aside anything that is not a file \
             where a store file belongs, and rebuilds indexes. Damaged lines stay in place and are \
-            named by file and event number. Progress goes to standard error. Journals unchanged (length, \
+            named by file and event number. A day whose anchor no longer matches, or a journal shorter \
+            than the store recorded, stays reported (evidence kept) until --accept records that someone \
+            looked at it. Progress goes to standard error. Journals unchanged (length, \
             last lines and chain head) since the last check are not read again; --full reads everything, \
             decoding on every core.
             """)
@@ -26,9 +28,30 @@ struct Check: ParsableCommand {
     @Flag(help: "Read every journal again, ignoring what earlier checks verified.")
     var full = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Record that someone looked at the standing damage of a day (its anchor no longer matches, lines "
+                + "missing from its journals) or of the patient journal; check then stops reporting it.",
+            valueName: "YYYY-MM-DD|patients"))
+    var accept: String?
+
+    func validate() throws {
+        if let accept, accept != "patients", ClinicDay(string: accept) == nil {
+            throw ValidationError("--accept takes a day (YYYY-MM-DD) or the word patients, not '\(accept)'.")
+        }
+    }
+
     func run() throws {
         if repairFromReplica { try ReplicaProgram.exec(["repair"] + ReplicaProgram.storeArguments(options)) }
         let store = try options.openStore(access: .write)
+        if let accept {
+            let count = try store.acceptStandingFindings(accept)
+            print(
+                count == 0
+                    ? "Nothing standing to accept for \(accept)."
+                    : "Accepted \(count) standing finding\(count == 1 ? "" : "s") for \(accept); the record keeps "
+                        + "them, with the time, in standing-findings.json.")
+        }
         let opening = store.report
         let meter = CheckMeter()
         let report = try store.check(full: full, progress: meter.show)

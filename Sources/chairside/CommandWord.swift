@@ -21,6 +21,29 @@ enum CommandWord {
         return nil
     }
 
+    /// The options every command shares (`--store DIR`, `--config FILE`, and their `=` forms) written
+    /// before the command word are moved after it: `chairside --store DIR today` means
+    /// `chairside today --store DIR`, not the console with a stray argument.
+    static func hoistingSharedOptions(_ arguments: [String], commands: [String]) -> [String] {
+        let shared: Set<String> = ["--store", "--config"]
+        var leading: [String] = []
+        var i = 0
+        while i < arguments.count {
+            let argument = arguments[i]
+            if shared.contains(argument), i + 1 < arguments.count {
+                leading += [argument, arguments[i + 1]]
+                i += 2
+            } else if shared.contains(where: { argument.hasPrefix($0 + "=") }) {
+                leading.append(argument)
+                i += 1
+            } else {
+                break
+            }
+        }
+        guard !leading.isEmpty, i < arguments.count, commands.contains(arguments[i]) else { return arguments }
+        return [arguments[i]] + leading + arguments[(i + 1)...]
+    }
+
     /// Exits with the list of commands (usage error, 64) when the command word names none of them.
     static func rejectUnknown(in arguments: [String], commands: [String], help: String) {
         guard let word = first(in: arguments, optionsWithValues: ["--store", "--config"]), !commands.contains(word)

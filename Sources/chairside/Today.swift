@@ -104,8 +104,10 @@ struct Show: ParsableCommand {
                     state, patient: patient, proto: config.protocolSettings, now: Date(), timeZone: options.timeZone),
                 terminator: "")
             if !state.unreadable.isEmpty {
-                print("\nUnreadable lines (the rest of the session is shown; `chairside check` reports them):")
-                for gap in state.unreadable { print("  " + gap.text) }
+                let n = state.unreadable.count
+                print(
+                    "\n\(n) unreadable line\(n == 1 ? "" : "s"), shown in place above; the rest of the session is "
+                        + "read, and `chairside check` reports them.")
             }
         }
         options.warnAboutDamage(store)

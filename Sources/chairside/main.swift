@@ -6,12 +6,13 @@ import Foundation
 // belongs that names none gets the list of commands instead; everything else is ArgumentParser's.
 // A bare `chairside` has no word to check (and must not build the help text: see `Chairside.main()`).
 if CommandLine.arguments.count > 1 {
-    CommandWord.rejectUnknown(
-        in: Array(CommandLine.arguments.dropFirst()),
-        commands: Chairside.configuration.subcommands.map { $0._commandName } + ["help"],
-        help: Chairside.helpMessage())
+    let commands = Chairside.configuration.subcommands.map { $0._commandName } + ["help"]
+    let arguments = CommandWord.hoistingSharedOptions(Array(CommandLine.arguments.dropFirst()), commands: commands)
+    CommandWord.rejectUnknown(in: arguments, commands: commands, help: Chairside.helpMessage())
+    Chairside.main(arguments)
+} else {
+    Chairside.main()
 }
-Chairside.main()
 
 // A full disk or a closed pipe behind standard output must not pass for success: a script would
 // keep a cut-off export.

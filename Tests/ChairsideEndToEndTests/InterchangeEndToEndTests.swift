@@ -194,6 +194,36 @@ final class InterchangeEndToEndTests: EndToEndCase {
         try validateJSON(empty.out, kind: "day")
     }
 
+    /// A session with an unreadable line: every JSON output and the FHIR bundle carry the gap and still validate.
+    func testASessionWithAnUnreadableLineExportsItsGapInValidJSONAndFHIR() throws {
+        try requireJSONSchema()
+        try requireFHIRLibrary()
+        let id = try completedSession(name: "José Müller", chart: "C-1")
+        let day = try XCTUnwrap(SessionID.day(of: id))
+        let path = "\(store)/days/\(day)/\(id).jsonl"
+        var data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let second = try XCTUnwrap(data.firstIndex(of: 0x0A)) + 40
+        data[second] ^= 0x04
+        try data.write(to: URL(fileURLWithPath: path))
+        let show = cli("show", id, "--json")
+        try validateJSON(show.out, kind: "session")
+        let record = try json(show.out)
+        XCTAssertEqual((record["unreadable"] as? [[String: Any]])?.first?["first_seq"] as? Int, 2)
+        let today = cli("today", "--date", day.description, "--json")
+        try validateJSON(today.out, kind: "day")
+        XCTAssertEqual((try json(today.out)["sessions"] as? [[String: Any]])?.first?["unreadable_lines"] as? Int, 1)
+        let history = cli("history", "C-1", "--json")
+        try validateJSON(history.out, kind: "patient_history")
+        XCTAssertTrue(history.out.contains("\"unreadable_lines\" : 1"), history.out)
+        let output = dir + "/gap.json"
+        let r = cli(
+            "export", "--format", "fhir", "--from", day.description, "--to", day.description, "--output", output)
+        XCTAssertEqual(r.status, 0, r.err)
+        _ = try validateFHIR(output)
+        let bundle = try String(contentsOfFile: output, encoding: .utf8)
+        XCTAssertTrue(bundle.contains("Record incomplete: event #2 unreadable"), bundle)
+    }
+
     func testTheSchemaRejectsAnUndocumentedField() throws {
         try requireJSONSchema()
         let id = try completedSession(name: "José Müller", chart: "C-1")

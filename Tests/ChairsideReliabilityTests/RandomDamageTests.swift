@@ -35,11 +35,19 @@ final class RandomDamageTests: XCTestCase {
         try? FileManager.default.removeItem(atPath: dir)
     }
 
-    enum Damage: String, CaseIterable { case bitFlip, garble, zeroBlock, truncate, duplicateLine, swapLines }
+    enum Damage: String, CaseIterable {
+        case bitFlip, garble, zeroBlock, truncate, duplicateLine, swapLines
+        /// `head -n K journal > j; mv j journal`: whole lines gone from the end.
+        case deleteEndLines
+        /// `truncate -s -1`: only the final newline gone.
+        case missingNewline
+        /// 17 MiB of junk appended (over a session journal's 16 MiB cap), with a few newlines in it.
+        case hugeJunk
+    }
 
     struct Tally {
         var cases = 0, byKind: [String: Int] = [:], linesKeptIntact = 0, linesNamed = 0, tornCuts = 0, chainBreaks = 0
-        var quarantinedWhole = 0, indexOrMarker = 0
+        var quarantinedWhole = 0, indexOrMarker = 0, linesMissingNamed = 0, newlinesRestored = 0, junkCut = 0
     }
 
     /// Journals of the store, relative; the patient journal last.
@@ -90,6 +98,15 @@ final class RandomDamageTests: XCTestCase {
             let i = pick(lines.count - 1)
             lines.swapAt(i, i + 1)
             d = lines.reduce(Data(), +)
+        case .deleteEndLines:
+            guard lines.count > 1 else { return damage(.bitFlip, data, rng: &rng) }
+            d = lines.prefix(lines.count - 1 - pick(min(lines.count - 1, 5))).reduce(Data(), +)
+        case .missingNewline:
+            d = d.dropLast()
+        case .hugeJunk:
+            var junk = Data(repeating: UInt8(ascii: "j"), count: 17 * 1_048_576)
+            for _ in 0..<pick(4) { junk[pick(junk.count)] = 0x0A }
+            d += junk
         }
         return d == data ? damage(.bitFlip, data, rng: &rng) : d
     }
@@ -142,7 +159,9 @@ final class RandomDamageTests: XCTestCase {
                 rng.next() % 10 == 0
                 ? others[Int(rng.next() % UInt64(others.count))] : files[Int(rng.next() % UInt64(files.count))]
             let kind =
-                target.hasSuffix(".jsonl") ? Damage.allCases[Int(rng.next() % 6)] : Damage.allCases[Int(rng.next() % 4)]
+                target.hasSuffix(".jsonl")
+                ? Damage.allCases[Int(rng.next() % UInt64(Damage.allCases.count))]
+                : Damage.allCases[Int(rng.next() % 4)]
             let original = try Data(contentsOf: URL(fileURLWithPath: pristine + "/" + target))
             let damaged = damage(kind, original, rng: &rng)
             try damaged.write(to: URL(fileURLWithPath: root + "/" + target))
@@ -169,7 +188,9 @@ final class RandomDamageTests: XCTestCase {
                 + tally.byKind.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
                 + ") in \(String(format: "%.1f", seconds)) s; \(tally.linesKeptIntact) intact lines of damaged files all read, "
                 + "\(tally.linesNamed) damaged lines all named and kept, \(tally.tornCuts) torn tails cut, \(tally.chainBreaks) chain breaks named, "
-                + "\(tally.quarantinedWhole) journals with no intact line moved to quarantine whole, \(tally.indexOrMarker) index or marker cases"
+                + "\(tally.quarantinedWhole) journals with no intact line moved to quarantine whole, \(tally.indexOrMarker) index or marker cases, "
+                + "\(tally.linesMissingNamed) journals shorter than recorded named, \(tally.newlinesRestored) lost newlines written back, "
+                + "\(tally.junkCut) junk tails over the cap cut with a copy"
         )
     }
 
@@ -206,7 +227,9 @@ final class RandomDamageTests: XCTestCase {
         }
 
         let before = Self.completeLines(original)
-        let intact = Set(Self.completeLines(damaged))
+        var intact = Set(Self.completeLines(damaged))
+        // Only its newline went: the last line's own bytes are intact, and it must be read.
+        if kind == .missingNewline, let last = before.last { intact.insert(last) }
         let after = FileManager.default.contents(atPath: root + "/" + target)
         let quarantined = findings.contains { if case .quarantined(path: target, _, _) = $0 { true } else { false } }
         if quarantined {
@@ -234,14 +257,19 @@ final class RandomDamageTests: XCTestCase {
             tally.tornCuts += 1
             let gone = Data(damaged[after.count...])
             let goneLines = Self.completeLines(gone)
-            // Only an unterminated tail may go, with an unfinished batch (intact `more` lines) before it.
-            if !goneLines.allSatisfy({ JournalChain.decodeWhole($0)?.more == true }) {
+            // Only an unterminated tail may go, with an unfinished batch (intact `more` lines) before it;
+            // past the size cap, junk lines go too (copied whole), never an intact line.
+            if !goneLines.allSatisfy({
+                JournalChain.decodeWhole($0)?.more == true || (kind == .hugeJunk && JournalChain.decodeWhole($0) == nil)
+            }) {
                 problems.append("a complete line was cut")
             }
+            if kind == .hugeJunk { tally.junkCut += 1 }
             let tail = findings.compactMap { f -> String? in
                 switch f {
                 case .tornTailCut(let path, _, _, let kept) where path == target: kept
                 case .damagedTailCut(let path, _, _, let kept) where path == target: kept
+                case .acknowledgedTailCut(let path, _, _, let kept) where path == target: kept
                 default: nil
                 }
             }
@@ -266,6 +294,22 @@ final class RandomDamageTests: XCTestCase {
                 if !got.patients.contains(patient) { problems.append("intact patient record #\(decoded.seq) not read") }
             }
         }
+        // Lines gone from the end of what the store recorded are named: "events after #N are missing".
+        let missingAfter = findings.compactMap { f -> Int? in
+            if case .linesMissing(path: target, let after, _, _) = f { after } else { nil }
+        }.min()
+        if kind == .deleteEndLines || kind == .truncate {
+            if missingAfter == nil { problems.append("a journal shorter than recorded was not named") }
+            if !report.hasDamage { problems.append("check did not report the missing lines as damage") }
+            if missingAfter != nil { tally.linesMissingNamed += 1 }
+        }
+        if kind == .missingNewline {
+            let restored = findings.contains {
+                if case .newlineRestored(path: target, _, _) = $0 { true } else { false }
+            }
+            if restored { tally.newlinesRestored += 1 } else { problems.append("the lost newline was not reported") }
+            if after != damaged + [0x0A] { problems.append("the newline was not written back") }
+        }
         // Every changed line is named by its sequence number, its bytes kept in place.
         var end = 0
         for (i, line) in before.enumerated() {
@@ -278,7 +322,8 @@ final class RandomDamageTests: XCTestCase {
             }
             // A truncation takes the lines past its cut with it; the last part line is a torn tail.
             let inTornTail = end > after.count && (kind == .truncate || cut)
-            if named {
+            let namedMissing = end > after.count && missingAfter.map { $0 < seq } == true
+            if named || namedMissing {
                 tally.linesNamed += 1
             } else if !inTornTail {
                 problems.append("changed line #\(seq) is not named")
@@ -334,6 +379,9 @@ final class RandomDamageTests: XCTestCase {
             XCTAssertTrue(check.out.contains("Checked "), "\(what): \(check.out)")
             XCTAssertEqual(today.status, 0, "\(what): \(today.err)")
             let scan = JournalScan(FileManager.default.contents(atPath: root + "/" + target) ?? Data())
+            if [.deleteEndLines, .truncate, .hugeJunk].contains(kind) {
+                XCTAssertEqual(check.status, 1, "\(what): lines missing or junk over the cap is damage: \(check.out)")
+            }
             if !scan.damaged.isEmpty {
                 damagedCases += 1
                 XCTAssertEqual(check.status, 1, "\(what): damage left in place makes check exit 1")

@@ -214,6 +214,12 @@ final class ConstantStartTests: XCTestCase {
         XCTAssertTrue(
             report.findings.contains { if case .quarantined = $0 { true } else { false } }, "\(report.findings)")
         XCTAssertEqual(checked.lastCheckCounts.sessions, 4)
+        // The day lost a session its anchor was made from: that stays reported until someone accepts it.
+        let again = try openStore().check(full: true).findings.filter(\.isDamage)
+        XCTAssertFalse(again.isEmpty)
+        XCTAssertTrue(
+            again.allSatisfy { if case .anchorMismatch(day: "2026-11-18", _) = $0 { true } else { false } }, "\(again)")
+        XCTAssertEqual(try openStore().acceptStandingFindings("2026-11-18"), again.count)
         XCTAssertFalse(try openStore().check(full: true).hasDamage)
     }
 }

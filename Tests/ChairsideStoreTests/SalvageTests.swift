@@ -187,6 +187,9 @@ final class SalvageTests: XCTestCase {
             return JournalLine.encode(seq: d.seq, payload: d.payload, more: d.more, prev: nil)
         }
         try write(old, journalPath)
+        // An old store's day index was made from its old journal (a newer index would record a
+        // longer journal, and lines missing).
+        try FileManager.default.removeItem(atPath: dir + "/days/2026-11-21/index.json")
         let store = try openStore(.write)
         let report = try store.check()
         XCTAssertEqual(try store.loadSession(id: id).events, events)
@@ -271,6 +274,79 @@ final class SalvageTests: XCTestCase {
         XCTAssertFalse(store.report.hasDamage)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: journalPath)), good)
         XCTAssertEqual(try store.loadSession(id: id).events, events)
+    }
+
+    // MARK: the second round (a new user's trial)
+
+    func testAnAnchorMismatchStaysReportedUntilSomeoneAcceptsItAndTheAcceptanceIsRecorded() throws {
+        let (id, _) = try recordCompletedSession(try openStore())
+        XCTAssertFalse(try openStore(.write).check().hasDamage)
+        var all = try lines(journalPath)
+        let d = JournalLine.decode([UInt8](all.last!.dropLast())[...])!
+        all[all.count - 1] = JournalLine.encode(
+            seq: d.seq,
+            payload: Data(
+                String(decoding: d.payload, as: UTF8.self).replacingOccurrences(of: "Alex", with: "Alix").utf8),
+            prev: d.prev)
+        try write(all, journalPath)
+        let mismatch = RecoveryReport.Finding.anchorMismatch(day: "2026-11-21", session: id)
+        for round in 1...3 {
+            let report = try openStore(.write).check()
+            XCTAssertTrue(report.findings.contains(mismatch), "check \(round): \(report.findings)")
+            XCTAssertTrue(report.hasDamage, "check \(round)")
+        }
+        let evidence = try openStore(.write).standingFindings()
+        XCTAssertEqual(evidence.count, 1)
+        let kept = try XCTUnwrap(evidence.first?.evidence)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/" + kept), "the old index is kept as evidence")
+        XCTAssertEqual(try openStore(.write).acceptStandingFindings("2026-11-21"), 1)
+        XCTAssertFalse(try openStore(.write).check().hasDamage)
+        XCTAssertNotNil(try openStore(.read).standingFindings().first?.acceptedAt, "the acceptance is a recorded fact")
+        XCTAssertThrowsError(try openStore(.read).acceptStandingFindings("2026-11-21"))
+    }
+
+    func testASameSizeByteFlipInTodaysJournalIsFlaggedInTheDayListWithoutOpeningTheSession() throws {
+        _ = try recordCompletedSession(try openStore())
+        XCTAssertFalse(try openStore(.write).check().hasDamage)
+        try flipBit(in: 4, journalPath)
+        let listed = try openStore(.read).sessions(on: today)
+        XCTAssertEqual(listed.first?.unreadableLines, 1, "the day review's D flag")
+    }
+
+    func testAFinalLineThatLostOnlyItsNewlineIsKeptAndGetsItBack() throws {
+        let (id, events) = try recordCompletedSession(try openStore())
+        let original = try Data(contentsOf: URL(fileURLWithPath: journalPath))
+        try original.dropLast().write(to: URL(fileURLWithPath: journalPath))
+        XCTAssertEqual(try openStore(.read).loadSession(id: id).events.count, events.count)
+        let store = try openStore(.write)  // opening today's journals for writing repairs it
+        let opening = store.report.findings
+        let report = try store.check()
+        XCTAssertTrue(
+            (opening + report.findings).contains(.newlineRestored(path: rel, line: events.count, seq: events.count)),
+            "\(opening) \(report.findings)")
+        XCTAssertFalse(report.findings.contains { if case .tornTailCut = $0 { true } else { false } })
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: journalPath)), original)
+        XCTAssertFalse(try openStore(.write).check().hasDamage)
+    }
+
+    func testLinesDeletedFromTheEndAreNamedWhenTheConsoleOpensTheDay() throws {
+        let (_, events) = try recordCompletedSession(try openStore())
+        let all = try lines(journalPath)
+        try write(Array(all.prefix(events.count - 3)), journalPath)
+        let store = try openStore(.write)
+        XCTAssertTrue(
+            store.report.findings.contains {
+                if case .linesMissing(path: rel, afterSeq: events.count - 3, _, _) = $0 { true } else { false }
+            }, "\(store.report.findings)")
+        XCTAssertTrue(try store.check().hasDamage, "still reported once the day index follows the journal")
+    }
+
+    func testAFolderHoldingOnlyAPatientsFolderIsNotAStoreAndIsLeftAlone() throws {
+        try FileManager.default.createDirectory(atPath: dir + "/patients", withIntermediateDirectories: true)
+        for access in [StoreAccess.read, .write, .create] {
+            XCTAssertThrowsError(try openStore(access)) { XCTAssertEqual($0 as? StoreError, .notAStore(dir)) }
+        }
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: dir), ["patients"])
     }
 }
 

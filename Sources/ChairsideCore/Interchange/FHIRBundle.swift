@@ -243,25 +243,30 @@ public enum FHIRBundle {
         /// Notes, amendments, an override and warnings, each with its real time and author; voided
         /// events (and the voids themselves) are left out.
         static func notes(_ state: SessionState) -> [JSONValue] {
-            state.events.compactMap { e -> JSONValue? in
-                guard state.voided[e.seq] == nil else { return nil }
-                let text: String
-                switch e.kind {
-                case .note(let t): text = t
-                case .amended(let t, let ref):
-                    // A reference to a voided event would point at something the bundle left out.
-                    let target = ref.flatMap { state.voided[$0] == nil ? $0 : nil }
-                    text = "Amendment" + (target.map { " to entry #\($0)" } ?? "") + ": " + t
-                case .overridden(let provider, let reason, let items):
-                    text = "Screening override by \(provider) (\(items.joined(separator: ", "))): \(reason)"
-                case .warning(_, let message): text = "Warning: " + message
-                default: return nil
-                }
-                return .object([
-                    "authorString": FHIRBundle.text(e.by), "time": .string(Timestamp.format(e.at)),
-                    "text": FHIRBundle.text(text),
-                ])
+            // A line of the journal that could not be read: the receiver must know the record has a gap.
+            let gaps = state.unreadable.map { u -> JSONValue in
+                .object(["text": .string("Record incomplete: \(u.text)")])
             }
+            return gaps
+                + state.events.compactMap { e -> JSONValue? in
+                    guard state.voided[e.seq] == nil else { return nil }
+                    let text: String
+                    switch e.kind {
+                    case .note(let t): text = t
+                    case .amended(let t, let ref):
+                        // A reference to a voided event would point at something the bundle left out.
+                        let target = ref.flatMap { state.voided[$0] == nil ? $0 : nil }
+                        text = "Amendment" + (target.map { " to entry #\($0)" } ?? "") + ": " + t
+                    case .overridden(let provider, let reason, let items):
+                        text = "Screening override by \(provider) (\(items.joined(separator: ", "))): \(reason)"
+                    case .warning(_, let message): text = "Warning: " + message
+                    default: return nil
+                    }
+                    return .object([
+                        "authorString": FHIRBundle.text(e.by), "time": .string(Timestamp.format(e.at)),
+                        "text": FHIRBundle.text(text),
+                    ])
+                }
         }
 
         mutating func addDepthObservation(

@@ -57,7 +57,20 @@ public enum RecordJSON {
             "amendments": .integer(s.amendments),
             "aftercare": .optional(s.aftercare),
             "abort_reason": .optional(s.abortReason),
+            // Lines of the journal that could not be read: the record has a gap there.
+            "unreadable_lines": .integer(s.unreadableLines),
         ])
+    }
+
+    /// Each unreadable line of a session's journal, where its bytes are kept and which events it stands for.
+    static func unreadable(_ state: SessionState) -> JSONValue {
+        .array(
+            state.unreadable.map { u in
+                .object([
+                    "file": .string(u.keptIn), "line": .integer(u.line), "first_seq": .integer(u.firstSeq),
+                    "last_seq": .integer(u.lastSeq), "open_ended": .bool(u.openEnded), "text": .string(u.text),
+                ])
+            })
     }
 
     /// `today --json`: the day's sessions and its totals.
@@ -96,6 +109,7 @@ public enum RecordJSON {
             [
                 "session": summary ?? .null,
                 "events": .array(state.events.map { event($0, state: state, proto: proto) }),
+                "unreadable": unreadable(state),
             ])
     }
 

@@ -1,0 +1,128 @@
+import ChairsideCore
+import Foundation
+
+/// `standing-findings.json` at the store's root: damage whose evidence a repair would otherwise
+/// erase, kept until a person acknowledges it.
+///
+/// A day whose journals no longer match its recorded anchor, or a journal shorter than the store
+/// recorded (lines deleted or cut from its end), is found by comparing with a derived file (the day
+/// index, the verification cache, the patient directory). Repairing rebuilds that file, so the next
+/// `check` would find nothing. So the finding is written here first (with the copy of the old index
+/// kept in quarantine as evidence) and every `check` reports it again, exiting 1, until
+/// `chairside check --accept DATE` (or `--accept patients`) records that someone looked at it: the
+/// entry stays, with the time it was accepted, as a recorded fact.
+struct StandingFinding: Codable, Equatable, Sendable {
+    enum Kind: String, Codable, Sendable { case anchorMismatch, linesMissing }
+
+    var kind: Kind
+    /// Store-relative: the journal concerned.
+    var path: String
+    var day: String?
+    var session: String?
+    var afterSeq: Int?
+    var bytes: Int?
+    var recordedBytes: Int?
+    var detectedAt: String
+    /// Where the evidence was kept (a copy of the index as it was), if anywhere.
+    var evidence: String?
+    var acceptedAt: String?
+
+    var finding: RecoveryReport.Finding {
+        switch kind {
+        case .anchorMismatch: .anchorMismatch(day: day ?? "", session: session ?? "")
+        case .linesMissing:
+            .linesMissing(path: path, afterSeq: afterSeq ?? 0, bytes: bytes ?? 0, recordedBytes: recordedBytes ?? 0)
+        }
+    }
+
+    /// What `--accept` names: the day (`2026-11-21`) or `patients`.
+    var scope: String { path.hasPrefix("patients/") ? "patients" : (day ?? String(path.dropFirst(5).prefix(10))) }
+
+    init?(_ finding: RecoveryReport.Finding, detectedAt: String, evidence: String?) {
+        switch finding {
+        case .anchorMismatch(let d, let s):
+            self.init(kind: .anchorMismatch, path: "days/\(d)/\(s).jsonl", day: d, session: s, detectedAt: detectedAt)
+        case .linesMissing(let p, let after, let n, let r):
+            self.init(
+                kind: .linesMissing, path: p, afterSeq: after, bytes: n, recordedBytes: r, detectedAt: detectedAt)
+        default: return nil
+        }
+        self.evidence = evidence
+    }
+
+    private init(
+        kind: Kind, path: String, day: String? = nil, session: String? = nil, afterSeq: Int? = nil, bytes: Int? = nil,
+        recordedBytes: Int? = nil, detectedAt: String
+    ) {
+        self.kind = kind
+        self.path = path
+        self.day = day
+        self.session = session
+        self.afterSeq = afterSeq
+        self.bytes = bytes
+        self.recordedBytes = recordedBytes
+        self.detectedAt = detectedAt
+    }
+}
+
+extension Store {
+    static let standingFileName = "standing-findings.json"
+    var standingPath: String { root + "/" + Self.standingFileName }
+
+    /// Every standing finding, accepted or not; empty when there is none (or the file is unreadable:
+    /// then `check` says so, since evidence may be lost).
+    func standingFindings() -> [StandingFinding] {
+        guard files.kind(standingPath) == "file",
+            let data = try? files.read(standingPath, limit: Self.maxDayIndexBytes)
+        else { return [] }
+        return (try? decoder.decode([StandingFinding].self, from: data)) ?? []
+    }
+
+    /// Records a finding whose evidence a repair is about to erase (only while repairing; a reader
+    /// reports it and changes nothing). An open entry for the same thing is not repeated.
+    func recordStanding(_ finding: RecoveryReport.Finding, evidence: String? = nil) {
+        guard repairing, access != .read,
+            let entry = StandingFinding(finding, detectedAt: Timestamp.format(Date()), evidence: evidence)
+        else { return }
+        var all = standingFindings()
+        guard !all.contains(where: { $0.acceptedAt == nil && $0.finding == finding }) else { return }
+        all.append(entry)
+        writeStanding(all)
+    }
+
+    /// The findings no one has accepted yet: reported by every `check`.
+    func openStandingFindings() -> [RecoveryReport.Finding] {
+        standingFindings().filter { $0.acceptedAt == nil }.map(\.finding)
+    }
+
+    /// Records that someone looked at the standing findings of `scope` (a day `YYYY-MM-DD`, or
+    /// `patients`): each is kept, marked accepted now. Returns how many were accepted.
+    public func acceptStandingFindings(_ scope: String) throws(StoreError) -> Int {
+        try requireWritable()
+        var all = standingFindings()
+        let now = Timestamp.format(Date())
+        var count = 0
+        for i in all.indices where all[i].acceptedAt == nil && all[i].scope == scope {
+            all[i].acceptedAt = now
+            count += 1
+        }
+        if count > 0 { try files.replace(standingPath, with: try encodeStanding(all)) }
+        return count
+    }
+
+    private func writeStanding(_ all: [StandingFinding]) {
+        do {
+            try files.replace(standingPath, with: try encodeStanding(all))
+        } catch {
+            indexWarning = "The record of standing damage could not be saved (\(error)); run `chairside check`."
+        }
+    }
+
+    private func encodeStanding(_ all: [StandingFinding]) throws(StoreError) -> Data {
+        do {
+            return try encoder.encode(all)
+        } catch {
+            throw .corrupt(path: Self.standingFileName, reason: "could not be encoded")
+        }
+    }
+}
