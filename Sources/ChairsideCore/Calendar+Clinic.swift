@@ -33,7 +33,7 @@ public struct ClinicDay: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     public var description: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        Clock.padded(year, 4) + "-" + Clock.padded(month, 2) + "-" + Clock.padded(day, 2)
     }
 
     public static func < (a: ClinicDay, b: ClinicDay) -> Bool {
@@ -74,21 +74,29 @@ public enum Clock {
     public static func mmss(_ seconds: Int) -> String {
         let s = abs(seconds)
         if s >= 3600 {
-            return String(format: "%d:%02d:%02d", s / 3600, (s % 3600) / 60, s % 60)
+            return "\(s / 3600):" + padded((s % 3600) / 60, 2) + ":" + padded(s % 60, 2)
         }
-        return String(format: "%02d:%02d", s / 60, s % 60)
+        return padded(s / 60, 2) + ":" + padded(s % 60, 2)
     }
 
     /// Chair time in hours and minutes: 3000 -> "0:50", 27730 -> "7:42".
     public static func hmm(_ seconds: Int) -> String {
         let m = abs(seconds) / 60
-        return String(format: "%d:%02d", m / 60, m % 60)
+        return "\(m / 60):" + padded(m % 60, 2)
     }
 
     public static func hhmm(_ date: Date, timeZone: TimeZone) -> String {
         var cal = Calendar(identifier: .gregorian)
         cal.timeZone = timeZone
         let c = cal.dateComponents([.hour, .minute], from: date)
-        return String(format: "%02d:%02d", c.hour!, c.minute!)
+        return padded(c.hour!, 2) + ":" + padded(c.minute!, 2)
+    }
+
+    /// `v` in decimal with leading zeros to `width` digits ("%02d" for a non-negative `v`), without
+    /// `String(format:)`: that goes through CoreFoundation's formatter, whose first use costs a
+    /// console's start, and these run for every line of every frame and every path of the store.
+    public static func padded(_ v: Int, _ width: Int) -> String {
+        let digits = String(v)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }
 }

@@ -10,16 +10,20 @@ import Foundation
 /// from the tables is checked where it is used, so a damaged buffer gives wrong text, never a
 /// read out of bounds, until `check` rebuilds it.
 ///
-///     0   "CHDIR001"
+///     0   "CHDIR002"
 ///     8   u64 stamp.journalBytes   16  u64 stamp.lastSeq    (what the snapshot was made from)
 ///     24  u32 count                28  u32 foldedBlob offset   32  u32 recordBlob offset   36  u32 total
-///     40  u32 foldedStart[count+1], u32 recordStart[count+1]   (per rank, rank = name order)
+///     40  u32 wordIndex offset     44  u32 word count
+///     48  u32 foldedStart[count+1], u32 recordStart[count+1]   (per rank, rank = name order)
 ///         u32 idOrder[count], u32 chartOrder[count]             (ranks sorted by id / folded chart)
 ///         folded blob: each patient's folded name and chart words, space-separated
 ///         record blob: each patient's fields (id, name, chart, folded chart, birth, skin type, notes)
+///         word index: (u32 word's offset in the folded blob, u32 rank) per word, sorted by word then rank
 ///
-/// The search scans only the folded blob (about 30 bytes a patient), so its pages are all a
-/// search keeps resident; records are read for the hits.
+/// A search looks up each typed word's prefix range in the word index (a binary search: a few
+/// pages) and, when one range is narrow, reads only those candidates; a typed word common to
+/// many patients is served by scanning the folded blob (about 30 bytes a patient) in name order,
+/// which then meets its limit within the first few pages. Records are read for the hits only.
 public struct CompactDirectory: Sendable {
     public struct Stamp: Equatable, Sendable {
         public var journalBytes: Int
@@ -34,27 +38,34 @@ public struct CompactDirectory: Sendable {
     public let count: Int
     public let stamp: Stamp
     private let foldedStartAt: Int, recordStartAt: Int, idOrderAt: Int, chartOrderAt: Int
-    private let foldedBlob: Int, recordBlob: Int
+    private let foldedBlob: Int, recordBlob: Int, wordIndexAt: Int, wordCount: Int
 
-    static let magic = Array("CHDIR001".utf8)
-    static let headerSize = 40
+    static let magic = Array("CHDIR002".utf8)
+    static let headerSize = 48
+    /// A typed word whose prefix range holds more candidates than this is served by the scan in name
+    /// order instead: it is then common enough that the scan finds its hits within a few pages.
+    public static let candidateLimit = 4096
 
     public static let empty = CompactDirectory(patients: [], stamp: Stamp(journalBytes: 0, lastSeq: 0))
 
     /// Opens a buffer made by `init(patients:stamp:)`; nil when it is not one (damaged or foreign).
     public init?(bytes: Data) {
-        let ok: (Int, Stamp, Int, Int)? = bytes.withUnsafeBytes { raw in
+        let ok: (Int, Stamp, Int, Int, Int, Int)? = bytes.withUnsafeBytes { raw in
             guard raw.count >= Self.headerSize, Array(raw[0..<8]) == Self.magic else { return nil }
             let count = Int(Self.u32(raw, 24))
             let folded = Int(Self.u32(raw, 28))
             let records = Int(Self.u32(raw, 32))
-            guard Int(Self.u32(raw, 36)) == raw.count, count < 1 << 26 else { return nil }
+            let wordsAt = Int(Self.u32(raw, 40))
+            let words = Int(Self.u32(raw, 44))
+            guard Int(Self.u32(raw, 36)) == raw.count, count < 1 << 26, words < 1 << 28 else { return nil }
             let tables = Self.headerSize + 4 * (2 * (count + 1) + 2 * count)
-            guard folded == tables, records >= folded, records <= raw.count else { return nil }
+            guard folded == tables, records >= folded, wordsAt >= records, wordsAt + 8 * words == raw.count else {
+                return nil
+            }
             let stamp = Stamp(journalBytes: Int(Self.u64(raw, 8)), lastSeq: Int(Self.u64(raw, 16)))
-            return (count, stamp, folded, records)
+            return (count, stamp, folded, records, wordsAt, words)
         }
-        guard let (count, stamp, folded, records) = ok else { return nil }
+        guard let (count, stamp, folded, records, wordsAt, words) = ok else { return nil }
         self.bytes = bytes
         self.count = count
         self.stamp = stamp
@@ -64,6 +75,14 @@ public struct CompactDirectory: Sendable {
         chartOrderAt = idOrderAt + 4 * count
         foldedBlob = folded
         recordBlob = records
+        wordIndexAt = wordsAt
+        wordCount = words
+    }
+
+    /// True for a directory written by an earlier version ("CHDIR001", before the word index): out of
+    /// date rather than damaged.
+    public static func isEarlierLayout(_ bytes: Data) -> Bool {
+        bytes.count >= 8 && bytes.prefix(6).elementsEqual("CHDIR0".utf8) && !bytes.prefix(8).elementsEqual(magic)
     }
 
     /// Builds the buffer: one entry per patient (the last of each ID wins), in name order.
@@ -108,18 +127,36 @@ public struct CompactDirectory: Sendable {
         let chartOrder = (0..<n).sorted {
             charts[$0] == charts[$1] ? $0 < $1 : charts[$0].lexicographicallyPrecedes(charts[$1])
         }
+        // Every word of every folded text, by its bytes then rank.
+        var words: [(word: ArraySlice<UInt8>, at: Int, rank: Int)] = []
+        for (rank, text) in folded.enumerated() {
+            var i = 0
+            for word in text.split(separator: 0x20, omittingEmptySubsequences: false) {
+                if !word.isEmpty { words.append((word, Int(foldedStarts[rank]) + i, rank)) }
+                i += word.count + 1
+            }
+        }
+        words.sort { $0.word == $1.word ? $0.rank < $1.rank : $0.word.lexicographicallyPrecedes($1.word) }
         var out: [UInt8] = Self.magic
         Self.put64(&out, UInt64(stamp.journalBytes))
         Self.put64(&out, UInt64(stamp.lastSeq))
         let foldedAt = Self.headerSize + 4 * (2 * (n + 1) + 2 * n)
+        let wordsAt = foldedAt + blob.count + records.count
         Self.put32(&out, UInt32(n))
         Self.put32(&out, UInt32(foldedAt))
         Self.put32(&out, UInt32(foldedAt + blob.count))
-        Self.put32(&out, UInt32(foldedAt + blob.count + records.count))
+        Self.put32(&out, UInt32(wordsAt + 8 * words.count))
+        Self.put32(&out, UInt32(wordsAt))
+        Self.put32(&out, UInt32(words.count))
         for v in foldedStarts + recordStarts { Self.put32(&out, v) }
         for v in idOrder + chartOrder { Self.put32(&out, UInt32(v)) }
         out += blob
         out += records
+        out.reserveCapacity(out.count + 8 * words.count)
+        for w in words {
+            Self.put32(&out, UInt32(w.at))
+            Self.put32(&out, UInt32(w.rank))
+        }
         self.init(bytes: Data(out))!
     }
 
@@ -203,19 +240,87 @@ public struct CompactDirectory: Sendable {
         guard limit > 0 else { return hits }
         bytes.withUnsafeBytes { raw in
             let base = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            let blobEnd = recordBlob - foldedBlob
-            var start = Int(Self.u32(raw, foldedStartAt))
+            // The narrowest typed word's candidates, when few enough. Each has a word starting with
+            // that one, so only the other typed words are checked, in name order until the limit:
+            // a one-word search reads no folded name at all, only the records of its hits.
+            var narrowest: (range: Range<Int>, word: Int)?
+            for (w, word) in typed.enumerated() where !word.isEmpty {
+                let range = prefixRange(raw, base, word)
+                if range.count < narrowest?.range.count ?? Int.max { narrowest = (range, w) }
+            }
+            if let narrowest, narrowest.range.count <= Self.candidateLimit {
+                let others = typed.enumerated().filter { $0.offset != narrowest.word }.map(\.element)
+                var ranks: [Int] = []
+                ranks.reserveCapacity(narrowest.range.count)
+                for i in narrowest.range { ranks.append(Int(Self.u32(raw, wordIndexAt + 8 * i + 4))) }
+                ranks.sort()
+                var last = -1
+                for rank in ranks where rank != last && rank < count {
+                    last = rank
+                    if !others.isEmpty {
+                        guard let text = foldedText(raw, base, rank), others.allSatisfy({ Self.startsAWord(text, $0) })
+                        else { continue }
+                    }
+                    guard !skip(rank) else { continue }
+                    hits.append(rank)
+                    if hits.count >= limit { return }
+                }
+                return
+            }
             for rank in 0..<count {
-                let end = Int(Self.u32(raw, foldedStartAt + 4 * (rank + 1)))
-                defer { start = end }
-                guard start <= end, end <= blobEnd else { continue }
-                let text = UnsafeBufferPointer(start: base + foldedBlob + start, count: end - start)
-                guard typed.allSatisfy({ Self.startsAWord(text, $0) }), !skip(rank) else { continue }
+                guard let text = foldedText(raw, base, rank), typed.allSatisfy({ Self.startsAWord(text, $0) }),
+                    !skip(rank)
+                else { continue }
                 hits.append(rank)
                 if hits.count >= limit { return }
             }
         }
         return hits
+    }
+
+    /// A rank's folded words, nil when the table says something impossible (damage).
+    private func foldedText(_ raw: UnsafeRawBufferPointer, _ base: UnsafePointer<UInt8>, _ rank: Int)
+        -> UnsafeBufferPointer<UInt8>?
+    {
+        let start = Int(Self.u32(raw, foldedStartAt + 4 * rank))
+        let end = Int(Self.u32(raw, foldedStartAt + 4 * (rank + 1)))
+        guard start <= end, end <= recordBlob - foldedBlob else { return nil }
+        return UnsafeBufferPointer(start: base + foldedBlob + start, count: end - start)
+    }
+
+    /// The entries of the word index whose word starts with `prefix` (a binary search).
+    private func prefixRange(_ raw: UnsafeRawBufferPointer, _ base: UnsafePointer<UInt8>, _ prefix: [UInt8])
+        -> Range<Int>
+    {
+        // -1: the entry's word sorts before every word starting with `prefix`; 0: it starts with it; 1: after.
+        func side(_ i: Int) -> Int {
+            let at = Int(Self.u32(raw, wordIndexAt + 8 * i))
+            let rank = Int(Self.u32(raw, wordIndexAt + 8 * i + 4))
+            guard rank < count, let text = foldedText(raw, base, rank) else { return -1 }
+            let offset = at - Int(Self.u32(raw, foldedStartAt + 4 * rank))
+            guard offset >= 0, offset < text.count else { return -1 }
+            var j = 0
+            while j < prefix.count {
+                let k = offset + j
+                guard k < text.count, text[k] != 0x20 else { return -1 }  // the word is a shorter prefix
+                if text[k] != prefix[j] { return text[k] < prefix[j] ? -1 : 1 }
+                j += 1
+            }
+            return 0
+        }
+        var lo = 0
+        var hi = wordCount
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if side(mid) < 0 { lo = mid + 1 } else { hi = mid }
+        }
+        var end = lo
+        hi = wordCount
+        while end < hi {
+            let mid = (end + hi) / 2
+            if side(mid) <= 0 { end = mid + 1 } else { hi = mid }
+        }
+        return lo..<end
     }
 
     /// True when some space-separated word of `text` begins with `word`.

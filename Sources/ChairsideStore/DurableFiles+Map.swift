@@ -6,8 +6,12 @@ import Foundation
 
 /// Reads for derived indexes too large to read whole at every start.
 extension DurableFiles {
-    /// Maps a file read-only: its pages are read when touched, and stay valid after the file is
+    /// Maps a file for reading: its pages are read when touched, and stay valid after the file is
     /// replaced (replacements are renames, so the mapped inode never changes under us).
+    ///
+    /// The mapping is private and writable on purpose: `Data` believes it owns the bytes, and a
+    /// uniquely referenced `Data` is mutated in place; on a read-only mapping that write would be
+    /// a segmentation fault. Written pages are copied (never reach the file).
     public func map(_ path: String, limit: Int) throws(StoreError) -> Data {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | noFollow)
         if fd < 0 { throw fail("open", path) }
@@ -20,7 +24,7 @@ extension DurableFiles {
         let size = Int(st.st_size)
         if size > limit { throw .tooLarge(path: display(path), limit: limit) }
         if size == 0 { return Data() }
-        guard let base = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
+        guard let base = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
             throw fail("map", path)
         }
         return Data(bytesNoCopy: base, count: size, deallocator: .custom { pointer, count in munmap(pointer, count) })

@@ -303,6 +303,7 @@ public struct DurableFiles: Sendable {
         defer { close(fd) }
         try requireRegular(fd, path)
         let n = min(length, count)
+        guard n > 0 else { return Data() }
         var data = Data(count: n)
         let got = data.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, n, off_t(length - n)) }
         if got < 0 { throw fail("read", path) }

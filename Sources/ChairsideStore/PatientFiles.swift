@@ -89,9 +89,10 @@ extension Store {
             if kind != "file" {
                 try hostile(directoryPath, kind: kind)
             } else {
-                snapshot = (try? files.map(directoryPath, limit: Self.maxIndexBytes))
-                    .flatMap(CompactDirectory.init(bytes:))
-                if snapshot == nil && repairing {
+                let mapped = try? files.map(directoryPath, limit: Self.maxIndexBytes)
+                snapshot = mapped.flatMap(CompactDirectory.init(bytes:))
+                // A snapshot of an earlier layout is only out of date: it is rebuilt, not quarantined.
+                if snapshot == nil && repairing && !(mapped.map(CompactDirectory.isEarlierLayout) ?? false) {
                     try quarantine(directoryPath, reason: "unreadable patient directory")
                 }
             }

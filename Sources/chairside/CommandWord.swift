@@ -45,12 +45,13 @@ enum CommandWord {
     }
 
     /// Exits with the list of commands (usage error, 64) when the command word names none of them.
-    static func rejectUnknown(in arguments: [String], commands: [String], help: String) {
+    /// The help text is built only then: building it inspects every command at run time.
+    static func rejectUnknown(in arguments: [String], commands: [String], help: @autoclosure () -> String) {
         guard let word = first(in: arguments, optionsWithValues: ["--store", "--config"]), !commands.contains(word)
         else { return }
         var stderr = StandardError()
         print("Error: '\(Visible.text(word))' is not a chairside command.\n", to: &stderr)
-        print(help, to: &stderr)
+        print(help(), to: &stderr)
         exit(64)
     }
 }

@@ -56,6 +56,24 @@ final class CompactDirectoryTests: XCTestCase {
         }
     }
 
+    func testNarrowWordsAreFoundThroughTheWordIndexAndCommonOnesByTheScanAlike() throws {
+        // Over `candidateLimit` chart words start with "c", so "c" is served by the scan in name
+        // order; "c-1", "c-59" and names are served from the word index. Both must find the same.
+        let all = patients(CompactDirectory.candidateLimit + 1_500, seed: 21)
+        let dir = PatientDirectory(
+            snapshot: try XCTUnwrap(
+                CompactDirectory(
+                    bytes: CompactDirectory(patients: all, stamp: .init(journalBytes: 1, lastSeq: 1)).bytes)))
+        for query in [
+            "c", "c jo", "jo c", "c-1", "c-59", "c-5999", "jo c-4", "mu", "z", "zoe mu", "van d", "o b", "c-10000", "q",
+        ] {
+            XCTAssertEqual(dir.search(query).map(\.id), reference(all, query).map(\.id), "query \"\(query)\"")
+            XCTAssertEqual(
+                dir.search(query, limit: 1).map(\.id), reference(all, query, limit: 1).map(\.id),
+                "query \"\(query)\", 1")
+        }
+    }
+
     func testPatientsAddedOrEditedAfterTheSnapshotAreFoundInNameOrder() {
         var all = patients(500, seed: 11)
         var dir = PatientDirectory(
@@ -95,9 +113,9 @@ final class CompactDirectoryTests: XCTestCase {
         let all = patients(100, seed: 5)
         let bytes = CompactDirectory(patients: all, stamp: .init(journalBytes: 1, lastSeq: 1)).bytes
         XCTAssertNil(CompactDirectory(bytes: bytes.prefix(bytes.count - 1)))
-        XCTAssertNil(CompactDirectory(bytes: Data("CHDIR001".utf8)))
+        XCTAssertNil(CompactDirectory(bytes: Data("CHDIR002".utf8)))
         XCTAssertNil(CompactDirectory(bytes: Data()))
-        for offset in [0, 24, 28, 36] {
+        for offset in [0, 24, 28, 36, 40, 44] {
             var damaged = bytes
             damaged[offset] ^= 0xFF
             XCTAssertNil(CompactDirectory(bytes: damaged), "header byte \(offset)")
@@ -106,7 +124,7 @@ final class CompactDirectoryTests: XCTestCase {
         var rng = SplitMixForTests(9)
         for _ in 0..<200 {
             var damaged = bytes
-            let at = 40 + Int(rng.next() % UInt64(4 * (4 * 100 + 2)))
+            let at = 48 + Int(rng.next() % UInt64(4 * (4 * 100 + 2)))
             damaged[at] ^= UInt8(1 << (rng.next() % 8))
             guard let compact = CompactDirectory(bytes: damaged) else { continue }
             let dir = PatientDirectory(snapshot: compact)
@@ -116,6 +134,34 @@ final class CompactDirectoryTests: XCTestCase {
             _ = dir.patient(id: all[7].id)
             XCTAssertEqual(dir.patients.count, 100)
         }
+        // The word index is checked where it is read, too.
+        let wordsAt = bytes.withUnsafeBytes {
+            Int(UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 40, as: UInt32.self)))
+        }
+        for _ in 0..<200 {
+            var damaged = bytes
+            let at = wordsAt + Int(rng.next() % UInt64(bytes.count - wordsAt))
+            damaged[at] ^= UInt8(1 << (rng.next() % 8))
+            guard let compact = CompactDirectory(bytes: damaged) else {
+                XCTFail("a damaged word index leaves the header intact")
+                continue
+            }
+            let dir = PatientDirectory(snapshot: compact)
+            _ = dir.search("jo mu")
+            _ = dir.search("c-10")
+            XCTAssertEqual(dir.patients.count, 100)
+        }
+    }
+
+    func testADirectoryOfTheEarlierLayoutIsKnownAsOutOfDateNotDamaged() {
+        var old = CompactDirectory(patients: patients(5, seed: 1), stamp: .init(journalBytes: 1, lastSeq: 1)).bytes
+        old.replaceSubrange(0..<8, with: Data("CHDIR001".utf8))
+        XCTAssertNil(CompactDirectory(bytes: old))
+        XCTAssertTrue(CompactDirectory.isEarlierLayout(old))
+        XCTAssertFalse(CompactDirectory.isEarlierLayout(Data("not a directory".utf8)))
+        XCTAssertFalse(
+            CompactDirectory.isEarlierLayout(
+                CompactDirectory(patients: [], stamp: .init(journalBytes: 0, lastSeq: 0)).bytes))
     }
 }
 

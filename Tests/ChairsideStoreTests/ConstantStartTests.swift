@@ -44,6 +44,21 @@ final class ConstantStartTests: XCTestCase {
         XCTAssertTrue(try openStore().check().findings.isEmpty)
     }
 
+    func testADirectoryOfAnEarlierLayoutIsRebuiltNotQuarantined() throws {
+        let store = try openStore()
+        try store.savePatient(Fixture.patient("José Müller", id: "", chart: "C-1"))
+        let path = dir + "/patients/directory.bin"
+        var old = try Data(contentsOf: URL(fileURLWithPath: path))
+        old.replaceSubrange(0..<8, with: Data("CHDIR001".utf8))
+        try old.write(to: URL(fileURLWithPath: path), options: .atomic)
+        let reopened = try openStore()
+        XCTAssertEqual(reopened.directory.search("jo mu").map(\.name), ["José Müller"])
+        XCTAssertFalse(reopened.report.hasDamage, "\(reopened.report.findings)")
+        XCTAssertEqual(
+            try FileManager.default.contentsOfDirectory(atPath: dir + "/quarantine"), [], "nothing was moved aside")
+        XCTAssertNotNil(CompactDirectory(bytes: try Data(contentsOf: URL(fileURLWithPath: path))), "rewritten")
+    }
+
     func testPatientsSavedByAnotherConsoleAreReplayedFromTheJournalTail() throws {
         let a = try openStore()
         try a.savePatient(Fixture.patient("Ana Silva", id: "", chart: "A-1"))
