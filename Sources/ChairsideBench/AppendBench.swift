@@ -25,7 +25,7 @@ struct AppendBench {
         let chart = "B-\(Int(Date().timeIntervalSince1970 * 1000))"
         let patient = try store.savePatient(Patient(id: "", name: "Bench Patient", chartNumber: chart))
         let context = DecisionContext(
-            protocolSettings: config.protocolSettings, actor: config.technicians.first ?? "Technician")
+            protocolSettings: config.protocolSettings, actor: config.technicians.first ?? "Technician", timeZone: tz)
         let id = Store.newSessionID(startedAt: clock, timeZone: tz)
         var state = SessionState(id: id)
         let first = try Decider.decide(

@@ -124,6 +124,14 @@ public struct ClinicConfig: Codable, Equatable, Sendable {
     public var aftercare: AftercareSettings
     /// `[replica]`: the PostgreSQL replica, if the clinic has one (issue 18).
     public var replica: ReplicaSettings? = nil
+    /// `clinic.time_zone` (an IANA name such as "Pacific/Auckland"): the zone of the clinic's calendar day;
+    /// nil means the machine's zone. The caller resolves it (`timeZone(machine:)`); the core never reads a zone.
+    public var timeZoneID: String? = nil
+
+    /// The clinic's zone: the configured one, else `machine` (what the program that loaded the config passes).
+    public func timeZone(machine: TimeZone) -> TimeZone {
+        timeZoneID.flatMap(TimeZone.init(identifier:)) ?? machine
+    }
 
     public static let standard = ClinicConfig(
         clinicName: "Chairside Clinic",

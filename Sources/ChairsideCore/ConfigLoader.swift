@@ -56,7 +56,10 @@ public enum ConfigLoader {
                 root, values: [], tables: ["clinic", "protocol", "aftercare", "replica"], arrays: [], prefix: "")
             if let clinic = root.table("clinic") {
                 try rejectUnknown(
-                    clinic, values: ["name", "phone", "technicians", "rooms", "printer", "theme", "privacy_after_min"],
+                    clinic,
+                    values: [
+                        "name", "phone", "technicians", "rooms", "printer", "theme", "privacy_after_min", "time_zone",
+                    ],
                     tables: [], arrays: [], prefix: "clinic.")
                 config.clinicName = try string(clinic, "name", prefix: "clinic.") ?? config.clinicName
                 config.clinicPhone = try string(clinic, "phone", prefix: "clinic.") ?? config.clinicPhone
@@ -67,6 +70,16 @@ public enum ConfigLoader {
                 config.privacyAfterMinutes =
                     try integer(clinic, "privacy_after_min", prefix: "clinic.", range: 0...240)
                     ?? config.privacyAfterMinutes
+                if let zone = try string(clinic, "time_zone", prefix: "clinic.") {
+                    guard TimeZone(identifier: zone) != nil else {
+                        throw fail(
+                            line(clinic, "time_zone"), "clinic.time_zone",
+                            "\"\(Visible.text(zone))\" is not a time zone; use a name like \"Europe/London\" or"
+                                + " \"America/New_York\" (see /usr/share/zoneinfo), or remove it for the machine's zone"
+                        )
+                    }
+                    config.timeZoneID = zone
+                }
             }
             if let proto = root.table("protocol") {
                 config.protocolSettings = try protocolSettings(proto)

@@ -1,16 +1,21 @@
 import Foundation
 
 /// What the decider needs besides the session: the protocol, the clinic's staff,
-/// the patient's earlier sessions, and who is at the keyboard.
+/// the patient's earlier sessions, who is at the keyboard, and the clinic's time zone.
 public struct DecisionContext: Sendable {
     public var protocolSettings: ClinicProtocol
     public var history: [SessionRef]
     public var actor: String
+    /// The clinic's zone: every rule in days ("2 weeks after", the interval) counts the clinic's calendar
+    /// days in it, not UTC's. Passed in as data (the config's `clinic.time_zone`, else the machine's zone);
+    /// the core never reads it itself.
+    public var timeZone: TimeZone
 
-    public init(protocolSettings: ClinicProtocol, history: [SessionRef] = [], actor: String) {
+    public init(protocolSettings: ClinicProtocol, history: [SessionRef] = [], actor: String, timeZone: TimeZone) {
         self.protocolSettings = protocolSettings
         self.history = history
         self.actor = actor
+        self.timeZone = timeZone
     }
 }
 
@@ -23,6 +28,7 @@ public enum Decider {
     ) throws(Refusal) -> [SessionEvent] {
         let now = Timestamp.truncated(rawNow)
         let proto = context.protocolSettings
+        let today = ClinicDay(now, timeZone: context.timeZone)
         var kinds: [EventKind] = []
         var by = context.actor
 
@@ -43,7 +49,8 @@ public enum Decider {
             if let last = context.history.filter({ $0.status == .completed && $0.sessionID != state.id }).map(
                 \.startedAt
             ).max() {
-                let days = Int(now.timeIntervalSince(last) / 86_400)
+                // Calendar days in the clinic's zone: 09:00 on the 1st to 08:00 on the 29th is 28 days.
+                let days = today.days(since: ClinicDay(last, timeZone: context.timeZone))
                 if days < proto.minimumIntervalDays {
                     warn(
                         "interval",
@@ -99,14 +106,13 @@ public enum Decider {
             for a in answers where !proto.contraindications.contains(where: { $0.id == a.item }) {
                 throw .invalidValue("\(Visible.text(a.item)) is not on the screening checklist.")
             }
-            let today = ClinicDay(now, timeZone: TimeZone(identifier: "UTC")!)
             for a in answers {
                 if let d = a.lastDate, d > today {
                     throw .invalidValue("\(Visible.text(a.item)): \(d) is after today; give when it last happened.")
                 }
             }
             kinds.append(.screeningRecorded(answers: answers))
-            for item in Screening.present(answers, in: proto, now: now) {
+            for item in Screening.present(answers, in: proto, today: today) {
                 // The date the rule was decided from is part of the warning, so the record says why.
                 let when =
                     answers.first { $0.item == item.id }?.lastDate.map {
@@ -130,7 +136,7 @@ public enum Decider {
         case .override(let provider, let reason):
             try requireActive(state)
             guard state.screeningDone else { throw .screeningFirst }
-            let blocking = state.blockingItems(in: proto, now: now)
+            let blocking = state.blockingItems(in: proto, today: today)
             guard !blocking.isEmpty else { throw .nothingToOverride }
             try require(provider, "The provider's name")
             try require(reason, "A reason for the override")
@@ -148,7 +154,7 @@ public enum Decider {
             kinds.append(.voided(seq: seq, reason: reason))
 
         default:
-            try requireClinical(state, proto: proto, now: now)
+            try requireClinical(state, proto: proto, today: today)
             try decideClinical(command, state: state, proto: proto, now: now, kinds: &kinds)
         }
 
@@ -347,11 +353,13 @@ public enum Decider {
         if state.pausedAt != nil { throw .sessionPaused }
     }
 
-    private static func requireClinical(_ state: SessionState, proto: ClinicProtocol, now: Date) throws(Refusal) {
+    private static func requireClinical(_ state: SessionState, proto: ClinicProtocol, today: ClinicDay)
+        throws(Refusal)
+    {
         try requireActive(state)
         guard state.screeningDone else { throw .screeningFirst }
         guard state.consentBy != nil else { throw .consentFirst }
-        let blocking = state.blockingItems(in: proto, now: now)
+        let blocking = state.blockingItems(in: proto, today: today)
         if !blocking.isEmpty { throw .blockedByScreening(blocking.map(\.label)) }
     }
 }

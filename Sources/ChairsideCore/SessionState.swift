@@ -129,10 +129,10 @@ public struct SessionState: Equatable, Sendable {
     /// A note written now: a plain note while the session is open, an amendment once it is closed.
     public var noteLabel: String { isClosed ? "Amendment" : "Note" }
 
-    /// Blocking screening items that are present and not yet overridden.
-    public func blockingItems(in proto: ClinicProtocol, now: Date) -> [Contraindication] {
+    /// Blocking screening items that are present on the clinic's day `today` and not yet overridden.
+    public func blockingItems(in proto: ClinicProtocol, today: ClinicDay) -> [Contraindication] {
         guard overrideBy == nil, let answers else { return [] }
-        return Screening.present(answers, in: proto, now: now).filter { $0.severity == .block }
+        return Screening.present(answers, in: proto, today: today).filter { $0.severity == .block }
     }
 
     public var screeningDone: Bool { answers != nil }
@@ -295,13 +295,14 @@ public struct SessionState: Equatable, Sendable {
 
 /// Reads screening answers against the protocol's checklist.
 public enum Screening {
-    /// Checklist items answered "yes" whose time window (if any) still covers today.
-    public static func present(_ answers: [ScreeningAnswer], in proto: ClinicProtocol, now: Date) -> [Contraindication]
+    /// Checklist items answered "yes" whose time window (if any) still covers `today`, the clinic's calendar day.
+    public static func present(_ answers: [ScreeningAnswer], in proto: ClinicProtocol, today: ClinicDay)
+        -> [Contraindication]
     {
         proto.contraindications.filter { item in
             guard let a = answers.first(where: { $0.item == item.id }), a.present else { return false }
             guard item.withinDays != nil, let last = a.lastDate else { return true }
-            return withinWindow(item, lastDate: last, today: ClinicDay(now, timeZone: TimeZone(identifier: "UTC")!))
+            return withinWindow(item, lastDate: last, today: today)
         }
     }
 }

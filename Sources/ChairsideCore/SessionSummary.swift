@@ -22,6 +22,8 @@ public struct SessionSummary: Codable, Equatable, Sendable {
     public var zoneDepths: [ZoneDepths]
     /// The last date the patient gave for time-bound screening items (neurotoxin, filler, isotretinoin …).
     public var screeningDates: [String: ClinicDay]
+    /// Screening items answered yes without a date (nobody knew when): history says "yes (no date)", not "—".
+    public var screeningUndated: [String]
     public var amendments: Int
     public var aftercare: String?
     public var abortReason: String?
@@ -65,6 +67,7 @@ public struct SessionSummary: Codable, Equatable, Sendable {
         zoneDepths = ZoneDepths.of(state.passes.map(\.pass))
         screeningDates = Dictionary(
             (state.answers ?? []).compactMap { a in a.lastDate.map { (a.item, $0) } }, uniquingKeysWith: { a, _ in a })
+        screeningUndated = (state.answers ?? []).filter { $0.present && $0.lastDate == nil }.map(\.item)
         amendments = state.events.filter { if case .amended = $0.kind { true } else { false } }.count
         aftercare = state.aftercare.map(\.kindLabel)
         abortReason = state.abortReason
@@ -92,6 +95,7 @@ public struct SessionSummary: Codable, Equatable, Sendable {
             passes
         case prpAppliedML, warnings, adverseEvents, overridden, zoneDepths, screeningDates, amendments, aftercare,
             abortReason
+        case screeningUndated
         case lastSeq, journalBytes, unreadableLines, head
     }
 
@@ -117,6 +121,7 @@ public struct SessionSummary: Codable, Equatable, Sendable {
         overridden = try c.decode(Bool.self, forKey: .overridden)
         zoneDepths = try c.decodeIfPresent([ZoneDepths].self, forKey: .zoneDepths) ?? []
         screeningDates = try c.decodeIfPresent([String: ClinicDay].self, forKey: .screeningDates) ?? [:]
+        screeningUndated = try c.decodeIfPresent([String].self, forKey: .screeningUndated) ?? []
         amendments = try c.decodeIfPresent(Int.self, forKey: .amendments) ?? 0
         aftercare = try c.decodeIfPresent(String.self, forKey: .aftercare)
         abortReason = try c.decodeIfPresent(String.self, forKey: .abortReason)

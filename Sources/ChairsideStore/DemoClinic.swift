@@ -113,7 +113,8 @@ public enum DemoClinic {
         let room = config.rooms[min(config.rooms.count - 1, plan.zones.count % config.rooms.count)]
         let id = ids.sessionID(startedAt: start, timeZone: store.timeZone)
         let context = DecisionContext(
-            protocolSettings: proto, history: store.history(of: plan.patient.id), actor: technician)
+            protocolSettings: proto, history: store.history(of: plan.patient.id), actor: technician,
+            timeZone: store.timeZone)
         var clock = start
         var state = SessionState(id: id)
         var writer: SessionWriter?

@@ -84,7 +84,8 @@ public struct SyntheticClinic: Sendable {
         let regularDays = Set((0..<regularCount).map { workdays[$0 * workdays.count / max(1, regularCount)] })
         var visits = [Int](repeating: 0, count: people.count)
         let context = DecisionContext(
-            protocolSettings: config.protocolSettings, actor: config.technicians.first ?? "Technician")
+            protocolSettings: config.protocolSettings, actor: config.technicians.first ?? "Technician",
+            timeZone: timeZone)
 
         summary.busyDay = workdays.count > 1 ? workdays[workdays.count - 2] : nil
         for (d, day) in workdays.enumerated() {

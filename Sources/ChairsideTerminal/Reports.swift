@@ -32,7 +32,7 @@ public enum Reports {
         var out =
             "History of \(Visible.text(patient.name)) (chart \(Visible.text(patient.chartNumber)))"
             + (patient.dateOfBirth.map { ", born \($0)" } ?? "") + "\n"
-        let dates = h.lastDateItems.map { "\($0.item) \($0.day?.description ?? "—")" }
+        let dates = h.lastDateItems.map { "\($0.item) \($0.answer?.text ?? "—")" }
         out += "Last given at screening: " + dates.joined(separator: ", ") + "\n"
         if h.rows.isEmpty { return out + "No sessions.\n" }
         let table = TextTable(

@@ -96,7 +96,7 @@ struct Aftercare: ParsableCommand {
         defer { writer.close() }
         let context = DecisionContext(
             protocolSettings: config.protocolSettings, history: history,
-            actor: by ?? writer.state.start?.technician ?? "chairside")
+            actor: by ?? writer.state.start?.technician ?? "chairside", timeZone: options.timeZone)
         func record(_ delivery: AftercareDelivery) throws {
             let events = try Decider.decide(
                 writer.state.aftercareCommand(delivery), state: writer.state, context: context, now: Date())

@@ -23,7 +23,7 @@ struct History: ParsableCommand {
         let found = try Self.find(patient, in: store.directory)
         let history = PatientHistory(
             sessions: try store.historySummaries(of: found.id), protocolSettings: config.protocolSettings,
-            aftercare: config.aftercare)
+            aftercare: config.aftercare, timeZone: options.timeZone)
         if json {
             print(
                 try RecordJSON.history(

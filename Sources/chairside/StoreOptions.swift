@@ -2,6 +2,7 @@ import ArgumentParser
 import ChairsideCore
 import ChairsideStore
 import Foundation
+import Synchronization
 
 /// Options every command shares: which store, which config.
 struct StoreOptions: ParsableArguments {
@@ -39,7 +40,9 @@ struct StoreSettings {
     var store: String?
     var config: String?
 
-    var timeZone: TimeZone { .current }
+    /// The clinic's calendar day is in this zone: `clinic.time_zone` from the config, else the machine's
+    /// (TZ, /etc/localtime). Everything that counts days (the rules, today's list, session IDs) uses it.
+    var timeZone: TimeZone { ClinicTimeZone.of(configPath: configPath) }
 
     var configPath: String { config ?? ConfigFile.defaultPath() }
 
@@ -114,4 +117,19 @@ extension StoreOptions {
 struct Failure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+/// The clinic's zone, read from the config once per process (every command asks for it several times).
+/// A config that cannot be read gives the machine's zone here; the command that loads it says what is wrong.
+enum ClinicTimeZone {
+    private static let known = Mutex<[String: TimeZone]>([:])
+
+    static func of(configPath: String) -> TimeZone {
+        known.withLock { known in
+            if let zone = known[configPath] { return zone }
+            let zone = ((try? ConfigFile.load(path: configPath)) ?? .standard).timeZone(machine: .current)
+            known[configPath] = zone
+            return zone
+        }
+    }
 }

@@ -33,6 +33,8 @@ struct Today: ParsableCommand {
     }
 
     func run() throws {
+        // The config first: its clinic.time_zone decides which day "today" is, and a bad one is said.
+        let proto = try options.loadConfig().protocolSettings
         let now = Date()
         var day = ClinicDay(now, timeZone: options.timeZone)
         if let date {
@@ -44,7 +46,6 @@ struct Today: ParsableCommand {
         let store = try options.openStore(today: now, access: .read)
         let sessions = allRooms ? try store.sessionsInAllRooms(on: day) : try store.sessions(on: day)
         if json {
-            let proto = try options.loadConfig().protocolSettings
             let document = RecordJSON.day(
                 day, sessions: sessions, chartNumber: store.directory.chartNumber(of:),
                 proto: proto, timeZone: options.timeZone, now: now)

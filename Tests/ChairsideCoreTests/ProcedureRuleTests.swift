@@ -72,7 +72,7 @@ final class DatedScreeningTests: XCTestCase {
         var proto = ClinicProtocol.standard
         proto.contraindications.append(
             Contraindication(id: "peel", label: "Chemical peel in the last 10 days", severity: .warn, withinDays: 10))
-        let context = DecisionContext(protocolSettings: proto, actor: "Alex Rivera")
+        let context = DecisionContext(protocolSettings: proto, actor: "Alex Rivera", timeZone: Fixture.utc)
         XCTAssertEqual(try screen("peel", daysAgo: 9, context: context).warnings.count, 1)
         XCTAssertEqual(try screen("peel", daysAgo: 10, context: context).warnings.count, 0)
     }
@@ -172,7 +172,8 @@ final class DepthChangeTests: XCTestCase {
 final class CompletionCheckTests: XCTestCase {
     /// Needled, aftercare handed, but no PRP applied and no post-care.
     private func bare(_ proto: ClinicProtocol = .standard) throws -> SessionDriver {
-        var d = SessionDriver(context: DecisionContext(protocolSettings: proto, actor: "Alex Rivera"))
+        var d = SessionDriver(
+            context: DecisionContext(protocolSettings: proto, actor: "Alex Rivera", timeZone: Fixture.utc))
         _ = try d.readyToNeedle()
         try d.run(
             .logPass(
@@ -243,7 +244,8 @@ final class CompletionCheckTests: XCTestCase {
         for (minutes, setting) in [(8.0, true), (7.99, false)] {
             var proto = ClinicProtocol.standard
             proto.warnShortSpin = setting
-            var d = SessionDriver(context: DecisionContext(protocolSettings: proto, actor: "Alex Rivera"))
+            var d = SessionDriver(
+                context: DecisionContext(protocolSettings: proto, actor: "Alex Rivera", timeZone: Fixture.utc))
             _ = try d.screened()
             try d.run(.drawBlood(volumeML: 30, tubes: 3, lot: "T"))
             try d.run(.startCentrifuge(CentrifugeProgram(unit: .g, value: 1500, minutes: 8)))
@@ -272,7 +274,8 @@ final class TruthfulSummaryTests: XCTestCase {
             s.status = .completed
             sessions.append(s)
         }
-        let h = PatientHistory(sessions: sessions, protocolSettings: .standard, aftercare: .standard)
+        let h = PatientHistory(
+            sessions: sessions, protocolSettings: .standard, aftercare: .standard, timeZone: Fixture.utc)
         XCTAssertEqual(
             h.rows.map(\.seriesLabel), ["1/6", "2/6", "3/6", "4/6", "5/6", "6/6", "maintenance", "maintenance"])
     }

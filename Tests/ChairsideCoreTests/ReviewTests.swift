@@ -51,7 +51,8 @@ final class ReviewTests: XCTestCase {
             try summary(
                 session(daysAgo: 0, id: "s4", passes: [("nose", 0.25)], neurotoxin: ClinicDay(string: "2026-08-01"))),
         ]
-        let h = PatientHistory(sessions: sessions.reversed(), protocolSettings: .standard, aftercare: .standard)
+        let h = PatientHistory(
+            sessions: sessions.reversed(), protocolSettings: .standard, aftercare: .standard, timeZone: Fixture.utc)
         XCTAssertEqual(h.rows.map(\.summary.id), ["s1", "s2", "s3", "s4"])
         XCTAssertEqual(h.rows.map(\.intervalDays), [nil, 28, 22, 20])
         XCTAssertEqual(h.rows.map(\.series), [1, 2, nil, 3], "the open session is not in the series count")

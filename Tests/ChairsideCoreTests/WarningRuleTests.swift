@@ -97,7 +97,8 @@ final class WarningRuleTests: XCTestCase {
         let last = SessionRef(
             sessionID: "20261101-090000-0001", startedAt: Fixture.t0.addingTimeInterval(-20 * 86_400),
             status: .completed)
-        var d = SessionDriver(context: DecisionContext(protocolSettings: proto, history: [last], actor: "A"))
+        var d = SessionDriver(
+            context: DecisionContext(protocolSettings: proto, history: [last], actor: "A", timeZone: Fixture.utc))
         _ = try d.screened()
         try d.run(.applyNumbing(agent: "BLT", lot: "N", zones: ["cheeks"], dwellTargetMinutes: 30))
         try d.run(.removeNumbing, after: 50)

@@ -25,7 +25,8 @@ final class DemoProcedureTests: XCTestCase {
             "\(state.warnings)")
         XCTAssertGreaterThan(state.passTotal, state.passes.count, "passes logged with counts above 1")
         XCTAssertEqual(todays.passes, state.passTotal)
-        let history = PatientHistory(sessions: sessions, protocolSettings: .standard, aftercare: .standard)
+        let history = PatientHistory(
+            sessions: sessions, protocolSettings: .standard, aftercare: .standard, timeZone: Fixture.utc)
         XCTAssertEqual(history.lastDates["filler"], ClinicDay(string: "2026-05-15"), "an earlier visit's dated answer")
         XCTAssertNotNil(history.lastDates["retinoids"])
     }

@@ -174,7 +174,8 @@ final class ScreenTests: XCTestCase {
         let h = try ConsoleHarness()
         h.walkToNeedling()
         h.press(.enter, .enter)
-        h.press(.char("7"), .char("C"), .char("y"))
+        h.press(.char("7"), .char("C"))
+        XCTAssertNil(h.app.model.overlay, "what would refuse is said at once, not after a Complete? yes")
         XCTAssertEqual(h.status, "Record the aftercare before completing. [panel 7]")
         h.press(.char("h"), .char("C"))
         XCTAssertEqual(

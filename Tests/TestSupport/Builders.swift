@@ -14,8 +14,10 @@ public enum Fixture {
         Patient(id: id, name: name, dateOfBirth: ClinicDay(string: "1988-04-02"), chartNumber: chart, fitzpatrick: 3)
     }
 
-    public static func context(history: [SessionRef] = [], actor: String = "Alex Rivera") -> DecisionContext {
-        DecisionContext(protocolSettings: proto, history: history, actor: actor)
+    public static func context(
+        history: [SessionRef] = [], actor: String = "Alex Rivera", timeZone: TimeZone = utc
+    ) -> DecisionContext {
+        DecisionContext(protocolSettings: proto, history: history, actor: actor, timeZone: timeZone)
     }
 
     public static func minutes(_ m: Double) -> Date { t0.addingTimeInterval(m * 60) }

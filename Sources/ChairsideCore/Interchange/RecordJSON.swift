@@ -129,6 +129,7 @@ public enum RecordJSON {
                     "fitzpatrick": patient.fitzpatrick.map(JSONValue.integer) ?? .null,
                 ]),
                 "last_screening_dates": .object(history.lastDates.mapValues { .string($0.description) }),
+                "last_screening_undated": .object(history.lastUndated.mapValues { .string($0.description) }),
                 "sessions": .array(
                     history.rows.map { row in
                         .object([
@@ -137,6 +138,7 @@ public enum RecordJSON {
                                 timeZone: timeZone, now: now),
                             "interval_days": row.intervalDays.map(JSONValue.integer) ?? .null,
                             "series_number": row.series.map(JSONValue.integer) ?? .null,
+                            "series_label": row.series == nil ? .null : .string(row.seriesLabel),
                         ])
                     }),
             ])

@@ -20,25 +20,57 @@ public struct PatientHistory: Equatable, Sendable {
         "retinoids": "Retinoids", "nsaids": "NSAIDs", "sun-laser": "Sun or laser",
     ]
 
-    /// The dates to show: the three that always matter (a dash when never given), then any other
-    /// item the patient gave a date for.
-    public var lastDateItems: [(item: String, label: String, day: ClinicDay?)] {
-        let others = lastDates.keys.filter { !Self.datedItems.contains($0) }.sorted()
-        return (Self.datedItems + others).map { ($0, Self.datedLabels[$0] ?? $0, lastDates[$0]) }
+    /// What the patient last said of a time-bound item: a date, or yes with nobody knowing when.
+    public enum LastAnswer: Equatable, Sendable {
+        case dated(ClinicDay)
+        /// Answered yes without a date at the screening of `screenedOn` (it counted as recent then).
+        case undated(screenedOn: ClinicDay)
+
+        /// "2026-11-16", or "yes (no date, screened 2026-11-21)".
+        public var text: String {
+            switch self {
+            case .dated(let day): day.description
+            case .undated(let day): "yes (no date, screened \(day))"
+            }
+        }
     }
+
+    /// The answers to show: the three that always matter (a dash when never given), then any other
+    /// item the patient gave a date for or said yes to without one.
+    public var lastDateItems: [(item: String, label: String, answer: LastAnswer?)] {
+        let others = lastAnswers.keys.filter { !Self.datedItems.contains($0) }.sorted()
+        return (Self.datedItems + others).map { ($0, Self.datedLabels[$0] ?? $0, lastAnswer($0)) }
+    }
+
+    /// What the latest screening that answered `item` yes said of it (a later date never gives way to an
+    /// earlier one given afterwards).
+    public func lastAnswer(_ item: String) -> LastAnswer? { lastAnswers[item] }
 
     public var rows: [Row]
     /// Treated zones across all sessions, in the protocol's order.
     public var zones: [String]
     /// item -> latest date given, over all sessions.
     public var lastDates: [String: ClinicDay]
+    /// time-bound item -> what the latest screening that answered yes said: a date, or none.
+    public var lastAnswers: [String: LastAnswer]
 
-    public init(sessions: [SessionSummary], protocolSettings proto: ClinicProtocol, aftercare: AftercareSettings) {
+    /// time-bound item -> the day of the screening that answered yes without a date, when that is the latest news.
+    public var lastUndated: [String: ClinicDay] {
+        lastAnswers.compactMapValues { if case .undated(let day) = $0 { day } else { nil } }
+    }
+
+    /// Days are the clinic's calendar days in `timeZone` (a session at 23:30 and one at 00:30 are a day apart).
+    public init(
+        sessions: [SessionSummary], protocolSettings proto: ClinicProtocol, aftercare: AftercareSettings,
+        timeZone: TimeZone
+    ) {
         let sorted = sessions.sorted { ($0.startedAt, $0.id) < ($1.startedAt, $1.id) }
         let refs = sorted.map(\.ref)
         var previous: Date?
         rows = sorted.map { s in
-            let interval = previous.map { Int(s.startedAt.timeIntervalSince($0) / 86_400) }
+            let interval = previous.map {
+                ClinicDay(s.startedAt, timeZone: timeZone).days(since: ClinicDay($0, timeZone: timeZone))
+            }
             if s.status != .aborted { previous = s.startedAt }
             let series =
                 s.status == .completed
@@ -57,6 +89,18 @@ public struct PatientHistory: Equatable, Sendable {
             for (item, day) in s.screeningDates where dates[item].map({ day > $0 }) ?? true { dates[item] = day }
         }
         lastDates = dates
+        let timeBound = Set(proto.contraindications.filter { $0.withinDays != nil }.map(\.id))
+        var answers: [String: LastAnswer] = [:]
+        for s in sorted {
+            for (item, day) in s.screeningDates {
+                if case .dated(let known)? = answers[item], known > day { continue }
+                answers[item] = .dated(day)
+            }
+            for item in s.screeningUndated where timeBound.contains(item) {
+                answers[item] = .undated(screenedOn: ClinicDay(s.startedAt, timeZone: timeZone))
+            }
+        }
+        lastAnswers = answers
     }
 
     /// "Cheeks 1.00–1.50" for one session's zone, or nil if it was not treated.

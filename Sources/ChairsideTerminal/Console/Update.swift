@@ -195,7 +195,8 @@ enum StartSession {
     static func decide(_ start: PendingStart, history: [SessionRef], _ m: inout AppModel, now: Date) -> [Effect] {
         m.pendingStart = nil
         let id = m.env.newSessionID(now, m.timeZone)
-        let context = DecisionContext(protocolSettings: m.proto, history: history, actor: start.technician)
+        let context = DecisionContext(
+            protocolSettings: m.proto, history: history, actor: start.technician, timeZone: m.timeZone)
         let command = SessionCommand.start(
             patient: start.patient, technician: start.technician, room: start.room,
             plannedZones: start.zones)

@@ -26,7 +26,8 @@ public struct HistoryScreen: Sendable {
     }
 
     static func loaded(patientID: String, patient: Patient?, sessions: [SessionSummary], _ m: inout AppModel) {
-        let history = PatientHistory(sessions: sessions, protocolSettings: m.proto, aftercare: m.config.aftercare)
+        let history = PatientHistory(
+            sessions: sessions, protocolSettings: m.proto, aftercare: m.config.aftercare, timeZone: m.timeZone)
         m.history = HistoryScreen(
             patientID: patientID, patient: patient, history: history,
             selected: max(0, history.rows.count - 1), returnTo: m.historyReturn)

@@ -17,7 +17,7 @@ enum HistoryView {
         AppView.header(
             "History · " + name + (details.isEmpty ? "" : " · " + details.joined(separator: " · ")),
             right: "\(h.history.rows.count) session\(h.history.rows.count == 1 ? "" : "s")", in: area, into: &c)
-        let dates = h.history.lastDateItems.map { "\($0.label) " + ($0.day?.description ?? "—") }
+        let dates = h.history.lastDateItems.map { "\($0.label) " + ($0.answer?.text ?? "—") }
         // The dates wrap onto the next row rather than being cut; the zone note then moves to the bottom.
         let dateLines = DisplayWidth.wrap(
             "Last given at screening: " + dates.joined(separator: " · "), width: area.width - 2)

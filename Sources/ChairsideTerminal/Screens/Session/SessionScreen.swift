@@ -48,7 +48,7 @@ public struct SessionScreen: Sendable {
     func context(_ m: AppModel) -> DecisionContext {
         DecisionContext(
             protocolSettings: m.proto, history: history,
-            actor: state.start?.technician ?? m.config.technicians.first ?? "technician")
+            actor: state.start?.technician ?? m.config.technicians.first ?? "technician", timeZone: m.timeZone)
     }
 
     /// Planned zones first, then the rest, as the needling panel lists them.

@@ -59,6 +59,15 @@ extension SessionScreen {
                     .warning)
                 return []
             }
+            // What would refuse anyway (no pass yet, no aftercare) is said now, not after a "Complete?" yes.
+            if st.isClosed || st.passes.isEmpty || st.aftercare == nil {
+                do {
+                    _ = try Decider.decide(.complete, state: st, context: s.context(m), now: now)
+                } catch {
+                    m.say(Recording.refusalText(error), .warning)
+                    return []
+                }
+            }
             m.overlay = .confirm(
                 Confirmation(
                     text: "Complete this session? After this, only notes and amendments can be added.",

@@ -24,7 +24,7 @@ enum SessionView {
             // at any width).
             c.put(replica, x: area.x + area.width - DisplayWidth.of(replica) - 1, y: y0 + 1, role: .muted)
         }
-        drawStrip(s, proto: proto, now: now, x: x0, y: y0 + 2, into: &c)
+        drawStrip(s, proto: proto, today: ClinicDay(now, timeZone: m.timeZone), x: x0, y: y0 + 2, into: &c)
         c.hline(y: y0 + 3, x: area.x, width: area.width)
         let panelWidth = area.width >= 120 ? 60 : 44
         let top = y0 + 4
@@ -70,10 +70,10 @@ enum SessionView {
 
     enum Mark { case done, active, blocked, pending }
 
-    static func mark(_ t: Track, _ st: SessionState, proto: ClinicProtocol, now: Date) -> Mark {
+    static func mark(_ t: Track, _ st: SessionState, proto: ClinicProtocol, today: ClinicDay) -> Mark {
         switch t {
         case .screening:
-            if !st.blockingItems(in: proto, now: now).isEmpty { return .blocked }
+            if !st.blockingItems(in: proto, today: today).isEmpty { return .blocked }
             return st.screeningDone && st.consentBy != nil ? .done : (st.screeningDone ? .active : .pending)
         case .prp:
             if st.prp != nil { return .done }
@@ -88,13 +88,14 @@ enum SessionView {
         }
     }
 
-    static func drawStrip(_ s: SessionScreen, proto: ClinicProtocol, now: Date, x x0: Int, y: Int, into c: inout Canvas)
-    {
+    static func drawStrip(
+        _ s: SessionScreen, proto: ClinicProtocol, today: ClinicDay, x x0: Int, y: Int, into c: inout Canvas
+    ) {
         let short = c.width < 110
         var x = x0
         for t in Track.allCases {
             let name = short ? ["", "Screen", "PRP", "Numb", "Needle", "PRP on", "Post", "After"][t.rawValue] : t.title
-            let m = mark(t, s.state, proto: proto, now: now)
+            let m = mark(t, s.state, proto: proto, today: today)
             let sym =
                 switch m {
                 case .done: "✓"
@@ -107,14 +108,28 @@ enum SessionView {
         }
     }
 
-    /// Writes panel lines top to bottom, clipped to the panel.
+    /// Writes panel lines top to bottom, clipped to the panel. A line wider than the panel wraps onto the
+    /// next rows (indented under its first word when it starts with spaces) rather than being cut.
     struct PanelWriter {
         var x: Int, y: Int, width: Int, maxY: Int
 
         mutating func line(_ text: String, _ role: StyleRole = .normal, into c: inout Canvas) {
-            guard y <= maxY else { return }
-            c.put(DisplayWidth.truncate(text, to: width), x: x, y: y, role: role)
-            y += 1
+            for row in Self.rows(text, width: width) {
+                guard y <= maxY else { return }
+                c.put(row, x: x, y: y, role: role)
+                y += 1
+            }
+        }
+
+        /// `text` as the rows it takes at `width`; continuation rows keep the first row's indent.
+        static func rows(_ text: String, width: Int, indent: Int? = nil) -> [String] {
+            guard DisplayWidth.of(text) > width else { return [text] }
+            let lead = indent ?? text.prefix { $0 == " " }.count
+            let pad = String(repeating: " ", count: min(lead, width / 2))
+            let first = DisplayWidth.wrap(text, width: width)
+            guard first.count > 1 else { return first }
+            let rest = first.dropFirst().joined(separator: " ")
+            return [first[0]] + DisplayWidth.wrap(rest, width: width - pad.count).map { pad + $0 }
         }
 
         mutating func gap() { y += 1 }
@@ -133,7 +148,7 @@ enum SessionView {
         case .screening:
             let today = ClinicDay(now, timeZone: tz)
             if let answers = st.answers {
-                let present = Screening.present(answers, in: proto, now: now)
+                let present = Screening.present(answers, in: proto, today: today)
                 p.line("Recorded.", .ok, into: &c)
                 if present.isEmpty { p.line("Nothing to report.", into: &c) }
                 for item in present {
@@ -158,51 +173,12 @@ enum SessionView {
                     st.consentBy.map { "Consent signed by \(Visible.text($0))" } ?? "Consent: not yet recorded (c)",
                     st.consentBy == nil ? .warning : .ok, into: &c)
                 if let by = st.overrideBy { p.line("Override by \(Visible.text(by))", .warning, into: &c) }
-                if !st.blockingItems(in: proto, now: now).isEmpty {
+                if !st.blockingItems(in: proto, today: today).isEmpty {
                     p.line("Treatment blocked: a provider override (o)", .danger, into: &c)
                     p.line("with a reason is needed, or abort (A).", .danger, into: &c)
                 }
             } else {
-                let items = proto.contraindications
-                // The last two rows say when the selected item happened (or how to give it), and offer
-                // the last visit's answers.
-                let room = max(1, p.maxY - p.y + 1 - 2)
-                let first = max(0, min(s.screeningCursor - room / 2, items.count - room))
-                for (i, item) in items.enumerated().dropFirst(first).prefix(room) {
-                    let yes = s.draftAnswers[item.id] ?? false
-                    let tag = item.severity == .block ? "block" : "warn "
-                    let dated =
-                        yes && item.withinDays != nil
-                        ? (s.draftDates[item.id].map { " ·\(today.days(since: $0))d" } ?? " ·date?") : ""
-                    let role: StyleRole =
-                        i == s.screeningCursor
-                        ? .selected : (yes ? (item.severity == .block ? .danger : .warning) : .normal)
-                    let line = "\(yes ? "[x]" : "[ ]") \(tag) "
-                    p.line(
-                        line + DisplayWidth.truncate(item.label, to: p.width - DisplayWidth.of(line + dated)) + dated,
-                        role, into: &c)
-                }
-                if p.y < p.maxY - 1 { p.gap() }
-                let selected = items[min(s.screeningCursor, items.count - 1)]
-                if let days = selected.withinDays {
-                    if s.draftAnswers[selected.id] ?? false, let day = s.draftDates[selected.id] {
-                        let counts = Screening.withinWindow(selected, lastDate: day, today: today)
-                        p.line(
-                            "When: \(ScreeningWhen.describe(day, today: today))\(counts ? "" : ", past \(days) days")",
-                            counts ? .warning : .ok, into: &c)
-                    } else {
-                        p.line("Counts for \(days) days · w: when (5d, 3w, 6m)", .muted, into: &c)
-                    }
-                } else {
-                    p.line("", into: &c)
-                }
-                if let last = s.lastScreening {
-                    p.line(
-                        s.draftFromLast
-                            ? "From \(last.day): confirm each with the patient."
-                            : "L: go through the answers of \(last.day).",
-                        .muted, into: &c)
-                }
+                ScreeningChecklistView.draw(s, proto: proto, today: today, into: &c, &p)
             }
         case .prp:
             if let b = st.blood {
@@ -328,40 +304,52 @@ enum SessionView {
         into c: inout Canvas
     ) {
         c.put("TIMELINE" + (back > 0 ? " (scrolled: ] for newer)" : ""), x: x, y: y, role: .header, maxWidth: width)
-        let rows = maxY - y
+        // Newest at the bottom; each entry whole, wrapped under its text, as many as fit above it.
+        let room = maxY - y
         let all = TimelineRow.rows(st)
         let end = max(0, all.count - back)
-        for (i, row) in all[max(0, end - rows)..<end].enumerated() {
-            guard case .event(let e) = row else {
-                if case .unreadable(let gap) = row {
-                    c.put(DisplayWidth.truncate("!! " + gap.text, to: width), x: x, y: y + 1 + i, role: .danger)
-                }
-                continue
-            }
-            let time = "\(Clock.hhmm(e.at, timeZone: timeZone)) #\(e.seq) "
-            var text = time + Visible.text(EventDescription.line(e.kind, proto: proto))
-            var role: StyleRole = .normal
-            switch e.kind {
-            case .warning, .overridden: role = .warning
-            case .adverseEvent, .aborted: role = .danger
-            case .voided: role = .muted
-            case .completed: role = .ok
-            default: break
-            }
-            if case .voided(let seq, let reason) = e.kind, let target = st.event(seq: seq) {
-                // The void says what it cancelled, not only its number.
-                text =
-                    time + "✗ voided #\(seq) (\(Visible.text(reason))): "
-                    + Visible.text(EventDescription.line(target.kind, proto: proto))
-            }
-            if let reason = st.voided[e.seq] {
-                // The reason goes first so a narrow timeline never cuts it off.
-                text =
-                    "✗ " + time + "(voided: \(Visible.text(reason))) "
-                    + Visible.text(EventDescription.line(e.kind, proto: proto))
-                role = .muted
-            }
-            c.put(DisplayWidth.truncate(text, to: width), x: x, y: y + 1 + i, role: role)
+        var shown: [(String, StyleRole)] = []
+        for row in all[..<end].reversed() {
+            let (text, role, indent) = timelineEntry(row, st, proto: proto, timeZone: timeZone)
+            let lines = PanelWriter.rows(text, width: width, indent: indent).map { ($0, role) }
+            // Only whole entries (an entry cut at the top would lose its time); the newest always shows.
+            guard shown.count + lines.count <= room || shown.isEmpty else { break }
+            shown.insert(contentsOf: lines.prefix(room), at: 0)
         }
+        for (i, line) in shown.enumerated() { c.put(line.0, x: x, y: y + 1 + i, role: line.1) }
+    }
+
+    /// One timeline entry: its text, its role, and where its wrapped rows start (under the text, after the time).
+    static func timelineEntry(_ row: TimelineRow, _ st: SessionState, proto: ClinicProtocol, timeZone: TimeZone)
+        -> (String, StyleRole, Int)
+    {
+        guard case .event(let e) = row else {
+            if case .unreadable(let gap) = row { return ("!! " + gap.text, .danger, 3) }
+            return ("", .normal, 0)
+        }
+        let time = "\(Clock.hhmm(e.at, timeZone: timeZone)) #\(e.seq) "
+        var text = time + Visible.text(EventDescription.line(e.kind, proto: proto))
+        var role: StyleRole = .normal
+        switch e.kind {
+        case .warning, .overridden: role = .warning
+        case .adverseEvent, .aborted: role = .danger
+        case .voided: role = .muted
+        case .completed: role = .ok
+        default: break
+        }
+        if case .voided(let seq, let reason) = e.kind, let target = st.event(seq: seq) {
+            // The void says what it cancelled, not only its number.
+            text =
+                time + "✗ voided #\(seq) (\(Visible.text(reason))): "
+                + Visible.text(EventDescription.line(target.kind, proto: proto))
+        }
+        if let reason = st.voided[e.seq] {
+            // The reason goes first so a narrow timeline never cuts it off.
+            text =
+                "✗ " + time + "(voided: \(Visible.text(reason))) "
+                + Visible.text(EventDescription.line(e.kind, proto: proto))
+            role = .muted
+        }
+        return (text, role, 6)
     }
 }

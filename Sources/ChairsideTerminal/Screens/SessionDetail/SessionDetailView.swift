@@ -26,40 +26,53 @@ enum SessionDetailView {
             totalWidth: area.width - 2)
         c.put(table.row(table.columns.map(\.title)), x: x0, y: y0 + 3, role: .header)
         let top = y0 + 4
-        let rows = rowsShown(in: area)
+        let room = rowsShown(in: area)
         let all = TimelineRow.rows(st)
         let end = max(0, all.count - s.detailBack)
-        for (i, row) in all[max(0, end - rows)..<end].enumerated() {
-            guard case .event(let e) = row else {
-                if case .unreadable(let gap) = row {
-                    let seq = gap.lastSeq < gap.firstSeq ? "" : "\(gap.firstSeq)"
-                    c.put(
-                        table.row(["", seq, "", "!! " + gap.text]), x: x0, y: top + i, role: .danger,
-                        maxWidth: area.width - 2)
-                }
-                continue
+        let eventWidth = table.columns[3].width
+        // Newest at the bottom; an event longer than its column wraps under itself rather than being cut.
+        var shown: [(String, StyleRole)] = []
+        for row in all[..<end].reversed() {
+            let (cells, role) = entry(row, st, proto: proto, timeZone: m.timeZone)
+            let wrapped = DisplayWidth.wrap(cells[3], width: eventWidth)
+            let lines = wrapped.enumerated().map { i, text in
+                (table.row(i == 0 ? [cells[0], cells[1], cells[2], text] : ["", "", "", text]), role)
             }
-            var text = Visible.text(EventDescription.line(e.kind, proto: proto))
-            var role: StyleRole = .normal
-            switch e.kind {
-            case .warning: role = .warning
-            case .overridden, .adverseEvent, .aborted: role = .danger
-            case .amended, .voided: role = .muted
-            case .completed: role = .ok
-            default: break
-            }
-            if let reason = st.voided[e.seq] {
-                text = "✗ VOIDED (\(Visible.text(reason))): " + text
-                role = .muted
-            }
-            c.put(
-                table.row([Clock.hhmm(e.at, timeZone: m.timeZone), "\(e.seq)", Visible.text(e.by), text]), x: x0,
-                y: top + i, role: role,
-                maxWidth: area.width - 2)
+            // Only whole events (one cut at the top would lose its time); the newest always shows.
+            guard shown.count + lines.count <= room || shown.isEmpty else { break }
+            shown.insert(contentsOf: lines.prefix(room), at: 0)
+        }
+        for (i, line) in shown.enumerated() {
+            c.put(line.0, x: x0, y: top + i, role: line.1, maxWidth: area.width - 2)
         }
         if s.detailBack > 0 {
             c.put("(\(s.detailBack) newer below: ↓ or End)", x: x0, y: area.maxY, role: .muted)
         }
+    }
+
+    /// An event's cells (time, seq, by, text) and role; voided ones marked with the reason.
+    static func entry(_ row: TimelineRow, _ st: SessionState, proto: ClinicProtocol, timeZone: TimeZone)
+        -> ([String], StyleRole)
+    {
+        guard case .event(let e) = row else {
+            guard case .unreadable(let gap) = row else { return (["", "", "", ""], .normal) }
+            let seq = gap.lastSeq < gap.firstSeq ? "" : "\(gap.firstSeq)"
+            return (["", seq, "", "!! " + gap.text], .danger)
+        }
+        var text = Visible.text(EventDescription.line(e.kind, proto: proto))
+        var role: StyleRole = .normal
+        switch e.kind {
+        case .warning: role = .warning
+        case .overridden, .adverseEvent, .aborted: role = .danger
+        case .amended, .voided: role = .muted
+        case .completed: role = .ok
+        default: break
+        }
+        if let reason = st.voided[e.seq] {
+            text = "✗ VOIDED (\(Visible.text(reason))): " + text
+            role = .muted
+        }
+        return ([Clock.hhmm(e.at, timeZone: timeZone), "\(e.seq)", Visible.text(e.by), text], role)
     }
 
     /// Timeline rows that fit: the area less the title, the column heads and the scroll note.

@@ -14,10 +14,20 @@ enum DayReviewView {
         let today = ClinicDay(now, timeZone: m.timeZone)
         let day = m.today.day
         let rooms = m.today.allRooms ? " · all rooms" : ""
-        let title =
-            "Chairside · " + (day == today ? "Today" : "Day review") + rooms + " · " + AftercareSheet.longDate(day)
+        let name = (day == today ? "Today" : "Day review") + rooms
         let replica = m.replica.map { $0 + " · " } ?? ""
-        AppView.header(title, right: "\(replica)\(day)  \(Clock.hhmm(now, timeZone: m.timeZone))", in: area, into: &c)
+        let time = Clock.hhmm(now, timeZone: m.timeZone)
+        // The header says the whole day and the replica's state at any width: it sheds the program's name,
+        // then the ISO date (the long date says it), before anything would be cut.
+        let choices = [
+            ("Chairside · \(name) · \(AftercareSheet.longDate(day))", "\(replica)\(day)  \(time)"),
+            ("\(name) · \(AftercareSheet.longDate(day))", "\(replica)\(day)  \(time)"),
+            ("\(name) · \(AftercareSheet.longDate(day))", "\(replica)\(time)"),
+            ("\(name) · \(day)", "\(replica)\(time)"),
+        ]
+        let (title, right) =
+            choices.first { DisplayWidth.of($0.0) + DisplayWidth.of($0.1) + 3 <= area.width } ?? choices[3]
+        AppView.header(title, right: right, in: area, into: &c)
         let (x0, y0) = (area.x + 1, area.y)
         let wide = area.width >= 120
         let table = TextTable(
