@@ -40,6 +40,12 @@ struct MergePatients: ParsableCommand {
         print("Merge these two records of one person:")
         print(try MergeSummary.line("keep ", k, view: view, timeZone: options.timeZone))
         print(try MergeSummary.line("merge", o, view: view, timeZone: options.timeZone))
+        if CompactDirectory.fold(k.patient.name) != CompactDirectory.fold(o.patient.name)
+            || (k.patient.dateOfBirth != nil && o.patient.dateOfBirth != nil
+                && k.patient.dateOfBirth != o.patient.dateOfBirth)
+        {
+            print("Check first: the names or dates of birth differ. Merge only records of the same person.")
+        }
         print("The second record's sessions will show under the first; undo with:")
         print("  chairside unmerge-patient \(o.patient.id)")
         guard yes || MergeSummary.confirm("Merge them?") else {
