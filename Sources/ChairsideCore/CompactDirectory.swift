@@ -115,6 +115,15 @@ public struct CompactDirectory: Sendable {
             let notes = Array(p.notes.utf8)
             Self.put32(&records, UInt32(notes.count))
             records += notes
+            // Merge fields trail the record only when set, so snapshots from before merges read the same.
+            if p.mergedInto != nil || p.mergeRecordedAt != nil {
+                let into = Array((p.mergedInto ?? "").utf8)
+                Self.put32(&records, UInt32(into.count))
+                records += into
+                let at = Array((p.mergeRecordedAt.map(Timestamp.format) ?? "").utf8)
+                Self.put32(&records, UInt32(at.count))
+                records += at
+            }
             recordStarts.append(UInt32(records.count))
         }
         var foldedStarts: [UInt32] = [0]
@@ -186,6 +195,8 @@ public struct CompactDirectory: Sendable {
             var dob: ClinicDay?
             var fitz: Int?
             var notes = ""
+            var mergedInto: String?
+            var mergeRecordedAt: Date?
             if at + 5 <= end {
                 let d = Int(Self.u32(raw, at))
                 if d > 0 { dob = ClinicDay(year: d / 10_000, month: d / 100 % 100, day: d % 100) }
@@ -193,8 +204,33 @@ public struct CompactDirectory: Sendable {
                 fitz = f == 255 ? nil : Int(f)
                 at += 5
                 notes = field()
+                if at < end {
+                    let into = field()
+                    mergedInto = into.isEmpty ? nil : into
+                    mergeRecordedAt = Timestamp.parse(field())
+                }
             }
-            return Patient(id: id, name: name, dateOfBirth: dob, chartNumber: chart, fitzpatrick: fitz, notes: notes)
+            return Patient(
+                id: id, name: name, dateOfBirth: dob, chartNumber: chart, fitzpatrick: fitz, notes: notes,
+                mergedInto: mergedInto, mergeRecordedAt: mergeRecordedAt)
+        }
+    }
+
+    /// True when the record at a rank was merged into another (its trailing merge field is set).
+    public func isMerged(at rank: Int) -> Bool {
+        bytes.withUnsafeBytes { raw in
+            guard let range = record(raw, rank) else { return false }
+            var at = range.lowerBound
+            // id, name, chart, folded chart; birth and skin type (5 bytes); notes; then the merge.
+            for i in 0..<6 {
+                if i == 4 {
+                    at += 5
+                    continue
+                }
+                guard at + 4 <= range.upperBound else { return false }
+                at += 4 + Int(Self.u32(raw, at))
+            }
+            return at + 4 <= range.upperBound && Self.u32(raw, at) > 0
         }
     }
 

@@ -8,10 +8,15 @@ public struct Patient: Codable, Equatable, Sendable, Identifiable {
     public var chartNumber: String
     public var fitzpatrick: Int?
     public var notes: String
+    /// The record this one was merged into (two rooms registered the same person), or nil. A merge
+    /// is a new journal line of this record with the field set; an un-merge, one with it cleared.
+    public var mergedInto: String?
+    /// When the merge or un-merge was recorded: across rooms, the latest word on a record wins.
+    public var mergeRecordedAt: Date?
 
     public init(
         id: String, name: String, dateOfBirth: ClinicDay? = nil, chartNumber: String, fitzpatrick: Int? = nil,
-        notes: String = ""
+        notes: String = "", mergedInto: String? = nil, mergeRecordedAt: Date? = nil
     ) {
         self.id = id
         self.name = name
@@ -19,6 +24,8 @@ public struct Patient: Codable, Equatable, Sendable, Identifiable {
         self.chartNumber = chartNumber
         self.fitzpatrick = fitzpatrick
         self.notes = notes
+        self.mergedInto = mergedInto
+        self.mergeRecordedAt = mergeRecordedAt
     }
 }
 
@@ -129,6 +136,17 @@ public struct PatientDirectory: Sendable {
     /// The chart number for exports; empty for a patient this directory does not hold.
     public func chartNumber(of id: String) -> String { patient(id: id)?.chartNumber ?? "" }
 
+    /// The chart number of the patient a record is part of: merges recorded here are followed.
+    public func chartNumber(followingMerges id: String) -> String {
+        var current = patient(id: id)
+        var steps = 0
+        while let into = current?.mergedInto, let next = patient(id: into), steps < 16 {
+            current = next
+            steps += 1
+        }
+        return current?.chartNumber ?? ""
+    }
+
     /// Checks a new or edited patient before it is stored.
     public func validate(_ p: Patient) throws(PatientError) {
         if p.name.trimmingCharacters(in: .whitespaces).isEmpty { throw .nameMissing }
@@ -140,24 +158,29 @@ public struct PatientDirectory: Sendable {
     }
 
     /// Every word typed must start a word of the name or chart number, ignoring case and accents,
-    /// so "jo mu" finds José Müller. An exact chart number comes first; the rest by name.
+    /// so "jo mu" finds José Müller. An exact chart number comes first; the rest by name. Records
+    /// merged into another are left out (the one they were merged into is found instead).
     public func search(_ query: String, limit: Int = 50) -> [Patient] {
         let folded = CompactDirectory.fold(query)
         let typed = folded.split(separator: " ").map { Array($0.utf8) }
         var exact: Patient?
         if !typed.isEmpty {
-            exact = patients(chartNumber: folded.split(separator: " ").joined(separator: " ")).first
+            exact = patients(chartNumber: folded.split(separator: " ").joined(separator: " "))
+                .first { $0.mergedInto == nil }
         }
         let matches = { (text: [UInt8]) in
             text.withUnsafeBufferPointer { t in typed.allSatisfy { CompactDirectory.startsAWord(t, $0) } }
         }
         // Those added since the snapshot, in name order, merged with the snapshot's own.
-        let extra = overlay.indices.filter { overlay[$0].id != exact?.id && matches(overlayText[$0]) }
-            .map { overlay[$0] }.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
+        // A record merged into another is found through the one it was merged into.
+        let extra = overlay.indices.filter {
+            overlay[$0].id != exact?.id && overlay[$0].mergedInto == nil && matches(overlayText[$0])
+        }
+        .map { overlay[$0] }.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
         let room = limit - (exact == nil ? 0 : 1)
         let ranks = snapshot.search(typed: typed, limit: max(0, room)) { rank in
             let id = snapshot.id(at: rank)
-            return id == exact?.id || overlayPosition[id] != nil
+            return id == exact?.id || overlayPosition[id] != nil || snapshot.isMerged(at: rank)
         }
         var merged: [Patient] = []
         var e = extra.makeIterator()

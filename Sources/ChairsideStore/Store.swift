@@ -153,12 +153,18 @@ public final class Store {
     /// Records a new or edited patient durably; a new patient gets an ID here.
     @discardableResult
     public func savePatient(_ input: Patient) throws -> Patient {
+        try appendPatient(input, validating: true)
+    }
+
+    /// `validating` false: a merge line, which copies a record as it is (its chart number may be
+    /// another room's, already used here) and only sets the merge fields.
+    func appendPatient(_ input: Patient, validating: Bool) throws -> Patient {
         var patient = input
         patient.name = patient.name.trimmingCharacters(in: .whitespaces)
         patient.chartNumber = patient.chartNumber.trimmingCharacters(in: .whitespaces)
         if patient.id.isEmpty { patient.id = "p-" + Self.randomHex(8) }
         try requireWritable()
-        try directory.validate(patient)
+        if validating { try directory.validate(patient) }
         let exists = FileManager.default.fileExists(atPath: patientJournal)
         let fd = exists ? try files.openJournal(patientJournal) : try files.createJournal(patientJournal)
         defer { close(fd) }
@@ -172,7 +178,7 @@ public final class Store {
             defer { repairing = wasRepairing }
             try loadDirectory(holdingLock: true)
             length = files.size(patientJournal) ?? 0
-            try directory.validate(patient)
+            if validating { try directory.validate(patient) }
             if patientState.journalBytes < length {
                 // A torn tail left by a crashed writer; we hold the lock, so cut it before appending.
                 try files.truncate(patientJournal, to: patientState.journalBytes)

@@ -20,9 +20,12 @@ struct History: ParsableCommand {
     func run() throws {
         let config = try options.loadConfig()
         let store = try options.openStore(access: .read)
-        let found = try Self.find(patient, in: store.directory)
+        // Every room's patients, merges applied: a patient registered in another room is found, and a
+        // merged patient's history holds the sessions of all their records.
+        let clinic = store.clinicView()
+        let found = try Self.find(patient, in: clinic.patients)
         let history = PatientHistory(
-            sessions: try store.historySummaries(of: found.id), protocolSettings: config.protocolSettings,
+            sessions: try clinic.sessions(of: found.id), protocolSettings: config.protocolSettings,
             aftercare: config.aftercare, timeZone: options.timeZone)
         if json {
             print(
@@ -36,10 +39,10 @@ struct History: ParsableCommand {
     }
 
     /// An exact chart number wins; otherwise the name search must find exactly one patient.
-    static func find(_ query: String, in directory: PatientDirectory) throws -> Patient {
+    static func find(_ query: String, in clinic: ClinicPatients) throws -> Patient {
         let trimmed = query.trimmingCharacters(in: .whitespaces)
-        if let exact = directory.patients(chartNumber: trimmed).first { return exact }
-        let hits = directory.search(trimmed, limit: 10)
+        if let record = clinic.record(trimmed) { return clinic.record(clinic.canonical(record.patient.id))!.patient }
+        let hits = clinic.search(trimmed, limit: 10).map(\.patient)
         switch hits.count {
         case 0:
             throw Failure("No patient matches \"\(Visible.text(trimmed))\". Give the chart number or part of the name.")

@@ -45,15 +45,24 @@ struct Today: ParsableCommand {
         }
         let store = try options.openStore(today: now, access: .read)
         let sessions = allRooms ? try store.sessionsInAllRooms(on: day) : try store.sessions(on: day)
+        // A merged record's session shows the chart number of the patient it joined; all rooms: any room's patient.
+        let chartNumber: (String) -> String
+        if allRooms {
+            let clinic = store.clinicView().patients
+            chartNumber = { clinic.chartNumber(of: $0) }
+        } else {
+            let directory = store.directory
+            chartNumber = { directory.chartNumber(followingMerges: $0) }
+        }
         if json {
             let document = RecordJSON.day(
-                day, sessions: sessions, chartNumber: store.directory.chartNumber(of:),
+                day, sessions: sessions, chartNumber: chartNumber,
                 proto: proto, timeZone: options.timeZone, now: now)
             print(try document.text(), terminator: "")
         } else if csv {
             let anchors = try store.anchors(of: sessions, timeZone: options.timeZone)
             let text = SessionExport.sessionsCSV(
-                sessions, chartNumber: store.directory.chartNumber(of:),
+                sessions, chartNumber: chartNumber,
                 dayAnchor: { anchors[$0] ?? "" }, timeZone: options.timeZone, now: now)
             print(excel ? CSV.excel(text) : text, terminator: "")
         } else {

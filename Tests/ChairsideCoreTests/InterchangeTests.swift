@@ -83,6 +83,38 @@ final class InterchangeTests: XCTestCase {
         XCTAssertTrue(text.contains("\"followUp\""))
     }
 
+    func testFollowUpReadsAsAClinicianWritesIt() throws {
+        var d = SessionDriver()
+        _ = try d.treated()
+        try d.run(.recordAftercare(.handedPrePrinted))
+        try d.run(.complete)
+        let procedure = try XCTUnwrap(resources(bundle([d.state]), "Procedure").first)
+        XCTAssertEqual(
+            procedure["followUp"],
+            .array([
+                .object([
+                    "text": .string(
+                        "Next treatment in 4–6 weeks, between 19 Dec 2026 and 2 Jan 2027 (session 2 of a course of 4–6)."
+                    )
+                ])
+            ]))
+        let fifth = (1...5).map {
+            SessionRef(sessionID: "s-\($0)", startedAt: Fixture.t0 - Double(35 * 86_400 * $0), status: .completed)
+        }
+        let last = FHIRBundle.make(
+            [FHIRSessionInput(state: d.state, patient: Fixture.patient(), history: fifth)], config: config,
+            generatedAt: Fixture.t0, timeZone: Fixture.utc)
+        XCTAssertEqual(
+            resources(last, "Procedure").first?["followUp"],
+            .array([
+                .object([
+                    "text": .string(
+                        "Course of 6 sessions complete. Maintenance treatment in 4–5 months, "
+                            + "between 21 Mar 2027 and 20 Apr 2027.")
+                ])
+            ]))
+    }
+
     func testAnAbortedSessionIsAStoppedProcedureWithItsReason() throws {
         var d = SessionDriver()
         _ = try d.readyToNeedle()

@@ -40,7 +40,8 @@ final class TypesetSheetTests: XCTestCase {
         XCTAssertTrue(html.contains("<span class=\"clinic\"><bdi dir=\"auto\">Harbour Skin</bdi></span>"))
         XCTAssertTrue(html.contains("Phone <bdi dir=\"ltr\">020 7946 0001</bdi>"))
         XCTAssertTrue(html.contains("<td class=\"name\"><bdi dir=\"auto\">José Müller</bdi></td>"))
-        XCTAssertTrue(html.contains("<td><bdi dir=\"auto\">Cheeks</bdi></td>\n          <td>1.50 mm</td>"), html)
+        XCTAssertTrue(
+            html.contains("<bdi dir=\"auto\">Cheeks</bdi>\n          <span class=\"depth\">1.50 mm</span></li>"), html)
         XCTAssertTrue(
             html.contains("between <b>Saturday 19 December 2026</b> and <b>Saturday 2 January 2027</b>"), html)
         for heading in [
@@ -55,7 +56,7 @@ final class TypesetSheetTests: XCTestCase {
             RenderedHTMLSheet(sheet: try sheet(paper: .letter), clinic: nil).html.contains("@page { size: letter;"))
     }
 
-    func testTheFaceOutlineMarksEachPlacedZoneWithItsNumberAndDepth() throws {
+    func testTheFaceOutlineMarksEachPlacedZoneWithItsNumberAndItsDepthInTheMargin() throws {
         let html = RenderedHTMLSheet(sheet: try sheet(), clinic: nil).html
         XCTAssertTrue(html.contains("<svg xmlns=\"http://www.w3.org/2000/svg\""))
         // Forehead is 1 (one marker), cheeks 2 (a marker on each side); acne scars (3) has no place on the face.
@@ -64,9 +65,10 @@ final class TypesetSheetTests: XCTestCase {
         XCTAssertEqual(html.components(separatedBy: ">3</text>").count - 1, 0)
         XCTAssertTrue(html.contains(">0.50 mm</text>"))
         XCTAssertEqual(html.components(separatedBy: ">1.50 mm</text>").count - 1, 2)
+        XCTAssertEqual(
+            html.components(separatedBy: "<line ").count - 1, 3, "a leader line from each marker to its depth")
         XCTAssertTrue(
-            html.contains("<span class=\"marker\">3</span></td><td><bdi dir=\"auto\">Acne scars</bdi>"),
-            "listed beside it")
+            html.contains("<span class=\"marker\">3</span> <bdi dir=\"auto\">Acne scars</bdi>"), "listed beside it")
     }
 
     func testANameCannotAddMarkupAndBidiOverridesAreShown() throws {
@@ -106,5 +108,25 @@ final class TypesetSheetTests: XCTestCase {
         XCTAssertTrue(fallback.html.contains("Caring for your skin"))
         XCTAssertTrue(fallback.warning?.contains("bad.html.mustache:1") ?? false, fallback.warning ?? "")
         XCTAssertTrue(fallback.warning?.contains("patient_nmae") ?? false, fallback.warning ?? "")
+    }
+}
+
+final class FaceOutlineLayoutTests: XCTestCase {
+    func testDepthLabelsOnOneSideNeverTouchEvenWithEveryZone() throws {
+        let zones = FaceOutline.places.keys.sorted().enumerated().map { (id: $1, number: $0 + 1, depth: "0.25–0.5 mm") }
+        let svg = FaceOutline.svg(zones)
+        var bySide: [String: [Int]] = [:]
+        let pattern = try NSRegularExpression(pattern: "<text x=\"(\\d+)\" y=\"(\\d+)\" font-size=\"11\"")
+        for m in pattern.matches(in: svg, range: NSRange(svg.startIndex..., in: svg)) {
+            let x = String(svg[Range(m.range(at: 1), in: svg)!])
+            bySide[x, default: []].append(Int(svg[Range(m.range(at: 2), in: svg)!])!)
+        }
+        XCTAssertEqual(bySide.count, 2, "labels in the two margins only")
+        XCTAssertEqual(bySide.values.map(\.count).reduce(0, +), FaceOutline.places.values.map(\.count).reduce(0, +))
+        for ys in bySide.values {
+            for (a, b) in zip(ys.sorted(), ys.sorted().dropFirst()) {
+                XCTAssertGreaterThanOrEqual(b - a, FaceOutline.labelSpacing)
+            }
+        }
     }
 }

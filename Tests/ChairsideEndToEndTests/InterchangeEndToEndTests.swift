@@ -314,6 +314,61 @@ final class InterchangeEndToEndTests: EndToEndCase {
         }
     }
 
+    /// A completed session with a pass on each of `zones` (at its default depth).
+    func completedSession(zones: [String], chart: String) throws -> String {
+        let utc = TimeZone(identifier: "UTC")!
+        let store = try Store(root: self.store, timeZone: utc, today: ClinicDay(Date(), timeZone: utc))
+        let patient = try store.savePatient(Patient(id: "", name: "Zoë Ó Briain", chartNumber: chart))
+        var d = SessionDriver(id: Store.newSessionID(startedAt: Date(), timeZone: utc))
+        d.clock = Date().addingTimeInterval(-3600)
+        let start = try d.run(
+            .start(patient: patient, technician: "Alex Rivera", room: "Room 1", plannedZones: zones), after: 0)
+        let writer = try store.beginSession(id: d.state.id, events: start)
+        let before = d.state.events.count
+        _ = try d.preparedForNeedling()
+        for zone in zones {
+            let depth = ClinicProtocol.standard.zone(zone)?.defaultDepth ?? 0.5
+            try d.run(
+                .logPass(
+                    Pass(zone: zone, depth: depth, count: 2, pattern: .horizontal, endpoint: .erythema),
+                    confirmAboveProtocol: false), after: 0.2)
+        }
+        try d.run(.applyPRP(zone: nil, volumeML: 3, method: .after))
+        try d.run(.applyPostCare(product: "Soothing serum", lot: "S-9"))
+        try d.run(.recordAftercare(.handedPrePrinted))
+        try d.run(.complete)
+        for e in d.state.events[before...] { try store.append([e], to: writer) }
+        writer.close()
+        return d.state.id
+    }
+
+    func testTheSheetFitsOneA4PageWithOneZoneAndWithAllTwelve() throws {
+        try requireWeasyPrint()
+        try requirePoppler()
+        try FileManager.default.createDirectory(atPath: artifacts, withIntermediateDirectories: true)
+        let all = ClinicProtocol.standard.zones.map(\.id)
+        XCTAssertEqual(all.count, 12)
+        for (label, zones) in [("1-zone", ["cheeks"]), ("12-zones", all)] {
+            let id = try completedSession(zones: zones, chart: "Z-\(zones.count)")
+            let pdf = dir + "/\(label).pdf"
+            let saved = cli("aftercare", id, "--output", pdf)
+            XCTAssertEqual(saved.status, 0, saved.err)
+            let info = Tmux.run(["pdfinfo", pdf]).out
+            XCTAssertTrue(info.contains("(A4)"), info)
+            let pages = info.split(separator: "\n").first { $0.hasPrefix("Pages:") }
+            XCTAssertEqual(pages?.split(separator: " ").last, "1", "\(label): \(info)")
+            let text = pdfText(pdf)
+            for zone in zones {
+                let name = ClinicProtocol.standard.zoneName(zone)
+                XCTAssertTrue(text.contains(name), "\(label): \(name) missing:\n\(text)")
+            }
+            XCTAssertTrue(text.contains("YOUR NEXT VISIT"), text)
+            let png = artifacts + "/aftercare-\(label)"
+            XCTAssertEqual(
+                Tmux.run(["pdftoppm", "-png", "-r", "100", "-singlefile", "-f", "1", "-l", "1", pdf, png]).status, 0)
+        }
+    }
+
     func testAMissingTypesetterIsAClearErrorThatRecordsNothing() throws {
         let id = try completedSession(name: "José Müller", chart: "C-1")
         let before = try eventCount(id)

@@ -57,6 +57,26 @@ final class SecretsAndConfigTests: ReplicaCase {
         XCTAssertTrue(result.err.contains("replica.url: must not hold the password"), result.err)
         XCTAssertFalse(result.err.contains("Sekrit-123"))
     }
+
+    func testTheReplicaCommandsOfChairsideSayWhenChairsideReplicaIsMissing() throws {
+        let store = demoStore()
+        let lonely = dir + "/lonely"
+        try FileManager.default.createDirectory(atPath: lonely, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Self.chairside, toPath: lonely + "/chairside")
+        let before = try localLines(store)
+        for args in [
+            ["replicate", "--once", "--store", store],
+            ["restore", "--from-replica", "--store", dir + "/restored"],
+            ["check", "--repair-from-replica", "--store", store],
+        ] {
+            let result = run([lonely + "/chairside"] + args + ["--config", configPath])
+            XCTAssertEqual(result.status, 1, args.joined(separator: " "))
+            XCTAssertTrue(
+                result.err.contains("\(lonely)/chairside-replica is missing: install it beside chairside"), result.err)
+        }
+        XCTAssertEqual(try localLines(store), before, "nothing changed")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: dir + "/restored"))
+    }
 }
 
 /// The replica's config, passfile, migrations and status words: no server needed.

@@ -29,10 +29,13 @@ enum DefaultAftercareHTMLTemplate {
           bdi { unicode-bidi: isolate; }
           .treated { width: 100%; border-collapse: collapse; margin-top: 4pt; break-inside: avoid; }
           .treated > tbody > tr > td { vertical-align: top; padding: 0; }
-          .treated td.outline { width: 42mm; padding-right: 10pt; }
-          .treated svg { width: 42mm; height: 55mm; }
-          .zones { border-collapse: collapse; margin-top: 4pt; }
-          .zones td, .zones th { border-bottom: 1px solid #ddd; padding: 2pt 8pt 2pt 0; text-align: left; }
+          .treated td.outline { width: 82mm; padding-right: 6pt; }
+          .treated svg { width: 82mm; height: 62mm; }
+          /* Two columns, so twelve zones take six lines and the sheet stays on one page. */
+          .zones { columns: 2; column-gap: 10pt; list-style: none; padding: 0; margin: 2pt 0 4pt 0; }
+          .zones li { break-inside: avoid; margin: 0 0 2pt 0; padding-left: 17pt; text-indent: -17pt; }
+          .zones .depth { white-space: nowrap; color: #333; }
+          .zones .marker { text-indent: 0; }
           .marker { display: inline-block; width: 13pt; height: 13pt; border-radius: 50%; background: #f2b8a0;
                     text-align: center; font-weight: bold; font-size: 8pt; line-height: 13pt; }
           ul { margin: 0; padding-left: 14pt; }
@@ -60,14 +63,13 @@ enum DefaultAftercareHTMLTemplate {
         <table class="treated"><tr>
           <td class="outline">{{{face_outline}}}</td>
           <td>
-            <h2>Areas treated</h2>
-            <table class="zones">
-              <tr><th></th><th>Area</th><th>Needle depth</th></tr>
+            <h2>Areas treated and needle depth</h2>
+            <ul class="zones">
               {{#zones}}
-              <tr><td><span class="marker">{{marker}}</span></td><td><bdi dir="auto">{{name}}</bdi></td>
-                  <td>{{depth_range}}</td></tr>
+              <li><span class="marker">{{marker}}</span> <bdi dir="auto">{{name}}</bdi>
+                  <span class="depth">{{depth_range}}</span></li>
               {{/zones}}
-            </table>
+            </ul>
             <p>Expected recovery: about <b>{{downtime}}</b>. Redness like a mild sunburn is normal and usually fades within a
             day. Your skin may look pink and a little swollen for the first two days; swelling can be greatest on day 2.</p>
           </td>

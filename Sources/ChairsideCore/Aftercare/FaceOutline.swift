@@ -1,7 +1,7 @@
 import Foundation
 
 /// A simple line drawing of a face, neck and upper chest (inline SVG) with a numbered marker
-/// and the depth on each treated zone, for the typeset aftercare sheet. Zones without a place
+/// on each treated zone and its depth in the margin, for the typeset aftercare sheet. Zones without a place
 /// on the drawing (acne scars, stretch marks, a clinic's own zones) appear in the list beside it.
 public enum FaceOutline {
     /// Where each built-in zone sits on the 200 × 260 drawing; paired zones have two markers.
@@ -32,29 +32,57 @@ public enum FaceOutline {
         </g>
         """
 
-    /// The drawing with a marker per placed zone. `zones` are (zone id, marker number, depth text).
+    /// The drawing (200 × 260) sits between two margins for the depth labels.
+    static let margin = 72
+    static let width = 200 + 2 * margin
+    /// Labels on one side are at least this far apart (font size 11 plus a little air).
+    public static let labelSpacing = 14
+
+    /// The drawing with a numbered marker per placed zone and its depth in the margin beside the face,
+    /// joined to the marker by a thin line, so twelve zones stay readable: markers never carry text
+    /// that could overlap a neighbour's. `zones` are (zone id, marker number, depth text).
     public static func svg(_ zones: [(id: String, number: Int, depth: String)]) -> String {
-        var marks = ""
+        var markers = ""
+        var left: [(x: Int, y: Int, depth: String)] = []
+        var right: [(x: Int, y: Int, depth: String)] = []
+        var centre = 0
         for zone in zones {
             for place in places[zone.id] ?? [] {
-                marks +=
-                    "<circle cx=\"\(place.x)\" cy=\"\(place.y)\" r=\"10\" fill=\"#f2b8a0\" fill-opacity=\"0.85\""
-                    + " stroke=\"#b0553a\" stroke-width=\"1\"/>"
-                marks +=
-                    "<text x=\"\(place.x)\" y=\"\(place.y + 4)\" font-size=\"12\" font-weight=\"bold\""
+                let x = place.x + margin
+                markers +=
+                    "<circle cx=\"\(x)\" cy=\"\(place.y)\" r=\"8\" fill=\"#f2b8a0\" stroke=\"#b0553a\" stroke-width=\"1\"/>"
+                    + "<text x=\"\(x)\" y=\"\(place.y + 4)\" font-size=\"10\" font-weight=\"bold\""
                     + " text-anchor=\"middle\" fill=\"#222\">\(zone.number)</text>"
-                // A pale box under the depth keeps it readable where it crosses a line of the face.
-                let width = zone.depth.count * 6 + 4
-                marks +=
-                    "<rect x=\"\(place.x - width / 2)\" y=\"\(place.y + 12)\" width=\"\(width)\" height=\"12\""
-                    + " rx=\"2\" fill=\"#fff\" fill-opacity=\"0.9\"/>"
-                marks +=
-                    "<text x=\"\(place.x)\" y=\"\(place.y + 21)\" font-size=\"10\" font-weight=\"bold\""
-                    + " text-anchor=\"middle\" fill=\"#222\">\(escape(zone.depth))</text>"
+                // Zones on the middle line take turns, so neither margin gets crowded.
+                let goesLeft = place.x < 100 || (place.x == 100 && centre % 2 == 0)
+                if place.x == 100 { centre += 1 }
+                if goesLeft { left.append((x, place.y, zone.depth)) } else { right.append((x, place.y, zone.depth)) }
             }
         }
-        return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 200 260\" width=\"200\" height=\"260\""
-            + " role=\"img\" aria-label=\"Treated areas\">" + drawing + marks + "</svg>"
+        let labels =
+            callouts(left, labelX: margin - 5, anchor: "end")
+            + callouts(right, labelX: width - margin + 5, anchor: "start")
+        return
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 \(width) 260\" width=\"\(width)\" height=\"260\""
+            + " role=\"img\" aria-label=\"Treated areas\"><g transform=\"translate(\(margin) 0)\">" + drawing + "</g>"
+            + labels + markers + "</svg>"
+    }
+
+    /// Depth labels down one margin, in the order of their markers, pushed apart where they would touch.
+    static func callouts(_ marks: [(x: Int, y: Int, depth: String)], labelX: Int, anchor: String) -> String {
+        var out = ""
+        var lastY = Int.min / 2
+        for mark in marks.sorted(by: { ($0.y, $0.x) < ($1.y, $1.x) }) {
+            let y = max(mark.y, lastY + labelSpacing)
+            lastY = y
+            let lineEnd = anchor == "end" ? labelX + 2 : labelX - 2
+            out +=
+                "<line x1=\"\(mark.x)\" y1=\"\(mark.y)\" x2=\"\(lineEnd)\" y2=\"\(y)\" stroke=\"#b0553a\""
+                + " stroke-width=\"0.7\"/>"
+                + "<text x=\"\(labelX)\" y=\"\(y + 4)\" font-size=\"11\" font-weight=\"bold\" text-anchor=\"\(anchor)\""
+                + " fill=\"#222\">\(escape(mark.depth))</text>"
+        }
+        return out
     }
 
     static func escape(_ s: String) -> String {

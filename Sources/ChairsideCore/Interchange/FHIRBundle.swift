@@ -223,10 +223,7 @@ public enum FHIRBundle {
                 let window = NextVisitWindow(
                     sessionDay: ClinicDay(start.at, timeZone: timeZone), series: series,
                     proto: proto, settings: config.aftercare)
-                let what = window.maintenance ? "Maintenance session" : "Next session (\(series.label))"
-                fields["followUp"] = .array([
-                    .object(["text": .string("\(what) between \(window.from) and \(window.to)")])
-                ])
+                fields["followUp"] = .array([.object(["text": .string(window.clinicalText)])])
             }
             return fields
         }

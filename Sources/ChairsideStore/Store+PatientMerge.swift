@@ -1,0 +1,54 @@
+import ChairsideCore
+import Foundation
+
+/// The clinic as one record: this store's patients and the pulled rooms' (read-only), merges applied.
+/// Opened per command: it decodes every patient of every room, which a history or a merge needs
+/// and the console's start never pays for.
+public struct ClinicView {
+    public let patients: ClinicPatients
+    let local: Store
+    let rooms: [(id: String, store: Store)]
+
+    /// A patient's sessions in every room, those of the records merged into them included, oldest first.
+    public func sessions(of patientID: String) throws(StoreError) -> [SessionSummary] {
+        var out: [SessionSummary] = []
+        for member in patients.members(of: patientID) {
+            out += try local.historySummaries(of: member)
+            for room in rooms { out += (try? room.store.historySummaries(of: member)) ?? [] }
+        }
+        var seen = Set<String>()
+        return out.filter { seen.insert($0.id).inserted }.sorted { ($0.startedAt, $0.id) < ($1.startedAt, $1.id) }
+    }
+}
+
+extension Store {
+    /// A time as the journal keeps it (milliseconds), so the directory made from memory and the one
+    /// rebuilt from the journal are the same bytes.
+    static func recordedTime(_ date: Date) -> Date { Timestamp.parse(Timestamp.format(date)) ?? date }
+
+    /// Every room's patients as one clinic (see `ClinicView`).
+    public func clinicView() -> ClinicView {
+        let rooms = RoomArea.open(storeRoot: root, timeZone: timeZone, today: ClinicDay(Date(), timeZone: timeZone))
+        let stores: [(room: String?, patients: [Patient])] =
+            [(nil, directory.patients)] + rooms.map { ($0.id, $0.store.directory.patients) }
+        return ClinicView(patients: ClinicPatients(stores: stores), local: self, rooms: rooms)
+    }
+
+    /// Records that `other` (an ID or chart number, in this room or a pulled one) is the same person
+    /// as `keep`: one journal line in this store's patient journal, shipped to the replica like any
+    /// other. Returns the line recorded.
+    @discardableResult
+    public func mergePatients(keep: String, other: String, at now: Date) throws -> Patient {
+        try requireWritable()
+        let line = try clinicView().patients.merge(keep: keep, other: other, at: Self.recordedTime(now))
+        return try appendPatient(line, validating: false)
+    }
+
+    /// Records that a merged record is a patient of its own again (a new line; the merge stays in the journal).
+    @discardableResult
+    public func unmergePatient(_ other: String, at now: Date) throws -> Patient {
+        try requireWritable()
+        let line = try clinicView().patients.unmerge(other, at: Self.recordedTime(now))
+        return try appendPatient(line, validating: false)
+    }
+}
