@@ -96,6 +96,19 @@ public struct CompactDirectory: Sendable {
             let notes = Array(p.notes.utf8)
             Self.put32(&records, UInt32(notes.count))
             records += notes
+            // Later fields trail the record; a record without them (older directories) reads them as absent.
+            if p.phone != nil || p.seriesStop != nil {
+                let phone = Array((p.phone ?? "").utf8)
+                Self.put32(&records, UInt32(phone.count))
+                records += phone
+                if let stop = p.seriesStop {
+                    Self.put32(&records, UInt32(stop.on.year * 10_000 + stop.on.month * 100 + stop.on.day))
+                    records.append(stop.outcome == .finished ? 1 : 2)
+                    let reason = Array(stop.reason.utf8)
+                    Self.put32(&records, UInt32(reason.count))
+                    records += reason
+                }
+            }
             recordStarts.append(UInt32(records.count))
         }
         var foldedStarts: [UInt32] = [0]
@@ -157,7 +170,23 @@ public struct CompactDirectory: Sendable {
                 at += 5
                 notes = field()
             }
-            return Patient(id: id, name: name, dateOfBirth: dob, chartNumber: chart, fitzpatrick: fitz, notes: notes)
+            var phone: String?
+            var stop: SeriesStop?
+            if at + 4 <= end {
+                let text = field()
+                phone = text.isEmpty ? nil : text
+            }
+            if at + 5 <= end {
+                let d = Int(Self.u32(raw, at))
+                let outcome: SeriesStop.Outcome = raw[at + 4] == 1 ? .finished : .stopped
+                at += 5
+                let reason = field()
+                let day = ClinicDay(year: d / 10_000, month: d / 100 % 100, day: d % 100)
+                stop = SeriesStop(outcome: outcome, on: day, reason: reason)
+            }
+            return Patient(
+                id: id, name: name, dateOfBirth: dob, chartNumber: chart, fitzpatrick: fitz, notes: notes, phone: phone,
+                seriesStop: stop)
         }
     }
 

@@ -57,6 +57,8 @@ public enum RecordJSON {
             "amendments": .integer(s.amendments),
             "aftercare": .optional(s.aftercare),
             "abort_reason": .optional(s.abortReason),
+            "late_entry": .bool(s.chartedAt != nil),
+            "charted_at": time(s.chartedAt),
         ])
     }
 
@@ -141,6 +143,8 @@ public enum RecordJSON {
             "voided": .bool(state.voided[e.seq] != nil),
             "void_reason": .optional(state.voided[e.seq]),
             "details": .object(details),
+            "late_entry": .bool(e.isLateEntry),
+            "recorded_at": time(e.recordedAt),
         ])
     }
 }

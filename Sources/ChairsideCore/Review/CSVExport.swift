@@ -34,6 +34,7 @@ public enum SessionExport {
         "session_id", "date", "start", "end", "duration_min", "status", "patient_id", "patient_name", "chart_number",
         "technician", "room", "planned_zones", "treated_zones", "passes", "max_depth_mm", "prp_applied_ml",
         "warnings", "adverse_events", "overridden", "amendments", "aftercare", "abort_reason", "day_anchor",
+        "charted_at",
     ]
 
     /// `dayAnchor` is the anchor of the session's day (its Merkle root), so a spreadsheet carries
@@ -51,6 +52,7 @@ public enum SessionExport {
             s.deepest.map { String(format: "%.2f", $0) } ?? "", String(format: "%.1f", s.prpAppliedML),
             String(s.warnings), String(s.adverseEvents), s.overridden ? "yes" : "no", String(s.amendments),
             s.aftercare ?? "", CSV.text(s.abortReason ?? ""), dayAnchor,
+            s.chartedAt.map { "\(ClinicDay($0, timeZone: timeZone)) \(Clock.hhmm($0, timeZone: timeZone))" } ?? "",
         ]
     }
 

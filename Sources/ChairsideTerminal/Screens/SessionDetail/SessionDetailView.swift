@@ -52,6 +52,7 @@ enum SessionDetailView {
                 text = "✗ VOIDED (\(Visible.text(reason))): " + text
                 role = .muted
             }
+            if let late = EventDescription.lateNote(e, timeZone: m.timeZone) { text += " · " + late }
             c.put(
                 table.row([Clock.hhmm(e.at, timeZone: m.timeZone), "\(e.seq)", Visible.text(e.by), text]), x: x0,
                 y: top + i, role: role,
