@@ -82,7 +82,7 @@ struct SeriesStopCommand: ParsableCommand {
 
     func run() throws {
         let trimmed = reason.trimmingCharacters(in: .whitespaces)
-        guard !trimmed.isEmpty else { throw ValidationError("Give a reason with --reason.") }
+        guard !trimmed.isEmpty else { throw Failure("Give a reason with --reason: why the series ended.") }
         let now = Date()
         let store = try options.openStore(today: now, access: .write)
         let found = try History.find(patient, in: store.directory)
