@@ -115,14 +115,29 @@ public struct CompactDirectory: Sendable {
             let notes = Array(p.notes.utf8)
             Self.put32(&records, UInt32(notes.count))
             records += notes
-            // Merge fields trail the record only when set, so snapshots from before merges read the same.
-            if p.mergedInto != nil || p.mergeRecordedAt != nil {
+            // Later fields trail the record only when set, so snapshots from before them read the same:
+            // the merge (into, when), then the phone, then the series stop. Whoever writes a later field
+            // writes the earlier ones too (empty), so a reader always knows where it is.
+            let hasContact = p.phone != nil || p.seriesStop != nil
+            if p.mergedInto != nil || p.mergeRecordedAt != nil || hasContact {
                 let into = Array((p.mergedInto ?? "").utf8)
                 Self.put32(&records, UInt32(into.count))
                 records += into
                 let at = Array((p.mergeRecordedAt.map(Timestamp.format) ?? "").utf8)
                 Self.put32(&records, UInt32(at.count))
                 records += at
+            }
+            if hasContact {
+                let phone = Array((p.phone ?? "").utf8)
+                Self.put32(&records, UInt32(phone.count))
+                records += phone
+                if let stop = p.seriesStop {
+                    Self.put32(&records, UInt32(stop.on.year * 10_000 + stop.on.month * 100 + stop.on.day))
+                    records.append(stop.outcome == .finished ? 1 : 2)
+                    let reason = Array(stop.reason.utf8)
+                    Self.put32(&records, UInt32(reason.count))
+                    records += reason
+                }
             }
             recordStarts.append(UInt32(records.count))
         }
@@ -210,9 +225,23 @@ public struct CompactDirectory: Sendable {
                     mergeRecordedAt = Timestamp.parse(field())
                 }
             }
+            var phone: String?
+            var stop: SeriesStop?
+            if at + 4 <= end {
+                let text = field()
+                phone = text.isEmpty ? nil : text
+            }
+            if at + 5 <= end {
+                let d = Int(Self.u32(raw, at))
+                let outcome: SeriesStop.Outcome = raw[at + 4] == 1 ? .finished : .stopped
+                at += 5
+                let reason = field()
+                let day = ClinicDay(year: d / 10_000, month: d / 100 % 100, day: d % 100)
+                stop = SeriesStop(outcome: outcome, on: day, reason: reason)
+            }
             return Patient(
                 id: id, name: name, dateOfBirth: dob, chartNumber: chart, fitzpatrick: fitz, notes: notes,
-                mergedInto: mergedInto, mergeRecordedAt: mergeRecordedAt)
+                mergedInto: mergedInto, mergeRecordedAt: mergeRecordedAt, phone: phone, seriesStop: stop)
         }
     }
 

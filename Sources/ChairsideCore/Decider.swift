@@ -46,7 +46,10 @@ public enum Decider {
                     patientID: patient.id, patientName: patient.name, technician: technician, room: room,
                     plannedZones: zones))
             by = technician
-            if let last = context.history.filter({ $0.status == .completed && $0.sessionID != state.id }).map(
+            // Only sessions before this one count: a late entry may be charted after later sessions.
+            if let last = context.history.filter({
+                $0.status == .completed && $0.sessionID != state.id && $0.startedAt < now
+            }).map(
                 \.startedAt
             ).max() {
                 // Calendar days in the clinic's zone: 09:00 on the 1st to 08:00 on the 29th is 28 days.

@@ -52,6 +52,20 @@ public enum EventDescription {
         case .aborted(let reason): return "Aborted: \(reason)"
         case .amended(let text, let ref): return "Amendment\(ref.map { " to #\($0)" } ?? ""): \(text)"
         case .warning(_, let message): return "Warning: \(message)"
+        case .paperRecord(let list, let source):
+            let treated = list.map { z in
+                proto.zoneName(z.zone) + " " + (z.depth.map(Depth.text) ?? "(depth not on the chart)")
+            }
+            return "From paper records (\(source)): " + treated.joined(separator: ", ")
         }
+    }
+}
+
+extension EventDescription {
+    /// "late entry, written 2026-11-21 15:40" for an event charted after the fact; nil otherwise.
+    public static func lateNote(_ event: SessionEvent, timeZone: TimeZone) -> String? {
+        guard let written = event.recordedAt else { return nil }
+        return
+            "late entry, written \(ClinicDay(written, timeZone: timeZone)) \(Clock.hhmm(written, timeZone: timeZone))"
     }
 }

@@ -13,10 +13,16 @@ public struct Patient: Codable, Equatable, Sendable, Identifiable {
     public var mergedInto: String?
     /// When the merge or un-merge was recorded: across rooms, the latest word on a record wins.
     public var mergeRecordedAt: Date?
+    /// How the front desk reaches the patient (a phone number, as written); nil when not given.
+    public var phone: String?
+    /// The patient's recorded choice to finish or stop their series: they leave the due list
+    /// until they come back for another session.
+    public var seriesStop: SeriesStop?
 
     public init(
         id: String, name: String, dateOfBirth: ClinicDay? = nil, chartNumber: String, fitzpatrick: Int? = nil,
-        notes: String = "", mergedInto: String? = nil, mergeRecordedAt: Date? = nil
+        notes: String = "", mergedInto: String? = nil, mergeRecordedAt: Date? = nil, phone: String? = nil,
+        seriesStop: SeriesStop? = nil
     ) {
         self.id = id
         self.name = name
@@ -26,6 +32,22 @@ public struct Patient: Codable, Equatable, Sendable, Identifiable {
         self.notes = notes
         self.mergedInto = mergedInto
         self.mergeRecordedAt = mergeRecordedAt
+        self.phone = phone
+        self.seriesStop = seriesStop
+    }
+}
+
+/// A series finished or stopped, as the patient chose: when it was recorded and why.
+public struct SeriesStop: Codable, Equatable, Sendable {
+    public enum Outcome: String, Codable, CaseIterable, Sendable { case finished, stopped }
+    public var outcome: Outcome
+    public var on: ClinicDay
+    public var reason: String
+
+    public init(outcome: Outcome, on: ClinicDay, reason: String) {
+        self.outcome = outcome
+        self.on = on
+        self.reason = reason
     }
 }
 

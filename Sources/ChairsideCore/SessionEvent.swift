@@ -122,6 +122,20 @@ public enum EventKind: Codable, Equatable, Sendable {
     case aborted(reason: String)
     case amended(text: String, refersTo: Int?)
     case warning(code: String, message: String)
+    /// A past session brought in from paper records (`chairside import-history`): the zones treated
+    /// and the depth written on the chart, and where the row came from. Stands in for the passes.
+    case paperRecord(zones: [PaperZone], source: String)
+}
+
+/// One zone of a session from paper records; the depth is nil when the chart did not give one.
+public struct PaperZone: Codable, Equatable, Sendable {
+    public var zone: String
+    public var depth: Double?
+
+    public init(zone: String, depth: Double?) {
+        self.zone = zone
+        self.depth = depth
+    }
 }
 
 /// One line of a session's journal: what happened, when, and who did it.
@@ -130,13 +144,20 @@ public struct SessionEvent: Codable, Equatable, Sendable {
     public var at: Date
     public var by: String
     public var kind: EventKind
+    /// Set only on a late entry (a session charted after the fact): when the line was actually
+    /// written, while `at` is when it happened. The store stamps it at append; the core never reads the clock.
+    public var recordedAt: Date?
 
-    public init(seq: Int, at: Date, by: String, kind: EventKind) {
+    public init(seq: Int, at: Date, by: String, kind: EventKind, recordedAt: Date? = nil) {
         self.seq = seq
         self.at = at
         self.by = by
         self.kind = kind
+        self.recordedAt = recordedAt
     }
+
+    /// Whether this event was charted after the fact.
+    public var isLateEntry: Bool { recordedAt != nil }
 }
 
 extension EventKind {
@@ -144,7 +165,8 @@ extension EventKind {
     /// amendments, completion, abort and voids themselves stand as recorded.
     public var isVoidable: Bool {
         switch self {
-        case .started, .voided, .completed, .aborted, .warning, .paused, .resumed, .note, .amended: false
+        case .started, .voided, .completed, .aborted, .warning, .paused, .resumed, .note, .amended, .paperRecord:
+            false
         default: true
         }
     }

@@ -108,6 +108,8 @@ public struct SessionState: Equatable, Sendable {
     public var adverseEvents: [String] = []
     public var endedAt: Date?
     public var abortReason: String?
+    /// Zones and depths of a session imported from paper records (it has no passes).
+    public var paperZones: [PaperZone] = []
 
     /// Lines of the journal that could not be read: the events around them are replayed, and new
     /// events continue after the highest number, read or not.
@@ -136,6 +138,16 @@ public struct SessionState: Equatable, Sendable {
     }
 
     public var screeningDone: Bool { answers != nil }
+
+    /// A session charted after the fact: its start was written late, so every event of it is.
+    public var isLateEntry: Bool { events.first?.isLateEntry ?? false }
+
+    /// The events as they happened: by their real time, then by the order written. The journal
+    /// keeps the order of writing; a late entry's steps may be charted in another order.
+    public var eventsByRealTime: [SessionEvent] {
+        guard isLateEntry else { return events }
+        return events.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
+    }
     public var numbingCleared: Bool { numbing?.removedAt != nil || numbingSkipReason != nil }
 
     /// The deepest depth used in any pass, for the aftercare's downtime.
@@ -237,6 +249,7 @@ public struct SessionState: Equatable, Sendable {
             postCare.append(PostCareRecord(product: product, lot: lot, at: e.at))
         case .aftercareGiven(let d): aftercare = d
         case .aftercareReissued, .note, .amended: break
+        case .paperRecord(let zones, _): paperZones += zones
         case .adverseEvent(let d): adverseEvents.append(d)
         case .paused: pausedAt = e.at
         case .resumed: pausedAt = nil

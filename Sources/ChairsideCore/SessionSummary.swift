@@ -35,6 +35,8 @@ public struct SessionSummary: Codable, Equatable, Sendable {
     /// SHA-256 of the journal's line that ends at `journalBytes` (the hash chain's head there); the
     /// day's anchor is the Merkle root over the day's heads. Nil in indexes written before issue 14.
     public var head: String?
+    /// For a late entry (charted after the fact): when its start was written. Nil for sessions charted live.
+    public var chartedAt: Date?
 
     public init?(state: SessionState, journalBytes: Int) {
         // A session whose start line is unreadable is still listed (the day review flags it):
@@ -64,7 +66,7 @@ public struct SessionSummary: Codable, Equatable, Sendable {
         warnings = state.warnings.count
         adverseEvents = state.adverseEvents.count
         overridden = state.overrideBy != nil
-        zoneDepths = ZoneDepths.of(state.passes.map(\.pass))
+        zoneDepths = ZoneDepths.of(state.passes.map(\.pass)) + ZoneDepths.of(paper: state.paperZones)
         screeningDates = Dictionary(
             (state.answers ?? []).compactMap { a in a.lastDate.map { (a.item, $0) } }, uniquingKeysWith: { a, _ in a })
         screeningUndated = (state.answers ?? []).filter { $0.present && $0.lastDate == nil }.map(\.item)
@@ -74,6 +76,7 @@ public struct SessionSummary: Codable, Equatable, Sendable {
         lastSeq = state.lastSeq
         self.journalBytes = journalBytes
         unreadableLines = state.unreadable.count
+        chartedAt = state.isLateEntry ? state.events.first?.recordedAt : nil
     }
 
     public var statusLabel: String {
@@ -97,6 +100,7 @@ public struct SessionSummary: Codable, Equatable, Sendable {
             abortReason
         case screeningUndated
         case lastSeq, journalBytes, unreadableLines, head
+        case chartedAt
     }
 
     /// Day indexes written before a field existed still read: the missing ones start empty, and the
@@ -129,6 +133,7 @@ public struct SessionSummary: Codable, Equatable, Sendable {
         journalBytes = try c.decode(Int.self, forKey: .journalBytes)
         unreadableLines = try c.decodeIfPresent(Int.self, forKey: .unreadableLines) ?? 0
         head = try c.decodeIfPresent(String.self, forKey: .head)
+        chartedAt = try c.decodeIfPresent(Date.self, forKey: .chartedAt)
     }
 }
 
@@ -158,6 +163,11 @@ public struct ZoneDepths: Codable, Equatable, Sendable {
             }
         }
         return list
+    }
+
+    /// A paper record's zones that have a depth; it tells no pass count.
+    public static func of(paper zones: [PaperZone]) -> [ZoneDepths] {
+        zones.compactMap { z in z.depth.map { ZoneDepths(zone: z.zone, min: $0, max: $0, passes: 0) } }
     }
 
     /// "0.50" or "1.00–1.50".

@@ -59,6 +59,8 @@ public final class Store {
     /// True while opening for writing and during `check`: the only times anything is repaired.
     /// Listing a day or reading a session never writes (issue 13, point 5).
     var repairing = false
+    /// The time a late entry's lines are stamped as written; tests pin it.
+    public var writeClock: @Sendable () -> Date = { Date() }
     /// True during `check`: also reports what is only worth saying there (journals from before the chain).
     var checking = false
     /// During `check`, each journal's scan as read, so the anchor is verified without reading it again.
@@ -378,10 +380,14 @@ public final class Store {
         return state
     }
 
-    /// Creates a session's journal with its first events and holds its lock.
-    public func beginSession(id: String, events: [SessionEvent]) throws -> SessionWriter {
+    /// Creates a session's journal with its first events and holds its lock. A `lateEntry` session
+    /// (charted after the fact, its events carrying their real times) has every line stamped with
+    /// the time it was written (`recordedAt`), now and whenever it is appended to later.
+    public func beginSession(id: String, events: [SessionEvent], lateEntry: Bool = false) throws -> SessionWriter {
         try requireWritable()
         let (day, path) = try journalPath(id)
+        // A session on another day (a late entry) joins that day's list: read it before adding to it.
+        if days[day] == nil { _ = try sessions(on: day) }
         try files.makeDirectory(dayPath(day))
         let fd = try files.createJournal(path)
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
@@ -391,6 +397,7 @@ public final class Store {
         let writer = SessionWriter(
             id: id, day: day, path: path, fd: fd, length: 0, state: SessionState(id: id),
             head: JournalLine.genesis)
+        writer.lateEntry = lateEntry
         try append(events, to: writer)
         return writer
     }
@@ -438,8 +445,13 @@ public final class Store {
     /// the journal length it was made from, so a reader (another console, `today`, the next
     /// start) re-reads just the journals that grew since. That keeps a pass or a note to one
     /// write and one fsync instead of three more for the index.
-    public func append(_ events: [SessionEvent], to writer: SessionWriter) throws {
-        guard !events.isEmpty else { return }
+    public func append(_ incoming: [SessionEvent], to writer: SessionWriter) throws {
+        guard !incoming.isEmpty else { return }
+        var events = incoming
+        if writer.lateEntry || writer.state.isLateEntry {
+            let written = Timestamp.truncated(writeClock())
+            for i in events.indices { events[i].recordedAt = written }
+        }
         let lines = try events.map { ($0.seq, try encoder.encode($0)) }
         let (data, head) = JournalLine.encodeBatch(lines, prev: writer.head)
         guard writer.fd >= 0 else { throw StoreError.sessionNotHeld(writer.id) }
@@ -783,6 +795,8 @@ public final class SessionWriter {
     public fileprivate(set) var state: SessionState
     /// The hash of the journal's last line: the next line's `prev`.
     public fileprivate(set) var head: String
+    /// Set for a session begun as a late entry, until its first line carries the mark.
+    fileprivate(set) var lateEntry = false
 
     init(id: String, day: ClinicDay, path: String, fd: Int32, length: Int, state: SessionState, head: String) {
         self.id = id

@@ -69,10 +69,13 @@ public enum Reports {
             "Started \(Clock.hhmm(start.at, timeZone: timeZone))\(st.endedAt.map { " · ended \(Clock.hhmm($0, timeZone: timeZone))" } ?? "") · elapsed \(Clock.mmss(st.elapsedSeconds(now: now)))\n"
         out += "Planned zones: \(start.plannedZones.map(proto.zoneName).joined(separator: ", "))\n"
         out += String(format: "Passes: %d · PRP applied: %.1f mL", st.passTotal, st.totalPRPAppliedML) + "\n"
+        if let written = st.events.first.flatMap({ EventDescription.lateNote($0, timeZone: timeZone) }) {
+            out += "Charted after the fact: \(written) (times below are when each step happened)\n"
+        }
         out += "Timeline:\n"
         // An unreadable line stands in its place, before the first event numbered after it.
         var gaps = st.unreadable.sorted { ($0.firstSeq, $0.line) < ($1.firstSeq, $1.line) }[...]
-        for e in st.events {
+        for e in st.eventsByRealTime {
             while let gap = gaps.first, gap.firstSeq <= e.seq {
                 out += "  !! \(gap.text)\n"
                 gaps = gaps.dropFirst()
@@ -80,13 +83,14 @@ public enum Reports {
             var line =
                 "  \(Clock.hhmm(e.at, timeZone: timeZone)) #\(e.seq) \(Visible.text(e.by)): \(Visible.text(EventDescription.line(e.kind, proto: proto)))"
             if let reason = st.voided[e.seq] { line += " [VOIDED: \(Visible.text(reason))]" }
+            if let late = EventDescription.lateNote(e, timeZone: timeZone) { line += " [\(late)]" }
             out += line + "\n"
         }
         for gap in gaps { out += "  !! \(gap.text)\n" }
         return out
     }
 
-    private static func trimmed(_ s: String) -> String {
+    static func trimmed(_ s: String) -> String {
         var t = Substring(s)
         while t.last == " " { t = t.dropLast() }
         return String(t)

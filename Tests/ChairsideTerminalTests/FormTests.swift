@@ -19,6 +19,11 @@ final class FormTests: XCTestCase {
             ("new patient", NewPatientForm(name: "José")),
             ("start session", StartSessionForm(patient: Fixture.patient(), config: .standard)),
             ("go to date", GoToDateForm(day: ClinicDay(string: "2026-11-21")!)),
+            ("late session", LateSessionForm(day: ClinicDay(string: "2026-11-21")!)),
+            (
+                "step time",
+                StepTimeForm(current: Fixture.t0, earliest: Fixture.t0, latest: Fixture.t0, timeZone: Fixture.utc)
+            ),
             ("save sheet", SaveSheetForm(path: "/store/aftercare/x.txt")),
             ("consent", ConsentForm(patientName: "José Müller")),
             ("override", OverrideForm()),

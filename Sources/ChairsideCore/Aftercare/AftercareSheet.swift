@@ -27,6 +27,8 @@ public struct AftercareSheet: Equatable, Sendable {
     public var nextVisitTo: String
     public var series: SeriesPosition
     public var settings: AftercareSettings
+    /// "21 November 2026 at 16:05" when the session was charted after the fact; empty otherwise.
+    public var chartedLate = ""
 
     public init(state: SessionState, history: [SessionRef], config: ClinicConfig, timeZone: TimeZone) {
         let proto = config.protocolSettings
@@ -57,6 +59,10 @@ public struct AftercareSheet: Equatable, Sendable {
         let window = NextVisitWindow(sessionDay: day, series: series, proto: proto, settings: settings)
         nextVisitFrom = SheetDate.long(window.from)
         nextVisitTo = SheetDate.long(window.to)
+        if state.isLateEntry, let written = state.events.first?.recordedAt {
+            let writtenDay = ClinicDay(written, timeZone: timeZone)
+            chartedLate = "\(SheetDate.long(writtenDay)) at \(Clock.hhmm(written, timeZone: timeZone))"
+        }
     }
 
     /// "Saturday 21 November 2026", whatever the machine's locale.
@@ -77,6 +83,7 @@ public struct AftercareSheet: Equatable, Sendable {
         ("technician", "who did the treatment"),
         ("date", "the session date, e.g. Saturday 21 November 2026"),
         ("time", "the session start time, e.g. 09:00"),
+        ("charted_late", "when a session charted after the fact was written (empty for one charted live)"),
         ("has_zones", "true when at least one pass was logged"),
         ("zones", "list of treated zones; inside: name, depth_range"),
         ("zone_list", "the treated zones in one line, e.g. Cheeks, Forehead"),
@@ -110,6 +117,7 @@ public struct AftercareSheet: Equatable, Sendable {
             "technician": technician,
             "date": date,
             "time": time,
+            "charted_late": chartedLate,
             "has_zones": !zones.isEmpty,
             "zones": zones.map { ["name": $0.name, "depth_range": $0.depthRange] },
             "zone_list": zones.map(\.name).joined(separator: ", "),
@@ -132,6 +140,7 @@ public struct AftercareSheet: Equatable, Sendable {
         ]
         if clinicPhone.isEmpty { values["clinic_phone"] = nil }
         if technician.isEmpty { values["technician"] = nil }
+        if chartedLate.isEmpty { values["charted_late"] = nil }
         return values
     }
 }

@@ -57,6 +57,7 @@ enum DefaultAftercareHTMLTemplate {
           <tr><td>Treated</td>
               <td>{{date}} at {{time}}{{#technician}}, by <bdi dir="auto">{{technician}}</bdi>{{/technician}}</td></tr>
           <tr><td>Series</td><td>{{series}}</td></tr>
+          {{#charted_late}}<tr><td>Charted</td><td>{{charted_late}} (after the treatment)</td></tr>{{/charted_late}}
         </table>
 
         {{#has_zones}}

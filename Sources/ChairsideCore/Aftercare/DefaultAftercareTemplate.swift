@@ -14,6 +14,9 @@ enum DefaultAftercareTemplate {
         Patient:  {{patient_name}}
         Treated:  {{date}} at {{time}}{{#technician}}, by {{technician}}{{/technician}}
         Series:   {{series}}
+        {{#charted_late}}
+        Charted:  {{charted_late}} (after the treatment)
+        {{/charted_late}}
 
         {{#has_zones}}
         Areas treated (needle depth):

@@ -105,6 +105,11 @@ enum EventFacts {
         case .amended(let text, let ref):
             return ("amended", ["text": .string(text), "refers_to_seq": ref.map(JSONValue.integer) ?? .null])
         case .warning(let code, let message): return ("warning", ["code": .string(code), "message": .string(message)])
+        case .paperRecord(let zones, let source):
+            let list = zones.map { z -> JSONValue in
+                .object(["zone": .string(z.zone), "depth_mm": z.depth.map(JSONValue.number) ?? .null])
+            }
+            return ("paper_record", ["zones": .array(list), "source": .string(source)])
         }
     }
 }

@@ -214,7 +214,17 @@ public enum FHIRBundle {
             if !state.adverseEvents.isEmpty {
                 fields["complication"] = .array(state.adverseEvents.map { .object(["text": FHIRBundle.text($0)]) })
             }
-            let notes = Self.notes(state)
+            var notes = Self.notes(state)
+            // R4's Procedure has no "recorded" element: a late entry says when it was charted in a note.
+            if state.isLateEntry, let written = state.events.first?.recordedAt {
+                notes.insert(
+                    .object([
+                        "time": .string(Timestamp.format(written)),
+                        "text": FHIRBundle.text(
+                            "Late entry: charted after the fact at \(Timestamp.format(written)); "
+                                + "the performed period is when it happened."),
+                    ]), at: 0)
+            }
             if !notes.isEmpty { fields["note"] = .array(notes) }
             if state.status == .completed {
                 let series = SeriesPosition(

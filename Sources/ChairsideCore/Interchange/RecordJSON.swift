@@ -59,6 +59,8 @@ public enum RecordJSON {
             "abort_reason": .optional(s.abortReason),
             // Lines of the journal that could not be read: the record has a gap there.
             "unreadable_lines": .integer(s.unreadableLines),
+            "late_entry": .bool(s.chartedAt != nil),
+            "charted_at": time(s.chartedAt),
         ])
     }
 
@@ -157,6 +159,8 @@ public enum RecordJSON {
             "voided": .bool(state.voided[e.seq] != nil),
             "void_reason": .optional(state.voided[e.seq]),
             "details": .object(details),
+            "late_entry": .bool(e.isLateEntry),
+            "recorded_at": time(e.recordedAt),
         ])
     }
 }

@@ -35,6 +35,7 @@ public enum SessionExport {
         "technician", "room", "planned_zones", "treated_zones", "passes", "max_depth_mm", "prp_applied_ml",
         "warnings", "adverse_events", "overridden", "amendments", "aftercare", "abort_reason", "day_anchor",
         "unreadable_lines",
+        "charted_at",
     ]
 
     /// `dayAnchor` is the anchor of the session's day (its Merkle root), so a spreadsheet carries
@@ -54,6 +55,7 @@ public enum SessionExport {
             s.aftercare ?? "", CSV.text(s.abortReason ?? ""), dayAnchor,
             // A receiving system must know the record has a gap (`chairside show` names the lines).
             String(s.unreadableLines),
+            s.chartedAt.map { "\(ClinicDay($0, timeZone: timeZone)) \(Clock.hhmm($0, timeZone: timeZone))" } ?? "",
         ]
     }
 

@@ -36,7 +36,10 @@ public struct ConsoleEnvironment: Sendable {
 /// Everything the console shows, as plain values. Only `update` changes it; the view is a pure
 /// function of it and the time.
 public struct AppModel {
-    public enum Screen: Equatable, Sendable { case today, newSession, session, history }
+    public enum Screen: Equatable, Sendable {
+        case today, newSession, session, history
+        case due
+    }
 
     public struct Status: Equatable, Sendable {
         public var text: String
@@ -61,6 +64,7 @@ public struct AppModel {
     public var newSession = NewSessionScreen()
     public var session: SessionScreen?
     public var history: HistoryScreen?
+    public var due: DueScreen?
     public var overlay: Overlay?
     /// `?` help over whatever is on screen; any key closes it.
     public var helpOpen = false
@@ -89,6 +93,8 @@ public struct AppModel {
     var savingSheet: SheetPreview?
     /// A session waiting for the patient's past sessions before it is decided and started.
     var pendingStart: PendingStart?
+    /// A late entry being started: the real start time given on Today (L).
+    public var lateStart: Date?
 
     public static let minWidth = 80
     public static let minHeight = 24
@@ -126,6 +132,8 @@ struct PendingStart: Equatable, Sendable {
     var technician: String
     var room: String
     var zones: [String]
+    /// Set for a late entry: when the session really began.
+    var lateAt: Date? = nil
 }
 
 /// A yes/no question and what yes does.

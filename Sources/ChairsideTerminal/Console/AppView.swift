@@ -37,7 +37,8 @@ public enum AppView {
         case .today: DayReviewView.draw(m, now: now, in: body, into: &c)
         case .history: HistoryView.draw(m, in: body, into: &c)
         case .newSession: NewSessionView.draw(m, in: body, into: &c)
-        case .session: SessionView.draw(m, now: now, in: body, into: &c)
+        case .session: SessionView.draw(m, now: m.session?.stepTime ?? now, in: body, into: &c)
+        case .due: DueView.draw(m, in: body, into: &c)
         }
         drawFooter(m, in: Rect(x: 0, y: body.maxY + 1, width: m.width, height: footer), into: &c)
         switch m.overlay {
@@ -112,6 +113,7 @@ public enum AppView {
         case .history: return HistoryScreen.keys.help
         case .newSession: return NewSessionScreen.keys.help
         case .session: return m.session.map { SessionScreen.keys($0).help } ?? []
+        case .due: return DueScreen.keys.help
         }
     }
 

@@ -14,12 +14,16 @@ public enum Effect: Equatable, Sendable {
     case savePatient(Patient)
     /// Creates the session's journal with its first events and holds it for recording.
     case beginSession(id: String, events: [SessionEvent])
+    /// As `beginSession`, for a session charted after the fact: the store marks every line as a late entry.
+    case beginLateSession(id: String, events: [SessionEvent])
     /// Holds a session for recording (a closed one too: notes and amendments).
     case openSession(id: String)
     /// Lets go of the session held for recording; it stays resumable.
     case closeSession
     case append(sessionID: String, events: [SessionEvent])
     case loadHistory(patientID: String)
+    /// The due list for the front desk (reads every patient's session references).
+    case loadDueList(day: ClinicDay, scope: DueList.Scope, proto: ClinicProtocol, settings: AftercareSettings)
     /// The answers of the patient's latest earlier screening, to offer in a new one.
     case loadLastScreening(patientID: String, excluding: String)
     case saveTheme(name: String, path: String)
@@ -96,6 +100,7 @@ public enum EffectResult: Equatable, Sendable {
     /// The events are on disk; `state` is the session as the store now has it.
     case stored(events: [SessionEvent], state: SessionState, indexWarning: String?)
     case historyLoaded(patientID: String, patient: Patient?, sessions: [SessionSummary])
+    case dueListLoaded(day: ClinicDay, scope: DueList.Scope, [DueEntry])
     /// The latest earlier screening of the patient (nil day: there is none).
     case lastScreeningLoaded(sessionID: String, day: ClinicDay?, answers: [ScreeningAnswer])
     case themeSaved(name: String, path: String)

@@ -42,6 +42,11 @@ public final class EffectRunner: @unchecked Sendable {
                 let w = try store.beginSession(id: id, events: events)
                 return .sessionOpened(hold(w, isNew: true))
             }
+        case .beginLateSession(let id, let events):
+            return attempt(.beginSession) {
+                let w = try store.beginSession(id: id, events: events, lateEntry: true)
+                return .sessionOpened(hold(w, isNew: true))
+            }
         case .openSession(let id):
             if writer?.id == id { release() }
             return attempt(.openSession) { .sessionOpened(hold(try store.openSession(id: id), isNew: false)) }
@@ -56,6 +61,9 @@ public final class EffectRunner: @unchecked Sendable {
                     patientID: patientID, patient: store.directory.patient(id: patientID),
                     sessions: try store.historySummaries(of: patientID))
             }
+        case .loadDueList(let day, let scope, let proto, let settings):
+            return .dueListLoaded(
+                day: day, scope: scope, store.dueList(today: day, proto: proto, settings: settings, scope: scope))
         case .loadLastScreening(let patientID, let excluding):
             return attempt(.loadLastScreening) { try lastScreening(of: patientID, excluding: excluding) }
         case .saveTheme(let name, let path):

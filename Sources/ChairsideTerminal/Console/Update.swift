@@ -65,7 +65,9 @@ public enum ConsoleUpdate {
         }
     }
 
-    private static func handle(_ key: Key, _ m: inout AppModel, now: Date) -> [Effect] {
+    private static func handle(_ key: Key, _ m: inout AppModel, now realNow: Date) -> [Effect] {
+        // A late entry runs on its own clock: each step at the real time it happened (W sets it).
+        let now = m.screen == .session ? (m.session?.stepTime ?? realNow) : realNow
         if m.helpOpen {
             m.helpOpen = false
             return []
@@ -89,6 +91,9 @@ public enum ConsoleUpdate {
         case .history:
             guard let action = HistoryScreen.keys.action(for: key) else { return unknown(key, &m) }
             return HistoryScreen.update(action, &m, now: now)
+        case .due:
+            guard let action = DueScreen.keys.action(for: key) else { return unknown(key, &m) }
+            return DueScreen.update(action, &m, now: now)
         }
     }
 
@@ -110,7 +115,8 @@ public enum ConsoleUpdate {
     private static func alerts(_ m: inout AppModel, now: Date) -> [Effect] {
         let idle = m.config.privacyAfterMinutes
         if idle > 0 && !m.hidden && now.timeIntervalSince(m.lastKeyAt) >= Double(idle * 60) { m.hidden = true }
-        guard let s = m.session, let numbing = s.state.numbing, numbing.removedAt == nil, !s.numbingAlerted,
+        guard let s = m.session, s.stepTime == nil, let numbing = s.state.numbing, numbing.removedAt == nil,
+            !s.numbingAlerted,
             let dwell = s.state.numbingDwellSeconds(now: now), dwell >= numbing.dwellTargetMinutes * 60
         else { return [] }
         m.session?.numbingAlerted = true
@@ -137,6 +143,7 @@ public enum ConsoleUpdate {
                 return StartSession.decide(start, history: sessions.map(\.ref), &m, now: now)
             }
             HistoryScreen.loaded(patientID: patientID, patient: patient, sessions: sessions, &m)
+        case .dueListLoaded(let day, let scope, let entries): DueScreen.loaded(day: day, scope: scope, entries, &m)
         case .themeSaved(let name, let path): m.say("Theme \(name) is in use and saved in \(path).", .ok)
         case .aftercareSaved(let path): return SheetPreview.saved(path, &m, now: now)
         case .replicaStatus(let text): m.replica = text
@@ -194,6 +201,8 @@ enum StartSession {
 
     static func decide(_ start: PendingStart, history: [SessionRef], _ m: inout AppModel, now: Date) -> [Effect] {
         m.pendingStart = nil
+        // A late entry starts at the time it really began, and its journal marks every line as late.
+        let now = start.lateAt ?? now
         let id = m.env.newSessionID(now, m.timeZone)
         let context = DecisionContext(
             protocolSettings: m.proto, history: history, actor: start.technician, timeZone: m.timeZone)
@@ -202,6 +211,7 @@ enum StartSession {
             plannedZones: start.zones)
         do {
             let events = try Decider.decide(command, state: SessionState(id: id), context: context, now: now)
+            if start.lateAt != nil { return [.beginLateSession(id: id, events: events)] }
             return [.beginSession(id: id, events: events)]
         } catch {
             Recording.failed(Failure(.beginSession, Recording.refusalText(error), isRefusal: true), &m)
@@ -251,7 +261,8 @@ enum FormUpdate {
         case .savePatient(let patient): return [.savePatient(patient)]
         case .startSession(let patient, let technician, let room, let zones):
             return StartSession.request(
-                PendingStart(patient: patient, technician: technician, room: room, zones: zones), &m)
+                PendingStart(patient: patient, technician: technician, room: room, zones: zones, lateAt: m.lateStart),
+                &m)
         case .goToDate(let day):
             m.overlay = nil
             return TodayScreen.show(day, &m)
@@ -261,6 +272,14 @@ enum FormUpdate {
             return []
         case .changeDepth(let zone, let depth):
             return SessionScreen.changeDepth(zone: zone, to: depth, &m, now: now)
+        case .lateSession(let at):
+            m.overlay = nil
+            return NewSessionScreen.openLate(at: at, &m)
+        case .stepTime(let at):
+            m.overlay = nil
+            m.session?.stepTime = at
+            m.say("The next step is recorded at \(Clock.hhmm(at, timeZone: m.timeZone)) (W to change).", .ok)
+            return []
         case .saveAftercare(let path):
             guard let s = m.session, let sheet = m.savingSheet else { return [] }
             do {

@@ -131,6 +131,10 @@ public enum FormIntent: Equatable, Sendable {
     case screeningDate(item: String, day: ClinicDay?)
     /// A depth typed for a zone; the console asks before crossing above the protocol maximum.
     case changeDepth(zone: String, depth: Double)
+    /// Chart a session after the fact, begun at this real time.
+    case lateSession(at: Date)
+    /// The real time of a late entry's next step.
+    case stepTime(Date)
 }
 
 /// A form on screen: its content, where the focus is, the last problem, and whether it is waiting

@@ -35,6 +35,7 @@ public struct NewSessionScreen: Sendable {
         case .help: m.helpOpen = true
         case .back:
             m.screen = .today
+            m.lateStart = nil
             m.status = nil
         case .up: m.newSession.selected = max(0, ns.selected - 1)
         case .down: m.newSession.selected = min(max(0, ns.results.count - 1), ns.selected + 1)
@@ -64,6 +65,17 @@ public struct NewSessionScreen: Sendable {
         return []
     }
 
+    /// Finding the patient for a session charted after the fact, begun at `at`.
+    static func openLate(at: Date, _ m: inout AppModel) -> [Effect] {
+        m.screen = .newSession
+        m.newSession = NewSessionScreen()
+        m.lateStart = at
+        m.say(
+            "Late entry: find the patient. The session starts at \(ClinicDay(at, timeZone: m.timeZone)) "
+                + "\(Clock.hhmm(at, timeZone: m.timeZone)); each step then asks W for its time.", .warning)
+        return [.searchPatients("")]
+    }
+
     static func search(_ m: inout AppModel) -> [Effect] {
         m.newSession.selected = 0
         return [.searchPatients(m.newSession.query)]
@@ -79,7 +91,10 @@ public struct NewSessionScreen: Sendable {
 enum NewSessionView {
     static func draw(_ m: AppModel, in area: Rect, into c: inout Canvas) {
         let (x0, y0) = (area.x + 1, area.y)
-        AppView.header("New session · find the patient", right: "", in: area, into: &c)
+        let late = m.lateStart.map {
+            " · late entry, began \(ClinicDay($0, timeZone: m.timeZone)) \(Clock.hhmm($0, timeZone: m.timeZone))"
+        }
+        AppView.header("New session · find the patient" + (late ?? ""), right: "", in: area, into: &c)
         c.put("Patient: ", x: x0, y: y0 + 2, role: .header)
         let room = area.width - 12
         var query = Visible.text(m.newSession.query)

@@ -16,6 +16,7 @@ extension SessionScreen {
         case zoneUp, zoneDown, deeper, shallower, typeDepth, logPass
         case applyPRP, postCare
         case previewSheet, handedSheet, declinedSheet
+        case stepTime
     }
 
     typealias Binding = KeyBinding<Action>
@@ -48,6 +49,7 @@ extension SessionScreen {
         list.append(
             Binding("1-7", "panel", Track.allCases.map { (Key.char(Character("\($0.rawValue)")), Action.panel($0)) }))
         list.append(Binding(.char("n"), "n", st.noteLabel.lowercased(), .note))
+        if s.stepTime != nil && !st.isClosed { list.append(Binding(.char("W"), "W", "time of next step", .stepTime)) }
         // A closed record grows only by amendments (n): the keys that would change it are not offered.
         if !st.isClosed {
             list += [

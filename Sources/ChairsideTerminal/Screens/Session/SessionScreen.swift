@@ -21,6 +21,9 @@ public struct SessionScreen: Sendable {
     public var timelineBack = 0
     /// The numbing application whose target already rang, so the alert fires once.
     public var numbingAlerted = false
+    /// A late entry's clock: the real time the next step happened (W changes it). Nil for a session
+    /// charted live, which runs on the wall clock.
+    public var stepTime: Date?
     /// The full-screen timeline (session detail) instead of the panels; closed sessions open here.
     public var detail = false
     /// Lines scrolled back from the newest entry of the detail timeline.

@@ -79,6 +79,12 @@ extension SessionScreen {
         case .scrollUp, .scrollDown, .pageUp, .pageDown, .oldest, .newest:
             SessionDetail.scroll(action, s, &m)
         case .sheet, .previewSheet: SheetPreview.open(s, &m)
+        case .stepTime:
+            guard let at = s.stepTime, let start = st.start?.at else { return [] }
+            // The time of writing caps it: `lastKeyAt` is the wall clock of this key.
+            m.overlay = .form(
+                OpenForm(
+                    StepTimeForm(current: at, earliest: start, latest: m.lastKeyAt, timeZone: m.timeZone), focus: 1))
         default: return panel(action, s, &m, now: now)
         }
         return []
@@ -250,6 +256,7 @@ extension SessionScreen {
     /// A session the store holds for recording is on screen now.
     static func opened(_ opened: OpenedSession, _ m: inout AppModel, now: Date) -> [Effect] {
         m.session = SessionScreen(opened, proto: m.proto, now: now)
+        if opened.state.isLateEntry { m.session?.stepTime = opened.state.events.map(\.at).max() }
         m.screen = .session
         m.history = nil
         if case .form = m.overlay { m.overlay = nil }

@@ -13,7 +13,8 @@ enum SessionView {
             Visible.text(start.technician),
         ]
         .compactMap { $0 }.joined(separator: " · ")
-        AppView.header(who, right: "Total \(Clock.mmss(st.elapsedSeconds(now: now)))", in: area, into: &c)
+        let late = s.stepTime.map { "LATE ENTRY · next step \(Clock.hhmm($0, timeZone: m.timeZone)) (W) · " } ?? ""
+        AppView.header(who, right: late + "Total \(Clock.mmss(st.elapsedSeconds(now: now)))", in: area, into: &c)
         if s.detail {
             SessionDetailView.draw(m, s, now: now, in: area, into: &c)
             return

@@ -7,10 +7,10 @@ enum TimelineRow {
     case unreadable(UnreadableLine)
 
     static func rows(_ st: SessionState) -> [TimelineRow] {
-        guard !st.unreadable.isEmpty else { return st.events.map(TimelineRow.event) }
+        guard !st.unreadable.isEmpty else { return st.eventsByRealTime.map(TimelineRow.event) }
         var rows: [TimelineRow] = []
         var gaps = st.unreadable.sorted { $0.firstSeq < $1.firstSeq }[...]
-        for e in st.events {
+        for e in st.eventsByRealTime {
             while let gap = gaps.first, gap.firstSeq <= e.seq {
                 rows.append(.unreadable(gap))
                 gaps = gaps.dropFirst()

@@ -72,6 +72,7 @@ enum SessionDetailView {
             text = "✗ VOIDED (\(Visible.text(reason))): " + text
             role = .muted
         }
+        if let late = EventDescription.lateNote(e, timeZone: timeZone) { text += " · " + late }
         return ([Clock.hhmm(e.at, timeZone: timeZone), "\(e.seq)", Visible.text(e.by), text], role)
     }
 

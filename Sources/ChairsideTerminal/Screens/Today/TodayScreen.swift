@@ -16,6 +16,8 @@ public struct TodayScreen: Sendable {
     enum Action: Sendable {
         case up, down, newSession, open, previousDay, nextDay, today, goToDate, history, refresh, rooms, theme, help,
             quit
+        case due
+        case lateEntry
     }
 
     static let keys = KeyTable<Action>([
@@ -25,6 +27,8 @@ public struct TodayScreen: Sendable {
         KeyBinding(.char("g"), "g", "go to date", .goToDate),
         KeyBinding(.char("t"), "t", "back to today", hint: false, .today),
         KeyBinding(.char("H"), "H", "patient history", .history),
+        KeyBinding(.char("d"), "d", "due list", hint: false, .due),
+        KeyBinding(.char("L"), "L", "chart a session after the fact", hint: false, .lateEntry),
         KeyBinding("↑↓", "select", hint: false, [(.up, .up), (.char("k"), .up), (.down, .down), (.char("j"), .down)]),
         KeyBinding(.char("r"), "r", "refresh", hint: false, .refresh),
         KeyBinding(.char("a"), "a", "this room / all rooms", hint: false, .rooms),
@@ -42,6 +46,7 @@ public struct TodayScreen: Sendable {
         case .down: m.today.selected = min(max(0, count - 1), m.today.selected + 1)
         case .newSession:
             m.screen = .newSession
+            m.lateStart = nil
             m.newSession = NewSessionScreen()
             m.status = nil
             return [.searchPatients("")]
@@ -60,6 +65,8 @@ public struct TodayScreen: Sendable {
                 m.today.allRooms
                     ? "All rooms (other rooms' sessions are read-only copies from the replica)." : "This room only.")
             return [load(m.today)]
+        case .due: return DueScreen.open(&m, now: now)
+        case .lateEntry: m.overlay = .form(OpenForm(LateSessionForm(day: ClinicDay(now, timeZone: m.timeZone))))
         case .theme: ThemePicker.open(&m)
         case .previousDay: return show(m.today.day.adding(days: -1), &m)
         case .nextDay: return show(m.today.day.adding(days: 1), &m)
