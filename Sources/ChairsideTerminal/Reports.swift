@@ -60,7 +60,11 @@ public enum Reports {
     public static func session(
         _ st: SessionState, patient: Patient?, proto: ClinicProtocol, now: Date, timeZone: TimeZone
     ) -> String {
-        guard let start = st.start else { return "Session \(st.id) has no events.\n" }
+        guard let start = st.start else {
+            guard !st.unreadable.isEmpty else { return "Session \(st.id) has no events.\n" }
+            // The start line itself is unreadable: the rest of the record is still shown, gaps in place.
+            return "Session \(st.id) · start unreadable\nTimeline:\n" + timeline(st, proto: proto, timeZone: timeZone)
+        }
         var out = "Session \(st.id) · \(st.statusLabel)\n"
         out +=
             "Patient: \(Visible.text(start.patientName))\(patient.map { " (\(Visible.text($0.chartNumber)))" } ?? "")\n"
@@ -72,7 +76,13 @@ public enum Reports {
         if let written = st.events.first.flatMap({ EventDescription.lateNote($0, timeZone: timeZone) }) {
             out += "Charted after the fact: \(written) (times below are when each step happened)\n"
         }
-        out += "Timeline:\n"
+        out += "Timeline:\n" + timeline(st, proto: proto, timeZone: timeZone)
+        return out
+    }
+
+    /// The events in order, each unreadable line in its place before the first event numbered after it.
+    static func timeline(_ st: SessionState, proto: ClinicProtocol, timeZone: TimeZone) -> String {
+        var out = ""
         // An unreadable line stands in its place, before the first event numbered after it.
         var gaps = st.unreadable.sorted { ($0.firstSeq, $0.line) < ($1.firstSeq, $1.line) }[...]
         for e in st.eventsByRealTime {

@@ -85,7 +85,7 @@ struct SeriesStopCommand: ParsableCommand {
         guard !trimmed.isEmpty else { throw Failure("Give a reason with --reason: why the series ended.") }
         let now = Date()
         let store = try options.openStore(today: now, access: .write)
-        let found = try History.find(patient, in: store.directory)
+        let found = try History.find(patient, in: store.clinicView().patients)
         let stop = SeriesStop(
             outcome: finished ? .finished : .stopped, on: ClinicDay(now, timeZone: options.timeZone), reason: trimmed)
         try store.recordSeriesStop(of: found, stop)

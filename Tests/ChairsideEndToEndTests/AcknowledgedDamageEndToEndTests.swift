@@ -156,7 +156,7 @@ final class AcknowledgedDamageEndToEndTests: EndToEndCase {
 
         let csv = cli("export", "--from", day, "--to", day)
         XCTAssertEqual(csv.status, 0, csv.err)
-        let rows = csv.out.split(separator: "\n").map(String.init)
+        let rows = csv.out.split(whereSeparator: \.isNewline).map(String.init)
         XCTAssertTrue(rows.first?.hasSuffix(",unreadable_lines") == true, rows.first ?? "")
         XCTAssertTrue(rows.contains { $0.hasPrefix(id + ",") && $0.hasSuffix(",1") }, csv.out)
 
