@@ -124,6 +124,8 @@ public struct ClinicConfig: Codable, Equatable, Sendable {
     public var aftercare: AftercareSettings
     /// `[replica]`: the PostgreSQL replica, if the clinic has one (issue 18).
     public var replica: ReplicaSettings? = nil
+    /// `[lots] expiry_warning_days`: Today flags lots in use that expire within this many days (issue 17).
+    public var lotExpiryWarningDays = 30
 
     public static let standard = ClinicConfig(
         clinicName: "Chairside Clinic",

@@ -52,6 +52,9 @@ public enum EventDescription {
         case .aborted(let reason): return "Aborted: \(reason)"
         case .amended(let text, let ref): return "Amendment\(ref.map { " to #\($0)" } ?? ""): \(text)"
         case .warning(_, let message): return "Warning: \(message)"
+        case .needleCartridgeRecorded(let c): return "Needle cartridge: \(c.summary)"
+        case .lotOverridden(let lot, let problem, let reason):
+            return "Lot \(lot) used despite: \(problem) Reason: \(reason)"
         }
     }
 }

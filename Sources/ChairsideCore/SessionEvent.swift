@@ -122,6 +122,10 @@ public enum EventKind: Codable, Equatable, Sendable {
     case aborted(reason: String)
     case amended(text: String, refersTo: Int?)
     case warning(code: String, message: String)
+    /// The needle cartridge and its configuration (the device fields; issue 17).
+    case needleCartridgeRecorded(cartridge: NeedleCartridge)
+    /// A lot the register refused (expired, withdrawn …) used anyway, with the technician's reason.
+    case lotOverridden(lot: String, problem: String, reason: String)
 }
 
 /// One line of a session's journal: what happened, when, and who did it.

@@ -33,6 +33,8 @@ public struct SessionSummary: Codable, Equatable, Sendable {
     /// SHA-256 of the journal's line that ends at `journalBytes` (the hash chain's head there); the
     /// day's anchor is the Merkle root over the day's heads. Nil in indexes written before issue 14.
     public var head: String?
+    /// Every lot the session recorded, by register key (issue 17); what a recall matches.
+    public var lots: [String] = []
 
     public init?(state: SessionState, journalBytes: Int) {
         // A session whose start line is unreadable is still listed (the day review flags it):
@@ -71,6 +73,7 @@ public struct SessionSummary: Codable, Equatable, Sendable {
         lastSeq = state.lastSeq
         self.journalBytes = journalBytes
         unreadableLines = state.unreadable.count
+        lots = state.usedLots
     }
 
     public var statusLabel: String {
@@ -93,6 +96,7 @@ public struct SessionSummary: Codable, Equatable, Sendable {
         case prpAppliedML, warnings, adverseEvents, overridden, zoneDepths, screeningDates, amendments, aftercare,
             abortReason
         case lastSeq, journalBytes, unreadableLines, head
+        case lots
     }
 
     /// Day indexes written before a field existed still read: the missing ones start empty, and the
@@ -124,6 +128,7 @@ public struct SessionSummary: Codable, Equatable, Sendable {
         journalBytes = try c.decode(Int.self, forKey: .journalBytes)
         unreadableLines = try c.decodeIfPresent(Int.self, forKey: .unreadableLines) ?? 0
         head = try c.decodeIfPresent(String.self, forKey: .head)
+        lots = try c.decodeIfPresent([String].self, forKey: .lots) ?? []
     }
 }
 

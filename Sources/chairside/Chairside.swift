@@ -11,6 +11,7 @@ struct Chairside: ParsableCommand {
         subcommands: [
             Console.self, Today.self, Show.self, History.self, Export.self, Aftercare.self, Themes.self, Check.self,
             Anchor.self, Demo.self, Replicate.self, Restore.self,
+            Lots.self, Recall.self,
         ],
         defaultSubcommand: Console.self
     )

@@ -105,6 +105,17 @@ enum EventFacts {
         case .amended(let text, let ref):
             return ("amended", ["text": .string(text), "refers_to_seq": ref.map(JSONValue.integer) ?? .null])
         case .warning(let code, let message): return ("warning", ["code": .string(code), "message": .string(message)])
+        case .needleCartridgeRecorded(let c):
+            return (
+                "needle_cartridge_recorded",
+                [
+                    "lot": .string(c.lot), "configuration": .string(c.configuration),
+                    "needle_length_mm": .number(c.needleLengthMM),
+                    "punctures_per_second": c.puncturesPerSecond.map(JSONValue.integer) ?? .null,
+                ]
+            )
+        case .lotOverridden(let lot, let problem, let reason):
+            return ("lot_overridden", ["lot": .string(lot), "problem": .string(problem), "reason": .string(reason)])
         }
     }
 }

@@ -36,7 +36,10 @@ public struct ConsoleEnvironment: Sendable {
 /// Everything the console shows, as plain values. Only `update` changes it; the view is a pure
 /// function of it and the time.
 public struct AppModel {
-    public enum Screen: Equatable, Sendable { case today, newSession, session, history }
+    public enum Screen: Equatable, Sendable {
+        case today, newSession, session, history
+        case lots, recall
+    }
 
     public struct Status: Equatable, Sendable {
         public var text: String
@@ -61,6 +64,12 @@ public struct AppModel {
     public var newSession = NewSessionScreen()
     public var session: SessionScreen?
     public var history: HistoryScreen?
+    /// The lot register screen and a recall's list (issue 17).
+    public var lots = LotsScreen()
+    public var recall: RecallScreen?
+    /// The lot register as last read: the lots screen, Today's expiry flag.
+    public var lotRegister = LotRegister()
+    public var lotsLoaded = false
     public var overlay: Overlay?
     /// `?` help over whatever is on screen; any key closes it.
     public var helpOpen = false
@@ -111,7 +120,7 @@ public struct AppModel {
     func formContext(now: Date) -> FormContext {
         FormContext(
             config: config, session: session?.state, now: now, timeZone: timeZone,
-            workingDirectory: env.workingDirectory)
+            workingDirectory: env.workingDirectory, lots: lotRegister)
     }
 }
 

@@ -38,6 +38,8 @@ public enum AppView {
         case .history: HistoryView.draw(m, in: body, into: &c)
         case .newSession: NewSessionView.draw(m, in: body, into: &c)
         case .session: SessionView.draw(m, now: now, in: body, into: &c)
+        case .lots: LotsView.draw(m, now: now, in: body, into: &c)
+        case .recall: RecallView.draw(m, in: body, into: &c)
         }
         drawFooter(m, in: Rect(x: 0, y: body.maxY + 1, width: m.width, height: footer), into: &c)
         switch m.overlay {
@@ -112,6 +114,8 @@ public enum AppView {
         case .history: return HistoryScreen.keys.help
         case .newSession: return NewSessionScreen.keys.help
         case .session: return m.session.map { SessionScreen.keys($0).help } ?? []
+        case .lots: return LotsScreen.keys.help
+        case .recall: return RecallScreen.keys.help
         }
     }
 

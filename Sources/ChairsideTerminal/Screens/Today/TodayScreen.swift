@@ -16,6 +16,7 @@ public struct TodayScreen: Sendable {
     enum Action: Sendable {
         case up, down, newSession, open, previousDay, nextDay, today, goToDate, history, refresh, rooms, theme, help,
             quit
+        case lots
     }
 
     static let keys = KeyTable<Action>([
@@ -28,6 +29,7 @@ public struct TodayScreen: Sendable {
         KeyBinding("↑↓", "select", hint: false, [(.up, .up), (.char("k"), .up), (.down, .down), (.char("j"), .down)]),
         KeyBinding(.char("r"), "r", "refresh", hint: false, .refresh),
         KeyBinding(.char("a"), "a", "this room / all rooms", hint: false, .rooms),
+        KeyBinding(.char("L"), "L", "lots and recall", hint: false, .lots),
         CommonKeys.theme(.theme),
         CommonKeys.help(.help),
         KeyBinding(.char("q"), "q", "quit", .quit),
@@ -61,6 +63,7 @@ public struct TodayScreen: Sendable {
                     ? "All rooms (other rooms' sessions are read-only copies from the replica)." : "This room only.")
             return [load(m.today)]
         case .theme: ThemePicker.open(&m)
+        case .lots: return LotsScreen.open(&m)
         case .previousDay: return show(m.today.day.adding(days: -1), &m)
         case .nextDay: return show(m.today.day.adding(days: 1), &m)
         case .today: return show(ClinicDay(now, timeZone: m.timeZone), &m)
