@@ -13,7 +13,7 @@ import Foundation
 struct StoreMarker: Codable, Equatable {
     static let fileName = "chairside-store.json"
     static let format = 2
-    static let layout: Set<String> = ["days", "patients", "quarantine", "replica", "check-cache.txt"]
+    static let layout: Set<String> = ["days", "patients", "quarantine", "replica", "check-cache.txt", "lots"]
 
     var format: Int
     var storeID: String
