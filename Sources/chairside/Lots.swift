@@ -56,13 +56,15 @@ struct LotsAdd: ParsableCommand {
             valueName: "date"))
     var expires: String
 
-    func run() throws {
-        guard let kind = LotKind(word: kind) else {
-            throw ValidationError("--kind must be one of: \(LotKind.wordList).")
-        }
-        guard let day = LotExpiry.parse(expires) else {
+    func validate() throws {
+        guard LotKind(word: kind) != nil else { throw ValidationError("--kind must be one of: \(LotKind.wordList).") }
+        guard LotExpiry.parse(expires) != nil else {
             throw ValidationError("--expires must be a real date written YYYY-MM-DD (or YYYY-MM), e.g. 2027-03-31.")
         }
+    }
+
+    func run() throws {
+        guard let kind = LotKind(word: kind), let day = LotExpiry.parse(expires) else { return }
         let added = try LotCommand.run(
             .add(lot: lot, kind: kind, product: product, expires: day), options: options, actor: actor)
         if let added {
