@@ -8,7 +8,7 @@ import Foundation
 // in the same run. Prints a Markdown report; docs/BENCHMARKS.md holds the last one with notes.
 //
 //   swift build -c release && swift run -c release chairside-bench \
-//       [--years 0,1,5,10] [--keys 10000] [--work DIR] [--reuse]
+//       [--years 0,1,5,10] [--keys 10000] [--work DIR] [--reuse] [--recall-only]
 
 var yearsList: [Double] = [0, 1, 5, 10]
 var keyCount = 10_000
