@@ -8,13 +8,15 @@ import Foundation
 // in the same run. Prints a Markdown report; docs/BENCHMARKS.md holds the last one with notes.
 //
 //   swift build -c release && swift run -c release chairside-bench \
-//       [--years 0,1,5,10] [--keys 10000] [--work DIR] [--reuse]
+//       [--years 0,1,5,10] [--keys 10000] [--work DIR] [--reuse] [--recall-only]
 
 var yearsList: [Double] = [0, 1, 5, 10]
 var keyCount = 10_000
 var work = FileManager.default.currentDirectoryPath + "/.build/bench"
 /// Keep stores a previous run generated (same day) instead of generating them again.
 var reuse = false
+/// Measure only the lot recall (issue 17) on each store.
+var recallOnly = false
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let a = arguments.next() {
     switch a {
@@ -22,6 +24,7 @@ while let a = arguments.next() {
     case "--keys": keyCount = Int(arguments.next() ?? "") ?? keyCount
     case "--work": work = arguments.next() ?? work
     case "--reuse": reuse = true
+    case "--recall-only": recallOnly = true
     default:
         FileHandle.standardError.write(
             Data("usage: chairside-bench [--years 0,1,5,10] [--keys 10000] [--work DIR] [--reuse]\n".utf8))
@@ -66,6 +69,7 @@ struct SizeResult {
     var peakMiB = 0.0
     var longestHistory = 0
     var append = AppendBench.Result()
+    var recall = RecallBench.Result()
 }
 
 /// One console on a pseudo-terminal for all in-process measurements: real ncurses, real output.
@@ -133,6 +137,12 @@ for years in yearsList {
         "TERM": "xterm-256color", "LANG": "C.UTF-8", "CHAIRSIDE_STORE": root, "XDG_CONFIG_HOME": work + "/config",
         "HOME": work, "TZ": timeZone.identifier,
     ]
+    log("   recall of the most used lot: in process, the CLI, and a brute-force scan to compare")
+    r.recall = try RecallBench(root: root, binary: binary, environment: env, timeZone: timeZone).run()
+    if recallOnly {
+        results.append(r)
+        continue
+    }
 
     log("   floor and console, start to first frame (alternating), and peak memory")
     /// Time from posix_spawn until the frame's bottom line is on the pseudo-terminal.
@@ -293,6 +303,14 @@ row("`history` p50 ÷ floor (target ≤ 2×)") {
 row("`check` (incremental), p50 (target ≤ 2 s at 5 y)") { seconds($0.check.p50) }
 row("`check --full`, p50 (target ≤ 20 s at 5 y)") { seconds($0.checkFull.p50) }
 row("console peak RSS (target ≤ 25 MiB)") { String(format: "%.1f MiB", $0.peakMiB) }
+row("recall of one lot: sessions found / brute-force scan agrees") {
+    "\($0.recall.found) of lot \($0.recall.lot) / \($0.recall.agrees ? "yes" : "NO")"
+}
+row("recall in process (new Store + recall), p50 / worst (target ≤ 200 ms)") {
+    "\(ms($0.recall.inProcess.p50)) / \(ms($0.recall.inProcess.percentile(100)))"
+}
+row("`recall LOT --csv` from exec, p50 (target ≤ 200 ms)") { ms($0.recall.cli.p50) }
+row("brute-force scan of every journal, once") { seconds($0.recall.bruteForceMS) }
 
 /// What a generated store's summary is kept as beside it, for `--reuse`.
 struct SavedSummary: Codable {

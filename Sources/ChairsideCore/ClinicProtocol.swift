@@ -132,6 +132,8 @@ public struct ClinicConfig: Codable, Equatable, Sendable {
     public func timeZone(machine: TimeZone) -> TimeZone {
         timeZoneID.flatMap(TimeZone.init(identifier:)) ?? machine
     }
+    /// `[lots] expiry_warning_days`: Today flags lots in use that expire within this many days (issue 17).
+    public var lotExpiryWarningDays = 30
 
     public static let standard = ClinicConfig(
         clinicName: "Chairside Clinic",

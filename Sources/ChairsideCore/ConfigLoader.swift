@@ -53,7 +53,8 @@ public enum ConfigLoader {
         func config(_ root: TOMLDocument.Table) throws -> ClinicConfig {
             var config = ClinicConfig.standard
             try rejectUnknown(
-                root, values: [], tables: ["clinic", "protocol", "aftercare", "replica"], arrays: [], prefix: "")
+                root, values: [], tables: ["clinic", "protocol", "aftercare", "replica", "lots"], arrays: [], prefix: ""
+            )
             if let clinic = root.table("clinic") {
                 try rejectUnknown(
                     clinic,
@@ -89,6 +90,12 @@ public enum ConfigLoader {
             }
             if let replica = root.table("replica") {
                 config.replica = try replicaSettings(replica)
+            }
+            if let lots = root.table("lots") {
+                try rejectUnknown(lots, values: ["expiry_warning_days"], tables: [], arrays: [], prefix: "lots.")
+                config.lotExpiryWarningDays =
+                    try integer(lots, "expiry_warning_days", prefix: "lots.", range: 0...365)
+                    ?? config.lotExpiryWarningDays
             }
             return config
         }

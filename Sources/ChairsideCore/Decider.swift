@@ -303,6 +303,23 @@ public enum Decider {
             try require(lot, "The product lot")
             kinds.append(.postCareApplied(product: product, lot: lot))
 
+        case .recordNeedleCartridge(let cartridge):
+            try require(cartridge.lot, "The cartridge lot")
+            try require(cartridge.configuration, "The needle configuration")
+            guard cartridge.needleLengthMM > 0, !Depth.exceeds(cartridge.needleLengthMM, proto.deviceMaxDepth) else {
+                throw .invalidValue(
+                    "The needle length is more than 0 and at most the device's \(Depth.text(proto.deviceMaxDepth)).")
+            }
+            if let rate = cartridge.puncturesPerSecond, rate <= 0 {
+                throw .invalidValue("Punctures per second is a whole number above 0, or left empty.")
+            }
+            kinds.append(.needleCartridgeRecorded(cartridge: cartridge))
+
+        case .overrideLot(let lot, let problem, let reason):
+            try require(lot, "The lot number")
+            try require(reason, "A reason for using this lot")
+            kinds.append(.lotOverridden(lot: lot, problem: problem, reason: reason))
+
         case .recordAftercare(let delivery):
             guard state.aftercare == nil else { throw .aftercareAlreadyGiven }
             guard !state.passes.isEmpty else { throw .noPassYet }

@@ -57,6 +57,9 @@ public enum EventDescription {
                 proto.zoneName(z.zone) + " " + (z.depth.map(Depth.text) ?? "(depth not on the chart)")
             }
             return "From paper records (\(source)): " + treated.joined(separator: ", ")
+        case .needleCartridgeRecorded(let c): return "Needle cartridge: \(c.summary)"
+        case .lotOverridden(let lot, let problem, let reason):
+            return "Lot \(lot) used despite: \(problem) Reason: \(reason)"
         }
     }
 }

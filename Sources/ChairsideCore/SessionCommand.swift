@@ -34,6 +34,10 @@ public enum SessionCommand: Equatable, Sendable {
     case completeWithReasons([CompletionGap: String])
     case abort(reason: String)
     case amend(text: String, refersTo: Int?)
+    /// The needle cartridge in the pen and its configuration (issue 17).
+    case recordNeedleCartridge(NeedleCartridge)
+    /// Using a lot the register refuses (`LotProblem`), with the technician's reason; recorded first.
+    case overrideLot(lot: String, problem: String, reason: String)
 }
 
 /// Why the decider said no, in words a technician can act on.

@@ -125,6 +125,10 @@ public enum EventKind: Codable, Equatable, Sendable {
     /// A past session brought in from paper records (`chairside import-history`): the zones treated
     /// and the depth written on the chart, and where the row came from. Stands in for the passes.
     case paperRecord(zones: [PaperZone], source: String)
+    /// The needle cartridge and its configuration (the device fields; issue 17).
+    case needleCartridgeRecorded(cartridge: NeedleCartridge)
+    /// A lot the register refused (expired, withdrawn …) used anyway, with the technician's reason.
+    case lotOverridden(lot: String, problem: String, reason: String)
 }
 
 /// One zone of a session from paper records; the depth is nil when the chart did not give one.

@@ -82,6 +82,8 @@ public struct SessionState: Equatable, Sendable {
     public var id: String
     /// Every event ever accepted, voided ones included, in order.
     public private(set) var events: [SessionEvent] = []
+    /// The needle cartridge recorded for the session (issue 17), if any.
+    public private(set) var cartridge: NeedleCartridge?
     /// seq of each voided event -> the reason given.
     public private(set) var voided: [Int: String] = [:]
 
@@ -264,6 +266,8 @@ public struct SessionState: Equatable, Sendable {
             abortReason = reason
             pausedAt = nil
         case .warning(_, let message): warnings.append(message)
+        case .needleCartridgeRecorded(let c): cartridge = c
+        case .lotOverridden: break
         }
     }
 

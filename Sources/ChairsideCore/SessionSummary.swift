@@ -37,6 +37,8 @@ public struct SessionSummary: Codable, Equatable, Sendable {
     public var head: String?
     /// For a late entry (charted after the fact): when its start was written. Nil for sessions charted live.
     public var chartedAt: Date?
+    /// Every lot the session recorded, by register key (issue 17); what a recall matches.
+    public var lots: [String] = []
 
     public init?(state: SessionState, journalBytes: Int) {
         // A session whose start line is unreadable is still listed (the day review flags it):
@@ -77,6 +79,7 @@ public struct SessionSummary: Codable, Equatable, Sendable {
         self.journalBytes = journalBytes
         unreadableLines = state.unreadable.count
         chartedAt = state.isLateEntry ? state.events.first?.recordedAt : nil
+        lots = state.usedLots
     }
 
     public var statusLabel: String {
@@ -101,6 +104,7 @@ public struct SessionSummary: Codable, Equatable, Sendable {
         case screeningUndated
         case lastSeq, journalBytes, unreadableLines, head
         case chartedAt
+        case lots
     }
 
     /// Day indexes written before a field existed still read: the missing ones start empty, and the
@@ -134,6 +138,7 @@ public struct SessionSummary: Codable, Equatable, Sendable {
         unreadableLines = try c.decodeIfPresent(Int.self, forKey: .unreadableLines) ?? 0
         head = try c.decodeIfPresent(String.self, forKey: .head)
         chartedAt = try c.decodeIfPresent(Date.self, forKey: .chartedAt)
+        lots = try c.decodeIfPresent([String].self, forKey: .lots) ?? []
     }
 }
 

@@ -60,6 +60,7 @@ extension Store {
             progress(CheckProgress(checked: done, total: total))
         }
         try plan.finish(verified: verified)
+        try checkLots()
         lastCheckCounts = plan.counts
         progress(CheckProgress(checked: total, total: total))
         return report

@@ -455,6 +455,12 @@ public final class Store {
         let lines = try events.map { ($0.seq, try encoder.encode($0)) }
         let (data, head) = JournalLine.encodeBatch(lines, prev: writer.head)
         guard writer.fd >= 0 else { throw StoreError.sessionNotHeld(writer.id) }
+        // The recall index learns of a lot before the journal does (Store+Lots.swift).
+        let known = Set(writer.state.usedLots)
+        try noteLotUse(
+            Array(
+                Set(events.flatMap(\.kind.lotNumbers).map(LotRegister.key)).subtracting(known).filter { !$0.isEmpty }),
+            sessionID: writer.id)
         do throws(StoreError) {
             try files.append(writer.fd, data, knownLength: writer.length, path: writer.path)
         } catch {

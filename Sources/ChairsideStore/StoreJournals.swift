@@ -32,12 +32,14 @@ public struct StoredLine: Sendable, Equatable {
 /// without ever repairing or locking anything the console holds).
 public enum StoreJournals {
     public static let patientJournal = "patients/journal.jsonl"
+    /// The lot register (issue 17): replicated like the patient journal.
+    public static let lotJournal = "lots/journal.jsonl"
 
     /// Whether `path` is a journal path a store can hold: the patient journal or a session's
     /// journal in its day's folder. Paths from a replica are checked with this before any use,
     /// so a row cannot name a file outside the store.
     public static func isJournalPath(_ path: String) -> Bool {
-        if path == patientJournal { return true }
+        if path == patientJournal || path == lotJournal { return true }
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0] == "days", parts[2].hasSuffix(".jsonl"),
             let day = ClinicDay(string: String(parts[1]))
@@ -50,6 +52,7 @@ public enum StoreJournals {
     public static func list(root: String) -> [JournalFile] {
         var out: [JournalFile] = []
         if let file = stat(root, patientJournal) { out.append(file) }
+        if let file = stat(root, lotJournal) { out.append(file) }
         let days = (try? FileManager.default.contentsOfDirectory(atPath: root + "/days")) ?? []
         for day in days.sorted() where ClinicDay(string: day) != nil {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: root + "/days/" + day)) ?? []

@@ -17,7 +17,7 @@ struct StoreMarker: Codable, Equatable {
     static let fileName = "chairside-store.json"
     static let format = 2
     static let layout: Set<String> = [
-        "days", "patients", "quarantine", "replica", "check-cache.txt", "standing-findings.json",
+        "days", "patients", "quarantine", "replica", "check-cache.txt", "standing-findings.json", "lots",
     ]
 
     var format: Int

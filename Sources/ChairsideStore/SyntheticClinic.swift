@@ -21,6 +21,8 @@ public struct SyntheticClinic: Sendable {
 
     public struct Summary: Sendable, CustomStringConvertible {
         public var days = 0, sessions = 0, events = 0, patients = 0
+        /// Lots in the register: every product's stock rotates (StockRotation).
+        public var lots = 0
         public var regularPatientID = ""
         public var regularChart = ""
         /// The working day before today, with `busyDaySessions`.
@@ -88,7 +90,12 @@ public struct SyntheticClinic: Sendable {
             timeZone: timeZone)
 
         summary.busyDay = workdays.count > 1 ? workdays[workdays.count - 2] : nil
+        var lotEvents: [LotEvent] = []
         for (d, day) in workdays.enumerated() {
+            let lots = StockRotation.lots(onWorkday: d)
+            lotEvents += StockRotation.events(
+                onWorkday: d, day: day, at: day.start(in: timeZone).addingTimeInterval(6 * 3600),
+                by: context.actor, after: lotEvents.count)
             let count = day == summary.busyDay ? busyDaySessions : sessionsPerDay
             let open = day.start(in: timeZone).addingTimeInterval(7 * 3600)
             for s in 0..<count {
@@ -102,7 +109,8 @@ public struct SyntheticClinic: Sendable {
                 }
                 visits[who] += 1
                 let start = open.addingTimeInterval(Double(s) * (12 * 3600) / Double(count))
-                let events = try session(for: people[who], start: start, config: config, context: context, rng: &rng)
+                let events = try session(
+                    for: people[who], start: start, config: config, context: context, lots: lots, rng: &rng)
                 try store.importSession(
                     id: Store.newSessionID(startedAt: start, timeZone: timeZone, using: &rng), events: events)
                 summary.sessions += 1
@@ -111,6 +119,8 @@ public struct SyntheticClinic: Sendable {
             summary.days += 1
             if d % 50 == 0 { progress("\(day): \(summary.sessions) sessions") }
         }
+        try store.importLots(lotEvents)
+        summary.lots = Set(lotEvents.map(\.kind.lot)).count
         progress("building indexes")
         var shown = 0
         _ = try store.check(full: true) { p in
@@ -126,7 +136,8 @@ public struct SyntheticClinic: Sendable {
 
     /// One completed session through the decider, sized to 60–120 events.
     func session(
-        for patient: Patient, start: Date, config: ClinicConfig, context: DecisionContext, rng: inout SplitMix64
+        for patient: Patient, start: Date, config: ClinicConfig, context: DecisionContext,
+        lots: StockRotation.Lots, rng: inout SplitMix64
     ) throws -> [SessionEvent] {
         let proto = config.protocolSettings
         var state = SessionState(id: "")
@@ -140,9 +151,9 @@ public struct SyntheticClinic: Sendable {
         }
         let zoneCount = 4 + Int(rng.next() % UInt64(max(1, min(4, proto.zones.count - 3))))
         let zones = Array(proto.zones.shuffled(using: &rng).prefix(zoneCount)).map(\.id)
-        // 14 steps around the passes, plus PRP and a note per zone; the passes make up the rest.
+        // 15 steps around the passes, plus PRP and a note per zone; the passes make up the rest.
         let target = 60 + Int(rng.next() % UInt64(61 - zones.count))
-        let passesPerZone = max(1, (target - 14 - 2 * zones.count + zones.count - 1) / zones.count)
+        let passesPerZone = max(1, (target - 15 - 2 * zones.count + zones.count - 1) / zones.count)
 
         try run(
             .start(patient: patient, technician: context.actor, room: config.rooms[0], plannedZones: zones), after: 0)
@@ -152,15 +163,18 @@ public struct SyntheticClinic: Sendable {
         try run(.recordConsent(signedBy: patient.name), after: 1)
         try run(
             .applyNumbing(
-                agent: "BLT 20/8/4 cream", lot: "NB-2611", zones: zones,
+                agent: "BLT 20/8/4 cream", lot: lots.anaesthetic, zones: zones,
                 dwellTargetMinutes: proto.numbingDwellTargetMinutes), after: 2)
-        try run(.drawBlood(volumeML: 30, tubes: 3, lot: "ACD-4471"), after: 3)
+        try run(.drawBlood(volumeML: 30, tubes: 3, lot: lots.bloodTubes), after: 3)
         try run(.startCentrifuge(CentrifugeProgram(unit: .g, value: 1500, minutes: 8)), after: 1)
         try run(.stopCentrifuge, after: 8)
         try run(.preparePRP(volumeML: 4), after: 2)
         try run(.note("Numbing check: patient comfortable, skin intact"), after: 1)
         try run(.removeNumbing, after: Double(proto.numbingDwellTargetMinutes) - 17)
         try run(.cleanseSkin, after: 1)
+        try run(
+            .recordNeedleCartridge(NeedleCartridge(lot: lots.cartridge, configuration: "12-pin", needleLengthMM: 2.5)),
+            after: 0.5)
         let patterns = PassPattern.allCases
         for zone in zones {
             let depth = proto.zone(zone)?.defaultDepth ?? proto.depthStep
@@ -175,11 +189,49 @@ public struct SyntheticClinic: Sendable {
             try run(.applyPRP(zone: zone, volumeML: 0.5, method: .duringPasses), after: 0.5)
             try run(.note("\(zone): even response, no pinpoint bleeding outside the endpoint"), after: 0.2)
         }
-        try run(.applyPostCare(product: "Hyaluronic soothing serum", lot: "HS-0925"), after: 3)
-        try run(.applyPostCare(product: "Mineral sunscreen SPF 50", lot: "MS-1180"), after: 1)
+        try run(.applyPostCare(product: "Hyaluronic soothing serum", lot: lots.serum), after: 3)
+        try run(.applyPostCare(product: "Mineral sunscreen SPF 50", lot: lots.sunscreen), after: 1)
         try run(.recordAftercare(.handedPrePrinted), after: 2)
         try run(.complete, after: 1)
         return events
+    }
+}
+
+/// The synthetic clinic's stock: each product gets a new lot every so many working days, as a
+/// clinic's does, so a recall of one lot finds a slice of the years, not every session.
+public enum StockRotation {
+    static let products: [(kind: LotKind, prefix: String, product: String, everyWorkdays: Int)] = [
+        (.anaesthetic, "NB", "BLT 20/8/4 cream", 40), (.bloodTubes, "ACD", "ACD-A PRP tubes", 30),
+        (.needleCartridge, "NC", "12-pin needle cartridge", 10), (.serum, "HS", "Hyaluronic soothing serum", 60),
+        (.sunscreen, "MS", "Mineral sunscreen SPF 50", 60),
+    ]
+
+    public struct Lots: Sendable {
+        public var anaesthetic, bloodTubes, cartridge, serum, sunscreen: String
+    }
+
+    static func number(_ prefix: String, _ rotation: Int) -> String {
+        prefix + "-" + String(format: "%04d", rotation + 1)
+    }
+
+    /// The lot of each product in use on the `d`th working day.
+    public static func lots(onWorkday d: Int) -> Lots {
+        let n = products.map { number($0.prefix, d / $0.everyWorkdays) }
+        return Lots(anaesthetic: n[0], bloodTubes: n[1], cartridge: n[2], serum: n[3], sunscreen: n[4])
+    }
+
+    /// The register's events on the `d`th working day: a product's new lot added and opened, the
+    /// one it replaces finished. Each lot expires a year after it arrives.
+    static func events(onWorkday d: Int, day: ClinicDay, at: Date, by: String, after count: Int) -> [LotEvent] {
+        var kinds: [LotEventKind] = []
+        for p in products where d % p.everyWorkdays == 0 {
+            let rotation = d / p.everyWorkdays
+            if rotation > 0 { kinds.append(.finished(lot: number(p.prefix, rotation - 1))) }
+            let lot = number(p.prefix, rotation)
+            kinds.append(.added(lot: lot, kind: p.kind, product: p.product, expires: day.adding(days: 365)))
+            kinds.append(.opened(lot: lot))
+        }
+        return kinds.enumerated().map { LotEvent(seq: count + $0.offset + 1, at: at, by: by, kind: $0.element) }
     }
 }
 

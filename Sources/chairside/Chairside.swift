@@ -11,7 +11,7 @@ struct Chairside: ParsableCommand {
         subcommands: [
             Console.self, Today.self, Show.self, History.self, Export.self, Aftercare.self, Themes.self, Check.self,
             Anchor.self, Demo.self, Replicate.self, Restore.self,
-            MergePatients.self, UnmergePatient.self, ImportHistory.self, Due.self, Series.self,
+            MergePatients.self, UnmergePatient.self, ImportHistory.self, Due.self, Series.self, Lots.self, Recall.self,
         ],
         defaultSubcommand: Console.self
     )

@@ -58,7 +58,7 @@ final class DueAndLateEntryScreenTests: XCTestCase {
     func lateSession(width: Int, height: Int) throws -> ConsoleHarness {
         let h = try ConsoleHarness(width: width, height: height)
         h.store.writeClock = { Fixture.t0 }
-        h.press(.char("L"), .ctrl("u"))
+        h.press(.char("p"), .ctrl("u"))
         h.type("2026-11-20")
         h.press(.tab)
         h.type("14:30")
@@ -106,7 +106,7 @@ final class DueAndLateEntryScreenTests: XCTestCase {
 
     func testLateSessionFormAt120x40() throws {
         let h = try ConsoleHarness(width: 120, height: 40)
-        h.press(.char("L"))
+        h.press(.char("p"))
         h.assertSnapshot("late-session-form-120x40")
         let late = try lateSession(width: 120, height: 40)
         late.press(.char("t"))

@@ -45,6 +45,10 @@ final class FormTests: XCTestCase {
             ("depth", DepthForm(zone: zone, current: zone.defaultDepth)),
             ("completion reasons", CompletionForm(gaps: CompletionGap.allCases)),
             ("void", VoidForm(voidable: voidable, proto: proto)),
+            ("add lot", LotAddForm(technicians: ["Alex Rivera", "Sam Okafor"])),
+            ("withdraw lot", LotWithdrawForm(lot: "NB-2611", technicians: ["Alex Rivera"])),
+            ("recall", RecallLotForm()),
+            ("needle cartridge", NeedleCartridgeForm(deviceMax: 2.5)),
         ]
     }
 

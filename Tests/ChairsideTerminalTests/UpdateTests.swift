@@ -59,7 +59,7 @@ final class UpdateTests: XCTestCase {
 
     func testStartAsksForTodayAndKeysWaitUntilItComes() {
         var m = model()
-        XCTAssertEqual(ConsoleUpdate.start(&m), [.loadDay(ClinicDay(now, timeZone: Fixture.utc))])
+        XCTAssertEqual(ConsoleUpdate.start(&m), [.loadDay(ClinicDay(now, timeZone: Fixture.utc)), .loadLots])
         XCTAssertEqual(keys(&m, .char("n")), [], "a key typed while the day loads waits its turn")
         XCTAssertEqual(m.screen, .today)
         let effects = send(&m, .result(.dayLoaded(m.today.day, [], anchor: nil)))

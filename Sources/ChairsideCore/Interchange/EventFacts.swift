@@ -110,6 +110,17 @@ enum EventFacts {
                 .object(["zone": .string(z.zone), "depth_mm": z.depth.map(JSONValue.number) ?? .null])
             }
             return ("paper_record", ["zones": .array(list), "source": .string(source)])
+        case .needleCartridgeRecorded(let c):
+            return (
+                "needle_cartridge_recorded",
+                [
+                    "lot": .string(c.lot), "configuration": .string(c.configuration),
+                    "needle_length_mm": .number(c.needleLengthMM),
+                    "punctures_per_second": c.puncturesPerSecond.map(JSONValue.integer) ?? .null,
+                ]
+            )
+        case .lotOverridden(let lot, let problem, let reason):
+            return ("lot_overridden", ["lot": .string(lot), "problem": .string(problem), "reason": .string(reason)])
         }
     }
 }

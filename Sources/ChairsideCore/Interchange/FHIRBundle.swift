@@ -267,6 +267,8 @@ public enum FHIRBundle {
                     case .overridden(let provider, let reason, let items):
                         text = "Screening override by \(provider) (\(items.joined(separator: ", "))): \(reason)"
                     case .warning(_, let message): text = "Warning: " + message
+                    case .lotOverridden(let lot, let problem, let reason):
+                        text = "Lot \(lot) used despite: \(problem) Reason: \(reason)"
                     default: return nil
                     }
                     return .object([

@@ -39,6 +39,7 @@ public struct AppModel {
     public enum Screen: Equatable, Sendable {
         case today, newSession, session, history
         case due
+        case lots, recall
     }
 
     public struct Status: Equatable, Sendable {
@@ -65,6 +66,12 @@ public struct AppModel {
     public var session: SessionScreen?
     public var history: HistoryScreen?
     public var due: DueScreen?
+    /// The lot register screen and a recall's list (issue 17).
+    public var lots = LotsScreen()
+    public var recall: RecallScreen?
+    /// The lot register as last read: the lots screen, Today's expiry flag.
+    public var lotRegister = LotRegister()
+    public var lotsLoaded = false
     public var overlay: Overlay?
     /// `?` help over whatever is on screen; any key closes it.
     public var helpOpen = false
@@ -117,7 +124,7 @@ public struct AppModel {
     func formContext(now: Date) -> FormContext {
         FormContext(
             config: config, session: session?.state, now: now, timeZone: timeZone,
-            workingDirectory: env.workingDirectory)
+            workingDirectory: env.workingDirectory, lots: lotRegister)
     }
 }
 

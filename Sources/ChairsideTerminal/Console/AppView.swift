@@ -39,6 +39,8 @@ public enum AppView {
         case .newSession: NewSessionView.draw(m, in: body, into: &c)
         case .session: SessionView.draw(m, now: m.session?.stepTime ?? now, in: body, into: &c)
         case .due: DueView.draw(m, in: body, into: &c)
+        case .lots: LotsView.draw(m, now: now, in: body, into: &c)
+        case .recall: RecallView.draw(m, in: body, into: &c)
         }
         drawFooter(m, in: Rect(x: 0, y: body.maxY + 1, width: m.width, height: footer), into: &c)
         switch m.overlay {
@@ -114,6 +116,8 @@ public enum AppView {
         case .newSession: return NewSessionScreen.keys.help
         case .session: return m.session.map { SessionScreen.keys($0).help } ?? []
         case .due: return DueScreen.keys.help
+        case .lots: return LotsScreen.keys.help
+        case .recall: return RecallScreen.keys.help
         }
     }
 

@@ -31,6 +31,11 @@ public enum Effect: Equatable, Sendable {
     case saveAftercare(SheetDocument, path: String)
     /// The typeset sheet, or the text when the typesetter is not installed.
     case printAftercare(SheetDocument, queue: String?, paper: Paper)
+    /// The lot register (issue 17); read at start for Today's expiry flag, so it holds no keys.
+    case loadLots
+    case recordLot(LotCommand, by: String)
+    /// Every session that recorded a lot.
+    case recall(lot: String)
     // What the terminal does itself.
     case bell
     case quit
@@ -51,7 +56,7 @@ public enum Effect: Equatable, Sendable {
     /// clock and timers go on). Printing does not hold keys.
     var holdsKeys: Bool {
         switch self {
-        case .printAftercare, .bell, .quit, .restyle, .closeSession, .saveTheme, .readReplicaStatus: false
+        case .printAftercare, .bell, .quit, .restyle, .closeSession, .saveTheme, .readReplicaStatus, .loadLots: false
         default: true
         }
     }
@@ -109,6 +114,9 @@ public enum EffectResult: Equatable, Sendable {
     case replicaStatus(String)
     /// `note` says what differed from the plan (the text sheet went out because there is no typesetter).
     case printed(PrintJob, note: String?)
+    case lotsLoaded(LotRegister)
+    case lotRecorded(LotRegister, events: [LotEvent])
+    case recallLoaded(lot: String, entries: [RecallEntry])
     case failed(Failure)
 }
 
@@ -117,6 +125,7 @@ public struct Failure: Equatable, Sendable {
     public enum Operation: Equatable, Sendable {
         case loadDay, search, savePatient, beginSession, openSession, append, loadHistory, saveTheme, loadLastScreening
         case saveAftercare, print
+        case loadLots, recordLot, recall
     }
 
     public var operation: Operation

@@ -55,6 +55,15 @@ public final class EffectRunner: @unchecked Sendable {
             return nil
         case .append(let id, let events):
             return append(events, to: id)
+        case .loadLots:
+            return attempt(.loadLots) { .lotsLoaded(try store.lotRegister()) }
+        case .recordLot(let command, let by):
+            return attempt(.recordLot) {
+                let events = try store.recordLot(command, by: by, now: Date())
+                return .lotRecorded(try store.lotRegister(), events: events)
+            }
+        case .recall(let lot):
+            return attempt(.recall) { .recallLoaded(lot: lot, entries: try store.recall(lot: lot)) }
         case .loadHistory(let patientID):
             return attempt(.loadHistory) {
                 .historyLoaded(
@@ -157,7 +166,7 @@ public final class EffectRunner: @unchecked Sendable {
         do {
             return try body()
         } catch {
-            let refusal = error is PatientError || error is Refusal || isLocked(error)
+            let refusal = error is PatientError || error is Refusal || error is LotRefusal || isLocked(error)
             return .failed(Failure(operation, "\(error)", isRefusal: refusal))
         }
     }

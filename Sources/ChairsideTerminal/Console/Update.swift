@@ -16,7 +16,7 @@ public enum ConsoleUpdate {
 
     /// The first work of a new console: today's list.
     public static func start(_ m: inout AppModel) -> [Effect] {
-        counted([.loadDay(m.today.day)], &m)
+        counted([.loadDay(m.today.day), .loadLots], &m)
     }
 
     public static func update(_ m: inout AppModel, _ message: Message, now: Date) -> [Effect] {
@@ -94,6 +94,12 @@ public enum ConsoleUpdate {
         case .due:
             guard let action = DueScreen.keys.action(for: key) else { return unknown(key, &m) }
             return DueScreen.update(action, &m, now: now)
+        case .lots:
+            guard let action = LotsScreen.keys.action(for: key) else { return unknown(key, &m) }
+            return LotsScreen.update(action, &m, now: now)
+        case .recall:
+            guard let action = RecallScreen.keys.action(for: key) else { return unknown(key, &m) }
+            return RecallScreen.update(action, &m, now: now)
         }
     }
 
@@ -148,6 +154,9 @@ public enum ConsoleUpdate {
         case .aftercareSaved(let path): return SheetPreview.saved(path, &m, now: now)
         case .replicaStatus(let text): m.replica = text
         case .printed(let job, let note): return SheetPreview.printed(job, note: note, &m, now: now)
+        case .lotsLoaded(let register): LotsScreen.loaded(register, &m)
+        case .lotRecorded(let register, let events): LotsScreen.recorded(register, events: events, &m)
+        case .recallLoaded(let lot, let entries): RecallScreen.loaded(lot: lot, entries: entries, &m)
         case .failed(let failure): failed(failure, &m)
         }
         return []
@@ -167,7 +176,10 @@ public enum ConsoleUpdate {
         case .loadLastScreening:
             // Only an offer: without it the technician asks every question, as on a first visit.
             m.say("The last screening could not be read (\(failure.message)); ask every question.", .warning)
-        case .search, .openSession, .loadHistory:
+        case .loadLots: m.say("The lot register could not be read: \(failure.message)", .warning)
+        case .recordLot where m.screen != .lots:
+            m.say("The lot register was not updated (\(failure.message)); the session's step is recorded.", .warning)
+        case .search, .openSession, .loadHistory, .recordLot, .recall:
             m.pendingStart = nil
             if case .form(var form) = m.overlay {
                 form.saving = false
@@ -184,8 +196,8 @@ extension EffectResult {
     /// Every effect that holds keys gets exactly one answer; printing and theme saving do not hold keys.
     var answersHeldEffect: Bool {
         switch self {
-        case .printed, .themeSaved, .replicaStatus: false
-        case .failed(let f): f.operation != .print && f.operation != .saveTheme
+        case .printed, .themeSaved, .replicaStatus, .lotsLoaded: false
+        case .failed(let f): f.operation != .print && f.operation != .saveTheme && f.operation != .loadLots
         default: true
         }
     }
@@ -280,6 +292,17 @@ enum FormUpdate {
             m.session?.stepTime = at
             m.say("The next step is recorded at \(Clock.hhmm(at, timeZone: m.timeZone)) (W to change).", .ok)
             return []
+        case .recordLot(let command, let by): return [.recordLot(command, by: by)]
+        case .recordWithLot(let command, let use):
+            do {
+                return try LotRecording.record(command, use, &m, now: now)
+            } catch {
+                form.saving = false
+                form.error = Recording.refusalText(error)
+                m.overlay = .form(form)
+                return []
+            }
+        case .recall(let lot): return [.recall(lot: lot)]
         case .saveAftercare(let path):
             guard let s = m.session, let sheet = m.savingSheet else { return [] }
             do {

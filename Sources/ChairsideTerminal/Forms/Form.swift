@@ -14,6 +14,8 @@ public struct FormField: Equatable, Sendable {
     public var required: Bool
     /// A value put there for the technician and not touched yet: the first character typed replaces it.
     public var prefilled: Bool
+    /// Values ← → cycle a text field through (the open lots of a kind, issue 17); typing still works.
+    public var suggestions: [String] = []
 
     public static func text(_ label: String, _ value: String = "", required: Bool = false) -> FormField {
         FormField(label: label, value: .text(value), required: required, prefilled: !value.isEmpty)
@@ -50,6 +52,14 @@ public struct FormField: Equatable, Sendable {
     mutating func edit(_ key: Key) {
         switch value {
         case .text(var s):
+            if !suggestions.isEmpty, key == .left || key == .right {
+                let at = suggestions.firstIndex(of: s)
+                let step = key == .right ? 1 : suggestions.count - 1
+                s = suggestions[at.map { ($0 + step) % suggestions.count } ?? 0]
+                prefilled = true
+                value = .text(s)
+                return
+            }
             switch key {
             case .backspace, .delete: if !s.isEmpty { s.removeLast() }
             case .ctrl("u"): s = ""
@@ -116,6 +126,8 @@ public struct FormContext: Sendable {
     public var timeZone: TimeZone
     /// Where a relative file name is saved.
     public var workingDirectory: String
+    /// The lot register, for forms that take a lot (issue 17).
+    public var lots = LotRegister()
 
     var proto: ClinicProtocol { config.protocolSettings }
 }
@@ -135,6 +147,13 @@ public enum FormIntent: Equatable, Sendable {
     case lateSession(at: Date)
     /// The real time of a late entry's next step.
     case stepTime(Date)
+    /// A lot register command (issue 17), recorded by `by`.
+    case recordLot(LotCommand, by: String)
+    /// The sessions that recorded a lot.
+    case recall(lot: String)
+    /// A session command that names a lot, with what the register needs first (add or open the
+    /// lot) and, for a lot the register refuses, the override with its reason (issue 17).
+    case recordWithLot(SessionCommand, LotUse)
 }
 
 /// A form on screen: its content, where the focus is, the last problem, and whether it is waiting

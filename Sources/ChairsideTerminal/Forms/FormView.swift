@@ -19,6 +19,9 @@ enum FormView {
                 if DisplayWidth.of(shown) > room { shown = "…" + DisplayWidth.tail(shown, to: room - 1) }
                 let cursor = focused ? (f.prefilled ? "◂ typing replaces" : "▏") : ""
                 body.append((label + shown + cursor, role))
+                if focused && f.suggestions.count > 1 {
+                    body.append(("    ← → " + f.suggestions.map(Visible.text).joined(separator: " · "), .muted))
+                }
             case .choice(let options, let index):
                 body.append((label + "‹ \(options[index]) ›", role))
             case .multi(let options, let set, let cursor):

@@ -33,17 +33,23 @@ public struct OverrideForm: FormContent {
 public struct BloodDrawForm: FormContent {
     public var volume = FormField.text("Volume (mL)", "30", required: true)
     public var tubes = FormField.text("Tubes", "3", required: true)
-    public var lot = FormField.text("Tube lot", required: true)
+    public var lot: FormField
+    public var expiry = LotPick.expiryField
+    public var reason = LotPick.reasonField
+    static let pick = LotPick(kinds: [.bloodTubes, .prpKit])
 
-    public init() {}
+    /// `offered`: the open lots of tubes and PRP kits (LotPick.offered), the first filled in.
+    public init(offered: [Lot] = []) { lot = LotPick.lotField("Tube / kit lot", offered: offered) }
 
     public var title: String { "Blood draw" }
-    public var fields: [WritableKeyPath<Self, FormField>] { [\.volume, \.tubes, \.lot] }
+    public var fields: [WritableKeyPath<Self, FormField>] { [\.volume, \.tubes, \.lot, \.expiry, \.reason] }
 
     public func submit(_ context: FormContext) throws(FormProblem) -> FormIntent {
-        .record(
-            .drawBlood(volumeML: try FieldParsing.number(volume), tubes: try FieldParsing.integer(tubes), lot: lot.text)
-        )
+        let command = SessionCommand.drawBlood(
+            volumeML: try FieldParsing.number(volume), tubes: try FieldParsing.integer(tubes), lot: lot.text)
+        let use = try Self.pick.check(
+            lot: lot.text, product: "", expiry: expiry, reason: reason, label: lot.label, context)
+        return .recordWithLot(command, use)
     }
 }
 
@@ -83,39 +89,70 @@ public struct ProductLotForm: FormContent {
     public enum Purpose: Sendable { case growthFactors, postCare }
 
     public var purpose: Purpose
-    public var product = FormField.text("Product", required: true)
-    public var lot = FormField.text("Lot", required: true)
+    public var product: FormField
+    public var lot: FormField
+    /// For a post-care lot typed new: serum, sunscreen or other.
+    public var newKind = FormField.choice("Kind, if a new lot", ["serum", "sunscreen", "other"])
+    public var expiry = LotPick.expiryField
+    public var reason = LotPick.reasonField
 
-    public init(purpose: Purpose) { self.purpose = purpose }
+    /// The kinds of lot each purpose takes.
+    public static func kinds(_ purpose: Purpose) -> [LotKind] {
+        purpose == .growthFactors ? [.growthFactors] : [.serum, .sunscreen, .other]
+    }
+
+    /// `offered`: the open lots of the purpose's kinds; the first is filled in with its product.
+    public init(purpose: Purpose, offered: [Lot] = []) {
+        self.purpose = purpose
+        product = .text("Product", offered.first?.product ?? "", required: true)
+        lot = LotPick.lotField("Lot", offered: offered)
+    }
 
     public var title: String { purpose == .growthFactors ? "Growth factors opened" : "Post-care product" }
-    public var fields: [WritableKeyPath<Self, FormField>] { [\.product, \.lot] }
+    public var fields: [WritableKeyPath<Self, FormField>] {
+        purpose == .growthFactors
+            ? [\.product, \.lot, \.expiry, \.reason] : [\.product, \.lot, \.newKind, \.expiry, \.reason]
+    }
 
     public func submit(_ context: FormContext) throws(FormProblem) -> FormIntent {
-        switch purpose {
-        case .growthFactors: .record(.openGrowthFactors(product: product.text, lot: lot.text))
-        case .postCare: .record(.applyPostCare(product: product.text, lot: lot.text))
-        }
+        let command: SessionCommand =
+            switch purpose {
+            case .growthFactors: .openGrowthFactors(product: product.text, lot: lot.text)
+            case .postCare: .applyPostCare(product: product.text, lot: lot.text)
+            }
+        let kinds = Self.kinds(purpose)
+        let use = try LotPick(kinds: kinds).check(
+            lot: lot.text, product: product.text, newKind: purpose == .postCare ? kinds[newKind.choice] : nil,
+            expiry: expiry, reason: reason, label: lot.label, context)
+        return .recordWithLot(command, use)
     }
 }
 
 public struct NumbingForm: FormContent {
-    public var agent = FormField.text("Agent", required: true)
-    public var lot = FormField.text("Lot", required: true)
+    public var agent: FormField
+    public var lot: FormField
     public var dwellTarget: FormField
+    public var expiry = LotPick.expiryField
+    public var reason = LotPick.reasonField
+    static let pick = LotPick(kinds: [.anaesthetic])
 
-    public init(defaultDwellMinutes: Int) {
+    /// `offered`: the open anaesthetic lots; the first is filled in with its product as the agent.
+    public init(defaultDwellMinutes: Int, offered: [Lot] = []) {
+        agent = .text("Agent", offered.first?.product ?? "", required: true)
+        lot = LotPick.lotField("Lot", offered: offered)
         dwellTarget = .text("Dwell target (min)", "\(defaultDwellMinutes)", required: true)
     }
 
     public var title: String { "Numbing applied" }
-    public var fields: [WritableKeyPath<Self, FormField>] { [\.agent, \.lot, \.dwellTarget] }
+    public var fields: [WritableKeyPath<Self, FormField>] { [\.agent, \.lot, \.dwellTarget, \.expiry, \.reason] }
 
     public func submit(_ context: FormContext) throws(FormProblem) -> FormIntent {
-        .record(
-            .applyNumbing(
-                agent: agent.text, lot: lot.text, zones: context.session?.start?.plannedZones ?? [],
-                dwellTargetMinutes: try FieldParsing.integer(dwellTarget)))
+        let command = SessionCommand.applyNumbing(
+            agent: agent.text, lot: lot.text, zones: context.session?.start?.plannedZones ?? [],
+            dwellTargetMinutes: try FieldParsing.integer(dwellTarget))
+        let use = try Self.pick.check(
+            lot: lot.text, product: agent.text, expiry: expiry, reason: reason, label: lot.label, context)
+        return .recordWithLot(command, use)
     }
 }
 

@@ -13,7 +13,7 @@ extension SessionScreen {
         case itemUp, itemDown, toggleAnswer, editWhen, useLastScreening, saveScreening, consent, override
         case bloodDraw, startSpin, stopSpin, prpReady, growthFactors
         case applyNumbing, removeNumbing, cleanseSkin, skipNumbing
-        case zoneUp, zoneDown, deeper, shallower, typeDepth, logPass
+        case zoneUp, zoneDown, deeper, shallower, typeDepth, logPass, needleCartridge
         case applyPRP, postCare
         case previewSheet, handedSheet, declinedSheet
         case stepTime
@@ -126,6 +126,7 @@ extension SessionScreen {
                 Binding("+ -", "depth", [(.char("+"), .deeper), (.char("="), .deeper), (.char("-"), .shallower)]),
                 Binding(.char("d"), "d", "type depth", .typeDepth),
                 Binding(.enter, "Enter", "log pass", .logPass),
+                Binding(.char("c"), "c", "needle cartridge", hint: false, .needleCartridge),
             ]
         case .prpApplied:
             return [Binding(.char("a"), "a", "apply PRP", .applyPRP)]

@@ -134,7 +134,7 @@ extension SessionScreen {
                     action: .saveScreening))
         case .consent: openForm(ConsentForm(patientName: st.start?.patientName ?? ""), &m)
         case .override: openForm(OverrideForm(), &m)
-        case .bloodDraw: openForm(BloodDrawForm(), &m)
+        case .bloodDraw: openForm(BloodDrawForm(offered: offered([.bloodTubes, .prpKit], m, now)), &m)
         case .startSpin: openForm(CentrifugeForm(), &m)
         case .stopSpin:
             if proto.warnShortSpin, let short = st.spinShortfall(now: now) {
@@ -147,8 +147,17 @@ extension SessionScreen {
             }
             return Recording.record(.stopCentrifuge, &m, now: now)
         case .prpReady: openForm(PRPPreparedForm(), &m)
-        case .growthFactors: openForm(ProductLotForm(purpose: .growthFactors), &m)
-        case .applyNumbing: openForm(NumbingForm(defaultDwellMinutes: proto.numbingDwellTargetMinutes), &m)
+        case .growthFactors:
+            openForm(
+                ProductLotForm(purpose: .growthFactors, offered: offered(ProductLotForm.kinds(.growthFactors), m, now)),
+                &m)
+        case .applyNumbing:
+            openForm(
+                NumbingForm(
+                    defaultDwellMinutes: proto.numbingDwellTargetMinutes, offered: offered([.anaesthetic], m, now)), &m)
+        case .needleCartridge:
+            openForm(
+                NeedleCartridgeForm(deviceMax: proto.deviceMaxDepth, offered: offered([.needleCartridge], m, now)), &m)
         case .removeNumbing: return Recording.record(.removeNumbing, &m, now: now)
         case .cleanseSkin: return Recording.record(.cleanseSkin, &m, now: now)
         case .skipNumbing: openForm(TextEntryForm(.skipNumbing), &m)
@@ -166,12 +175,18 @@ extension SessionScreen {
             let zone = needlingZones(st, proto: proto)[s.zoneCursor]
             openForm(PassForm(zone: zone, depth: st.depth(for: zone.id, proto: proto)), &m)
         case .applyPRP: openForm(PRPApplyForm(plannedZones: st.start?.plannedZones ?? [], proto: proto), &m)
-        case .postCare: openForm(ProductLotForm(purpose: .postCare), &m)
+        case .postCare:
+            openForm(ProductLotForm(purpose: .postCare, offered: offered(ProductLotForm.kinds(.postCare), m, now)), &m)
         case .handedSheet: return Recording.record(.recordAftercare(.handedPrePrinted), &m, now: now)
         case .declinedSheet: openForm(TextEntryForm(.aftercareDeclined), &m)
         default: break
         }
         return []
+    }
+
+    /// The register's open lots of these kinds on the session's day, for a form to offer (issue 17).
+    static func offered(_ kinds: [LotKind], _ m: AppModel, _ now: Date) -> [Lot] {
+        LotPick.offered(kinds, register: m.lotRegister, on: ClinicDay(now, timeZone: m.timeZone))
     }
 
     static func openForm(_ content: some FormContent, _ m: inout AppModel) {

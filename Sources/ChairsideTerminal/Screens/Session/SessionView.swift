@@ -332,7 +332,7 @@ enum SessionView {
         var text = time + Visible.text(EventDescription.line(e.kind, proto: proto))
         var role: StyleRole = .normal
         switch e.kind {
-        case .warning, .overridden: role = .warning
+        case .warning, .overridden, .lotOverridden: role = .warning
         case .adverseEvent, .aborted: role = .danger
         case .voided: role = .muted
         case .completed: role = .ok

@@ -63,7 +63,7 @@ enum SessionDetailView {
         var role: StyleRole = .normal
         switch e.kind {
         case .warning: role = .warning
-        case .overridden, .adverseEvent, .aborted: role = .danger
+        case .overridden, .adverseEvent, .aborted, .lotOverridden: role = .danger
         case .amended, .voided: role = .muted
         case .completed: role = .ok
         default: break

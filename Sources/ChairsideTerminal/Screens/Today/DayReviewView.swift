@@ -10,6 +10,16 @@ enum DayReviewView {
             + (s.adverseEvents > 0 ? "A" : "") + (s.amendments > 0 ? "+" : "")
     }
 
+    /// Lots in use that expire within the clinic's warning days ([lots] expiry_warning_days), soonest first.
+    static func expiringLots(_ m: AppModel, today: ClinicDay) -> String? {
+        let soon = m.lotRegister.expiring(within: m.config.lotExpiryWarningDays, on: today)
+        guard !soon.isEmpty else { return nil }
+        let list = soon.prefix(3).map { "\(Visible.text($0.number)) \($0.expires?.description ?? "expiry?")" }
+            .joined(separator: ", ")
+        return "Lots expiring within \(m.config.lotExpiryWarningDays) days or without expiry: " + list
+            + (soon.count > 3 ? " +\(soon.count - 3) more" : "") + " · L lots"
+    }
+
     static func draw(_ m: AppModel, now: Date, in area: Rect, into c: inout Canvas) {
         let today = ClinicDay(now, timeZone: m.timeZone)
         let day = m.today.day
@@ -39,6 +49,9 @@ enum DayReviewView {
                 .init("Flag", width: 4),
             ], totalWidth: area.width - 2)
         c.put(table.row(table.columns.map(\.title)), x: x0, y: y0 + 2, role: .header)
+        if day == today, let line = expiringLots(m, today: today) {
+            c.put(line, x: x0, y: y0 + 1, role: .warning, maxWidth: area.width - 2)
+        }
         let list = m.today.sessions
         if m.today.loading {
             c.put("Loading the day…", x: x0, y: y0 + 4, role: .muted)

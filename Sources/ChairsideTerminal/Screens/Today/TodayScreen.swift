@@ -18,6 +18,7 @@ public struct TodayScreen: Sendable {
             quit
         case due
         case lateEntry
+        case lots
     }
 
     static let keys = KeyTable<Action>([
@@ -28,10 +29,11 @@ public struct TodayScreen: Sendable {
         KeyBinding(.char("t"), "t", "back to today", hint: false, .today),
         KeyBinding(.char("H"), "H", "patient history", .history),
         KeyBinding(.char("d"), "d", "due list", hint: false, .due),
-        KeyBinding(.char("L"), "L", "chart a session after the fact", hint: false, .lateEntry),
+        KeyBinding(.char("p"), "p", "chart a past session (late entry)", hint: false, .lateEntry),
         KeyBinding("↑↓", "select", hint: false, [(.up, .up), (.char("k"), .up), (.down, .down), (.char("j"), .down)]),
         KeyBinding(.char("r"), "r", "refresh", hint: false, .refresh),
         KeyBinding(.char("a"), "a", "this room / all rooms", hint: false, .rooms),
+        KeyBinding(.char("L"), "L", "lots and recall", hint: false, .lots),
         CommonKeys.theme(.theme),
         CommonKeys.help(.help),
         KeyBinding(.char("q"), "q", "quit", .quit),
@@ -68,6 +70,7 @@ public struct TodayScreen: Sendable {
         case .due: return DueScreen.open(&m, now: now)
         case .lateEntry: m.overlay = .form(OpenForm(LateSessionForm(day: ClinicDay(now, timeZone: m.timeZone))))
         case .theme: ThemePicker.open(&m)
+        case .lots: return LotsScreen.open(&m)
         case .previousDay: return show(m.today.day.adding(days: -1), &m)
         case .nextDay: return show(m.today.day.adding(days: 1), &m)
         case .today: return show(ClinicDay(now, timeZone: m.timeZone), &m)
