@@ -34,6 +34,12 @@ public enum Decider {
 
         func warn(_ code: String, _ message: String) { kinds.append(.warning(code: code, message: message)) }
 
+        // A late entry's steps carry the times typed for them: one timed before the last recorded step
+        // would put, say, needling before the cream came off, and no rule would see it.
+        if state.isLateEntry, !state.isClosed, let last = state.events.map(\.at).max(), now < last {
+            throw .stepBeforeLastStep(Clock.hhmm(last, timeZone: context.timeZone))
+        }
+
         switch command {
         case .start(let patient, let technician, let room, let zones):
             guard state.status == .notStarted else { throw .alreadyStarted }

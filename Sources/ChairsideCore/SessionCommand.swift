@@ -80,11 +80,15 @@ public enum Refusal: Error, Equatable, Sendable, CustomStringConvertible {
     case completionNeedsReason([CompletionGap])
     case depthOffStep(depth: Double, step: Double)
     case depthUnchanged(zone: String, depth: Double)
+    /// A late entry's step timed before the session's last recorded step (given as HH:MM).
+    case stepBeforeLastStep(String)
 
     public var description: String {
         switch self {
         case .alreadyStarted: "This session has already started."
         case .notStarted: "Start the session first."
+        case .stepBeforeLastStep(let last):
+            "The session's last step was recorded at \(last); give this step a time at or after \(last)."
         case .missingField(let f): "\(f) is needed; fill it in and try again."
         case .invalidValue(let why): why
         case .unknownZone(let z): "\(Visible.text(z)) is not a zone in the protocol; pick one from the list."

@@ -94,7 +94,7 @@ public struct SessionSummary: Codable, Equatable, Sendable {
     /// Chair time: start to end, or to `now` while the session is open.
     public func durationSeconds(now: Date) -> Int { max(0, Int((endedAt ?? now).timeIntervalSince(startedAt))) }
 
-    public var deepest: Double? { zoneDepths.map(\.max).max() }
+    public var deepest: Double? { zoneDepths.filter(\.depthKnown).map(\.max).max() }
 
     private enum CodingKeys: String, CodingKey {
         case id, patientID, patientName, technician, room, plannedZones, startedAt, endedAt, status, paused, step,
@@ -148,13 +148,20 @@ public struct ZoneDepths: Codable, Equatable, Sendable {
     public var min: Double
     public var max: Double
     public var passes: Int
+    /// A zone a paper record lists without a depth: treated, depth not known (`min`/`max` are 0 and
+    /// mean nothing). Nil, and absent from indexes, for every zone with a depth.
+    public var depthUnknown: Bool?
 
-    public init(zone: String, min: Double, max: Double, passes: Int) {
+    public init(zone: String, min: Double, max: Double, passes: Int, depthUnknown: Bool? = nil) {
         self.zone = zone
         self.min = min
         self.max = max
         self.passes = passes
+        self.depthUnknown = depthUnknown
     }
+
+    /// The depth was recorded (every zone charted live; a paper zone with a depth).
+    public var depthKnown: Bool { depthUnknown != true }
 
     public static func of(_ passes: [Pass]) -> [ZoneDepths] {
         var list: [ZoneDepths] = []
@@ -170,13 +177,18 @@ public struct ZoneDepths: Codable, Equatable, Sendable {
         return list
     }
 
-    /// A paper record's zones that have a depth; it tells no pass count.
+    /// A paper record's zones; it tells no pass count. A zone listed without a depth was treated
+    /// all the same: it is kept, its depth unknown.
     public static func of(paper zones: [PaperZone]) -> [ZoneDepths] {
-        zones.compactMap { z in z.depth.map { ZoneDepths(zone: z.zone, min: $0, max: $0, passes: 0) } }
+        zones.map { z in
+            ZoneDepths(
+                zone: z.zone, min: z.depth ?? 0, max: z.depth ?? 0, passes: 0, depthUnknown: z.depth == nil ? true : nil
+            )
+        }
     }
 
-    /// "0.50" or "1.00–1.50".
-    public var range: String { Self.rangeText(min: min, max: max) }
+    /// "0.50" or "1.00–1.50"; "treated" for a paper zone whose depth was not written down.
+    public var range: String { depthKnown ? Self.rangeText(min: min, max: max) : "treated" }
 
     public static func rangeText(min: Double, max: Double) -> String {
         min == max ? String(format: "%.2f", min) : String(format: "%.2f–%.2f", min, max)

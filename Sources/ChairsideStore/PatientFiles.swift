@@ -60,6 +60,27 @@ extension Store {
         return patientState.directory ?? PatientDirectory()
     }
 
+    /// Before a search in a long-running console: another process (`import-history`, another
+    /// command, a replica pull) may have added patients since the directory was built. Comparing the
+    /// journal's size with what the directory holds costs one stat; when it grew, the new lines are
+    /// replayed from the tail. A tail that does not read clean (a line still being written) is left
+    /// for the next search; a journal that shrank is read again as at opening.
+    public func refreshDirectoryIfJournalGrew() {
+        guard var dir = patientState.directory, files.kind(patientJournal) == "file",
+            let size = files.size(patientJournal), size != patientState.journalBytes
+        else { return }
+        let stamp = CompactDirectory.Stamp(journalBytes: patientState.journalBytes, lastSeq: patientState.lastSeq)
+        guard size > stamp.journalBytes else {
+            patientState.directory = nil
+            _ = directory
+            return
+        }
+        guard let tail = journalTail(after: stamp), tail.stamp.journalBytes <= size else { return }
+        for patient in tail.patients { dir.upsert(patient) }
+        install(dir, stamp: tail.stamp)
+        if access != .read { compactDirectoryIfDue() }
+    }
+
     /// Why the directory is empty when it should not be: the error its opening met.
     public var directoryError: StoreError? { patientState.loadError }
 

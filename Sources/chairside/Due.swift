@@ -16,7 +16,7 @@ struct Due: ParsableCommand {
 
     @OptionGroup var options: StoreOptions
 
-    @Flag(help: "Those callable this week: the window is open or opens within 7 days, and is not past.")
+    @Flag(help: "Whom to call this week: due now or overdue, and those whose window opens within 7 days.")
     var week = false
 
     @Flag(help: "Only those whose window has closed.")

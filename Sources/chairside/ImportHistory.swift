@@ -29,6 +29,9 @@ struct ImportHistory: ParsableCommand {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: file),
             let size = attributes[.size] as? Int
         else { throw Failure("Cannot read \(file): check the path.") }
+        if attributes[.type] as? FileAttributeType == .typeDirectory {
+            throw Failure("\(file) is a folder: give the CSV file itself (e.g. \(file)/history.csv).")
+        }
         guard size <= HistoryCSV.maxBytes else {
             throw Failure("\(file) is over \(HistoryCSV.maxBytes / 1_048_576) MB: split it and import the parts.")
         }
@@ -58,13 +61,16 @@ struct ImportHistory: ParsableCommand {
             store = opened
         }
         let source = (file as NSString).lastPathComponent
+        // A new patient is named new on their first row only; later rows are theirs already.
+        var announced: Set<String> = []
         let report = { (step: HistoryImportStep) in
             let chart = Visible.text(step.patient.chartNumber)
             switch step.action {
             case .record(let newPatient):
                 print(
                     "line \(step.row.line): \(dryRun ? "would record" : "recorded") the session of \(step.row.day) "
-                        + "for chart \(chart)" + (newPatient ? " (new patient)" : ""))
+                        + "for chart \(chart)"
+                        + (newPatient && announced.insert(step.patient.id).inserted ? " (new patient)" : ""))
             case .duplicate(let earlier):
                 print(
                     "line \(step.row.line): skipped, chart \(chart) already has a session on \(step.row.day)"
@@ -85,7 +91,10 @@ struct ImportHistory: ParsableCommand {
                 + "\(parsed.problems.count) bad row\(parsed.problems.count == 1 ? "" : "s").")
         if let store { options.warnAboutDamage(store) }
         if !parsed.problems.isEmpty {
-            throw Failure("Fix the rows named above and run the import again; the rows already recorded are skipped.")
+            throw Failure(
+                dryRun
+                    ? "Fix the rows named above, then run the import without --dry-run; nothing was written."
+                    : "Fix the rows named above and run the import again; the rows already recorded are skipped.")
         }
     }
 }

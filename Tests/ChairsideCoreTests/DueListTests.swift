@@ -66,7 +66,10 @@ final class DueListTests: XCTestCase {
         let overdue = try XCTUnwrap(entry(sessions(["2026-09-01"]), on: "2026-11-21"))
         XCTAssertTrue(DueList.includes(overdue, scope: .overdue, today: today))
         XCTAssertTrue(DueList.includes(overdue, scope: .due, today: today))
-        XCTAssertFalse(DueList.includes(overdue, scope: .week, today: today))
+        XCTAssertTrue(DueList.includes(overdue, scope: .week, today: today), "an overdue patient is called this week")
+        let dueNow = try XCTUnwrap(entry(h, on: "2026-11-30"))
+        XCTAssertEqual(dueNow.standing, .due)
+        XCTAssertTrue(DueList.includes(dueNow, scope: .week, today: ClinicDay(string: "2026-11-30")!))
     }
 
     func testAFinishedOrStoppedSeriesDropsOffUntilTheNextSession() {
@@ -87,6 +90,22 @@ final class DueListTests: XCTestCase {
             sessions(["2026-09-01"]) + [SessionRef(sessionID: "now", startedAt: Fixture.t0, status: .inProgress)]
         XCTAssertNil(entry(inChair, on: "2026-11-21"))
     }
+    /// A phone number is kept as written in the CSV (the front desk dials from it); the formula
+    /// guard stays for cells that could run as one.
+    func testCSVKeepsPhoneNumbersAsWrittenAndStillGuardsFormulas() throws {
+        XCTAssertEqual(CSV.phone("+44 20 7946 0958"), "+44 20 7946 0958")
+        XCTAssertEqual(CSV.phone("(11) 5555-0100"), "(11) 5555-0100")
+        XCTAssertEqual(CSV.phone("-555 0100"), "-555 0100")
+        XCTAssertEqual(CSV.phone(""), "")
+        XCTAssertEqual(CSV.phone("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")")
+        XCTAssertEqual(CSV.phone("@SUM(A1)"), "'@SUM(A1)")
+        XCTAssertEqual(CSV.phone("+cmd|' /C calc'!A0"), "'+cmd|' /C calc'!A0")
+        XCTAssertEqual(CSV.phone("+-()"), "'+-()", "no digit: not a phone")
+        var p = Fixture.patient()
+        p.phone = "+351 912 345 678"
+        let e = try XCTUnwrap(entry(sessions(["2026-09-01"]), on: "2026-11-21", patient: p))
+        XCTAssertEqual(DueList.csvRow(e, settings: settings)[2], "+351 912 345 678")
+    }
 }
 
 extension Patient {
@@ -95,4 +114,5 @@ extension Patient {
         p.seriesStop = SeriesStop(outcome: .finished, on: ClinicDay(string: day)!, reason: "done")
         return p
     }
+
 }

@@ -103,4 +103,41 @@ final class HistoryCSVTests: XCTestCase {
             "From paper records (f.csv line 2): Chin 1.50 mm")
         XCTAssertEqual(state.events.filter { $0.kind == .note(text: "ok") }.count, 1)
     }
+
+    /// Zones listed on a paper row without depths were treated: they count in the export's
+    /// treated zones and the history's cells, with the depth unknown (never a made-up 0).
+    func testPaperZonesWithoutDepthsAreTreatedZonesWithUnknownDepth() throws {
+        let (rows, _) = try parse("chart_number,date,zones\nC-1,2026-10-01,forehead;cheeks\n")
+        let at = HistoryCSV.startTime(rows[0], timeZone: Fixture.utc)
+        let events = HistoryCSV.events(rows[0], patient: Fixture.patient(), at: at, room: "paper", source: "f.csv")
+        let state = events.reduce(SessionState(id: "20261001-090000-0001")) { $0.evolve($1) }
+        let summary = try XCTUnwrap(SessionSummary(state: state, journalBytes: 0))
+        XCTAssertEqual(summary.zoneDepths.map(\.zone), ["forehead", "cheeks"])
+        XCTAssertEqual(summary.zoneDepths.map(\.range), ["treated", "treated"])
+        XCTAssertNil(summary.deepest)
+        let row = SessionExport.sessionRow(
+            summary, chartNumber: "C-1", dayAnchor: "", timeZone: Fixture.utc, now: Fixture.t0)
+        let column = { (name: String) in row[SessionExport.sessionColumns.firstIndex(of: name)!] }
+        XCTAssertEqual(column("treated_zones"), "forehead;cheeks")
+        XCTAssertEqual(column("max_depth_mm"), "")
+        // The summary round-trips through the day index with the mark; a zone with a depth has none.
+        let decoded = try JSONCoding.decoder().decode(
+            SessionSummary.self, from: JSONCoding.encoder().encode(summary))
+        XCTAssertEqual(decoded.zoneDepths, summary.zoneDepths)
+        XCTAssertFalse(
+            String(
+                decoding: try JSONCoding.encoder().encode(ZoneDepths.of(paper: [PaperZone(zone: "chin", depth: 1)])),
+                as: UTF8.self
+            ).contains("depthUnknown"))
+    }
+
+    /// A row short of cells (a comma lost in the spreadsheet) says so beside what broke.
+    func testARowWithTooFewCellsSaysSo() throws {
+        let (rows, problems) = try parse("chart_number,date,zones,depths\nC-1,2026-10-01\n")
+        XCTAssertEqual(rows, [])
+        XCTAssertEqual(problems.count, 1)
+        XCTAssertTrue(
+            problems[0].message.hasSuffix("(the line has 2 cells where the header names 4; check the commas)"),
+            problems[0].message)
+    }
 }

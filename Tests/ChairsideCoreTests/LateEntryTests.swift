@@ -98,4 +98,27 @@ extension LateEntryTests {
         let live = AftercareSheet(state: d.state, history: [], config: .standard, timeZone: Fixture.utc)
         XCTAssertEqual(live.chartedLate, "")
     }
+
+    /// Numbing off at 09:53, then a late step timed 09:23 would chart cleansing (and needling) before
+    /// the cream came off: refused, naming the last step's time. A live session's clock is not judged.
+    func testALateStepTimedBeforeTheLastRecordedStepIsRefusedNamingThatTime() throws {
+        var d = SessionDriver()
+        _ = try d.screened()
+        try d.run(.applyNumbing(agent: "BLT", lot: "N-1", zones: ["forehead"], dwellTargetMinutes: 30))
+        try d.run(.removeNumbing, after: 50)
+        XCTAssertNil(d.attempt(.cleanseSkin, after: -30), "a live session is not refused for its clock")
+        let written = Fixture.t0.addingTimeInterval(3 * day)
+        d.state = d.state.events.reduce(SessionState(id: d.state.id)) { state, event in
+            var late = event
+            late.recordedAt = written
+            return state.evolve(late)
+        }
+        let refusal = d.attempt(.cleanseSkin, after: -30)
+        XCTAssertEqual(refusal, .stepBeforeLastStep("09:53"))
+        XCTAssertEqual(
+            refusal?.description,
+            "The session's last step was recorded at 09:53; give this step a time at or after 09:53.")
+        XCTAssertEqual(d.attempt(.note("charted late"), after: -1), .stepBeforeLastStep("09:53"))
+        XCTAssertNil(d.attempt(.cleanseSkin, after: 0), "the same minute as the last step is fine")
+    }
 }

@@ -56,13 +56,21 @@ final class HistoryImportEndToEndTests: EndToEndCase {
         XCTAssertTrue(
             r.out.contains(
                 "line 2: would record the session of \(today.adding(days: -40)) for chart C-1 (new patient)"), r.out)
+        XCTAssertTrue(
+            r.out.contains("line 3: would record the session of \(today.adding(days: -10)) for chart C-1\n"), r.out)
+        XCTAssertEqual(r.out.components(separatedBy: "(new patient)").count, 3, "C-1 and Bo, once each: \(r.out)")
         XCTAssertTrue(r.out.contains("line 4: skipped, chart C-1 already has a session on"), r.out)
         XCTAssertTrue(r.out.contains("(line 3 of this file)"), r.out)
         XCTAssertTrue(r.out.contains("Would record 3 sessions; 1 duplicate skipped; 2 bad rows."), r.out)
         XCTAssertTrue(r.err.contains("error: line 6: zone 'elbow' is not in the protocol"), r.err)
         XCTAssertTrue(r.err.contains("error: line 7: the date 2099-01-01 is after today"), r.err)
         XCTAssertFalse(r.err.contains("Ana") || r.err.contains("Cy Diaz"), "no names in errors: \(r.err)")
+        XCTAssertTrue(r.err.contains("run the import without --dry-run; nothing was written"), r.err)
+        XCTAssertFalse(r.err.contains("already recorded"), r.err)
         XCTAssertFalse(FileManager.default.fileExists(atPath: store), "a dry run creates no store")
+        let folder = cli("import-history", (file as NSString).deletingLastPathComponent)
+        XCTAssertEqual(folder.status, 1)
+        XCTAssertTrue(folder.err.contains("is a folder: give the CSV file itself"), folder.err)
     }
 
     func testImportRecordsGoodRowsAsLateEntriesSkipsDuplicatesAndIsIdempotent() throws {

@@ -89,13 +89,15 @@ final class DueAndLateEntryScreenTests: XCTestCase {
         XCTAssertEqual(events.map(\.recordedAt), Array(repeating: Fixture.t0, count: events.count))
         XCTAssertEqual(events.last?.kind, .consentRecorded(signedBy: "José Müller"))
         XCTAssertEqual(events.last?.at, Timestamp.parse("2026-11-20T14:40:00.000Z"))
-        XCTAssertTrue(h.text.contains("LATE ENTRY · next step 14:40 (W)"), h.text)
-        // A step time before the start, or still to come, is refused with what to do.
+        XCTAssertTrue(h.text.contains("LATE ENTRY · next step 2026-11-20 14:40 (W)"), "not today: dated. \(h.text)")
+        // A step time before the last recorded step (14:40, after the start), or still to come, is
+        // refused with what to do: steps are charted in order.
         h.press(.char("W"), .ctrl("u"))
-        h.type("14:00")
+        h.type("14:35")
         h.press(.enter)
         guard case .form(let form) = h.app.model.overlay else { return XCTFail("the form closed") }
-        XCTAssertEqual(form.error, "Time (HH:MM): that is before the session started (14:30).")
+        XCTAssertEqual(
+            form.error, "Time (HH:MM): that is before the last recorded step (14:40); give 14:40 or later.")
         h.press(.escape)
     }
 

@@ -92,7 +92,13 @@ public enum HistoryCSV {
             do throws(HistoryProblem) {
                 rows.append(try row(cell, line: record.line, proto: proto, today: today))
             } catch {
-                problems.append(error)
+                var problem = error
+                if record.cells.count < names.count {
+                    // A missing comma shifts every cell after it: say so, not only what the shift broke.
+                    problem.message +=
+                        " (the line has \(record.cells.count) cells where the header names \(names.count); check the commas)"
+                }
+                problems.append(problem)
             }
         }
         return (rows, problems)

@@ -45,7 +45,9 @@ public enum RecordJSON {
                 s.zoneDepths.map { z in
                     .object([
                         "zone": .string(z.zone), "name": .string(proto.zoneName(z.zone)),
-                        "min_depth_mm": .number(z.min), "max_depth_mm": .number(z.max), "passes": .integer(z.passes),
+                        "min_depth_mm": depth(z.depthKnown ? z.min : nil),
+                        "max_depth_mm": depth(z.depthKnown ? z.max : nil),
+                        "passes": .integer(z.passes),
                     ])
                 }),
             "passes": .integer(s.passes),

@@ -20,6 +20,18 @@ public enum CSV {
     /// "José" shows as "JosÃ©"). Line ends are already CRLF.
     public static func excel(_ csv: String) -> String { "\u{FEFF}" + csv }
 
+    /// A phone number as written: "+44 20 7946 0958" or "(11) 5555-0100" is no formula, and the
+    /// apostrophe the formula guard would add ends up in the number a front desk dials from.
+    /// Anything else (a "+" before words, "=", "@") is guarded like free text.
+    public static func phone(_ value: String) -> String {
+        let visible = Visible.text(value)
+        let digits = Set<Character>("0123456789")
+        let marks = Set<Character>(" +-()")
+        let isPhone =
+            visible.contains(where: digits.contains) && visible.allSatisfy { digits.contains($0) || marks.contains($0) }
+        return isPhone ? visible : text(value)
+    }
+
     /// For free text only; numbers and dates are written as they are.
     public static func text(_ value: String) -> String {
         let visible = Visible.text(value)

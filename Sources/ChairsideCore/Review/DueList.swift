@@ -30,7 +30,7 @@ public enum DueList {
     public enum Scope: String, Sendable, CaseIterable {
         /// Due now or overdue: the window has opened.
         case due
-        /// Callable this week: the window is open or opens within 7 days, and has not closed.
+        /// Whom to call this week: everyone due now or overdue, and those whose window opens within 7 days.
         case week
         /// The window closed before today.
         case overdue
@@ -66,7 +66,8 @@ public enum DueList {
         switch scope {
         case .due: e.standing != .upcoming
         case .overdue: e.standing == .overdue
-        case .week: e.standing != .overdue && e.dueFrom <= today.adding(days: weekDays - 1)
+        // An overdue patient is the first call of the week, not one to leave off it.
+        case .week: e.dueFrom <= today.adding(days: weekDays - 1)
         }
     }
 
@@ -87,7 +88,7 @@ public enum DueList {
 
     public static func csvRow(_ e: DueEntry, settings: AftercareSettings) -> [String] {
         [
-            CSV.text(e.patient.chartNumber), CSV.text(e.patient.name), CSV.text(e.patient.phone ?? ""),
+            CSV.text(e.patient.chartNumber), CSV.text(e.patient.name), CSV.phone(e.patient.phone ?? ""),
             e.lastSession.description, e.seriesLabel(settings), e.maintenance ? "maintenance" : "series",
             e.dueFrom.description, e.dueBy.description, e.standing.rawValue, String(e.daysOverdue),
         ]

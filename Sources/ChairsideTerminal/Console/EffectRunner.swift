@@ -34,6 +34,8 @@ public final class EffectRunner: @unchecked Sendable {
             return .replicaStatus(
                 ReplicaStatus.headerText(ReplicaStatus.read(store), now: Date(), timeZone: store.timeZone))
         case .searchPatients(let query):
+            // Patients another process added since the directory was built are found too.
+            store.refreshDirectoryIfJournalGrew()
             return .patientsFound(query: query, store.directory.search(query))
         case .savePatient(let patient):
             return attempt(.savePatient) { .patientSaved(try store.savePatient(patient)) }

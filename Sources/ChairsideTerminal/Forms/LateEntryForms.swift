@@ -28,7 +28,7 @@ public struct LateSessionForm: FormContent {
 public struct StepTimeForm: FormContent {
     public var date: FormField
     public var time: FormField
-    /// The session's start: no step happened before it.
+    /// The session's last recorded step (its start at first): steps are charted in order.
     public var earliest: Date
     /// The time of writing: no step happened after it.
     public var latest: Date
@@ -48,7 +48,9 @@ public struct StepTimeForm: FormContent {
         // Minutes count: a step at the start minute is fine even if the start had seconds.
         guard at >= earliest.addingTimeInterval(-59) else {
             throw FormProblem(
-                time.label, "that is before the session started (\(Clock.hhmm(earliest, timeZone: context.timeZone))).")
+                time.label,
+                "that is before the last recorded step (\(Clock.hhmm(earliest, timeZone: context.timeZone))); "
+                    + "give \(Clock.hhmm(earliest, timeZone: context.timeZone)) or later.")
         }
         guard at <= latest else { throw FormProblem(time.label, "that is still to come; give when it happened.") }
         return .stepTime(max(at, earliest))

@@ -81,10 +81,13 @@ extension SessionScreen {
         case .sheet, .previewSheet: SheetPreview.open(s, &m)
         case .stepTime:
             guard let at = s.stepTime, let start = st.start?.at else { return [] }
+            // Steps are charted in order: none may come before the last one recorded.
+            let last = st.events.map(\.at).max() ?? start
             // The time of writing caps it: `lastKeyAt` is the wall clock of this key.
             m.overlay = .form(
                 OpenForm(
-                    StepTimeForm(current: at, earliest: start, latest: m.lastKeyAt, timeZone: m.timeZone), focus: 1))
+                    StepTimeForm(current: at, earliest: max(start, last), latest: m.lastKeyAt, timeZone: m.timeZone),
+                    focus: 1))
         default: return panel(action, s, &m, now: now)
         }
         return []

@@ -13,7 +13,14 @@ enum SessionView {
             Visible.text(start.technician),
         ]
         .compactMap { $0 }.joined(separator: " · ")
-        let late = s.stepTime.map { "LATE ENTRY · next step \(Clock.hhmm($0, timeZone: m.timeZone)) (W) · " } ?? ""
+        // The session's date too when it is not today (the wall clock of the last key), or a charting
+        // days later would read as today's.
+        let late =
+            s.stepTime.map { at in
+                let day = ClinicDay(at, timeZone: m.timeZone)
+                let date = day == ClinicDay(m.lastKeyAt, timeZone: m.timeZone) ? "" : "\(day) "
+                return "LATE ENTRY · next step \(date)\(Clock.hhmm(at, timeZone: m.timeZone)) (W) · "
+            } ?? ""
         AppView.header(who, right: late + "Total \(Clock.mmss(st.elapsedSeconds(now: now)))", in: area, into: &c)
         if s.detail {
             SessionDetailView.draw(m, s, now: now, in: area, into: &c)
