@@ -141,7 +141,8 @@ final class LateEntryStoreTests: XCTestCase {
         XCTAssertEqual(due.first?.standing, .overdue)
         let week = store.dueList(
             today: ClinicDay(string: "2026-11-23")!, proto: Fixture.proto, settings: .standard, scope: .week)
-        XCTAssertEqual(week.map(\.patient.chartNumber), ["C-2"])
+        XCTAssertEqual(
+            week.map(\.patient.chartNumber), ["C-1", "C-2"], "this week: Ana (overdue) and Bo (opens 11-29)")
 
         let ana = try XCTUnwrap(store.directory.patients(chartNumber: "C-1").first)
         try store.recordSeriesStop(of: ana, SeriesStop(outcome: .stopped, on: today, reason: "moved away"))
