@@ -283,7 +283,10 @@ public enum Decider {
             // confirmed on the way up, and going shallower never needs a yes.
             let crossing = !Depth.exceeds(from, zone.maxDepth)
             let above = try checkDepth(depth, zone: zone, proto: proto, confirm: confirm || !crossing)
-            kinds.append(.depthChanged(zone: zoneID, from: from, to: depth, aboveProtocolConfirmed: above))
+            // The record says "confirmed" only when a question was asked and answered yes: a change that
+            // starts above the maximum asked nothing, and its line says it is still above instead.
+            kinds.append(
+                .depthChanged(zone: zoneID, from: from, to: depth, aboveProtocolConfirmed: above && crossing))
 
         case .applyPRP(let zone, let volume, let method):
             guard let prp = state.prp else { throw .prpNotReady }

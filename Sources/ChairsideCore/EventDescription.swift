@@ -36,8 +36,13 @@ public enum EventDescription {
                 "Pass: \(proto.zoneName(p.zone)) \(Depth.text(p.depth)) ×\(p.count) \(p.pattern.rawValue), \(p.endpoint.label)"
                 + (above ? " (above protocol, confirmed)" : "")
         case .depthChanged(let zone, let from, let to, let above):
-            return "Depth \(proto.zoneName(zone)): \(Depth.text(from)) → \(Depth.text(to))"
-                + (above ? " (above the protocol maximum, confirmed)" : "")
+            let line = "Depth \(proto.zoneName(zone)): \(Depth.text(from)) → \(Depth.text(to))"
+            let max = proto.zone(zone)?.maxDepth
+            if DepthChangeRecord.confirmed(from: from, to: to, recorded: above, zoneMax: max) {
+                return line + " (above the protocol maximum, confirmed)"
+            }
+            if let max, Depth.exceeds(to, max) { return line + " (still above the zone's protocol maximum)" }
+            return line
         case .prpApplied(let zone, let v, let method):
             return "PRP applied: \(ml(v)) on \(zone.map(proto.zoneName) ?? "all zones"), \(method.label)"
         case .postCareApplied(let product, let lot): return "Post-care: \(product), lot \(lot)"

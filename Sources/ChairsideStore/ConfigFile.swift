@@ -58,11 +58,18 @@ public enum ConfigFile {
 
 /// Where the store lives: `--store`, else CHAIRSIDE_STORE, else `$XDG_DATA_HOME/chairside`.
 public enum StoreLocation {
-    public static func resolve(_ option: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
-        -> String
-    {
-        if let option, !option.isEmpty { return option }
-        if let env = environment["CHAIRSIDE_STORE"], !env.isEmpty { return env }
+    /// A relative `--store s1` (or `CHAIRSIDE_STORE`) is made absolute against `currentDirectory`, so a
+    /// folder that does not exist yet is created where the user stands, not looked up under "".
+    public static func resolve(
+        _ option: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
+        currentDirectory: String = FileManager.default.currentDirectoryPath
+    ) -> String {
+        func absolute(_ path: String) -> String {
+            path.hasPrefix("/")
+                ? path : (currentDirectory.hasSuffix("/") ? currentDirectory : currentDirectory + "/") + path
+        }
+        if let option, !option.isEmpty { return absolute(option) }
+        if let env = environment["CHAIRSIDE_STORE"], !env.isEmpty { return absolute(env) }
         let base =
             environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? (environment["HOME"] ?? NSHomeDirectory()) + "/.local/share"

@@ -54,6 +54,20 @@ final class HistoryAnswerTests: XCTestCase {
         XCTAssertEqual(try json(h)["last_screening_undated"] as? [String: String], [:])
     }
 
+    func testANewerUndatedYesReplacesAnOlderDateInTheJSON() throws {
+        let dated = ScreeningAnswer(item: "neurotoxin", present: true, lastDate: ClinicDay(string: "2026-05-15"))
+        let undated = ScreeningAnswer(item: "neurotoxin", present: true, lastDate: nil)
+        let h = history([
+            try session("s1", day: "2026-06-01", neurotoxin: dated),
+            try session("s2", day: "2026-11-21", neurotoxin: undated),
+        ])
+        let doc = try json(h)
+        XCTAssertEqual(doc["last_screening_dates"] as? [String: String], [:], "no stale date for neurotoxin")
+        XCTAssertEqual(doc["last_screening_undated"] as? [String: String], ["neurotoxin": "2026-11-21"])
+        XCTAssertEqual(
+            h.lastDateItems.first { $0.item == "neurotoxin" }?.answer?.text, "yes (no date, screened 2026-11-21)")
+    }
+
     func testAYesWithoutADateOnAnItemWithNoWindowIsNotADateItem() throws {
         let pregnant = ScreeningAnswer(item: "pregnancy", present: true, lastDate: nil)
         let h = history([try session("s1", day: "2026-11-21", neurotoxin: pregnant)])

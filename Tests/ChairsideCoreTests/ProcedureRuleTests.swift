@@ -129,9 +129,37 @@ final class DepthChangeTests: XCTestCase {
         try d.run(.changeDepth(zone: "forehead", to: 1.25, confirmAboveProtocol: true))
         let events = try d.run(.changeDepth(zone: "forehead", to: 1.0, confirmAboveProtocol: false))
         XCTAssertEqual(
-            events.map(\.kind), [.depthChanged(zone: "forehead", from: 1.25, to: 1.0, aboveProtocolConfirmed: true)])
+            events.map(\.kind), [.depthChanged(zone: "forehead", from: 1.25, to: 1.0, aboveProtocolConfirmed: false)],
+            "nobody was asked, so the record claims no confirmation")
+        XCTAssertEqual(
+            EventDescription.line(events[0].kind, proto: Fixture.proto),
+            "Depth Forehead: 1.25 mm → 1.00 mm (still above the zone's protocol maximum)")
         try d.run(.changeDepth(zone: "forehead", to: 0.5, confirmAboveProtocol: false))
         XCTAssertEqual(d.state.depth(for: "forehead", proto: Fixture.proto), 0.5)
+    }
+
+    func testOnlyTheCrossingChangeIsRecordedAsConfirmed() throws {
+        var d = try needling()
+        let up = try d.run(.changeDepth(zone: "forehead", to: 1.0, confirmAboveProtocol: true))
+        XCTAssertEqual(
+            EventDescription.line(up[0].kind, proto: Fixture.proto),
+            "Depth Forehead: 0.50 mm → 1.00 mm (above the protocol maximum, confirmed)")
+        let deeper = try d.run(.changeDepth(zone: "forehead", to: 1.25, confirmAboveProtocol: false))
+        XCTAssertEqual(
+            deeper[0].kind, .depthChanged(zone: "forehead", from: 1.0, to: 1.25, aboveProtocolConfirmed: false))
+    }
+
+    func testAJournalWrittenBeforeNoLongerClaimsAConfirmationForASilentStep() {
+        // Before, any change ending above the maximum was stored with aboveProtocolConfirmed: true.
+        let old = EventKind.depthChanged(zone: "forehead", from: 1.25, to: 1.0, aboveProtocolConfirmed: true)
+        XCTAssertEqual(
+            EventDescription.line(old, proto: Fixture.proto),
+            "Depth Forehead: 1.25 mm → 1.00 mm (still above the zone's protocol maximum)")
+        let oldDeeper = EventKind.depthChanged(zone: "forehead", from: 1.0, to: 1.25, aboveProtocolConfirmed: true)
+        XCTAssertFalse(EventDescription.line(oldDeeper, proto: Fixture.proto).contains("confirmed"))
+        let crossing = EventKind.depthChanged(zone: "forehead", from: 0.5, to: 1.0, aboveProtocolConfirmed: true)
+        XCTAssertTrue(
+            EventDescription.line(crossing, proto: Fixture.proto).hasSuffix("(above the protocol maximum, confirmed)"))
     }
 
     func testOnlyCrossingAboveTheMaximumAsks() throws {

@@ -96,6 +96,11 @@ final class ProcedureEndToEndTests: EndToEndCase {
             show.out.contains("No PRP applied; completed because: patient declined PRP on the day."), show.out)
         XCTAssertTrue(show.out.contains("No post-care applied; completed because: serum out of stock."), show.out)
         XCTAssertTrue(show.out.contains("the spin was short"), show.out)
+        // Only the change that asked says "confirmed"; coming back down asked nothing and says nothing of it.
+        XCTAssertTrue(
+            show.out.contains("Depth Forehead: 0.50 mm → 1.25 mm (above the protocol maximum, confirmed)"), show.out)
+        let downLine = show.out.split(separator: "\n").first { $0.contains("Depth Forehead: 1.25 mm → 0.75 mm") }
+        XCTAssertEqual(downLine.map { $0.contains("confirmed") }, false, show.out)
         var utc = Calendar(identifier: .gregorian)
         utc.timeZone = TimeZone(identifier: "UTC")!
         let c = utc.dateComponents([.year, .month, .day], from: Date().addingTimeInterval(-5 * 86_400))

@@ -58,6 +58,16 @@ final class StoreEndToEndTests: EndToEndCase {
         }
     }
 
+    func testARelativeStoreFolderThatDoesNotExistYetIsCreatedWhereTheUserStands() throws {
+        let line = "cd '\(dir!)' && exec '\(Tmux.binary)' demo --store s1"
+        let made = Tmux.run(["sh", "-c", line], environment: env)
+        XCTAssertEqual(made.status, 0, made.err)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir + "/s1/chairside-store.json"), made.out)
+        let today = Tmux.run(["sh", "-c", "cd '\(dir!)' && exec '\(Tmux.binary)' today --store s1"], environment: env)
+        XCTAssertEqual(today.status, 0, today.err)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: store), "CHAIRSIDE_STORE was not used")
+    }
+
     func testCheckShowsProgressOnStderrAndEndsWithASummary() throws {
         XCTAssertEqual(cli("demo").status, 0)
         let plain = cli("check")

@@ -113,6 +113,8 @@ final class ProcedureUpdateTests: XCTestCase {
                 + " (days, weeks, months).")
         _ = keys(&m, .ctrl("u"))
         type(&m, "5d")
+        guard case .form(let typing)? = m.overlay else { return XCTFail("still typing") }
+        XCTAssertEqual(typing.content.liveNote, "= 2026-11-16 (5 d ago)", "the date shows while it is typed")
         XCTAssertEqual(keys(&m, .enter), [], "nothing is saved yet: the date shows first")
         XCTAssertNil(m.overlay)
         XCTAssertEqual(m.session?.draftDates["neurotoxin"], ClinicDay(string: "2026-11-16"))
@@ -156,7 +158,7 @@ final class ProcedureUpdateTests: XCTestCase {
         )
         let down = appended(keys(&m, .char("-")))
         XCTAssertNil(m.overlay, "going shallower never asks, even while still above the maximum")
-        XCTAssertEqual(down, [.depthChanged(zone: "forehead", from: 1.25, to: 1.0, aboveProtocolConfirmed: true)])
+        XCTAssertEqual(down, [.depthChanged(zone: "forehead", from: 1.25, to: 1.0, aboveProtocolConfirmed: false)])
     }
 
     func testCompletingWithoutPRPOrPostCareOpensTheReasonsForm() throws {
@@ -187,6 +189,43 @@ final class ProcedureUpdateTests: XCTestCase {
                     message: "No PRP applied; completed because: patient declined the blood draw."),
                 .completed,
             ])
+    }
+
+    func testAFormErrorMovesTheFocusToTheFieldItNames() throws {
+        var d = SessionDriver()
+        _ = try d.readyToNeedle()
+        try d.run(
+            .logPass(
+                Pass(zone: "cheeks", depth: 1.0, count: 2, pattern: .horizontal, endpoint: .erythema),
+                confirmAboveProtocol: false))
+        try d.run(.recordAftercare(.handedPrePrinted))
+        var (m, _) = inSession(d)
+        _ = keys(&m, .char("C"))
+        type(&m, "patient declined")
+        _ = keys(&m, .enter)
+        guard case .form(let failed)? = m.overlay else { return XCTFail("the post-care reason is missing") }
+        XCTAssertTrue(failed.error?.hasPrefix("Why no post-care was applied:") == true, failed.error ?? "")
+        XCTAssertEqual(failed.focus, 1, "the focus moves to the field the error names")
+        type(&m, "none in stock")
+        guard case .form(let typed)? = m.overlay else { return XCTFail("still the form") }
+        XCTAssertEqual(typed.value(of: "Why no PRP was applied")?.text, "patient declined")
+        XCTAssertEqual(typed.value(of: "Why no post-care was applied")?.text, "none in stock")
+    }
+
+    func testAnEmptyRequiredLotIsNamedInTheFormAndFocused() throws {
+        var d = SessionDriver()
+        _ = try d.screened()
+        var (m, _) = inSession(d)
+        _ = keys(&m, .char("2"), .char("b"))
+        guard case .form(var form)? = m.overlay else { return XCTFail("the blood draw form opens") }
+        let lotAt = try XCTUnwrap(form.fields.firstIndex { $0.label == "Tube / kit lot" })
+        form.focus = lotAt
+        m.overlay = .form(form)
+        _ = keys(&m, .ctrl("u"), .up, .up)
+        _ = keys(&m, .enter)
+        guard case .form(let failed)? = m.overlay else { return XCTFail("an empty lot keeps the form") }
+        XCTAssertEqual(failed.error, "Tube / kit lot: this is needed; fill it in and press Enter again.")
+        XCTAssertEqual(failed.focus, lotAt)
     }
 
     func testStoppingTheSpinEarlyAsksAndRecordsItWasShort() throws {

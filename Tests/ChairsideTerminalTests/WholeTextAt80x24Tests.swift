@@ -47,7 +47,7 @@ final class WholeTextAt80x24Tests: XCTestCase {
             shows("When: 1 Nov 2026 (20 days ago), past its 14 days: no effect", h.screen, columns: panel),
             "the date line is cut:\n\(h.text)")
         XCTAssertTrue(
-            shows("[x] warn Neurotoxin in the last 2 weeks ·20d", h.screen, columns: panel),
+            shows("[x] warn Neurotoxin in the last 2 weeks · 2026-11-01 (20 d ago)", h.screen, columns: panel),
             "the item with its days is cut:\n\(h.text)")
         XCTAssertFalse(h.text.contains("…"), h.text)
     }

@@ -83,7 +83,8 @@ enum EventFacts {
                 "depth_changed",
                 [
                     "zone": .string(zone), "from_mm": .number(from), "to_mm": .number(to),
-                    "above_protocol_confirmed": .bool(above),
+                    "above_protocol_confirmed": .bool(
+                        DepthChangeRecord.confirmed(from: from, to: to, recorded: above, zoneMax: nil)),
                 ]
             )
         case .prpApplied(let zone, let volume, let method):

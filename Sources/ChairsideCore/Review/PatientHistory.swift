@@ -49,7 +49,7 @@ public struct PatientHistory: Equatable, Sendable {
     public var rows: [Row]
     /// Treated zones across all sessions, in the protocol's order.
     public var zones: [String]
-    /// item -> latest date given, over all sessions.
+    /// item -> latest date given, over all sessions, unless a later screening said yes without a date.
     public var lastDates: [String: ClinicDay]
     /// time-bound item -> what the latest screening that answered yes said: a date, or none.
     public var lastAnswers: [String: LastAnswer]
@@ -101,6 +101,11 @@ public struct PatientHistory: Equatable, Sendable {
             }
         }
         lastAnswers = answers
+        // A later yes without a date is newer news than any date given before: the item is then only
+        // in `lastUndated`, never shown with a stale date.
+        lastDates = dates.filter { item, _ in
+            if case .undated? = answers[item] { false } else { true }
+        }
     }
 
     /// "Cheeks 1.00–1.50" for one session's zone, or nil if it was not treated.

@@ -251,9 +251,9 @@ enum FormUpdate {
         }
         let intent: FormIntent
         do {
-            intent = try form.content.submit(m.formContext(now: now))
+            intent = try form.submit(m.formContext(now: now))
         } catch {
-            form.error = error.description
+            form.fail(error)
             m.overlay = .form(form)
             return []
         }

@@ -97,9 +97,12 @@ public protocol FormContent: Sendable {
     var fields: [WritableKeyPath<Self, FormField>] { get }
     /// Turns the values into what the form asks for, or says which field is wrong and how to fix it.
     func submit(_ context: FormContext) throws(FormProblem) -> FormIntent
+    /// A line under the fields that follows what is typed (a relative date resolved), or nil.
+    var liveNote: String? { get }
 }
 
 extension FormContent {
+    public var liveNote: String? { nil }
     func field(at index: Int) -> FormField { self[keyPath: fields[index]] }
     var fieldCount: Int { fields.count }
     mutating func edit(at index: Int, _ key: Key) { self[keyPath: fields[index]].edit(key) }
@@ -176,6 +179,27 @@ public struct OpenForm: Sendable {
 
     /// The value of the field with this label, for tests and messages.
     public func value(of label: String) -> FormField? { fields.first { $0.label == label } }
+
+    /// Submits the content. The form's own checks speak first (they say what to type); an empty field
+    /// marked required that they let through is then named here, not refused later in words the form
+    /// does not use.
+    public func submit(_ context: FormContext) throws(FormProblem) -> FormIntent {
+        let intent = try content.submit(context)
+        for field in fields where field.required {
+            if case .text = field.value, field.text.isEmpty {
+                throw FormProblem(field.label, "this is needed; fill it in and press Enter again.")
+            }
+        }
+        return intent
+    }
+
+    /// Shows a problem and moves the focus to the field it names, so what is typed next goes there
+    /// and not into the field the cursor happened to be in.
+    public mutating func fail(_ problem: FormProblem) {
+        saving = false
+        error = problem.description
+        if let name = problem.field, let at = fields.firstIndex(where: { $0.label == name }) { focus = at }
+    }
 
     /// Moving between fields never changes a value; every other key edits the focused field only.
     public mutating func handle(_ key: Key) -> Outcome {

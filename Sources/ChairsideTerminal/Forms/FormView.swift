@@ -14,16 +14,29 @@ enum FormView {
             switch f.value {
             case .text(let s):
                 // A long entry scrolls within its field so the cursor (its end) stays in sight.
-                let room = max(4, inner - DisplayWidth.of(label) - 1)
+                // The marker's width is kept free, so a long prefilled entry never cuts "typing replaces".
+                var cursor = focused ? (f.prefilled ? "◂ typing replaces" : "▏") : ""
+                if focused && f.prefilled && inner - DisplayWidth.of(label) - DisplayWidth.of(cursor) < 12 {
+                    cursor = "◂"
+                }
+                let room = max(4, inner - DisplayWidth.of(label) - DisplayWidth.of(cursor))
                 var shown = Visible.text(s)
                 if DisplayWidth.of(shown) > room { shown = "…" + DisplayWidth.tail(shown, to: room - 1) }
-                let cursor = focused ? (f.prefilled ? "◂ typing replaces" : "▏") : ""
                 body.append((label + shown + cursor, role))
                 if focused && f.suggestions.count > 1 {
                     body.append(("    ← → " + f.suggestions.map(Visible.text).joined(separator: " · "), .muted))
                 }
             case .choice(let options, let index):
-                body.append((label + "‹ \(options[index]) ›", role))
+                // A long choice (an event to undo) wraps under itself rather than being cut.
+                let whole = label + "‹ \(options[index]) ›"
+                if DisplayWidth.of(whole) <= inner {
+                    body.append((whole, role))
+                } else {
+                    let pad = String(repeating: " ", count: 4)
+                    let rows = DisplayWidth.wrap("‹ \(options[index]) ›", width: inner - pad.count)
+                    body.append((label, role))
+                    body += rows.map { (pad + $0, role) }
+                }
             case .multi(let options, let set, let cursor):
                 body.append((label + "(Space to mark, ← → to move, * all)", role))
                 var line = "    "
@@ -38,6 +51,7 @@ enum FormView {
                 body.append((line, .normal))
             }
         }
+        if let note = form.content.liveNote { body.append(("  " + note, .muted)) }
         if let error = form.error {
             body.append(("", .normal))
             body += DisplayWidth.wrap(error, width: inner).map { ($0, StyleRole.danger) }

@@ -8,14 +8,31 @@ import Foundation
 public struct ScreeningWhenForm: FormContent {
     public var item: Contraindication
     public var when: FormField
+    /// The clinic's today, so a relative entry shows its date while it is typed (nil: no live date).
+    public var today: ClinicDay?
 
-    public init(item: Contraindication, current: ClinicDay? = nil) {
+    public init(item: Contraindication, current: ClinicDay? = nil, today: ClinicDay? = nil) {
         self.item = item
+        self.today = today
         when = .text("When (date, or 5d, 3w, 6m ago)", current?.description ?? "")
     }
 
     public var title: String { item.label }
     public var fields: [WritableKeyPath<Self, FormField>] { [\.when] }
+
+    /// "= 2026-11-16 (5 d ago)" under the entry as it is typed, so the date is seen before it is saved.
+    public var liveNote: String? {
+        guard let today, !when.text.isEmpty, let day = try? ScreeningWhen.parse(when.text, today: today) else {
+            return nil
+        }
+        return "= " + ScreeningWhenForm.dayAndAge(day, today: today)
+    }
+
+    /// "2026-11-16 (5 d ago)", "2026-11-21 (today)".
+    public static func dayAndAge(_ day: ClinicDay, today: ClinicDay) -> String {
+        let n = today.days(since: day)
+        return "\(day) (" + (n == 0 ? "today" : n > 0 ? "\(n) d ago" : "in \(-n) d") + ")"
+    }
 
     /// An empty entry keeps the answer yes without a date: the rule then counts it, as if recent.
     public func submit(_ context: FormContext) throws(FormProblem) -> FormIntent {

@@ -259,8 +259,8 @@ public struct VoidForm: FormContent {
         event = .choice(
             "Event",
             voidable.map {
-                "#\($0.seq) "
-                    + DisplayWidth.truncate(Visible.text(EventDescription.line($0.kind, proto: proto)), to: 50)
+                // Whole: the form wraps a long choice, so the technician reads what they are undoing.
+                "#\($0.seq) " + Visible.text(EventDescription.line($0.kind, proto: proto))
             })
     }
 

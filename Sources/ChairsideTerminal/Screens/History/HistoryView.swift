@@ -24,22 +24,32 @@ enum HistoryView {
         for (i, line) in dateLines.prefix(2).enumerated() { c.put(line, x: x0, y: y0 + 1 + i, role: .muted) }
 
         let zoneWidth = 10
-        let fixed: [TextTable.Column] = [
+        // Zones (the depths) get the room first; what they leave goes to the technician's name, which is
+        // cut only when nothing is left over (at 80 columns "Alex Rivera" is whole beside two zones).
+        let longestTech = h.history.rows.map { DisplayWidth.of(Visible.text($0.summary.technician)) }.max() ?? 4
+        var fixed: [TextTable.Column] = [
             .init("Date", width: 10), .init("Days", width: 4, alignRight: true), .init("Series", width: 11),
-            .init("Status", width: 9), .init("Tech", width: area.width >= 120 ? 14 : 6),
+            .init("Status", width: 9), .init("Tech", width: 6),
         ]
         let used = fixed.reduce(0) { $0 + $1.width + 2 }
         let fit = max(0, (area.width - 2 - used) / (zoneWidth + 2))
         let zones = Array(h.history.zones.prefix(fit))
+        let spare = area.width - 2 - used - zones.count * (zoneWidth + 2)
+        fixed[4].width = min(max(6, longestTech), 6 + max(0, spare), 24)
         let table = TextTable(
             columns: fixed + zones.map { .init(String(proto.zoneName($0).prefix(zoneWidth)), width: zoneWidth) },
             totalWidth: area.width - 2)
         c.put(table.row(table.columns.map(\.title)), x: x0, y: y0 + 3, role: .header)
         if h.history.zones.count > zones.count {
-            let more = h.history.zones.count - zones.count
+            let hidden = h.history.zones.dropFirst(zones.count).map(proto.zoneName)
+            let names = hidden.joined(separator: ", ")
+            let long =
+                "+\(hidden.count) more zone\(hidden.count == 1 ? "" : "s") (\(names)): widen the terminal, "
+                + "or `chairside history` on the command line"
+            let short = "+\(hidden.count) more (\(names)): widen, or `chairside history`"
+            let note = DisplayWidth.of(long) <= area.width - 2 ? long : short
             c.put(
-                "+\(more) more zone\(more == 1 ? "" : "s"): widen the terminal, or `chairside history` on the command line",
-                x: x0, y: dateLines.count > 1 ? area.maxY - 1 : y0 + 2, role: .muted, maxWidth: area.width - 2)
+                note, x: x0, y: dateLines.count > 1 ? area.maxY - 1 : y0 + 2, role: .muted, maxWidth: area.width - 2)
         }
         if h.history.rows.isEmpty {
             c.put("No sessions recorded for this patient yet.", x: x0, y: y0 + 5, role: .muted)

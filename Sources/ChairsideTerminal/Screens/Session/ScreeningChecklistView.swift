@@ -34,14 +34,15 @@ enum ScreeningChecklistView {
         for (text, role) in notes { p.line(text, role, into: &c) }
     }
 
-    /// "[x] warn  Neurotoxin in the last 2 weeks ·5d": the mark, the severity, the label, and for a dated
-    /// item answered yes how many days ago (or that the date is missing); a long label wraps under itself.
+    /// "[x] warn  Neurotoxin in the last 2 weeks · 2026-11-16 (5 d ago)": the mark, the severity, the label,
+    /// and for a dated item answered yes its date and how many days ago (or that the date is missing);
+    /// a long label wraps under itself.
     static func itemRows(_ item: Contraindication, _ s: SessionScreen, today: ClinicDay, width: Int) -> [String] {
         let yes = s.draftAnswers[item.id] ?? false
         let tag = item.severity == .block ? "block" : "warn "
         let dated =
             yes && item.withinDays != nil
-            ? (s.draftDates[item.id].map { " ·\(today.days(since: $0))d" } ?? " ·date?") : ""
+            ? (s.draftDates[item.id].map { " · " + ScreeningWhenForm.dayAndAge($0, today: today) } ?? " · date?") : ""
         let lines = DisplayWidth.wrap(item.label + dated, width: max(8, width - labelIndent))
         let pad = String(repeating: " ", count: labelIndent)
         return lines.enumerated().map { i, line in (i == 0 ? "\(yes ? "[x]" : "[ ]") \(tag) " : pad) + line }

@@ -106,7 +106,9 @@ extension SessionScreen {
             if !yes { m.session?.draftDates[item.id] = nil }
             // A time-bound item asks when at once: the rule decides from the date, not from arithmetic.
             if yes && item.withinDays != nil {
-                openForm(ScreeningWhenForm(item: item, current: s.draftDates[item.id]), &m)
+                openForm(
+                    ScreeningWhenForm(
+                        item: item, current: s.draftDates[item.id], today: ClinicDay(now, timeZone: m.timeZone)), &m)
             }
         case .editWhen:
             let item = proto.contraindications[s.screeningCursor]
@@ -114,7 +116,9 @@ extension SessionScreen {
                 m.say("\(item.label) does not take a date; Space marks it yes or no.")
                 return []
             }
-            openForm(ScreeningWhenForm(item: item, current: s.draftDates[item.id]), &m)
+            openForm(
+                ScreeningWhenForm(
+                    item: item, current: s.draftDates[item.id], today: ClinicDay(now, timeZone: m.timeZone)), &m)
         case .useLastScreening:
             guard s.lastScreening != nil else { return [] }
             let marked = s.draftAnswers.values.filter { $0 }.count + s.draftDates.count

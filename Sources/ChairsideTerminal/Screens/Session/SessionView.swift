@@ -136,8 +136,24 @@ enum SessionView {
             let pad = String(repeating: " ", count: min(lead, width / 2))
             let first = DisplayWidth.wrap(text, width: width)
             guard first.count > 1 else { return first }
-            let rest = first.dropFirst().joined(separator: " ")
+            let rest = remainder(of: text, after: first[0])
             return [first[0]] + DisplayWidth.wrap(rest, width: width - pad.count).map { pad + $0 }
+        }
+
+        /// What is left of `text` after its first wrapped row, as it was written: a long word cut at the
+        /// edge (a file path, a session ID) goes on without a space put into it.
+        static func remainder(of text: String, after row: String) -> String {
+            var rest = Substring(text)
+            for ch in row {
+                if ch == " " {
+                    if rest.first == " " { rest = rest.dropFirst() }
+                    continue
+                }
+                rest = rest.drop { $0 == " " }
+                guard rest.first == ch else { break }
+                rest = rest.dropFirst()
+            }
+            return String(rest.drop { $0 == " " })
         }
 
         mutating func gap() { y += 1 }
