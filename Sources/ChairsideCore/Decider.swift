@@ -34,6 +34,12 @@ public enum Decider {
 
         func warn(_ code: String, _ message: String) { kinds.append(.warning(code: code, message: message)) }
 
+        // A session imported from paper records is history: its aftercare was handed out on paper at the time.
+        switch command {
+        case .recordAftercare, .reissueAftercare: if state.isPaperRecord { throw .paperHistory }
+        default: break
+        }
+
         switch command {
         case .start(let patient, let technician, let room, let zones):
             guard state.status == .notStarted else { throw .alreadyStarted }
