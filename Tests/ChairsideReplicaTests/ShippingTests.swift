@@ -42,7 +42,7 @@ final class ShippingTests: ReplicaCase {
         let result = run([Self.replica, "replicate", "--once", "--store", store, "--config", configPath])
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.err.contains("DIVERGENCE: \(journal) line #2"), result.err)
-        XCTAssertTrue(result.err.contains("differ from the replica"), result.err)
+        XCTAssertTrue(result.err.contains("1 line differs from the replica"), result.err)
         XCTAssertEqual(replicaLines(id)["\(journal)#2"], before, "never overwritten")
         XCTAssertEqual(
             scalar("SELECT count(*) FROM chairside_divergences WHERE journal = '\(journal)' AND seq = 2"), "1")
