@@ -49,7 +49,8 @@ final class ShippingTests: ReplicaCase {
         let status = try XCTUnwrap(ReplicaStatus.read(root: store))
         XCTAssertEqual(status.state, .divergent)
         XCTAssertEqual(
-            ReplicaStatus.headerText(status, now: Date(), timeZone: .current), "replica: 1 line differ from the replica"
+            ReplicaStatus.headerText(status, now: Date(), timeZone: .current),
+            "replica: 1 line differs from the replica"
         )
     }
 
