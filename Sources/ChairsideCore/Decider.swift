@@ -40,6 +40,12 @@ public enum Decider {
             throw .stepBeforeLastStep(Clock.hhmm(last, timeZone: context.timeZone))
         }
 
+        // A session imported from paper records is history: its aftercare was handed out on paper at the time.
+        switch command {
+        case .recordAftercare, .reissueAftercare: if state.isPaperRecord { throw .paperHistory }
+        default: break
+        }
+
         switch command {
         case .start(let patient, let technician, let room, let zones):
             guard state.status == .notStarted else { throw .alreadyStarted }

@@ -82,6 +82,7 @@ public enum Refusal: Error, Equatable, Sendable, CustomStringConvertible {
     case depthUnchanged(zone: String, depth: Double)
     /// A late entry's step timed before the session's last recorded step (given as HH:MM).
     case stepBeforeLastStep(String)
+    case paperHistory
 
     public var description: String {
         switch self {
@@ -132,6 +133,9 @@ public enum Refusal: Error, Equatable, Sendable, CustomStringConvertible {
             "\(Depth.text(d)) is not on the device's \(Depth.text(step)) steps; choose \(Depth.text(Depth.snapped(d, step: step, up: false)))"
                 + " or \(Depth.text(Depth.snapped(d, step: step, up: true)))."
         case .depthUnchanged(let z, let d): "\(z) is already at \(Depth.text(d))."
+        case .paperHistory:
+            "This session was imported from paper records: it is history, and its aftercare was given at the time, "
+                + "so Chairside writes no sheet for it. Write the sheet from the patient's latest Chairside session."
         }
     }
 

@@ -144,6 +144,11 @@ public struct SessionState: Equatable, Sendable {
     /// A session charted after the fact: its start was written late, so every event of it is.
     public var isLateEntry: Bool { events.first?.isLateEntry ?? false }
 
+    /// A session imported from paper records (`import-history`): history, not a session run here.
+    public var isPaperRecord: Bool {
+        events.contains { if case .paperRecord = $0.kind { true } else { false } }
+    }
+
     /// The events as they happened: by their real time, then by the order written. The journal
     /// keeps the order of writing; a late entry's steps may be charted in another order.
     public var eventsByRealTime: [SessionEvent] {

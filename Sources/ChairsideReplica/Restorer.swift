@@ -75,9 +75,11 @@ public struct Restorer {
     }
 }
 
-/// `chairside check --repair-from-replica`: every local line that is damaged, or differs from the
-/// replica's copy, is replaced by the replica's bytes when those fit the hash chain between its
-/// neighbours. What was put back is named; the journal as it was is kept in quarantine.
+/// `chairside check --repair-from-replica`: every local line that is damaged (its own check fails,
+/// or the local hash chain breaks at it) is replaced by the replica's bytes when those fit the hash
+/// chain between its neighbours. What was put back is named; the journal as it was is kept in
+/// quarantine. A line that is intact here but differs from the replica's copy (two copies of one
+/// store each wrote their own entry) is never overwritten: it is named as diverging and kept.
 public struct Repairer {
     public struct PutBackLine: Sendable, Equatable {
         public var journal: String
@@ -89,6 +91,8 @@ public struct Repairer {
         public var restored: [PutBackLine] = []
         /// Damaged or differing lines the replica could not mend (it lacks them, or its copy does not fit).
         public var notRestored: [PutBackLine] = []
+        /// Intact local lines (own check and local chain hold) that differ from the replica's copy: kept.
+        public var diverging: [PutBackLine] = []
         public var busy: [String] = []
     }
 
@@ -104,10 +108,18 @@ public struct Repairer {
             var suspects: [(line: Int, seq: Int)] = []
             for d in contents.damaged where d.firstSeq == d.lastSeq { suspects.append((d.line, d.firstSeq)) }
             let held = replica[file.path] ?? [:]
-            for entry in contents.scan.entries where entry.end <= contents.scan.goodLength {
+            let breaks = Set(contents.scan.chainBreaks)
+            let entries = contents.scan.entries.filter { $0.end <= contents.scan.goodLength }
+            for (i, entry) in entries.enumerated() {
                 let bytes = contents.data.subdata(in: entry.start..<entry.end)
-                if let hash = held[entry.seq], hash != JournalLine.hash(bytes) {
+                guard let hash = held[entry.seq], hash != JournalLine.hash(bytes) else { continue }
+                // Altered here only if the local chain breaks at this line or at the next one
+                // (an edit with a fresh check); otherwise the line is intact and another copy wrote.
+                let next = i + 1 < entries.count && entries[i + 1].line == entry.line + 1 ? entries[i + 1] : nil
+                if breaks.contains(entry.seq) || next.map({ breaks.contains($0.seq) }) == true {
                     suspects.append((entry.line, entry.seq))
+                } else {
+                    outcome.diverging.append(PutBackLine(journal: file.path, line: entry.line, seq: entry.seq))
                 }
             }
             for suspect in suspects {

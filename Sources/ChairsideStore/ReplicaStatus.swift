@@ -75,7 +75,8 @@ public struct ReplicaStatus: Codable, Equatable, Sendable {
         case .shipping: return "replica: \(status.waiting) event\(status.waiting == 1 ? "" : "s") waiting"
         case .unreachable: return "replica: unreachable since \(clock(status.since))"
         case .divergent:
-            return "replica: \(status.divergent) line\(status.divergent == 1 ? "" : "s") differ from the replica"
+            return
+                "replica: \(status.divergent) line\(status.divergent == 1 ? " differs" : "s differ") from the replica"
         }
     }
 }

@@ -105,7 +105,7 @@ struct Replicate: AsyncParsableCommand {
             let divergent = try await explained { try await replicator.once() }
             if divergent > 0 {
                 throw Failure(
-                    "\(divergent) line\(divergent == 1 ? "" : "s") differ from the replica's copy (see the log above); "
+                    "\(divergent) line\(divergent == 1 ? " differs" : "s differ") from the replica's copy (see the log above); "
                         + "the replica kept its copy. Run `chairside check --repair-from-replica`.")
             }
             return
@@ -210,6 +210,13 @@ struct Repair: AsyncParsableCommand {
                 "! \(p.journal) line \(p.line) (event #\(p.seq)): the replica has no copy that fits the chain; left in place."
             )
         }
+        for p in outcome.diverging {
+            print(
+                "! \(p.journal) line \(p.line) (event #\(p.seq)) diverges from the replica; kept: it is intact here, "
+                    + "so another copy of this store (same store ID) wrote a different entry. Resolve by keeping one "
+                    + "copy: restore the replica into a new folder (`chairside restore --from-replica --store NEW`), "
+                    + "compare, and enter the missing entry again in the copy you keep.")
+        }
         for j in outcome.busy { print("! \(j) is open in a console: close it there and run this again.") }
         let report = try store.check()
         let damage = report.findings.filter(\.isDamage)
@@ -218,7 +225,10 @@ struct Repair: AsyncParsableCommand {
             outcome.restored.isEmpty
                 ? "Nothing needed putting back."
                 : "Put back \(outcome.restored.count) line\(outcome.restored.count == 1 ? "" : "s").")
-        if !damage.isEmpty || !outcome.notRestored.isEmpty || !outcome.busy.isEmpty { throw ExitCode(1) }
+        if !damage.isEmpty || !outcome.notRestored.isEmpty || !outcome.busy.isEmpty || !outcome.diverging.isEmpty {
+            if damage.isEmpty { print("Check: no damage.") }
+            throw ExitCode(1)
+        }
         print("Check: no damage.")
     }
 }

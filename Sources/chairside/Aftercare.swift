@@ -81,6 +81,8 @@ struct Aftercare: ParsableCommand {
         let store = try options.openStore(access: sendToPrinter || output != nil ? .write : .read)
         let loaded: SessionState
         do { loaded = try store.loadSession(id: id) } catch { throw Failure("\(error)") }
+        // Not even the text to standard output: a sheet for a paper session would say no passes were done.
+        if loaded.isPaperRecord { throw Failure(Refusal.paperHistory.description) }
         let patientID = loaded.start?.patientID ?? ""
         let history = loaded.withOwnRef(store.history(of: patientID))
         let sheet = AftercareSheet(state: loaded, history: history, config: config, timeZone: options.timeZone)

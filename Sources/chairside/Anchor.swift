@@ -21,6 +21,13 @@ struct Anchor: ParsableCommand {
     @Flag(help: "Print JSON (day, anchor, and each session's head).")
     var json = false
 
+    func validate() throws {
+        // Here, not in run(): a ValidationError from validate() shows this command's usage, not the root's.
+        if let date, ClinicDay(string: date) == nil {
+            throw ValidationError("--date must be a real day written YYYY-MM-DD, e.g. 2026-11-21.")
+        }
+    }
+
     func run() throws {
         var day = ClinicDay(Date(), timeZone: options.timeZone)
         if let date {

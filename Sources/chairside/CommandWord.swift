@@ -23,8 +23,11 @@ enum CommandWord {
 
     /// The options every command shares (`--store DIR`, `--config FILE`, and their `=` forms) written
     /// before the command word are moved after it: `chairside --store DIR today` means
-    /// `chairside today --store DIR`, not the console with a stray argument.
-    static func hoistingSharedOptions(_ arguments: [String], commands: [String]) -> [String] {
+    /// `chairside today --store DIR`, not the console with a stray argument. A command with its own
+    /// subcommands (`lots add`, `series stop`) gets them after its subcommand's word, where they are read.
+    static func hoistingSharedOptions(
+        _ arguments: [String], commands: [String], nested: [String: [String]] = [:]
+    ) -> [String] {
         let shared: Set<String> = ["--store", "--config"]
         var leading: [String] = []
         var i = 0
@@ -41,6 +44,9 @@ enum CommandWord {
             }
         }
         guard !leading.isEmpty, i < arguments.count, commands.contains(arguments[i]) else { return arguments }
+        if i + 1 < arguments.count, nested[arguments[i]]?.contains(arguments[i + 1]) == true {
+            return [arguments[i], arguments[i + 1]] + leading + arguments[(i + 2)...]
+        }
         return [arguments[i]] + leading + arguments[(i + 1)...]
     }
 

@@ -70,7 +70,9 @@ struct Export: ParsableCommand {
                         state: state, patient: store.directory.patient(id: s.patientID),
                         history: state.withOwnRef(store.history(of: s.patientID))))
             }
-            text = try FHIRBundle.make(inputs, config: config, generatedAt: now, timeZone: options.timeZone).text()
+            text = try FHIRBundle.make(
+                inputs, config: config, generatedAt: now, timeZone: options.timeZone, lots: try store.lotRegister()
+            ).text()
         case .csv where passes:
             var out = CSV.line(SessionExport.passColumns)
             for s in sessions {

@@ -30,6 +30,10 @@ struct Today: ParsableCommand {
     func validate() throws {
         if json && csv { throw ValidationError("Choose one of --json and --csv.") }
         if excel && !csv { throw ValidationError("--excel goes with --csv.") }
+        // Here, not in run(): a ValidationError from validate() shows this command's usage, not the root's.
+        if let date, ClinicDay(string: date) == nil {
+            throw ValidationError("--date must be a real day written YYYY-MM-DD, e.g. 2026-11-21.")
+        }
     }
 
     func run() throws {

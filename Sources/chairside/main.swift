@@ -7,7 +7,14 @@ import Foundation
 // A bare `chairside` has no word to check (and must not build the help text: see `Chairside.main()`).
 if CommandLine.arguments.count > 1 {
     let commands = Chairside.configuration.subcommands.map { $0._commandName } + ["help"]
-    let arguments = CommandWord.hoistingSharedOptions(Array(CommandLine.arguments.dropFirst()), commands: commands)
+    var nested: [String: [String]] = [:]
+    for command in Chairside.configuration.subcommands {
+        var words: [String] = []
+        for sub in command.configuration.subcommands { words.append(sub._commandName) }
+        if !words.isEmpty { nested[command._commandName] = words }
+    }
+    let arguments = CommandWord.hoistingSharedOptions(
+        Array(CommandLine.arguments.dropFirst()), commands: commands, nested: nested)
     CommandWord.rejectUnknown(in: arguments, commands: commands, help: Chairside.helpMessage())
     Chairside.main(arguments)
 } else {

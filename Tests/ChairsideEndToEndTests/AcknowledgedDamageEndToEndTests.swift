@@ -178,6 +178,18 @@ final class AcknowledgedDamageEndToEndTests: EndToEndCase {
         XCTAssertTrue(other.out.contains("\"kind\":\"day\"") || other.out.contains("\"kind\" : \"day\""), other.out)
         let equals = Tmux.run([Tmux.binary, "--store=\(store)", "check"], environment: ["TZ": "UTC"])
         XCTAssertTrue(equals.out.contains("Checked \(store)"), equals.out + equals.err)
+        // Before a command with its own subcommands (`lots add`): the options still reach the subcommand.
+        let config = dir + "/nested.toml"
+        XCTAssertTrue(FileManager.default.createFile(atPath: config, contents: Data()))
+        let nested = Tmux.run(
+            [
+                Tmux.binary, "--store", store, "--config", config, "lots", "add", "L-1", "--kind", "other",
+                "--product", "Gauze", "--expires", "2030-01-31",
+            ], environment: ["TZ": "UTC"])
+        XCTAssertEqual(nested.status, 0, nested.out + nested.err)
+        XCTAssertTrue(nested.out.contains("Added lot L-1"), nested.out)
+        let listed = Tmux.run([Tmux.binary, "--store=\(store)", "lots", "list"], environment: ["TZ": "UTC"])
+        XCTAssertTrue(listed.out.contains("L-1"), listed.out + listed.err)
     }
 
     func testAFolderHoldingOnlyPatientsIsNotAStore() throws {

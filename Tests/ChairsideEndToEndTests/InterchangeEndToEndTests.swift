@@ -100,6 +100,11 @@ final class InterchangeEndToEndTests: EndToEndCase {
     func testADemoClinicExportsAFHIRBundleThatAFHIRLibraryValidates() throws {
         try requireFHIRLibrary()
         XCTAssertEqual(cli("demo").status, 0)
+        // Two of the demo's lots are registered (a month-only expiry is that month's last day); HS-0925 is not.
+        for lot in [["NB-2611", "anaesthetic", "2027-03"], ["ACD-4471", "blood-tubes", "2027-06-30"]] {
+            let added = cli("lots", "add", lot[0], "--kind", lot[1], "--product", "P", "--expires", lot[2])
+            XCTAssertEqual(added.status, 0, added.err)
+        }
         let today = ClinicDay(Date(), timeZone: TimeZone(identifier: "UTC")!)
         let output = dir + "/bundle.json"
         let r = cli(
@@ -119,10 +124,64 @@ final class InterchangeEndToEndTests: EndToEndCase {
         XCTAssertGreaterThan(counts["Device"] ?? 0, 0)
         XCTAssertGreaterThan(summary["references"] as? Int ?? 0, 50)
         XCTAssertTrue((summary["patients"] as? [String] ?? []).contains("李小龙"))
+        let resources = try XCTUnwrap(
+            try json(String(contentsOfFile: output, encoding: .utf8))["entry"] as? [[String: Any]]
+        ).compactMap { $0["resource"] as? [String: Any] }
+        func batch(_ lot: String) -> [String: Any]? {
+            resources.compactMap { $0["batch"] as? [String: Any] }.first { $0["lotNumber"] as? String == lot }
+        }
+        XCTAssertEqual(batch("NB-2611")?["expirationDate"] as? String, "2027-03-31")
+        XCTAssertNotNil(batch("HS-0925"))
+        XCTAssertNil(batch("HS-0925")?["expirationDate"], "an unregistered lot has no expiry to give")
+        let tube = resources.first {
+            $0["resourceType"] as? String == "Device" && $0["lotNumber"] as? String == "ACD-4471"
+        }
+        XCTAssertEqual(tube?["expirationDate"] as? String, "2027-06-30")
 
         let stdout = cli("export", "--format", "fhir", "--from", today.description, "--to", today.description)
         XCTAssertEqual(stdout.status, 0, stdout.err)
         XCTAssertEqual(try json(stdout.out)["resourceType"] as? String, "Bundle")
+    }
+
+    /// A session from paper records: its zones are the Procedure's bodySite, a depth the chart gave is an
+    /// Observation; an aftercare sheet is refused in plain words (it is history), nothing is written.
+    func testAPaperSessionExportsItsZonesAndDepthsAndRefusesAnAftercareSheetAsHistory() throws {
+        try requireFHIRLibrary()
+        let day = ClinicDay(Date(), timeZone: TimeZone(identifier: "UTC")!).adding(days: -40).description
+        let paper = try write(
+            "chart_number,name,date_of_birth,date,time,zones,depths\nC-1,Ana Lima,1980-01-02,\(day),10:00,cheeks;chin,1.0;\n",
+            "paper.csv")
+        let imported = cli("import-history", paper)
+        XCTAssertEqual(imported.status, 0, imported.out + imported.err)
+        let output = dir + "/paper.json"
+        let r = cli("export", "--format", "fhir", "--from", day, "--to", day, "--output", output)
+        XCTAssertEqual(r.status, 0, r.err)
+        _ = try validateFHIR(output)
+        let resources = try XCTUnwrap(
+            try json(String(contentsOfFile: output, encoding: .utf8))["entry"] as? [[String: Any]]
+        ).compactMap { $0["resource"] as? [String: Any] }
+        func codes(_ concepts: Any?) -> [String] {
+            ((concepts as? [[String: Any]]) ?? (concepts as? [String: Any]).map { [$0] } ?? []).flatMap {
+                (($0["coding"] as? [[String: Any]]) ?? []).compactMap { $0["code"] as? String }
+            }
+        }
+        let procedure = try XCTUnwrap(resources.first { $0["resourceType"] as? String == "Procedure" })
+        XCTAssertEqual(codes(procedure["bodySite"]), ["cheeks", "chin"], "every zone on the paper chart")
+        let observations = resources.filter { $0["resourceType"] as? String == "Observation" }
+        XCTAssertEqual(observations.count, 1, "a depth only where the chart gave one")
+        XCTAssertEqual(codes(observations.first?["bodySite"]), ["cheeks"])
+        XCTAssertEqual((observations.first?["valueQuantity"] as? [String: Any])?["value"] as? Double, 1.0)
+
+        let id = try XCTUnwrap((procedure["identifier"] as? [[String: Any]])?.first?["value"] as? String)
+        let sheet = dir + "/sheet.pdf"
+        for args in [["aftercare", id], ["aftercare", id, "--output", sheet]] {
+            let refused = cli(args)
+            XCTAssertEqual(refused.status, 1, "\(args): \(refused.out)")
+            XCTAssertTrue(refused.err.contains("imported from paper records: it is history"), refused.err)
+            XCTAssertFalse(refused.err.contains("closed"), refused.err)
+            XCTAssertFalse(refused.err.contains("no passes"), refused.err)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: sheet))
     }
 
     func testAHostileNameExportsAValidBundleWithTheNameShownNotObeyed() throws {
@@ -192,6 +251,26 @@ final class InterchangeEndToEndTests: EndToEndCase {
         }
         let empty = cli("today", "--date", "2001-01-01", "--json")
         try validateJSON(empty.out, kind: "day")
+        // The lot register and a recall: one registered lot the demo used, one never registered.
+        let added = cli(
+            "lots", "add", "NB-2611", "--kind", "anaesthetic", "--product", "BLT cream", "--expires", "2030-01")
+        XCTAssertEqual(added.status, 0, added.err)
+        XCTAssertEqual(cli("lots", "withdraw", "NB-2611", "--reason", "maker's recall").status, 0)
+        let lots = cli("lots", "list", "--json")
+        XCTAssertEqual(lots.status, 0, lots.err)
+        try validateJSON(lots.out, kind: "lots")
+        XCTAssertEqual(try json(lots.out)["schema_version"] as? Int, 1)
+        for lot in ["NB-2611", "HS-0925", "NEVER-USED"] {
+            let recall = cli("recall", lot, "--json")
+            XCTAssertEqual(recall.status, 0, recall.err)
+            try validateJSON(recall.out, kind: "recall")
+        }
+        XCTAssertFalse(
+            (try json(cli("recall", "NB-2611", "--json").out)["sessions"] as? [Any] ?? []).isEmpty,
+            "the demo's sessions recorded the anaesthetic lot")
+        let due = cli("due", "--json")
+        XCTAssertEqual(due.status, 0, due.err)
+        try validateJSON(due.out, kind: "due_list")
     }
 
     /// A session with an unreadable line: every JSON output and the FHIR bundle carry the gap and still validate.
@@ -422,5 +501,11 @@ final class InterchangeEndToEndTests: EndToEndCase {
         XCTAssertEqual(invalid.status, 64)
         XCTAssertTrue(invalid.err.contains("--text goes with --print"), invalid.err)
         XCTAssertTrue(invalid.err.contains("Usage: chairside aftercare "), invalid.err)
+        for (command, date) in [("today", "yesterday"), ("anchor", "2026-02-30")] {
+            let badDate = cli(command, "--date", date)
+            XCTAssertEqual(badDate.status, 64, badDate.err)
+            XCTAssertTrue(badDate.err.contains("--date must be a real day written YYYY-MM-DD"), badDate.err)
+            XCTAssertTrue(badDate.err.contains("Usage: chairside \(command) "), badDate.err)
+        }
     }
 }

@@ -95,4 +95,34 @@ final class RestoreRepairTests: ReplicaCase {
             repair.out)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), damaged, "left exactly as it was")
     }
+
+    func testAnIntactLineThatDivergesFromTheReplicaIsKeptAndNamedNotOverwritten() throws {
+        // Two copies of one store (same store ID) each register a different lot.
+        let first = demoStore("first")
+        let second = storePath("second")
+        try FileManager.default.copyItem(atPath: first, toPath: second)
+        for (store, lot) in [(first, "FIRST-1"), (second, "SECOND-1")] {
+            let added = chairside(
+                "lots", "add", lot, "--kind", "other", "--product", "Gauze", "--expires", "2030-01-31", "--store", store
+            )
+            XCTAssertEqual(added.status, 0, added.out + added.err)
+        }
+        XCTAssertEqual(chairside("replicate", "--once", "--store", first, "--config", configPath).status, 0)
+        let diverged = chairside("replicate", "--once", "--store", second, "--config", configPath)
+        XCTAssertEqual(diverged.status, 1, diverged.out + diverged.err)
+        XCTAssertTrue(diverged.err.contains("1 line differs from the replica's copy"), diverged.err)
+
+        let before = try localLines(second)
+        let repair = chairside("check", "--repair-from-replica", "--store", second, "--config", configPath)
+        XCTAssertEqual(repair.status, 1, "a divergence is not resolved by repair: " + repair.out + repair.err)
+        XCTAssertTrue(repair.out.contains("diverges from the replica; kept"), repair.out)
+        XCTAssertTrue(repair.out.contains("Resolve by keeping one copy"), repair.out)
+        XCTAssertFalse(repair.out.contains("Put back"), repair.out)
+        let after = try localLines(second)
+        XCTAssertEqual(after["lots/journal.jsonl#1"], before["lots/journal.jsonl#1"], "the intact line stays as it was")
+        XCTAssertEqual(after.count, before.count)
+        let list = chairside("lots", "list", "--store", second)
+        XCTAssertTrue(list.out.contains("SECOND-1"), list.out)
+        XCTAssertFalse(list.out.contains("FIRST-1"), list.out)
+    }
 }

@@ -42,14 +42,15 @@ final class ShippingTests: ReplicaCase {
         let result = run([Self.replica, "replicate", "--once", "--store", store, "--config", configPath])
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.err.contains("DIVERGENCE: \(journal) line #2"), result.err)
-        XCTAssertTrue(result.err.contains("differ from the replica"), result.err)
+        XCTAssertTrue(result.err.contains("1 line differs from the replica"), result.err)
         XCTAssertEqual(replicaLines(id)["\(journal)#2"], before, "never overwritten")
         XCTAssertEqual(
             scalar("SELECT count(*) FROM chairside_divergences WHERE journal = '\(journal)' AND seq = 2"), "1")
         let status = try XCTUnwrap(ReplicaStatus.read(root: store))
         XCTAssertEqual(status.state, .divergent)
         XCTAssertEqual(
-            ReplicaStatus.headerText(status, now: Date(), timeZone: .current), "replica: 1 line differ from the replica"
+            ReplicaStatus.headerText(status, now: Date(), timeZone: .current),
+            "replica: 1 line differs from the replica"
         )
     }
 

@@ -36,9 +36,9 @@ public enum FHIRBundle {
 
     public static func make(
         _ sessions: [FHIRSessionInput], config: ClinicConfig, generatedAt: Date,
-        timeZone: TimeZone
+        timeZone: TimeZone, lots: LotRegister = LotRegister()
     ) -> JSONValue {
-        var builder = Builder(config: config, timeZone: timeZone)
+        var builder = Builder(config: config, timeZone: timeZone, lots: lots)
         for input in sessions where input.state.start != nil { builder.add(input) }
         var bundle: [String: JSONValue] = [
             "resourceType": .string("Bundle"),
@@ -65,12 +65,15 @@ public enum FHIRBundle {
     private struct Builder {
         let config: ClinicConfig
         let timeZone: TimeZone
+        /// The lot register: where a used lot is registered, its expiry date goes with it.
+        let lots: LotRegister
         var entries: [Entry] = []
         var seen: Set<String> = []
 
-        init(config: ClinicConfig, timeZone: TimeZone) {
+        init(config: ClinicConfig, timeZone: TimeZone, lots: LotRegister) {
             self.config = config
             self.timeZone = timeZone
+            self.lots = lots
         }
 
         var proto: ClinicProtocol { config.protocolSettings }
@@ -100,7 +103,8 @@ public enum FHIRBundle {
             let used = addUsed(state)
             let procedureKey = state.id
             let procedureURL = "urn:uuid:" + StableUUID.make("Procedure", procedureKey)
-            let zones = ZoneDepths.of(state.passes.map(\.pass))
+            // A session from paper records has zones (a depth where the chart gave one) but no passes.
+            let zones = ZoneDepths.of(state.passes.map(\.pass)) + ZoneDepths.of(paper: state.paperZones)
             var procedure = procedureFields(
                 input, subject: patientRef, performer: practitioner, location: location,
                 used: used, zones: zones)
@@ -134,18 +138,22 @@ public enum FHIRBundle {
         }
 
         /// The products and supplies a session used, each with its lot: blood collection tubes,
-        /// the numbing agent, opened growth factors, post-care products. Expiry dates are not
-        /// recorded by Chairside yet, so none are exported.
+        /// the numbing agent, opened growth factors, post-care products. A lot in the register carries
+        /// its expiry date (Device.expirationDate, Medication.batch.expirationDate); an unregistered
+        /// lot, or one registered without a date, has none.
         mutating func addUsed(_ state: SessionState) -> [JSONValue] {
             var refs: [JSONValue] = []
             if let blood = state.blood {
+                let expires = expiry(blood.lot)
                 refs.append(
                     add("Device", key: "tube\u{0}" + blood.lot) {
-                        [
+                        var fields: [String: JSONValue] = [
                             "lotNumber": FHIRBundle.text(blood.lot),
                             "type": .object(["text": .string("PRP blood collection tube")]),
                             "status": .string("active"),
                         ]
+                        if let expires { fields["expirationDate"] = expires }
+                        return fields
                     })
             }
             if let numbing = state.numbing {
@@ -159,12 +167,17 @@ public enum FHIRBundle {
         }
 
         mutating func medication(_ name: String, lot: String) -> JSONValue {
-            add("Medication", key: name + "\u{0}" + lot) {
-                [
-                    "code": .object(["text": FHIRBundle.text(name)]),
-                    "batch": .object(["lotNumber": FHIRBundle.text(lot)]),
-                ]
+            let expires = expiry(lot)
+            return add("Medication", key: name + "\u{0}" + lot) {
+                var batch: [String: JSONValue] = ["lotNumber": FHIRBundle.text(lot)]
+                if let expires { batch["expirationDate"] = expires }
+                return ["code": .object(["text": FHIRBundle.text(name)]), "batch": .object(batch)]
             }
+        }
+
+        /// The registered expiry date of a lot (a FHIR date, valid as dateTime), if any.
+        func expiry(_ lot: String) -> JSONValue? {
+            lots.lot(lot)?.expires.map { .string($0.description) }
         }
 
         func zoneConcept(_ id: String) -> JSONValue {
@@ -208,7 +221,11 @@ public enum FHIRBundle {
             var period: [String: JSONValue] = ["start": .string(Timestamp.format(start.at))]
             if let end = state.endedAt { period["end"] = .string(Timestamp.format(end)) }
             fields["performedPeriod"] = .object(period)
-            if !zones.isEmpty { fields["bodySite"] = .array(zones.map { zoneConcept($0.zone) }) }
+            var sites: [String] = []
+            for zone in zones.map(\.zone) + state.paperZones.map(\.zone) where !sites.contains(zone) {
+                sites.append(zone)
+            }
+            if !sites.isEmpty { fields["bodySite"] = .array(sites.map(zoneConcept)) }
             if !used.isEmpty { fields["usedReference"] = .array(used) }
             if let reason = state.abortReason { fields["statusReason"] = .object(["text": FHIRBundle.text(reason)]) }
             if !state.adverseEvents.isEmpty {
@@ -286,7 +303,9 @@ public enum FHIRBundle {
             let proto = self.proto
             let site = zoneConcept(zone.zone)
             _ = add("Observation", key: state.id + "\u{0}" + zone.zone) {
-                let count = zone.passes == 1 ? "1 pass" : "\(zone.passes) passes"
+                let count =
+                    zone.passes == 0
+                    ? "from the paper record" : zone.passes == 1 ? "over 1 pass" : "over \(zone.passes) passes"
                 return [
                     "status": .string(state.isClosed ? "final" : "preliminary"),
                     "code": .object([
@@ -311,7 +330,7 @@ public enum FHIRBundle {
                         .object([
                             "text": .string(
                                 "\(FHIRBundle.visibleName(proto, zone.zone)): "
-                                    + "\(zone.range) mm over \(count)")
+                                    + "\(zone.range) mm \(count)")
                         ])
                     ]),
                 ]

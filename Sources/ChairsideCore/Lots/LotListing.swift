@@ -59,10 +59,10 @@ public enum LotListing {
     }
 
     public static func json(_ lots: [Lot], today: ClinicDay) throws -> String {
-        try JSONValue.object([
-            "kind": .string("lots"), "today": .string(today.description),
-            "lots": .array(lots.map { value($0, today: today) }),
-        ]).text()
+        try RecordJSON.document(
+            kind: "lots",
+            ["today": .string(today.description), "lots": .array(lots.map { value($0, today: today) })]
+        ).text()
     }
 }
 
@@ -77,11 +77,13 @@ extension RecallReport {
                 "chart_number": .string(e.chartNumber), "date_of_birth": .optional(e.dateOfBirth?.description),
             ])
         }
-        return try JSONValue.object([
-            "kind": .string("recall"), "lot": .string(lot),
-            "register": register.map { LotListing.value($0, today: today) } ?? .null,
-            "patients": .integer(Set(entries.map(\.patientID)).count), "sessions": .array(sessions),
-        ]).text()
+        return try RecordJSON.document(
+            kind: "recall",
+            [
+                "lot": .string(lot), "register": register.map { LotListing.value($0, today: today) } ?? .null,
+                "patients": .integer(Set(entries.map(\.patientID)).count), "sessions": .array(sessions),
+            ]
+        ).text()
     }
 }
 
