@@ -276,6 +276,13 @@ public enum Decider {
             if let start = state.start, !start.plannedZones.contains(pass.zone) {
                 warn("zone.unplanned", "\(zone.name) was not among the planned zones.")
             }
+            // A pen set deeper than the cartridge's needles reach does not reach the depth recorded.
+            if let cartridge = state.cartridge, Depth.exceeds(pass.depth, cartridge.needleLengthMM) {
+                warn(
+                    "depth.beyond-needle",
+                    "\(zone.name): \(Depth.text(pass.depth)) is deeper than the cartridge's "
+                        + "\(Depth.text(cartridge.needleLengthMM)) needles reach; check the cartridge.")
+            }
 
         case .changeDepth(let zoneID, let depth, let confirm):
             guard let zone = proto.zone(zoneID) else { throw .unknownZone(zoneID) }

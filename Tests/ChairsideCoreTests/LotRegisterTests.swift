@@ -81,7 +81,7 @@ final class LotRegisterTests: XCTestCase {
         XCTAssertEqual(r.usability(of: "NB-2611", kind: .anaesthetic, on: expiry), .usable(lot, opens: true))
         XCTAssertEqual(
             r.usability(of: "NB-2611", kind: .serum, on: expiry),
-            .refused([.otherKind(lot: "NB-2611", registered: .anaesthetic, wanted: .serum)]))
+            .refused([.otherKind(lot: "NB-2611", registered: .anaesthetic, wanted: [.serum])]))
         XCTAssertEqual(r.usability(of: "NEW-1", kind: .serum, on: expiry), .unregistered)
     }
 
@@ -95,6 +95,20 @@ final class LotRegisterTests: XCTestCase {
         ])
         let day = ClinicDay(string: "2026-11-21")!
         XCTAssertEqual(r.offered(kind: .anaesthetic, on: day).map(\.number), ["NB-2", "NB-2611"])
+    }
+
+    func testAFieldOfSeveralKindsOffersEveryOpenLotBeforeAnyInStockEachBySoonestExpiry() throws {
+        let late = ClinicDay(string: "2027-09-30")!
+        let soon = ClinicDay(string: "2027-01-31")!
+        let r = try register([
+            .add(lot: "T-STOCK", kind: .bloodTubes, product: "Tubes", expires: soon),
+            .add(lot: "T-OPEN", kind: .bloodTubes, product: "Tubes", expires: late), .open(lot: "T-OPEN"),
+            .add(lot: "K-OPEN", kind: .prpKit, product: "Kit", expires: soon), .open(lot: "K-OPEN"),
+            .add(lot: "K-STOCK", kind: .prpKit, product: "Kit", expires: expiry),
+        ])
+        let day = ClinicDay(string: "2026-11-21")!
+        XCTAssertEqual(
+            r.offered(kinds: [.bloodTubes, .prpKit], on: day).map(\.number), ["K-OPEN", "T-OPEN", "T-STOCK", "K-STOCK"])
     }
 
     func testExpiringListsLotsInUseWithinTheWindowSoonestFirst() throws {
@@ -147,6 +161,25 @@ final class LotRegisterTests: XCTestCase {
             lot: "NC-1", configuration: "36-pin", needleLengthMM: 2.5, puncturesPerSecond: 120)
         try d.run(.recordNeedleCartridge(cartridge))
         XCTAssertEqual(d.state.cartridge, cartridge)
+    }
+
+    func testAPassDeeperThanTheRecordedCartridgesNeedlesIsWarnedOf() throws {
+        var d = SessionDriver()
+        _ = try d.readyToNeedle()
+        try d.run(.recordNeedleCartridge(NeedleCartridge(lot: "NC-1", configuration: "12-pin", needleLengthMM: 1)))
+        func warnings(_ events: [SessionEvent]) -> [String] {
+            events.compactMap { if case .warning(let code, _) = $0.kind { code } else { nil } }
+        }
+        let within = try d.run(
+            .logPass(
+                Pass(zone: "cheeks", depth: 1.0, count: 1, pattern: .vertical, endpoint: .erythema),
+                confirmAboveProtocol: false))
+        XCTAssertEqual(warnings(within), [], "at the needle length is fine")
+        let beyond = try d.run(
+            .logPass(
+                Pass(zone: "cheeks", depth: 1.5, count: 1, pattern: .vertical, endpoint: .erythema),
+                confirmAboveProtocol: false))
+        XCTAssertEqual(warnings(beyond), ["depth.beyond-needle"])
     }
 
     func testASessionsLotsIncludeAVoidedStepSoARecallStillFindsIt() throws {

@@ -70,7 +70,8 @@ final class LotsEndToEndTests: EndToEndCase {
 
         let csv = cli("recall", "NB-2611", "--csv").out.components(separatedBy: "\r\n").filter { !$0.isEmpty }
         XCTAssertEqual(
-            csv.first, "date,time,session_id,status,zones,technician,room,chart_number,patient_name,date_of_birth")
+            csv.first,
+            "date,time,session_id,status,zones,technician,room,chart_number,patient_name,date_of_birth,phone")
         XCTAssertEqual(csv.count, expected.count + 1)
         let table = cli("recall", "NB-2611").out
         XCTAssertTrue(

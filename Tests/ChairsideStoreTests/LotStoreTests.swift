@@ -22,8 +22,12 @@ final class LotStoreTests: XCTestCase {
     let expiry = ClinicDay(string: "2027-03-31")!
 
     /// Records a session through the real store that uses the numbing lot `lot` and a cartridge.
-    func recordSession(_ store: Store, lot: String, cartridge: String = "NC-1") throws -> String {
-        let p = try store.savePatient(Fixture.patient(id: "", chart: "C-\(UUID().uuidString.prefix(6))"))
+    func recordSession(_ store: Store, lot: String, cartridge: String = "NC-1", phone: String? = nil) throws
+        -> String
+    {
+        var patient = Fixture.patient(id: "", chart: "C-\(UUID().uuidString.prefix(6))")
+        patient.phone = phone
+        let p = try store.savePatient(patient)
         var d = SessionDriver(id: Store.newSessionID(startedAt: Fixture.t0, timeZone: Fixture.utc))
         let start = try d.run(
             .start(patient: p, technician: "Alex Rivera", room: "Room 1", plannedZones: ["cheeks"]), after: 0)
@@ -99,6 +103,27 @@ final class LotStoreTests: XCTestCase {
         _ = try openStore().check()
         XCTAssertEqual(Set(try openStore().recall(lot: "NB-1").map(\.sessionID)), [a, b])
         XCTAssertFalse(try openStore().check().findings.contains { if case .indexRebuilt = $0 { true } else { false } })
+    }
+
+    func testRecallGivesThePatientsPhoneToCallInTextCSVAndJSONAndBlankWhenNone() throws {
+        let store = try openStore()
+        let called = try recordSession(store, lot: "NB-7", phone: "+44 20 7946 0018")
+        let unknown = try recordSession(store, lot: "NB-7")
+        let entries = try store.recall(lot: "NB-7")
+        XCTAssertEqual(entries.first { $0.sessionID == called }?.phone, "+44 20 7946 0018")
+        XCTAssertEqual(entries.first { $0.sessionID == unknown }?.phone, "")
+        let lines = RecallReport.csv(entries, timeZone: Fixture.utc).components(separatedBy: "\r\n")
+        XCTAssertEqual(lines.first?.components(separatedBy: ",").last, "phone")
+        // A leading + is quoted like any formula character (the house's CSV rule for spreadsheets).
+        XCTAssertTrue(lines.contains { $0.contains(called) && $0.hasSuffix(",'+44 20 7946 0018") }, "\(lines)")
+        XCTAssertTrue(lines.contains { $0.contains(unknown) && $0.hasSuffix(",") }, "blank when none: \(lines)")
+        let table = RecallReport.table(
+            lot: "NB-7", register: nil, entries: entries, proto: .standard, timeZone: Fixture.utc)
+        XCTAssertTrue(table.contains("phone +44 20 7946 0018"), table)
+        let json = try RecallReport.json(lot: "NB-7", register: nil, entries: entries, today: today)
+        let doc = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        let phones = (doc?["sessions"] as? [[String: Any]])?.map { $0["phone"] as? String }
+        XCTAssertEqual(Set(phones ?? []), ["+44 20 7946 0018", nil])
     }
 
     func testAnIndexEntryWhoseJournalLineNeverLandedIsDropped() throws {

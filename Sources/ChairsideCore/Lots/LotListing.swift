@@ -75,6 +75,7 @@ extension RecallReport {
                 "zones": .array(e.zones.map(JSONValue.string)), "technician": .string(e.technician),
                 "room": .string(e.room), "patient_id": .string(e.patientID), "patient_name": .string(e.patientName),
                 "chart_number": .string(e.chartNumber), "date_of_birth": .optional(e.dateOfBirth?.description),
+                "phone": .optional(e.phone.isEmpty ? nil : e.phone),
             ])
         }
         return try RecordJSON.document(

@@ -148,7 +148,7 @@ public enum LotProblem: Equatable, Sendable, CustomStringConvertible {
     case expired(lot: String, on: ClinicDay)
     case withdrawn(lot: String, reason: String)
     case finished(lot: String)
-    case otherKind(lot: String, registered: LotKind, wanted: LotKind)
+    case otherKind(lot: String, registered: LotKind, wanted: [LotKind])
 
     public var description: String {
         switch self {
@@ -156,7 +156,7 @@ public enum LotProblem: Equatable, Sendable, CustomStringConvertible {
         case .withdrawn(let lot, let reason): "Lot \(Visible.text(lot)) is withdrawn (\(Visible.text(reason)))."
         case .finished(let lot): "Lot \(Visible.text(lot)) is recorded as finished."
         case .otherKind(let lot, let registered, let wanted):
-            "Lot \(Visible.text(lot)) is registered as \(registered.label), not \(wanted.label)."
+            "Lot \(Visible.text(lot)) is registered as \(registered.label), not \(wanted.map(\.label).joined(separator: " or "))."
         }
     }
 
@@ -272,15 +272,20 @@ public struct LotRegister: Equatable, Sendable {
         if let expires = lot.expires, day > expires { problems.append(.expired(lot: lot.number, on: expires)) }
         if lot.status == .finished { problems.append(.finished(lot: lot.number)) }
         if lot.kind != kind && kind != .other {
-            problems.append(.otherKind(lot: lot.number, registered: lot.kind, wanted: kind))
+            problems.append(.otherKind(lot: lot.number, registered: lot.kind, wanted: [kind]))
         }
         return problems.isEmpty ? .usable(lot, opens: lot.status == .inStock) : .refused(problems)
     }
 
     /// The lots a form offers for `kind` on `day`: open ones first, then in stock; never withdrawn,
     /// finished or expired ones.
-    public func offered(kind: LotKind, on day: ClinicDay) -> [Lot] {
-        let candidates = all.filter { $0.kind == kind && !$0.isExpired(on: day) }
+    public func offered(kind: LotKind, on day: ClinicDay) -> [Lot] { offered(kinds: [kind], on: day) }
+
+    /// The lots a form offers for any of `kinds`: every open one first (the one in use is the first
+    /// to finish), soonest expiry first, then those in stock by expiry; never withdrawn, finished or
+    /// expired ones.
+    public func offered(kinds: [LotKind], on day: ClinicDay) -> [Lot] {
+        let candidates = all.filter { kinds.contains($0.kind) && !$0.isExpired(on: day) }.sorted(by: Lot.byExpiry)
         return candidates.filter { $0.status == .open } + candidates.filter { $0.status == .inStock }
     }
 

@@ -14,6 +14,8 @@ public struct RecallEntry: Equatable, Sendable, Encodable {
     public var patientName: String
     public var chartNumber: String
     public var dateOfBirth: ClinicDay?
+    /// How the front desk reaches the patient ("" when no phone is recorded): a recall is a call list.
+    public var phone: String
 
     public init(summary s: SessionSummary, patient: Patient?, day: ClinicDay) {
         sessionID = s.id
@@ -28,6 +30,7 @@ public struct RecallEntry: Equatable, Sendable, Encodable {
         patientName = patient?.name ?? s.patientName
         chartNumber = patient?.chartNumber ?? ""
         dateOfBirth = patient?.dateOfBirth
+        phone = patient?.phone?.trimmingCharacters(in: .whitespaces) ?? ""
     }
 }
 
@@ -35,14 +38,14 @@ public struct RecallEntry: Equatable, Sendable, Encodable {
 public enum RecallReport {
     public static let columns = [
         "date", "time", "session_id", "status", "zones", "technician", "room", "chart_number", "patient_name",
-        "date_of_birth",
+        "date_of_birth", "phone",
     ]
 
     public static func cells(_ e: RecallEntry, timeZone: TimeZone) -> [String] {
         [
             e.day.description, Clock.hhmm(e.startedAt, timeZone: timeZone), e.sessionID, e.status,
             e.zones.joined(separator: " "), CSV.text(e.technician), CSV.text(e.room), CSV.text(e.chartNumber),
-            CSV.text(e.patientName), e.dateOfBirth?.description ?? "",
+            CSV.text(e.patientName), e.dateOfBirth?.description ?? "", CSV.text(e.phone),
         ]
     }
 
@@ -69,6 +72,8 @@ public enum RecallReport {
             out += "\(e.day) \(Clock.hhmm(e.startedAt, timeZone: timeZone))  "
             out += "\(Visible.text(e.chartNumber))  \(Visible.text(e.patientName))"
             out += e.dateOfBirth.map { " (born \($0))" } ?? ""
+            out += e.phone.isEmpty ? "" : "  phone \(Visible.text(e.phone))"
+            out += ["completed", "in progress", "paused"].contains(e.status) ? "" : "  [\(e.status)]"
             out += "  \(Visible.text(e.technician)), \(Visible.text(e.room))  \(Visible.text(zones))  \(e.sessionID)\n"
         }
         return out

@@ -152,6 +152,8 @@ public struct Confirmation: Equatable, Sendable {
         case saveScreening
         case useLastScreening
         case stopSpinEarly
+        /// A lot marked finished on the lots screen: it can no longer be opened or offered.
+        case finishLot(lot: String, by: String)
     }
 
     public var text: String

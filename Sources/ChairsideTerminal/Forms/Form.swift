@@ -99,13 +99,20 @@ public protocol FormContent: Sendable {
     func submit(_ context: FormContext) throws(FormProblem) -> FormIntent
     /// A line under the fields that follows what is typed (a relative date resolved), or nil.
     var liveNote: String? { get }
+    /// Called after the field at `index` changed, for fields that follow another (a lot's product).
+    mutating func didEdit(_ index: Int)
 }
 
 extension FormContent {
     public var liveNote: String? { nil }
     func field(at index: Int) -> FormField { self[keyPath: fields[index]] }
     var fieldCount: Int { fields.count }
-    mutating func edit(at index: Int, _ key: Key) { self[keyPath: fields[index]].edit(key) }
+    mutating func edit(at index: Int, _ key: Key) {
+        let before = self[keyPath: fields[index]]
+        self[keyPath: fields[index]].edit(key)
+        if self[keyPath: fields[index]] != before { didEdit(index) }
+    }
+    public mutating func didEdit(_ index: Int) {}
 }
 
 /// A form the technician can fix without losing what they typed: which field, and what to do.

@@ -32,7 +32,7 @@ public struct LotPick: Equatable, Sendable {
 
     /// The lots a form offers: those of its kinds, open first, never expired or withdrawn.
     public static func offered(_ kinds: [LotKind], register: LotRegister, on day: ClinicDay) -> [Lot] {
-        kinds.flatMap { register.offered(kind: $0, on: day) }
+        register.offered(kinds: kinds, on: day)
     }
 
     /// Checks the lot typed against the register on the session's day.
@@ -45,14 +45,15 @@ public struct LotPick: Equatable, Sendable {
         var use = LotUse()
         var problems: [LotProblem] = []
         if let known = register.lot(typed) {
-            let verdicts = kinds.map { register.usability(of: typed, kind: $0, on: day) }
-            if let fine = verdicts.first(where: { if case .usable = $0 { true } else { false } }),
-                case .usable(_, let opens) = fine
-            {
-                if opens { use.register.append(.open(lot: known.number)) }
-            } else if case .refused(let list) = verdicts.first {
-                // Of the kind problems only the first kind's is said; the others are the same lot's.
-                problems = list
+            // Judged as the kind it is registered as, so only its real problems are said; a kind
+            // this field does not take is one more problem (a needle cartridge lot in post-care).
+            switch register.usability(of: typed, kind: known.kind, on: day) {
+            case .usable(_, let opens): if opens { use.register.append(.open(lot: known.number)) }
+            case .refused(let list): problems = list
+            case .unregistered: break
+            }
+            if !kinds.contains(known.kind) {
+                problems.append(.otherKind(lot: known.number, registered: known.kind, wanted: kinds))
             }
         } else {
             // A new lot is added to the register; without its expiry it is still recorded (the room
@@ -79,6 +80,26 @@ public struct LotPick: Equatable, Sendable {
             use.override = (typed, text, reason.text)
         }
         return use
+    }
+}
+
+/// The register's product of each lot a form offers. When the lot field changes, the product field
+/// follows: a registered lot's product replaces it, and a product filled in for the previous lot is
+/// cleared for a lot the register does not know (never one the technician typed).
+struct LotProducts: Equatable, Sendable {
+    private var byKey: [String: String] = [:]
+
+    init(_ offered: [Lot] = []) {
+        for lot in offered { byKey[LotRegister.key(lot.number)] = lot.product }
+    }
+
+    func follow(_ lot: FormField, product: inout FormField) {
+        if let name = byKey[LotRegister.key(lot.text)] {
+            guard product.text != name else { return }
+            product = .text(product.label, name, required: product.required)
+        } else if product.prefilled, byKey.values.contains(product.text) {
+            product = .text(product.label, "", required: product.required)
+        }
     }
 }
 

@@ -8,6 +8,8 @@ public struct NewPatientForm: FormContent {
     public var dateOfBirth = FormField.text("Date of birth (YYYY-MM-DD)")
     public var fitzpatrick = FormField.text("Fitzpatrick type (1-6)")
     public var notes = FormField.text("Notes")
+    /// How the front desk reaches the patient (the due list and a lot recall show it).
+    public var phone = FormField.text("Phone (optional)")
 
     public init(name: String) {
         self.name = FormField.text("Name", name, required: true)
@@ -17,7 +19,7 @@ public struct NewPatientForm: FormContent {
 
     public var title: String { "New patient" }
     public var fields: [WritableKeyPath<Self, FormField>] {
-        [\.name, \.chartNumber, \.dateOfBirth, \.fitzpatrick, \.notes]
+        [\.name, \.chartNumber, \.dateOfBirth, \.phone, \.fitzpatrick, \.notes]
     }
 
     public func submit(_ context: FormContext) throws(FormProblem) -> FormIntent {
@@ -29,7 +31,7 @@ public struct NewPatientForm: FormContent {
         return .savePatient(
             Patient(
                 id: "", name: name.text, dateOfBirth: dob, chartNumber: chartNumber.text,
-                fitzpatrick: fitz, notes: notes.text))
+                fitzpatrick: fitz, notes: notes.text, phone: phone.text.isEmpty ? nil : phone.text))
     }
 }
 

@@ -101,11 +101,20 @@ public struct ProductLotForm: FormContent {
         purpose == .growthFactors ? [.growthFactors] : [.serum, .sunscreen, .other]
     }
 
+    /// The register's product of each lot offered, so the product follows when the lot changes.
+    var products = LotProducts()
+
     /// `offered`: the open lots of the purpose's kinds; the first is filled in with its product.
-    public init(purpose: Purpose, offered: [Lot] = []) {
+    /// `known`: every lot of the register (default: those offered), for the product to follow.
+    public init(purpose: Purpose, offered: [Lot] = [], known: [Lot]? = nil) {
         self.purpose = purpose
         product = .text("Product", offered.first?.product ?? "", required: true)
         lot = LotPick.lotField("Lot", offered: offered)
+        products = LotProducts(known ?? offered)
+    }
+
+    public mutating func didEdit(_ index: Int) {
+        if fields[index] == \.lot { products.follow(lot, product: &product) }
     }
 
     public var title: String { purpose == .growthFactors ? "Growth factors opened" : "Post-care product" }
@@ -136,11 +145,18 @@ public struct NumbingForm: FormContent {
     public var reason = LotPick.reasonField
     static let pick = LotPick(kinds: [.anaesthetic])
 
+    var products = LotProducts()
+
     /// `offered`: the open anaesthetic lots; the first is filled in with its product as the agent.
-    public init(defaultDwellMinutes: Int, offered: [Lot] = []) {
+    public init(defaultDwellMinutes: Int, offered: [Lot] = [], known: [Lot]? = nil) {
         agent = .text("Agent", offered.first?.product ?? "", required: true)
         lot = LotPick.lotField("Lot", offered: offered)
         dwellTarget = .text("Dwell target (min)", "\(defaultDwellMinutes)", required: true)
+        products = LotProducts(known ?? offered)
+    }
+
+    public mutating func didEdit(_ index: Int) {
+        if fields[index] == \.lot { products.follow(lot, product: &agent) }
     }
 
     public var title: String { "Numbing applied" }

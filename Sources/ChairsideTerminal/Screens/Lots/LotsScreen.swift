@@ -54,7 +54,12 @@ public struct LotsScreen: Sendable {
             let by = m.config.technicians.first ?? "Technician"
             switch action {
             case .open: return [.recordLot(.open(lot: lot.number), by: by)]
-            case .finish: return [.recordLot(.finish(lot: lot.number), by: by)]
+            case .finish:
+                // Finishing cannot be undone (a finished lot is never offered or opened again): ask first.
+                let text =
+                    "Mark lot \(Visible.text(lot.number)) (\(Visible.text(lot.product))) as finished? "
+                    + "It cannot be opened or offered again."
+                m.overlay = .confirm(Confirmation(text: text, action: .finishLot(lot: lot.number, by: by)))
             case .withdraw:
                 m.overlay = .form(OpenForm(LotWithdrawForm(lot: lot.number, technicians: m.config.technicians)))
             default: return [.recall(lot: lot.number)]

@@ -8,6 +8,8 @@ public struct RecallScreen: Sendable {
     public var selected = 0
     /// Where Esc goes back to.
     public var returnTo: AppModel.Screen
+    /// The session Enter opened from this list: leaving it comes back here.
+    public var openedSession: String?
 
     enum Action: Sendable { case up, down, open, back, help }
 
@@ -39,6 +41,7 @@ public struct RecallScreen: Sendable {
         case .open:
             guard r.selected < r.entries.count else { return [] }
             let id = r.entries[r.selected].sessionID
+            m.recall?.openedSession = id
             if m.session?.state.id == id {
                 m.screen = .session
                 return []

@@ -1,7 +1,7 @@
 import ChairsideCore
 import Foundation
 
-/// The recall list: date, patient (chart number, name, born), technician, room and zones.
+/// The recall list: date, patient (chart number, name, born, phone), technician, room and zones.
 enum RecallView {
     static func draw(_ m: AppModel, in area: Rect, into c: inout Canvas) {
         guard let r = m.recall else { return }
@@ -24,12 +24,14 @@ enum RecallView {
         }
         let wide = area.width >= 120
         let proto = m.config.protocolSettings
-        let table = TextTable(
-            columns: [
-                .init("Date", width: 10), .init("Chart", width: wide ? 10 : 8), .init("Patient", width: 0),
-                .init("Born", width: 10), .init("Technician", width: wide ? 16 : 8),
-                .init("Zones", width: wide ? 30 : 12),
-            ], totalWidth: area.width - 2)
+        // At 80 columns the technician gives way to the phone: the list is for calling patients.
+        var columns: [TextTable.Column] = [
+            .init("Date", width: 10), .init("Chart", width: wide ? 10 : 8), .init("Patient", width: 0),
+            .init("Born", width: 10), .init("Phone", width: wide ? 16 : 14),
+        ]
+        if wide { columns.append(.init("Technician", width: 16)) }
+        columns.append(.init("Zones", width: wide ? 30 : 12))
+        let table = TextTable(columns: columns, totalWidth: area.width - 2)
         c.put(table.row(table.columns.map(\.title)), x: x0, y: y0 + 2, role: .header)
         if r.entries.isEmpty {
             c.put("No session recorded this lot.", x: x0, y: y0 + 4, role: .muted)
@@ -38,18 +40,21 @@ enum RecallView {
         let visible = area.height - 4
         let first = max(0, r.selected - visible + 1)
         for (i, e) in r.entries.enumerated().dropFirst(first).prefix(visible) {
-            let cells = [
-                e.day.description, Visible.text(e.chartNumber), Visible.text(e.patientName),
-                e.dateOfBirth?.description ?? "—", Visible.text(e.technician),
-                Visible.text(e.zones.map(proto.zoneName).joined(separator: ", ")),
-            ]
+            // A session that did not finish says so before its zones (an aborted one may not have been treated).
+            let status = ["completed", "in progress", "paused"].contains(e.status) ? "" : "[\(e.status)] "
+            let cells =
+                [
+                    e.day.description, Visible.text(e.chartNumber), Visible.text(e.patientName),
+                    e.dateOfBirth?.description ?? "—", Visible.text(e.phone),
+                ] + (wide ? [Visible.text(e.technician)] : [])
+                + [status + Visible.text(e.zones.map(proto.zoneName).joined(separator: ", "))]
             let y = y0 + 3 + i - first
             let selected = i == r.selected
             if selected { c.fill(x: area.x, y: y, width: area.width, height: 1, role: .selected) }
             c.put(table.row(cells), x: x0, y: y, role: selected ? .selected : .normal)
         }
         c.put(
-            "Contact by chart number · `chairside recall \(Visible.text(r.lot)) --csv` for a spreadsheet",
+            "Call the phone shown · `chairside recall \(Visible.text(r.lot)) --csv` for a spreadsheet",
             x: x0, y: area.maxY, role: .muted, maxWidth: area.width - 2)
     }
 }

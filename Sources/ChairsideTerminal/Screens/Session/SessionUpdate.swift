@@ -156,12 +156,15 @@ extension SessionScreen {
         case .prpReady: openForm(PRPPreparedForm(), &m)
         case .growthFactors:
             openForm(
-                ProductLotForm(purpose: .growthFactors, offered: offered(ProductLotForm.kinds(.growthFactors), m, now)),
+                ProductLotForm(
+                    purpose: .growthFactors, offered: offered(ProductLotForm.kinds(.growthFactors), m, now),
+                    known: m.lotRegister.all),
                 &m)
         case .applyNumbing:
             openForm(
                 NumbingForm(
-                    defaultDwellMinutes: proto.numbingDwellTargetMinutes, offered: offered([.anaesthetic], m, now)), &m)
+                    defaultDwellMinutes: proto.numbingDwellTargetMinutes, offered: offered([.anaesthetic], m, now),
+                    known: m.lotRegister.all), &m)
         case .needleCartridge:
             openForm(
                 NeedleCartridgeForm(deviceMax: proto.deviceMaxDepth, offered: offered([.needleCartridge], m, now)), &m)
@@ -183,7 +186,10 @@ extension SessionScreen {
             openForm(PassForm(zone: zone, depth: st.depth(for: zone.id, proto: proto)), &m)
         case .applyPRP: openForm(PRPApplyForm(plannedZones: st.start?.plannedZones ?? [], proto: proto), &m)
         case .postCare:
-            openForm(ProductLotForm(purpose: .postCare, offered: offered(ProductLotForm.kinds(.postCare), m, now)), &m)
+            openForm(
+                ProductLotForm(
+                    purpose: .postCare, offered: offered(ProductLotForm.kinds(.postCare), m, now),
+                    known: m.lotRegister.all), &m)
         case .handedSheet: return Recording.record(.recordAftercare(.handedPrePrinted), &m, now: now)
         case .declinedSheet: openForm(TextEntryForm(.aftercareDeclined), &m)
         default: break
@@ -201,8 +207,10 @@ extension SessionScreen {
     }
 
     static func leave(_ m: inout AppModel) -> [Effect] {
+        // A session opened from a recall goes back to the recall's list: the next patient to call.
+        let toRecall = m.recall.map { $0.openedSession != nil && $0.openedSession == m.session?.state.id } ?? false
         m.session = nil
-        m.screen = .today
+        m.screen = toRecall ? .recall : .today
         return [.closeSession, TodayScreen.load(m.today)]
     }
 
@@ -325,6 +333,8 @@ extension SessionScreen {
             return Recording.record(.recordScreening(answers: answers), &m, now: now)
         case .stopSpinEarly:
             return Recording.record(.stopCentrifuge, &m, now: now)
+        case .finishLot(let lot, let by):
+            return [.recordLot(.finish(lot: lot), by: by)]
         }
     }
 }

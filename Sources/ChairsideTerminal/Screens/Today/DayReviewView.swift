@@ -10,14 +10,31 @@ enum DayReviewView {
             + (s.adverseEvents > 0 ? "A" : "") + (s.amendments > 0 ? "+" : "")
     }
 
-    /// Lots in use that expire within the clinic's warning days ([lots] expiry_warning_days), soonest first.
-    static func expiringLots(_ m: AppModel, today: ClinicDay) -> String? {
-        let soon = m.lotRegister.expiring(within: m.config.lotExpiryWarningDays, on: today)
+    /// Lots that expire within the clinic's warning days ([lots] expiry_warning_days): the open ones by
+    /// number, soonest first (the most urgent is never the one cut), as many as fit in `width`, then
+    /// "+N more"; those still in stock only counted. Always ends with the key to the lots screen.
+    static func expiringLots(_ m: AppModel, today: ClinicDay, width: Int = .max) -> String? {
+        let days = m.config.lotExpiryWarningDays
+        let soon = m.lotRegister.expiring(within: days, on: today)
         guard !soon.isEmpty else { return nil }
-        let list = soon.prefix(3).map { "\(Visible.text($0.number)) \($0.expires?.description ?? "expiry?")" }
-            .joined(separator: ", ")
-        return "Lots expiring within \(m.config.lotExpiryWarningDays) days or without expiry: " + list
-            + (soon.count > 3 ? " +\(soon.count - 3) more" : "") + " · L lots"
+        let open = soon.filter { $0.status == .open }
+        let items = open.map { "\(Visible.text($0.number)) \($0.expires?.description ?? "expiry?")" }
+        let stock = soon.count - open.count
+        let tail = (stock > 0 ? (open.isEmpty ? "" : " · ") + "\(stock) in stock" : "") + " (L)"
+        let heads =
+            open.isEmpty
+            ? ["Lots expiring within \(days) days or without expiry: ", "Expiring within \(days) days: "]
+            : ["Open lots expiring within \(days) days or without expiry: ", "Expiring within \(days) days: "]
+        func line(_ head: String, _ shown: Int) -> String {
+            let more = items.count - shown
+            let list = items.prefix(shown).joined(separator: ", ")
+            return head + list + (more > 0 ? (shown > 0 ? " " : "") + "+\(more) more" : "") + tail
+        }
+        // As many lots as fit first, then the longer wording.
+        for shown in stride(from: items.count, through: min(1, items.count), by: -1) {
+            for head in heads where DisplayWidth.of(line(head, shown)) <= width { return line(head, shown) }
+        }
+        return line(heads[1], 0)
     }
 
     static func draw(_ m: AppModel, now: Date, in area: Rect, into c: inout Canvas) {
@@ -49,7 +66,7 @@ enum DayReviewView {
                 .init("Flag", width: 4),
             ], totalWidth: area.width - 2)
         c.put(table.row(table.columns.map(\.title)), x: x0, y: y0 + 2, role: .header)
-        if day == today, let line = expiringLots(m, today: today) {
+        if day == today, let line = expiringLots(m, today: today, width: area.width - 2) {
             c.put(line, x: x0, y: y0 + 1, role: .warning, maxWidth: area.width - 2)
         }
         let list = m.today.sessions
