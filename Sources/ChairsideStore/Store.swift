@@ -369,10 +369,11 @@ public final class Store {
     /// Reads a session without taking it over; for review and for `show`.
     /// Never writes: a damaged line is skipped and named in `state.unreadable`, a torn tail ignored.
     public func loadSession(id: String) throws(StoreError) -> SessionState {
-        let (_, path) = try journalPath(id)
+        let (day, path) = try journalPath(id)
         guard files.kind(path) != nil else { throw .sessionNotFound(id) }
         let (data, size) = try files.readPrefix(path, count: Self.maxJournalBytes)
-        var scan = JournalScan(data)
+        // Junk past the length on record is one tail, ignored here (no reading of thousands of "lines").
+        var scan = JournalScan(data, acknowledged: days[day]?[id]?.journalBytes ?? recordedJournalBytes[path])
         if size > data.count { scan.extendTail(to: size) }
         guard let state = sessionState(id: id, path: path, scan: &scan) else {
             throw .corrupt(path: files.display(path), reason: "no readable events")
@@ -639,7 +640,7 @@ public final class Store {
             }
             return nil
         }
-        var scan = JournalScan(data)
+        var scan = JournalScan(data, acknowledged: recorded)
         let overCap = size > data.count
         if overCap {
             scan.extendTail(to: size)
