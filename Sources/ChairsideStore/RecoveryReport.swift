@@ -48,8 +48,8 @@ public struct RecoveryReport: Sendable, Equatable {
             case .tornTailCut(let p, let n, let s, let q):
                 "\(p): an unfinished last line (\(Self.noun(p)) #\(s), \(n) bytes, never acknowledged) was cut off; a copy is in \(q)"
             case .damagedTailCut(let p, let n, let s, let q):
-                "\(p): the last line (\(Self.noun(p)) #\(s), \(n) bytes) has no newline and is not a line cut short: "
-                    + "unreadable, cut off, original kept in \(q)"
+                "\(p): \(n) bytes at the end (where \(Self.noun(p)) #\(s) would start) are neither journal lines "
+                    + "nor a line cut short: unreadable, cut off, original kept in \(q)"
             case .damagedLine(let p, let l, let s):
                 "\(p): \(Self.noun(p)) \(s) unreadable — original kept in place (line \(l) of \(p)); the other lines are read"
             case .chainBroken(let p, let s):

@@ -132,7 +132,11 @@ public final class Store {
                 why: "a \(kind) where the store expects a regular file or its own folder; it was never read")
             report.add(.quarantineReport(path: files.display(path), report: note))
         }
-        report.add(.notAFile(path: files.display(path), kind: kind, movedTo: moved))
+        let found = RecoveryReport.Finding.notAFile(path: files.display(path), kind: kind, movedTo: moved)
+        report.add(found)
+        // A journal moved aside is recorded lines gone from the indexes: standing until accepted.
+        let rel = files.display(path)
+        if moved != nil, StoreJournals.isJournalPath(rel), rel != StoreJournals.lotJournal { recordStanding(found) }
     }
 
     func requireWritable() throws(StoreError) {
@@ -582,13 +586,15 @@ public final class Store {
     /// Patients as the journal has them (after recovering it), without session references.
     func patientsFromJournal(holdingLock: Bool = false, recorded: Int? = nil) throws(StoreError) -> PatientIndexFile {
         let recorded = [recorded, recordedJournalBytes[patientJournal]].compactMap { $0 }.max()
-        if (files.size(patientJournal) ?? 0) == 0, let recorded, recorded > 0, files.kind(patientJournal) != nil {
+        let kind = files.kind(patientJournal)
+        if (files.size(patientJournal) ?? 0) == 0, let recorded, recorded > 0, kind == "file" {
             let missing = RecoveryReport.Finding.linesMissing(
                 path: "patients/journal.jsonl", afterSeq: 0, bytes: 0, recordedBytes: recorded)
             report.add(missing)
             recordStanding(missing)
         }
-        guard (files.size(patientJournal) ?? 0) > 0,
+        // A FIFO (size 0) or any other non-file goes to `recoverJournal`, which moves it aside when repairing.
+        guard (files.size(patientJournal) ?? 0) > 0 || (kind != nil && kind != "file"),
             var scan = try recoverJournal(
                 patientJournal, holdingLock: holdingLock, recorded: recorded,
                 decode: { decodePatients($0).unreadable })

@@ -71,3 +71,52 @@ extension SalvageTests {
             "\(report.findings.map(\.text))")
     }
 }
+
+extension SalvageTests {
+    /// Replaces `path` with a FIFO or a folder (what a new user's trial put there).
+    func replace(_ path: String, with kind: String) throws {
+        try FileManager.default.removeItem(atPath: path)
+        if kind == "fifo" {
+            XCTAssertEqual(mkfifo(path, 0o600), 0)
+        } else {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
+        }
+    }
+
+    func movedAside(_ findings: [RecoveryReport.Finding], _ path: String) -> Bool {
+        findings.contains { if case .notAFile(path, _, _?) = $0 { true } else { false } }
+    }
+
+    func testASessionJournalMovedAsideStaysAStandingFindingUntilAccepted() throws {
+        for kind in ["fifo", "folder"] {
+            try? FileManager.default.removeItem(atPath: dir)
+            _ = try recordCompletedSession(try openStore())
+            try replace(journalPath, with: kind)
+            let first = try openStore(.write).check()
+            XCTAssertTrue(movedAside(first.findings, rel), "\(kind): \(first.findings.map(\.text))")
+            let second = try openStore(.write).check()
+            XCTAssertTrue(second.hasDamage, "\(kind): the next check must not say no damage")
+            XCTAssertTrue(movedAside(second.findings, rel), "\(kind): \(second.findings.map(\.text))")
+            XCTAssertGreaterThanOrEqual(try openStore(.write).acceptStandingFindings("2026-11-21"), 1)
+            XCTAssertFalse(try openStore(.write).check().hasDamage, "\(kind): accepted, the record says when")
+        }
+    }
+
+    func testAPatientJournalReplacedByAFolderOrAFIFOIsMovedAsideAndStandsUntilAccepted() throws {
+        for kind in ["fifo", "folder"] {
+            try? FileManager.default.removeItem(atPath: dir)
+            _ = try recordCompletedSession(try openStore())
+            let patients = dir + "/patients/journal.jsonl"
+            try replace(patients, with: kind)
+            let first = try openStore(.write).check()
+            XCTAssertTrue(
+                movedAside(first.findings, "patients/journal.jsonl"), "\(kind): \(first.findings.map(\.text))")
+            var info = stat()
+            XCTAssertNotEqual(lstat(patients, &info) == 0 ? info.st_mode & S_IFMT : 0, S_IFIFO, "\(kind) moved aside")
+            let second = try openStore(.write).check()
+            XCTAssertTrue(second.hasDamage, "\(kind): \(second.findings.map(\.text))")
+            XCTAssertGreaterThanOrEqual(try openStore(.write).acceptStandingFindings("patients"), 1)
+            XCTAssertFalse(try openStore(.write).check().hasDamage, "\(kind): accepted")
+        }
+    }
+}
