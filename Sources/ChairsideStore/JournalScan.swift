@@ -85,6 +85,9 @@ public struct JournalScan {
     /// The last line is whole and intact but has no newline: kept (it was synced), newline to be written back.
     public private(set) var missingNewline = false
 
+    /// The bytes after the last intact line past the recorded length are junk (see `init`): one tail.
+    public private(set) var junkTail = false
+
     private var lineEnds: [Int: String] = [:]
 
     /// The hash of the kept line that ends exactly at byte `offset` (newline included), if any.
@@ -94,7 +97,12 @@ public struct JournalScan {
 
     /// `prev`: the hash the first line must chain to (the genesis for a whole journal; the hash of
     /// the line before it when `data` is a journal's tail read from an offset).
-    public init(_ data: Data, prev first: String = JournalLine.genesis) {
+    /// `acknowledged`: the length the store recorded of this journal (the day index's
+    /// `journalBytes`), when known. Bytes past it that end the file in lines none of which decodes,
+    /// starting with one that does not begin like a journal line, are one junk tail (`junkTail`):
+    /// never acknowledged, so they go with the torn tail (cut by a repair after a copy is kept)
+    /// instead of being named as thousands of unreadable events.
+    public init(_ data: Data, prev first: String = JournalLine.genesis, acknowledged: Int? = nil) {
         totalLength = data.count
         self.bytes = data
         let bytes = [UInt8](data)
@@ -112,7 +120,19 @@ public struct JournalScan {
         var kept = segments.count
         var rotted = false
         var rottedSeq = 0
-        if start < bytes.count {
+        if let acknowledged, acknowledged < bytes.count {
+            var run = kept
+            while run > 0, decoded[run - 1] == nil, segments[run - 1].start >= acknowledged { run -= 1 }
+            let junkStart = run < kept ? segments[run].start : start
+            if junkStart < bytes.count, junkStart >= acknowledged {
+                let head = bytes[junkStart..<min(bytes.count, junkStart + JournalLine.prefix.count)]
+                if !head.elementsEqual(JournalLine.prefix.prefix(head.count)) || head.contains(0) {
+                    junkTail = true
+                    kept = run
+                }
+            }
+        }
+        if start < bytes.count, !junkTail {
             let fragment = bytes[start...]
             if let whole = JournalLine.decode(fragment), !whole.more {
                 // A whole, intact line that lost only its newline (`truncate -s -1`): it was

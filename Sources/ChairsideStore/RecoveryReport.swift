@@ -2,7 +2,7 @@ import Foundation
 
 /// What opening or checking the store found and did. Paths are store-relative; no patient data.
 public struct RecoveryReport: Sendable, Equatable {
-    public enum Finding: Sendable, Equatable {
+    public enum Finding: Sendable, Hashable {
         /// An unterminated last line (and an unfinished batch before it) that reads as a write cut
         /// short by a crash: never acknowledged, so cut. A copy is kept in `keptAs` all the same.
         case tornTailCut(path: String, bytes: Int, seq: Int, keptAs: String)
@@ -48,8 +48,8 @@ public struct RecoveryReport: Sendable, Equatable {
             case .tornTailCut(let p, let n, let s, let q):
                 "\(p): an unfinished last line (\(Self.noun(p)) #\(s), \(n) bytes, never acknowledged) was cut off; a copy is in \(q)"
             case .damagedTailCut(let p, let n, let s, let q):
-                "\(p): the last line (\(Self.noun(p)) #\(s), \(n) bytes) has no newline and is not a line cut short: "
-                    + "unreadable, cut off, original kept in \(q)"
+                "\(p): \(n) bytes at the end (where \(Self.noun(p)) #\(s) would start) are neither journal lines "
+                    + "nor a line cut short: unreadable, cut off, original kept in \(q)"
             case .damagedLine(let p, let l, let s):
                 "\(p): \(Self.noun(p)) \(s) unreadable — original kept in place (line \(l) of \(p)); the other lines are read"
             case .chainBroken(let p, let s):
@@ -106,11 +106,25 @@ public struct RecoveryReport: Sendable, Equatable {
         }
     }
 
-    public var findings: [Finding] = []
+    /// In the order found, each once. A set beside the list keeps `add` constant-time: a journal
+    /// of junk names thousands of lines, and a linear look-up per finding made reading it quadratic.
+    public var findings: [Finding] {
+        get { ordered }
+        set {
+            ordered = newValue
+            seen = Set(newValue)
+        }
+    }
+    private var ordered: [Finding] = []
+    private var seen: Set<Finding> = []
 
-    public var hasDamage: Bool { findings.contains { $0.isDamage } }
+    public init() {}
+
+    public var hasDamage: Bool { ordered.contains { $0.isDamage } }
 
     public mutating func add(_ f: Finding) {
-        if !findings.contains(f) { findings.append(f) }
+        if seen.insert(f).inserted { ordered.append(f) }
     }
+
+    public static func == (a: RecoveryReport, b: RecoveryReport) -> Bool { a.ordered == b.ordered }
 }

@@ -12,7 +12,7 @@ import Foundation
 /// `chairside check --accept DATE` (or `--accept patients`) records that someone looked at it: the
 /// entry stays, with the time it was accepted, as a recorded fact.
 struct StandingFinding: Codable, Equatable, Sendable {
-    enum Kind: String, Codable, Sendable { case anchorMismatch, linesMissing }
+    enum Kind: String, Codable, Sendable { case anchorMismatch, linesMissing, movedAside }
 
     var kind: Kind
     /// Store-relative: the journal concerned.
@@ -22,6 +22,8 @@ struct StandingFinding: Codable, Equatable, Sendable {
     var afterSeq: Int?
     var bytes: Int?
     var recordedBytes: Int?
+    /// For `movedAside`: what was found where the journal belongs (a FIFO, a folder, a link…).
+    var fileKind: String?
     var detectedAt: String
     /// Where the evidence was kept (a copy of the index as it was), if anywhere.
     var evidence: String?
@@ -32,6 +34,7 @@ struct StandingFinding: Codable, Equatable, Sendable {
         case .anchorMismatch: .anchorMismatch(day: day ?? "", session: session ?? "")
         case .linesMissing:
             .linesMissing(path: path, afterSeq: afterSeq ?? 0, bytes: bytes ?? 0, recordedBytes: recordedBytes ?? 0)
+        case .movedAside: .notAFile(path: path, kind: fileKind ?? "", movedTo: evidence)
         }
     }
 
@@ -45,6 +48,13 @@ struct StandingFinding: Codable, Equatable, Sendable {
         case .linesMissing(let p, let after, let n, let r):
             self.init(
                 kind: .linesMissing, path: p, afterSeq: after, bytes: n, recordedBytes: r, detectedAt: detectedAt)
+        case .notAFile(let p, let k, let moved?):
+            // A journal moved aside takes its session (or patients) out of the rebuilt indexes: the
+            // next check would see a consistent store, so it stands until someone accepts it.
+            self.init(kind: .movedAside, path: p, detectedAt: detectedAt)
+            self.fileKind = k
+            self.evidence = moved
+            return
         default: return nil
         }
         self.evidence = evidence

@@ -132,7 +132,11 @@ public final class Store {
                 why: "a \(kind) where the store expects a regular file or its own folder; it was never read")
             report.add(.quarantineReport(path: files.display(path), report: note))
         }
-        report.add(.notAFile(path: files.display(path), kind: kind, movedTo: moved))
+        let found = RecoveryReport.Finding.notAFile(path: files.display(path), kind: kind, movedTo: moved)
+        report.add(found)
+        // A journal moved aside is recorded lines gone from the indexes: standing until accepted.
+        let rel = files.display(path)
+        if moved != nil, StoreJournals.isJournalPath(rel), rel != StoreJournals.lotJournal { recordStanding(found) }
     }
 
     func requireWritable() throws(StoreError) {
@@ -369,10 +373,11 @@ public final class Store {
     /// Reads a session without taking it over; for review and for `show`.
     /// Never writes: a damaged line is skipped and named in `state.unreadable`, a torn tail ignored.
     public func loadSession(id: String) throws(StoreError) -> SessionState {
-        let (_, path) = try journalPath(id)
+        let (day, path) = try journalPath(id)
         guard files.kind(path) != nil else { throw .sessionNotFound(id) }
         let (data, size) = try files.readPrefix(path, count: Self.maxJournalBytes)
-        var scan = JournalScan(data)
+        // Junk past the length on record is one tail, ignored here (no reading of thousands of "lines").
+        var scan = JournalScan(data, acknowledged: days[day]?[id]?.journalBytes ?? recordedJournalBytes[path])
         if size > data.count { scan.extendTail(to: size) }
         guard let state = sessionState(id: id, path: path, scan: &scan) else {
             throw .corrupt(path: files.display(path), reason: "no readable events")
@@ -581,13 +586,15 @@ public final class Store {
     /// Patients as the journal has them (after recovering it), without session references.
     func patientsFromJournal(holdingLock: Bool = false, recorded: Int? = nil) throws(StoreError) -> PatientIndexFile {
         let recorded = [recorded, recordedJournalBytes[patientJournal]].compactMap { $0 }.max()
-        if (files.size(patientJournal) ?? 0) == 0, let recorded, recorded > 0, files.kind(patientJournal) != nil {
+        let kind = files.kind(patientJournal)
+        if (files.size(patientJournal) ?? 0) == 0, let recorded, recorded > 0, kind == "file" {
             let missing = RecoveryReport.Finding.linesMissing(
                 path: "patients/journal.jsonl", afterSeq: 0, bytes: 0, recordedBytes: recorded)
             report.add(missing)
             recordStanding(missing)
         }
-        guard (files.size(patientJournal) ?? 0) > 0,
+        // A FIFO (size 0) or any other non-file goes to `recoverJournal`, which moves it aside when repairing.
+        guard (files.size(patientJournal) ?? 0) > 0 || (kind != nil && kind != "file"),
             var scan = try recoverJournal(
                 patientJournal, holdingLock: holdingLock, recorded: recorded,
                 decode: { decodePatients($0).unreadable })
@@ -639,7 +646,7 @@ public final class Store {
             }
             return nil
         }
-        var scan = JournalScan(data)
+        var scan = JournalScan(data, acknowledged: recorded)
         let overCap = size > data.count
         if overCap {
             scan.extendTail(to: size)

@@ -56,8 +56,9 @@ struct Check: ParsableCommand {
         let meter = CheckMeter()
         let report = try store.check(full: full, progress: meter.show)
         meter.finish()
-        var findings = opening.findings
-        for f in report.findings where !findings.contains(f) { findings.append(f) }
+        var merged = opening
+        for f in report.findings { merged.add(f) }
+        let findings = merged.findings
         for f in findings { print(f.text) }
         let (days, sessions) = store.lastCheckCounts
         let damage = findings.filter(\.isDamage).count
