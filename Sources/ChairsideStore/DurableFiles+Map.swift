@@ -43,21 +43,7 @@ extension DurableFiles {
         let size = Int(st.st_size) - offset
         guard size >= 0 else { return Data() }
         if size > limit { throw .tooLarge(path: display(path), limit: limit) }
-        var data = Data(count: size)
-        var total = 0
-        while total < size {
-            let n = data.withUnsafeMutableBytes {
-                pread(fd, $0.baseAddress! + total, size - total, off_t(offset + total))
-            }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw fail("read", path)
-            }
-            if n == 0 { break }
-            total += n
-        }
-        if total < size { data.removeSubrange(total...) }
-        return data
+        return try readFully(fd, count: size, at: offset, path: path)
     }
 
     /// At most the first `count` bytes of a regular file, and the file's whole size: a file over the
@@ -79,11 +65,16 @@ extension DurableFiles {
             throw .notAFile(path: display(path), kind: Self.kindName(st.st_mode))
         }
         let size = max(0, min(Int(st.st_size) - offset, count))
-        var data = Data(count: size)
+        return (try readFully(fd, count: size, at: offset, path: path), Int(st.st_size))
+    }
+
+    /// `count` bytes of an open file from `offset` (fewer if it ends sooner), retrying interrupted reads.
+    private func readFully(_ fd: Int32, count: Int, at offset: Int, path: String) throws(StoreError) -> Data {
+        var data = Data(count: count)
         var total = 0
-        while total < size {
+        while total < count {
             let n = data.withUnsafeMutableBytes {
-                pread(fd, $0.baseAddress! + total, size - total, off_t(offset + total))
+                pread(fd, $0.baseAddress! + total, count - total, off_t(offset + total))
             }
             if n < 0 {
                 if errno == EINTR { continue }
@@ -92,7 +83,7 @@ extension DurableFiles {
             if n == 0 { break }
             total += n
         }
-        if total < size { data.removeSubrange(total...) }
-        return (data, Int(st.st_size))
+        if total < count { data.removeSubrange(total...) }
+        return data
     }
 }
