@@ -114,7 +114,8 @@ public enum FHIRBundle {
                 seen.insert(procedureURL)
                 entries.append(Entry(fullUrl: procedureURL, resource: .object(procedure)))
             }
-            for zone in zones {
+            // A depth Observation only where a depth is known (a paper chart may list a zone without one).
+            for zone in zones where zone.depthKnown {
                 addDepthObservation(zone, state: state, subject: patientRef, procedure: procedureURL)
             }
         }
