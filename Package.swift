@@ -3,7 +3,9 @@ import PackageDescription
 
 // Release executables carry the Swift runtime and Foundation inside: a start that relocates no
 // shared Foundation and about 5 MiB less resident (docs/BENCHMARKS.md, issue 16). The group lets
-// the static archives resolve each other whatever order the driver lists them in.
+// the static archives resolve each other whatever order the driver lists them in. They are linked
+// by the toolchain's lld with packed relative relocations (DT_RELR): 86,000 relocations in 16 KiB
+// instead of 2 MiB that every start read, about 2 MiB less resident, still position-independent.
 let staticArchives = [
     "Foundation", "FoundationEssentials", "FoundationInternationalization", "CoreFoundation",
     "_FoundationICU", "_FoundationCollections", "_FoundationCShims", "BlocksRuntime", "dispatch",
@@ -11,7 +13,10 @@ let staticArchives = [
 ]
 let staticRuntime: [LinkerSetting] = [
     .unsafeFlags(
-        ["-static-stdlib", "-Xlinker", "--start-group"] + staticArchives.flatMap { ["-Xlinker", "-l" + $0] }
+        [
+            "-static-stdlib", "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker",
+            "--start-group",
+        ] + staticArchives.flatMap { ["-Xlinker", "-l" + $0] }
             + ["-Xlinker", "--end-group"], .when(configuration: .release))
 ]
 

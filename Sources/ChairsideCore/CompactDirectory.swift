@@ -1,8 +1,9 @@
 import Foundation
 
 /// The patient directory as one flat byte buffer, so a store of 40,000 patients can be searched
-/// without decoding (or even reading) all of it: the store maps the file and this type reads
-/// only the pages a lookup touches. Nothing here does I/O; the bytes come from the caller.
+/// without decoding (or even reading) all of it: the store reads the file a page at a time
+/// (`DirectoryBytes`) and this type touches only the pages a lookup needs. Nothing here does
+/// I/O; the bytes come from the caller.
 ///
 /// Layout (integers little-endian):
 ///
@@ -34,7 +35,8 @@ public struct CompactDirectory: Sendable {
         }
     }
 
-    public let bytes: Data
+    /// The buffer: in memory, or read from the store's file a page at a time.
+    public let storage: DirectoryBytes
     public let count: Int
     public let stamp: Stamp
     private let foldedStartAt: Int, recordStartAt: Int, idOrderAt: Int, chartOrderAt: Int
@@ -48,25 +50,34 @@ public struct CompactDirectory: Sendable {
 
     public static let empty = CompactDirectory(patients: [], stamp: Stamp(journalBytes: 0, lastSeq: 0))
 
+    /// Every byte of the buffer (to write it out, or compare it).
+    public var bytes: Data { storage.data }
+
     /// Opens a buffer made by `init(patients:stamp:)`; nil when it is not one (damaged or foreign).
-    public init?(bytes: Data) {
-        let ok: (Int, Stamp, Int, Int, Int, Int)? = bytes.withUnsafeBytes { raw in
-            guard raw.count >= Self.headerSize, Array(raw[0..<8]) == Self.magic else { return nil }
-            let count = Int(Self.u32(raw, 24))
-            let folded = Int(Self.u32(raw, 28))
-            let records = Int(Self.u32(raw, 32))
-            let wordsAt = Int(Self.u32(raw, 40))
-            let words = Int(Self.u32(raw, 44))
-            guard Int(Self.u32(raw, 36)) == raw.count, count < 1 << 26, words < 1 << 28 else { return nil }
+    public init?(bytes: Data) { self.init(storage: DirectoryBytes(bytes)) }
+
+    /// Opens a directory file the store reads a page at a time; nil when it is not one.
+    public init?(source: any DirectoryPageSource) { self.init(storage: DirectoryBytes(source: source)) }
+
+    private init?(storage: DirectoryBytes) {
+        // Opening reads the header only: one page, whatever the size.
+        let ok: (Int, Stamp, Int, Int, Int, Int)? = storage.with { r in
+            guard r.count >= Self.headerSize, r.bytes(0..<8) == Self.magic else { return nil }
+            let count = Int(r.u32(24))
+            let folded = Int(r.u32(28))
+            let records = Int(r.u32(32))
+            let wordsAt = Int(r.u32(40))
+            let words = Int(r.u32(44))
+            guard Int(r.u32(36)) == r.count, count < 1 << 26, words < 1 << 28 else { return nil }
             let tables = Self.headerSize + 4 * (2 * (count + 1) + 2 * count)
-            guard folded == tables, records >= folded, wordsAt >= records, wordsAt + 8 * words == raw.count else {
+            guard folded == tables, records >= folded, wordsAt >= records, wordsAt + 8 * words == r.count else {
                 return nil
             }
-            let stamp = Stamp(journalBytes: Int(Self.u64(raw, 8)), lastSeq: Int(Self.u64(raw, 16)))
+            let stamp = Stamp(journalBytes: Int(r.u64(8)), lastSeq: Int(r.u64(16)))
             return (count, stamp, folded, records, wordsAt, words)
         }
         guard let (count, stamp, folded, records, wordsAt, words) = ok else { return nil }
-        self.bytes = bytes
+        self.storage = storage
         self.count = count
         self.stamp = stamp
         foldedStartAt = Self.headerSize
@@ -188,20 +199,20 @@ public struct CompactDirectory: Sendable {
 
     /// The patient at a rank (name order).
     public func patient(at rank: Int) -> Patient {
-        bytes.withUnsafeBytes { raw in
-            guard let range = record(raw, rank) else { return Patient(id: "", name: "", chartNumber: "") }
+        storage.with { r in
+            guard let range = record(r, rank) else { return Patient(id: "", name: "", chartNumber: "") }
             var at = range.lowerBound
             let end = range.upperBound
             func field() -> String {
                 guard at + 4 <= end else { return "" }
-                let n = Int(Self.u32(raw, at))
+                let n = Int(r.u32(at))
                 at += 4
                 guard at + n <= end else {
                     at = end
                     return ""
                 }
                 defer { at += n }
-                return String(decoding: UnsafeRawBufferPointer(rebasing: raw[at..<at + n]), as: UTF8.self)
+                return r.string(at..<at + n)
             }
             let id = field()
             let name = field()
@@ -213,9 +224,9 @@ public struct CompactDirectory: Sendable {
             var mergedInto: String?
             var mergeRecordedAt: Date?
             if at + 5 <= end {
-                let d = Int(Self.u32(raw, at))
+                let d = Int(r.u32(at))
                 if d > 0 { dob = ClinicDay(year: d / 10_000, month: d / 100 % 100, day: d % 100) }
-                let f = raw[at + 4]
+                let f = r.byte(at + 4)
                 fitz = f == 255 ? nil : Int(f)
                 at += 5
                 notes = field()
@@ -232,8 +243,8 @@ public struct CompactDirectory: Sendable {
                 phone = text.isEmpty ? nil : text
             }
             if at + 5 <= end {
-                let d = Int(Self.u32(raw, at))
-                let outcome: SeriesStop.Outcome = raw[at + 4] == 1 ? .finished : .stopped
+                let d = Int(r.u32(at))
+                let outcome: SeriesStop.Outcome = r.byte(at + 4) == 1 ? .finished : .stopped
                 at += 5
                 let reason = field()
                 let day = ClinicDay(year: d / 10_000, month: d / 100 % 100, day: d % 100)
@@ -247,8 +258,8 @@ public struct CompactDirectory: Sendable {
 
     /// True when the record at a rank was merged into another (its trailing merge field is set).
     public func isMerged(at rank: Int) -> Bool {
-        bytes.withUnsafeBytes { raw in
-            guard let range = record(raw, rank) else { return false }
+        storage.with { r in
+            guard let range = record(r, rank) else { return false }
             var at = range.lowerBound
             // id, name, chart, folded chart; birth and skin type (5 bytes); notes; then the merge.
             for i in 0..<6 {
@@ -257,41 +268,41 @@ public struct CompactDirectory: Sendable {
                     continue
                 }
                 guard at + 4 <= range.upperBound else { return false }
-                at += 4 + Int(Self.u32(raw, at))
+                at += 4 + Int(r.u32(at))
             }
-            return at + 4 <= range.upperBound && Self.u32(raw, at) > 0
+            return at + 4 <= range.upperBound && r.u32(at) > 0
         }
     }
 
     /// The ID at a rank, without decoding the rest of the record.
     public func id(at rank: Int) -> String {
-        bytes.withUnsafeBytes { raw in String(decoding: field(raw, rank: rank, index: 0), as: UTF8.self) }
+        storage.with { r in String(decoding: field(r, rank: rank, index: 0), as: UTF8.self) }
     }
 
     /// The rank of a patient ID, by binary search.
     public func rank(ofID id: String) -> Int? {
         let key = Array(id.utf8)
-        return bytes.withUnsafeBytes { raw in
-            bound(raw, order: idOrderAt, key: key, field: 0)
+        return storage.with { r in
+            bound(r, order: idOrderAt, key: key, field: 0)
         }
     }
 
     /// Ranks whose folded chart number is exactly `folded`, lowest rank first.
     public func ranks(ofFoldedChart folded: String) -> [Int] {
         let key = Array(folded.utf8)
-        return bytes.withUnsafeBytes { raw in
+        return storage.with { r in
             var lo = 0
             var hi = count
             while lo < hi {
                 let mid = (lo + hi) / 2
-                let r = order(raw, chartOrderAt, mid)
-                if field(raw, rank: r, index: 3).lexicographicallyPrecedes(key) { lo = mid + 1 } else { hi = mid }
+                let rank = order(r, chartOrderAt, mid)
+                if field(r, rank: rank, index: 3).lexicographicallyPrecedes(key) { lo = mid + 1 } else { hi = mid }
             }
             var out: [Int] = []
             while lo < count {
-                let r = order(raw, chartOrderAt, lo)
-                guard field(raw, rank: r, index: 3).elementsEqual(key) else { break }
-                out.append(r)
+                let rank = order(r, chartOrderAt, lo)
+                guard field(r, rank: rank, index: 3) == key else { break }
+                out.append(rank)
                 lo += 1
             }
             return out
@@ -303,75 +314,91 @@ public struct CompactDirectory: Sendable {
     public func search(typed: [[UInt8]], limit: Int, skip: (Int) -> Bool) -> [Int] {
         var hits: [Int] = []
         guard limit > 0 else { return hits }
-        bytes.withUnsafeBytes { raw in
-            let base = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            // The narrowest typed word's candidates, when few enough. Each has a word starting with
-            // that one, so only the other typed words are checked, in name order until the limit:
-            // a one-word search reads no folded name at all, only the records of its hits.
-            var narrowest: (range: Range<Int>, word: Int)?
-            for (w, word) in typed.enumerated() where !word.isEmpty {
-                let range = prefixRange(raw, base, word)
-                if range.count < narrowest?.range.count ?? Int.max { narrowest = (range, w) }
-            }
-            if let narrowest, narrowest.range.count <= Self.candidateLimit {
-                let others = typed.enumerated().filter { $0.offset != narrowest.word }.map(\.element)
-                var ranks: [Int] = []
-                ranks.reserveCapacity(narrowest.range.count)
-                for i in narrowest.range { ranks.append(Int(Self.u32(raw, wordIndexAt + 8 * i + 4))) }
-                ranks.sort()
-                var last = -1
-                for rank in ranks where rank != last && rank < count {
-                    last = rank
-                    if !others.isEmpty {
-                        guard let text = foldedText(raw, base, rank), others.allSatisfy({ Self.startsAWord(text, $0) })
-                        else { continue }
-                    }
-                    guard !skip(rank) else { continue }
-                    hits.append(rank)
-                    if hits.count >= limit { return }
-                }
-                return
-            }
-            for rank in 0..<count {
-                guard let text = foldedText(raw, base, rank), typed.allSatisfy({ Self.startsAWord(text, $0) }),
-                    !skip(rank)
-                else { continue }
+        // The ranks that match, read under the directory's lock; `skip` (which may read the
+        // directory itself) runs after, on candidates in name order, until the limit.
+        var matches: [Int] = []
+        var exhausted = false
+        while !exhausted && hits.count < limit {
+            let from = matches.last.map { $0 + 1 } ?? 0
+            (matches, exhausted) = storage.with { r in self.matching(r, typed: typed, from: from, want: limit) }
+            for rank in matches where !skip(rank) {
                 hits.append(rank)
-                if hits.count >= limit { return }
+                if hits.count >= limit { break }
             }
+            if matches.isEmpty { break }
         }
         return hits
     }
 
-    /// A rank's folded words, nil when the table says something impossible (damage).
-    private func foldedText(_ raw: UnsafeRawBufferPointer, _ base: UnsafePointer<UInt8>, _ rank: Int)
-        -> UnsafeBufferPointer<UInt8>?
-    {
-        let start = Int(Self.u32(raw, foldedStartAt + 4 * rank))
-        let end = Int(Self.u32(raw, foldedStartAt + 4 * (rank + 1)))
+    /// Up to `want` matching ranks from `from` on, in name order, and whether there are no more.
+    private func matching(_ r: DirectoryBytes.Reader, typed: [[UInt8]], from: Int, want: Int) -> ([Int], Bool) {
+        var out: [Int] = []
+        // The narrowest typed word's candidates, when few enough. Each has a word starting with
+        // that one, so only the other typed words are checked, in name order until the limit:
+        // a one-word search reads no folded name at all, only the records of its hits.
+        var narrowest: (range: Range<Int>, word: Int)?
+        for (w, word) in typed.enumerated() where !word.isEmpty {
+            let range = prefixRange(r, word)
+            if range.count < narrowest?.range.count ?? Int.max { narrowest = (range, w) }
+        }
+        if let narrowest, narrowest.range.count <= Self.candidateLimit {
+            let others = typed.enumerated().filter { $0.offset != narrowest.word }.map(\.element)
+            var ranks: [Int] = []
+            ranks.reserveCapacity(narrowest.range.count)
+            for i in narrowest.range { ranks.append(Int(r.u32(wordIndexAt + 8 * i + 4))) }
+            ranks.sort()
+            var last = -1
+            for rank in ranks where rank != last && rank >= from && rank < count {
+                last = rank
+                if !others.isEmpty {
+                    guard let text = foldedRange(r, rank),
+                        r.withBytes(text, { t in others.allSatisfy { Self.startsAWord(t, $0) } })
+                    else { continue }
+                }
+                out.append(rank)
+                if out.count >= want { return (out, false) }
+            }
+            return (out, true)
+        }
+        var rank = from
+        while rank < count {
+            defer { rank += 1 }
+            guard let text = foldedRange(r, rank),
+                r.withBytes(text, { t in typed.allSatisfy { Self.startsAWord(t, $0) } })
+            else { continue }
+            out.append(rank)
+            if out.count >= want { return (out, rank + 1 >= count) }
+        }
+        return (out, true)
+    }
+
+    /// Where a rank's folded words lie in the buffer, nil when the table says something impossible (damage).
+    private func foldedRange(_ r: DirectoryBytes.Reader, _ rank: Int) -> Range<Int>? {
+        let start = Int(r.u32(foldedStartAt + 4 * rank))
+        let end = Int(r.u32(foldedStartAt + 4 * (rank + 1)))
         guard start <= end, end <= recordBlob - foldedBlob else { return nil }
-        return UnsafeBufferPointer(start: base + foldedBlob + start, count: end - start)
+        return foldedBlob + start..<foldedBlob + end
     }
 
     /// The entries of the word index whose word starts with `prefix` (a binary search).
-    private func prefixRange(_ raw: UnsafeRawBufferPointer, _ base: UnsafePointer<UInt8>, _ prefix: [UInt8])
-        -> Range<Int>
-    {
+    private func prefixRange(_ r: DirectoryBytes.Reader, _ prefix: [UInt8]) -> Range<Int> {
         // -1: the entry's word sorts before every word starting with `prefix`; 0: it starts with it; 1: after.
         func side(_ i: Int) -> Int {
-            let at = Int(Self.u32(raw, wordIndexAt + 8 * i))
-            let rank = Int(Self.u32(raw, wordIndexAt + 8 * i + 4))
-            guard rank < count, let text = foldedText(raw, base, rank) else { return -1 }
-            let offset = at - Int(Self.u32(raw, foldedStartAt + 4 * rank))
-            guard offset >= 0, offset < text.count else { return -1 }
-            var j = 0
-            while j < prefix.count {
-                let k = offset + j
-                guard k < text.count, text[k] != 0x20 else { return -1 }  // the word is a shorter prefix
-                if text[k] != prefix[j] { return text[k] < prefix[j] ? -1 : 1 }
-                j += 1
+            let at = Int(r.u32(wordIndexAt + 8 * i))
+            let rank = Int(r.u32(wordIndexAt + 8 * i + 4))
+            guard rank < count, let range = foldedRange(r, rank) else { return -1 }
+            let offset = at - Int(r.u32(foldedStartAt + 4 * rank))
+            guard offset >= 0, offset < range.count else { return -1 }
+            return r.withBytes(range) { text in
+                var j = 0
+                while j < prefix.count {
+                    let k = offset + j
+                    guard k < text.count, text[k] != 0x20 else { return -1 }  // the word is a shorter prefix
+                    if text[k] != prefix[j] { return text[k] < prefix[j] ? -1 : 1 }
+                    j += 1
+                }
+                return 0
             }
-            return 0
         }
         var lo = 0
         var hi = wordCount
@@ -422,55 +449,48 @@ public struct CompactDirectory: Sendable {
     }
 
     /// A rank's record bytes, nil when the table says something impossible (damage).
-    private func record(_ raw: UnsafeRawBufferPointer, _ rank: Int) -> Range<Int>? {
+    private func record(_ r: DirectoryBytes.Reader, _ rank: Int) -> Range<Int>? {
         guard rank >= 0, rank < count else { return nil }
-        let start = recordBlob + Int(Self.u32(raw, recordStartAt + 4 * rank))
-        let end = recordBlob + Int(Self.u32(raw, recordStartAt + 4 * (rank + 1)))
-        guard start <= end, end <= raw.count else { return nil }
+        let start = recordBlob + Int(r.u32(recordStartAt + 4 * rank))
+        let end = recordBlob + Int(r.u32(recordStartAt + 4 * (rank + 1)))
+        guard start <= end, end <= r.count else { return nil }
         return start..<end
     }
 
     /// Entry `i` of an order table: a rank (a damaged entry reads as rank 0).
-    private func order(_ raw: UnsafeRawBufferPointer, _ table: Int, _ i: Int) -> Int {
-        let r = Int(Self.u32(raw, table + 4 * i))
-        return r < count ? r : 0
+    private func order(_ r: DirectoryBytes.Reader, _ table: Int, _ i: Int) -> Int {
+        let rank = Int(r.u32(table + 4 * i))
+        return rank < count ? rank : 0
     }
 
-    private func field(_ raw: UnsafeRawBufferPointer, rank: Int, index: Int) -> UnsafeRawBufferPointer {
-        guard let range = record(raw, rank) else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+    /// Field `index` of a rank's record (a copy: fields are short).
+    private func field(_ r: DirectoryBytes.Reader, rank: Int, index: Int) -> [UInt8] {
+        guard let range = record(r, rank) else { return [] }
         var at = range.lowerBound
         let end = range.upperBound
         var i = 0
         while at + 4 <= end {
-            let n = Int(Self.u32(raw, at))
+            let n = Int(r.u32(at))
             at += 4
             guard at + n <= end else { break }
-            if i == index { return UnsafeRawBufferPointer(rebasing: raw[at..<at + n]) }
+            if i == index { return r.bytes(at..<at + n) }
             at += n
             i += 1
         }
-        return UnsafeRawBufferPointer(start: nil, count: 0)
+        return []
     }
 
-    private func bound(_ raw: UnsafeRawBufferPointer, order: Int, key: [UInt8], field index: Int) -> Int? {
+    private func bound(_ r: DirectoryBytes.Reader, order: Int, key: [UInt8], field index: Int) -> Int? {
         var lo = 0
         var hi = count
         while lo < hi {
             let mid = (lo + hi) / 2
-            let r = self.order(raw, order, mid)
-            let f = field(raw, rank: r, index: index)
-            if f.elementsEqual(key) { return r }
+            let rank = self.order(r, order, mid)
+            let f = field(r, rank: rank, index: index)
+            if f == key { return rank }
             if f.lexicographicallyPrecedes(key) { lo = mid + 1 } else { hi = mid }
         }
         return nil
-    }
-
-    static func u32(_ raw: UnsafeRawBufferPointer, _ at: Int) -> UInt32 {
-        UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt32.self))
-    }
-
-    static func u64(_ raw: UnsafeRawBufferPointer, _ at: Int) -> UInt64 {
-        UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: at, as: UInt64.self))
     }
 
     static func put32(_ out: inout [UInt8], _ v: UInt32) {

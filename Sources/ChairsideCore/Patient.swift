@@ -83,7 +83,7 @@ public enum PatientError: Error, Equatable, Sendable, CustomStringConvertible {
 
 /// Patients found by name or chart number as the technician types. Built for directories of
 /// tens of thousands: the patients live in a `CompactDirectory` (one flat buffer, which the store
-/// maps from disk and reads lazily), plus the few added or edited since it was made, kept as
+/// reads from disk a page at a time), plus the few added or edited since it was made, kept as
 /// values. A search is one scan of the folded names in name order that stops at `limit`.
 public struct PatientDirectory: Sendable {
     public private(set) var snapshot: CompactDirectory

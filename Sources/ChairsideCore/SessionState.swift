@@ -192,17 +192,26 @@ public struct SessionState: Equatable, Sendable {
     /// Applies an accepted event. Never fails; a void replays the session without the voided event.
     public func evolve(_ event: SessionEvent) -> SessionState {
         var next = self
-        next.events.append(event)
-        if case .voided(let seq, let reason) = event.kind {
-            next.voided[seq] = reason
-            return next.replayed()
-        }
-        next.apply(event)
+        next.record(event)
         return next
     }
 
+    /// `evolve` in place. Replaying a journal with `state = state.evolve(e)` copies the whole event
+    /// list at every line (the old value still holds it): quadratic in the session's length.
+    public mutating func record(_ event: SessionEvent) {
+        events.append(event)
+        if case .voided(let seq, let reason) = event.kind {
+            voided[seq] = reason
+            self = replayed()
+            return
+        }
+        apply(event)
+    }
+
     public static func fold(id: String, _ events: [SessionEvent]) -> SessionState {
-        events.reduce(SessionState(id: id)) { $0.evolve($1) }
+        var state = SessionState(id: id)
+        for e in events { state.record(e) }
+        return state
     }
 
     private func replayed() -> SessionState {

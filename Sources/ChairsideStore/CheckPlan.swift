@@ -183,7 +183,7 @@ final class CheckPlan {
                 event.seq == entry.seq
             else { return nil }
             expected += 1
-            state = state.evolve(event)
+            state.record(event)
         }
         guard var summary = SessionSummary(state: state, journalBytes: scan.goodLength) else { return nil }
         summary.head = scan.head

@@ -8,11 +8,11 @@ import Foundation
 /// The patient side of the store, built so opening costs nothing however old the clinic is:
 ///
 ///     patients/journal.jsonl      every patient record, appended (the truth, JSON lines)
-///     patients/directory.bin      the directory as a `CompactDirectory` (derived), mapped, read lazily
+///     patients/directory.bin      the directory as a `CompactDirectory` (derived), read a page at a time
 ///     patients/refs/00.json…ff.json   each patient's session references (derived), 256 shards by ID;
 ///                                 a missing shard is an empty one once `refs/complete` exists
 ///
-/// Nothing here is read when the store opens. The directory is mapped at the first search (or
+/// Nothing here is read when the store opens. The directory is opened at the first search (or
 /// `loadDirectory()`); patients recorded after the snapshot are replayed from the journal's tail.
 /// A patient's references are read from their one shard when a history opens.
 struct PatientStoreState {
@@ -84,7 +84,7 @@ extension Store {
     /// Why the directory is empty when it should not be: the error its opening met.
     public var directoryError: StoreError? { patientState.loadError }
 
-    /// Opens the directory now: maps the snapshot, replays patients recorded after it (their lines'
+    /// Opens the directory now: opens the snapshot, replays patients recorded after it (their lines'
     /// checks and hash chain verified), and otherwise reads the whole journal with salvage (every
     /// intact line kept, damage named; repaired only when writing). The snapshot is written only
     /// by a store opened for writing.
@@ -110,10 +110,16 @@ extension Store {
             if kind != "file" {
                 try hostile(directoryPath, kind: kind)
             } else {
-                let mapped = try? files.map(directoryPath, limit: Self.maxIndexBytes)
-                snapshot = mapped.flatMap(CompactDirectory.init(bytes:))
+                let pages = try? files.openPages(directoryPath, limit: Self.maxIndexBytes)
+                snapshot = pages.flatMap(CompactDirectory.init(source:))
                 // A snapshot of an earlier layout is only out of date: it is rebuilt, not quarantined.
-                if snapshot == nil && repairing && !(mapped.map(CompactDirectory.isEarlierLayout) ?? false) {
+                let earlier =
+                    snapshot == nil
+                    && ((try? files.readPrefix(directoryPath, count: 8)).map {
+                        CompactDirectory.isEarlierLayout($0.data)
+                    }
+                        ?? false)
+                if snapshot == nil && repairing && !earlier {
                     try quarantine(directoryPath, reason: "unreadable patient directory")
                 }
             }
@@ -217,8 +223,8 @@ extension Store {
     /// lines after the snapshot. False when they do not read clean (the full check then repairs).
     func checkDirectoryTail() -> Bool {
         guard
-            let snapshot = (try? files.map(directoryPath, limit: Self.maxIndexBytes)).flatMap(
-                CompactDirectory.init(bytes:))
+            let snapshot = (try? files.openPages(directoryPath, limit: Self.maxIndexBytes)).flatMap(
+                CompactDirectory.init(source:))
         else { return false }
         let size = files.size(patientJournal) ?? 0
         if snapshot.stamp.journalBytes == size {

@@ -287,7 +287,17 @@ public final class Store {
             guard SessionID.day(of: id) == day else { continue }
             present.insert(id)
             let path = dir + "/" + name
-            if let cached = index[id], cached.journalBytes == files.size(path), !verifyWhole { continue }
+            if let cached = index[id], cached.journalBytes == files.size(path) {
+                if !verifyWhole { continue }
+                // Verified by its bytes: every line's own check, the chain, and the head the index
+                // recorded. Decoding the events again would only give the summary the index holds.
+                if let head = cached.head, let data = try? files.read(path, limit: Self.maxJournalBytes),
+                    data.count == cached.journalBytes
+                {
+                    let scan = JournalScan(data)
+                    if scan.clean, scan.chainBreaks.isEmpty, scan.preChainLines == 0, scan.head == head { continue }
+                }
+            }
             changed = true
             let summary: SessionSummary
             if let known = prechecked[path], known.journalBytes == files.size(path) {
@@ -473,7 +483,7 @@ public final class Store {
         }
         writer.length += data.count
         writer.head = head
-        writer.state = events.reduce(writer.state) { $0.evolve($1) }
+        for e in events { writer.state.record(e) }
         guard var summary = SessionSummary(state: writer.state, journalBytes: writer.length) else { return }
         summary.head = head
         let before = days[writer.day]?[writer.id]
@@ -522,13 +532,19 @@ public final class Store {
     func readSession(id: String, path: String, holdingLock: Bool = false, recorded: Int? = nil) throws(StoreError)
         -> (state: SessionState, summary: SessionSummary, scan: JournalScan)?
     {
-        let unreadable = { (scan: JournalScan) in self.decodeSession(id: id, scan: scan).unreadable }
+        // The last decode recovery made is of the lines it keeps (it marks the others unreadable):
+        // its state is the session's, so the journal is decoded once, not twice.
+        var decoded: (state: SessionState?, unreadable: Set<Int>)?
+        let unreadable = { (scan: JournalScan) -> Set<Int> in
+            decoded = self.decodeSession(id: id, scan: scan)
+            return decoded!.unreadable
+        }
         guard
             var scan = try recoverJournal(
                 path, holdingLock: holdingLock, recorded: recorded ?? recordedJournalBytes[path], decode: unreadable)
         else { return nil }
         if scans != nil { scans?[path] = scan }
-        guard let state = sessionState(id: id, path: path, scan: &scan),
+        guard let state = sessionState(id: id, path: path, scan: &scan, decoded: decoded),
             var summary = SessionSummary(state: state, journalBytes: scan.goodLength)
         else { return nil }
         summary.head = scan.head
@@ -537,8 +553,12 @@ public final class Store {
 
     /// The state of a scanned journal: its readable events replayed in sequence order, and every
     /// line it could not read named in `unreadable`. Nil when not one event could be read.
-    func sessionState(id: String, path: String, scan: inout JournalScan) -> SessionState? {
-        let decoded = decodeSession(id: id, scan: scan)
+    /// `decoded`: this scan's lines already decoded (by recovery), when they were.
+    func sessionState(
+        id: String, path: String, scan: inout JournalScan,
+        decoded known: (state: SessionState?, unreadable: Set<Int>)? = nil
+    ) -> SessionState? {
+        let decoded = known ?? decodeSession(id: id, scan: scan)
         scan.markUnreadable(lines: decoded.unreadable)
         guard var state = decoded.state else { return nil }
         state.unreadable = scan.damaged.map {
@@ -562,7 +582,7 @@ public final class Store {
                 continue
             }
             seen.insert(entry.seq)
-            state = state.evolve(event)
+            state.record(event)
         }
         return (state.events.isEmpty ? nil : state, unreadable)
     }

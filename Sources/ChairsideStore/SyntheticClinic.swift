@@ -146,7 +146,7 @@ public struct SyntheticClinic: Sendable {
         func run(_ command: SessionCommand, after minutes: Double) throws {
             clock = clock.addingTimeInterval(minutes * 60)
             let new = try Decider.decide(command, state: state, context: context, now: clock)
-            state = new.reduce(state) { $0.evolve($1) }
+            for e in new { state.record(e) }
             events += new
         }
         let zoneCount = 4 + Int(rng.next() % UInt64(max(1, min(4, proto.zones.count - 3))))

@@ -163,6 +163,51 @@ final class CompactDirectoryTests: XCTestCase {
             CompactDirectory.isEarlierLayout(
                 CompactDirectory(patients: [], stamp: .init(journalBytes: 0, lastSeq: 0)).bytes))
     }
+
+    /// A directory read a page at a time through a cache far smaller than it finds exactly what the
+    /// same bytes in memory find, and a narrow search reads only a few pages.
+    func testADirectoryReadAPageAtATimeFindsWhatTheBufferInMemoryFinds() throws {
+        let all = patients(12_000, seed: 16)
+        let built = CompactDirectory(patients: all, stamp: .init(journalBytes: 9, lastSeq: 3))
+        XCTAssertGreaterThan(
+            built.bytes.count, 4 * DirectoryBytes.cachePages * DirectoryBytes.pageSize,
+            "the directory is several times the cache, so pages are evicted and read again")
+        let source = CountingPages(built.bytes)
+        let paged = try XCTUnwrap(CompactDirectory(source: source))
+        XCTAssertEqual(paged.stamp, built.stamp)
+        XCTAssertEqual(paged.count, built.count)
+        XCTAssertEqual(source.pagesRead, 1, "opening reads the header's page only")
+        let inMemory = PatientDirectory(snapshot: built)
+        let fromPages = PatientDirectory(snapshot: paged)
+        let pages = built.bytes.count / DirectoryBytes.pageSize
+        XCTAssertEqual(fromPages.search("C-10999").map(\.chartNumber), ["C-10999"])
+        XCTAssertLessThan(
+            source.pagesRead, pages / 8, "a chart-number search reads a few of the \(pages) pages, not the directory")
+        for query in ["jo mu", "jo", "mu jo", "zoe o", "李", "c-1", "C-10999", "ana van der", "x", "", "abc", "siob"] {
+            XCTAssertEqual(
+                fromPages.search(query).map(\.id), inMemory.search(query).map(\.id), "search \(query)")
+            XCTAssertEqual(fromPages.search(query).map(\.id), reference(all, query).map(\.id), "reference \(query)")
+        }
+        for p in all.prefix(200) { XCTAssertEqual(fromPages.patient(id: p.id), p) }
+        XCTAssertEqual(fromPages.patients, inMemory.patients, "every record, read through the cache")
+        XCTAssertEqual(paged.bytes, built.bytes)
+    }
+}
+
+/// Pages from memory, counted, as the store's `pread` source would give them.
+final class CountingPages: DirectoryPageSource, @unchecked Sendable {
+    let data: Data
+    private let lock = NSLock()
+    private var reads: [Int] = []
+    init(_ data: Data) { self.data = data }
+    var count: Int { data.count }
+    var pagesRead: Int { lock.withLock { reads.count } }
+    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) {
+        lock.withLock { reads.append(offset / DirectoryBytes.pageSize) }
+        guard offset < data.count else { return }
+        let n = min(buffer.count, data.count - offset)
+        data.copyBytes(to: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<n]), from: offset..<offset + n)
+    }
 }
 
 /// SplitMix64, so the generated directories are the same every run.

@@ -5,7 +5,7 @@ import XCTest
 
 @testable import ChairsideStore
 
-/// Opening the store costs the same however many patients it holds: the directory is mapped at
+/// Opening the store costs the same however many patients it holds: the directory is opened at
 /// the first search, patients saved since are replayed from the journal, references are read
 /// per patient. And `check` reads again only what changed since the last one, unless `--full`.
 final class ConstantStartTests: XCTestCase {
@@ -236,5 +236,29 @@ final class ConstantStartTests: XCTestCase {
             again.allSatisfy { if case .anchorMismatch(day: "2026-11-18", _) = $0 { true } else { false } }, "\(again)")
         XCTAssertEqual(try openStore().acceptStandingFindings("2026-11-18"), again.count)
         XCTAssertFalse(try openStore().check(full: true).hasDamage)
+    }
+
+    /// Today's journals are verified by their bytes at the first listing (a byte changed in place
+    /// keeps the length the index trusts); an intact one keeps the index's summary without decoding.
+    func testTodaysJournalChangedInPlaceIsFlaggedAtTheFirstListing() throws {
+        let store = try openStore()
+        let p = try store.savePatient(Fixture.patient(id: ""))
+        var d = SessionDriver(id: "20261121-090000-0b0b")
+        let start = try d.run(
+            .start(patient: p, technician: "Alex Rivera", room: "Room 1", plannedZones: ["forehead"]), after: 0)
+        let writer = try store.beginSession(id: d.state.id, events: start)
+        let before = d.state.events.count
+        _ = try d.screened()
+        for event in d.state.events[before...] { try store.append([event], to: writer) }
+        writer.close()
+        XCTAssertEqual(try openStore().sessions(on: today).map(\.unreadableLines), [0])
+        let path = dir + "/days/2026-11-21/20261121-090000-0b0b.jsonl"
+        var data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let size = data.count
+        data[data.firstIndex(of: 0x0A)! + 20] ^= 0x04
+        try data.write(to: URL(fileURLWithPath: path))
+        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size)
+        let listed = try openStore().sessions(on: today)
+        XCTAssertEqual(listed.map(\.unreadableLines), [1], "the changed line is named at the first listing")
     }
 }

@@ -16,7 +16,7 @@ enum LotRecording {
         commands.append(command)
         for c in commands {
             let decided = try Decider.decide(c, state: state, context: s.context(m), now: now)
-            state = decided.reduce(state) { $0.evolve($1) }
+            for e in decided { state.record(e) }
             events += decided
         }
         m.session?.pendingRecord = .entry

@@ -1,3 +1,4 @@
+import ChairsideCore
 import Foundation
 
 #if canImport(Glibc)
@@ -6,28 +7,29 @@ import Foundation
 
 /// Reads for derived indexes too large to read whole at every start.
 extension DurableFiles {
-    /// Maps a file for reading: its pages are read when touched, and stay valid after the file is
-    /// replaced (replacements are renames, so the mapped inode never changes under us).
+    /// Opens a file to be read a page at a time with `pread` (the patient directory). The file stays
+    /// open while the source lives, so a replacement (a rename) never changes what it reads.
     ///
-    /// The mapping is private and writable on purpose: `Data` believes it owns the bytes, and a
-    /// uniquely referenced `Data` is mutated in place; on a read-only mapping that write would be
-    /// a segmentation fault. Written pages are copied (never reach the file).
-    public func map(_ path: String, limit: Int) throws(StoreError) -> Data {
+    /// Not a memory map: mapped, a few dozen lookups made almost all of a 5 MB directory resident
+    /// (the kernel brings a mapped file in 64 KiB or a page-cache folio at a time; docs/BENCHMARKS.md).
+    public func openPages(_ path: String, limit: Int) throws(StoreError) -> any DirectoryPageSource {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | noFollow)
         if fd < 0 { throw fail("open", path) }
-        defer { close(fd) }
         var st = stat()
-        if fstat(fd, &st) != 0 { throw fail("inspect", path) }
+        if fstat(fd, &st) != 0 {
+            close(fd)
+            throw fail("inspect", path)
+        }
         guard (st.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
             throw .notAFile(path: display(path), kind: Self.kindName(st.st_mode))
         }
         let size = Int(st.st_size)
-        if size > limit { throw .tooLarge(path: display(path), limit: limit) }
-        if size == 0 { return Data() }
-        guard let base = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0), base != MAP_FAILED else {
-            throw fail("map", path)
+        if size > limit {
+            close(fd)
+            throw .tooLarge(path: display(path), limit: limit)
         }
-        return Data(bytesNoCopy: base, count: size, deallocator: .custom { pointer, count in munmap(pointer, count) })
+        return PagedFile(fd: fd, count: size)
     }
 
     /// The bytes of a file from `offset` to its end (an append-only journal's new tail).
@@ -85,5 +87,32 @@ extension DurableFiles {
         }
         if total < count { data.removeSubrange(total...) }
         return data
+    }
+}
+
+/// An open file read at offsets; closed when the last directory reading it goes.
+final class PagedFile: DirectoryPageSource, @unchecked Sendable {
+    let fd: Int32
+    let count: Int
+
+    init(fd: Int32, count: Int) {
+        self.fd = fd
+        self.count = count
+    }
+
+    deinit { close(fd) }
+
+    /// Short reads and errors leave zeros (the buffer comes zeroed): the directory then reads wrong
+    /// text, which `check` repairs, rather than failing a search in the treatment room.
+    func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) {
+        var done = 0
+        while done < buffer.count, offset + done < count {
+            let n = pread(
+                fd, buffer.baseAddress! + done, min(buffer.count - done, count - offset - done),
+                off_t(offset + done))
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return }
+            done += n
+        }
     }
 }
