@@ -248,7 +248,8 @@ final class ConstantStartTests: XCTestCase {
             .start(patient: p, technician: "Alex Rivera", room: "Room 1", plannedZones: ["forehead"]), after: 0)
         let writer = try store.beginSession(id: d.state.id, events: start)
         let before = d.state.events.count
-        _ = try d.screened()
+        try d.run(.recordScreening(answers: Fixture.noScreeningFlags()))
+        try d.run(.recordConsent(signedBy: "José Müller"))
         for event in d.state.events[before...] { try store.append([event], to: writer) }
         writer.close()
         XCTAssertEqual(try openStore().sessions(on: today).map(\.unreadableLines), [0])
