@@ -8,7 +8,7 @@ import Foundation
 // in the same run. Prints a Markdown report; docs/BENCHMARKS.md holds the last one with notes.
 //
 //   swift build -c release && swift run -c release chairside-bench \
-//       [--years 0,1,5,10] [--keys 10000] [--work DIR] [--reuse] [--recall-only]
+//       [--years 0,1,5,10] [--keys 10000] [--work DIR] [--reuse] [--generate-only] [--recall-only]
 
 var yearsList: [Double] = [0, 1, 5, 10]
 var keyCount = 10_000
@@ -17,6 +17,8 @@ var work = FileManager.default.currentDirectoryPath + "/.build/bench"
 var reuse = false
 /// Measure only the lot recall (issue 17) on each store.
 var recallOnly = false
+/// Generate (or keep) the stores and stop: to make them once, then measure with `--reuse`.
+var generateOnly = false
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let a = arguments.next() {
     switch a {
@@ -25,9 +27,12 @@ while let a = arguments.next() {
     case "--work": work = arguments.next() ?? work
     case "--reuse": reuse = true
     case "--recall-only": recallOnly = true
+    case "--generate-only": generateOnly = true
     default:
         FileHandle.standardError.write(
-            Data("usage: chairside-bench [--years 0,1,5,10] [--keys 10000] [--work DIR] [--reuse]\n".utf8))
+            Data(
+                ("usage: chairside-bench [--years 0,1,5,10] [--keys 10000] [--work DIR] [--reuse] "
+                    + "[--generate-only] [--recall-only]\n").utf8))
         exit(2)
     }
 }
@@ -133,6 +138,7 @@ for years in yearsList {
     r.longestHistory = try Store(root: root, timeZone: timeZone, today: ClinicDay(Date(), timeZone: timeZone))
         .history(of: r.summary.regularPatientID).count
     log("   \(r.summary) in \(Int(r.generateSeconds)) s, \(Int(r.storeMiB)) MiB")
+    if generateOnly { continue }
     let env = [
         "TERM": "xterm-256color", "LANG": "C.UTF-8", "CHAIRSIDE_STORE": root, "XDG_CONFIG_HOME": work + "/config",
         "HOME": work, "TZ": timeZone.identifier,
