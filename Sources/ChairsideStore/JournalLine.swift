@@ -174,5 +174,18 @@ struct CRC32 {
         for b in bytes { crc = Self.table[Int((crc ^ UInt32(b)) & 0xFF)] ^ (crc >> 8) }
     }
 
+    /// Every line read is checked: over raw bytes, not `Data`'s iterator (a call per byte).
+    mutating func update(_ data: Data) { data.withUnsafeBytes { update(raw: $0) } }
+
+    mutating func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { update(raw: $0) } }
+
+    private mutating func update(raw: UnsafeRawBufferPointer) {
+        var c = crc
+        Self.table.withUnsafeBufferPointer { t in
+            for b in raw { c = t[Int((c ^ UInt32(b)) & 0xFF)] ^ (c >> 8) }
+        }
+        crc = c
+    }
+
     var value: UInt32 { crc ^ 0xFFFF_FFFF }
 }

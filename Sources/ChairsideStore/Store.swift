@@ -65,6 +65,10 @@ public final class Store {
     var checking = false
     /// During `check`, each journal's scan as read, so the anchor is verified without reading it again.
     var scans: [String: JournalScan]?
+    /// While `init` lists today (crash recovery only; see `sessions(on:)`).
+    private var opening = false
+    /// Today's journals were verified whole by a listing.
+    private var todayVerified = false
     /// During `check`: journal lengths the last check verified (VerificationCache), by path: a journal
     /// shorter than that lost acknowledged lines.
     var recordedJournalBytes: [String: Int] = [:]
@@ -99,6 +103,8 @@ public final class Store {
                 }
             }
         }
+        opening = true
+        defer { opening = false }
         _ = try sessions(on: today)
     }
 
@@ -269,7 +275,10 @@ public final class Store {
         let recordedByID = Dictionary((fromFile ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         // Today's own journals are read whole once (few, small): a byte changed in place keeps the
         // length the index trusts, and the day review must flag it all the same (issue 14, point 6).
-        let verifyWhole = days[day] == nil && day == today
+        // Not while the store opens: that listing only recovers what a crash left (a journal whose
+        // length differs from the index's), so a console draws its first frame before the
+        // verification, which its first listing of today then does beside the loop.
+        let verifyWhole = day == today && !todayVerified && !opening
         var index: [String: SessionSummary] =
             days[day]
             ?? (trustIndex ? Dictionary((fromFile ?? []).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a }) : [:])
@@ -330,6 +339,7 @@ public final class Store {
             changed = true
         }
         days[day] = index
+        if verifyWhole { todayVerified = true }
         let list = index.values.sorted { ($0.startedAt, $0.id) < ($1.startedAt, $1.id) }
         if changed && repairing {
             if let fromFile, !Self.indexAgrees(fromFile, list) {

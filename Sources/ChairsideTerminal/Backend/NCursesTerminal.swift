@@ -243,6 +243,9 @@ public enum ConsoleLoop {
         model.width = size.width
         model.height = size.height
         terminal.apply(model.theme)
+        // The first frame before any work is handed out: the lot register and the day's list are read
+        // beside the loop, and their answers fill the screen as they come (the loop polls for them).
+        terminal.present(AppView.render(model, now: clock()))
         var effects = ConsoleUpdate.start(&model)
         loop: while true {
             for effect in effects {
