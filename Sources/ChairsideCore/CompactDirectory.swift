@@ -274,6 +274,11 @@ public struct CompactDirectory: Sendable {
         }
     }
 
+    /// The ranks of records merged into another, in one pass that decodes no name.
+    public func mergedRanks() -> [Int] {
+        (0..<count).filter(isMerged(at:))
+    }
+
     /// The ID at a rank, without decoding the rest of the record.
     public func id(at rank: Int) -> String {
         storage.with { r in String(decoding: field(r, rank: rank, index: 0), as: UTF8.self) }

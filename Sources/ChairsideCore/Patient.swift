@@ -144,6 +144,16 @@ public struct PatientDirectory: Sendable {
         return snapshot.rank(ofID: id).map(snapshot.patient(at:))
     }
 
+    /// Every record merged into another (the snapshot's and those saved since).
+    public var mergedRecords: [Patient] {
+        var out = overlay.filter { $0.mergedInto != nil }
+        for rank in snapshot.mergedRanks() {
+            let p = snapshot.patient(at: rank)
+            if overlayPosition[p.id] == nil { out.append(p) }
+        }
+        return out
+    }
+
     /// The patients whose chart number, ignoring case and accents, is exactly `chartNumber`.
     public func patients(chartNumber: String) -> [Patient] {
         let folded = CompactDirectory.fold(chartNumber.trimmingCharacters(in: .whitespaces))

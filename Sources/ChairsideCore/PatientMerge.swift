@@ -20,7 +20,7 @@ public struct ClinicPatients: Sendable {
 
     /// Merge chains longer than this are cut (they cannot form in one store; guards a cycle
     /// made by two rooms merging each other's records at the same moment).
-    static let longestChain = 16
+    public static let longestChain = 16
 
     /// `stores`: this room first (room nil), then the pulled rooms.
     public init(stores: [(room: String?, patients: [Patient])]) {

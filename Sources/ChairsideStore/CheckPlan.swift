@@ -32,10 +32,19 @@ final class CheckPlan {
     /// Decides which days need reading; in a full check, decodes every journal in parallel first.
     func prepare(days: [ClinicDay]) {
         var jobs: [(path: String, id: String)] = []
-        for day in days {
+        let listings = days.map { day in
             let dir = store.dayPath(day)
             let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
-            let ids = names.filter { $0.hasSuffix(".jsonl") && !$0.hasPrefix(".") }.map { String($0.dropLast(6)) }
+            return (
+                day, dir, names.filter { $0.hasSuffix(".jsonl") && !$0.hasPrefix(".") }.map { String($0.dropLast(6)) }
+            )
+        }
+        // Every journal's length, digest and head, on every core: reading and hashing them is most
+        // of a daily check's time.
+        let digests =
+            full
+            ? [:] : Self.digestInParallel(listings.flatMap { l in l.2.map { l.1 + "/" + $0 + ".jsonl" } })
+        for (day, dir, ids) in listings {
             if full {
                 jobs += ids.map { (dir + "/" + $0 + ".jsonl", $0) }
                 continue
@@ -47,7 +56,7 @@ final class CheckPlan {
             for id in ids {
                 let path = dir + "/" + id + ".jsonl"
                 guard let entry = old.journals[rel + id + ".jsonl"],
-                    let now = VerificationCache.journal(path),
+                    let now = digests[path] ?? nil,
                     now.length == entry.length, now.digest == entry.tail,
                     (now.head ?? (try? store.lastLineHash(path, length: now.length))) == entry.head
                 else { break }
@@ -140,6 +149,23 @@ final class CheckPlan {
     }
 
     private func shardKey(_ n: Int) -> String { String(format: "patients/refs/%02x.json", n) }
+
+    /// `VerificationCache.journal` of every path, on every core (nil where it cannot be read).
+    static func digestInParallel(_ paths: [String]) -> [String: (length: Int, digest: String, head: String?)?] {
+        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        let lock = NSLock()
+        nonisolated(unsafe) var all: [String: (length: Int, digest: String, head: String?)?] = [:]
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            var local: [String: (length: Int, digest: String, head: String?)?] = [:]
+            var i = w
+            while i < paths.count {
+                local[paths[i]] = VerificationCache.journal(paths[i])
+                i += workers
+            }
+            lock.withLock { all.merge(local) { a, _ in a } }
+        }
+        return all
+    }
 
     /// Reads and decodes journals on every core. Only journals that read clean come back; the
     /// ordered pass repairs the rest exactly as before.

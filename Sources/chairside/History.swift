@@ -22,7 +22,7 @@ struct History: ParsableCommand {
         let store = try options.openStore(access: .read)
         // Every room's patients, merges applied: a patient registered in another room is found, and a
         // merged patient's history holds the sessions of all their records.
-        let clinic = store.clinicView()
+        let clinic = store.clinicView(lookingUp: patient)
         let found = try Self.find(patient, in: clinic.patients)
         let history = PatientHistory(
             sessions: try clinic.sessions(of: found.id), protocolSettings: config.protocolSettings,

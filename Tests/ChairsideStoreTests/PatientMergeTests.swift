@@ -62,6 +62,44 @@ final class PatientMergeTests: XCTestCase {
         }
     }
 
+    /// `history` looks a patient up in a view holding only what the lookup reaches; it finds, follows
+    /// merges and gathers sessions exactly as the view of every patient does.
+    func testTheLookupViewAgreesWithTheWholeClinicView() throws {
+        let store = try openStore()
+        let (keep, other, _) = try twoRecords(store)
+        let third = try store.savePatient(Fixture.patient("José Müller", id: "", chart: "C-3"))
+        let chain = try store.savePatient(Fixture.patient("Ana Silva", id: "", chart: "A-9"))
+        _ = try startSession(store, third, offset: 7200)
+        _ = try startSession(store, chain, offset: 9000)
+        for i in 0..<60 { _ = try store.savePatient(Fixture.patient("Jo Mu \(i)", id: "", chart: "J-\(i)")) }
+        try store.mergePatients(keep: keep.id, other: other.id, at: Fixture.t0 + 7200)
+        try store.mergePatients(keep: third.id, other: chain.id, at: Fixture.t0 + 7300)
+        try store.mergePatients(keep: keep.id, other: third.id, at: Fixture.t0 + 7400)
+        for reopened in [store, try Store(root: dir, timeZone: Fixture.utc, today: today, access: .read)] {
+            let whole = reopened.clinicView().patients
+            for query in [
+                keep.id, other.id, chain.id, "C-1", "C-2", "c-3", "A-9", "jose", "jose muller", "ana", "jo mu", "x",
+            ] {
+                let view = reopened.clinicView(lookingUp: query)
+                let found = view.patients.record(query).map { view.patients.canonical($0.patient.id) }
+                XCTAssertEqual(found, whole.record(query).map { whole.canonical($0.patient.id) }, query)
+                XCTAssertEqual(
+                    view.patients.search(query, limit: 10).map(\.patient.id),
+                    whole.search(query, limit: 10).map(\.patient.id),
+                    query)
+                for hit in whole.search(query, limit: 10) {
+                    XCTAssertEqual(
+                        Set(view.patients.members(of: hit.patient.id)), Set(whole.members(of: hit.patient.id)), query)
+                    XCTAssertEqual(
+                        try view.sessions(of: hit.patient.id).map(\.id),
+                        try reopened.clinicView().sessions(of: hit.patient.id).map(\.id), query)
+                }
+            }
+            XCTAssertEqual(
+                Set(whole.members(of: keep.id)), [keep.id, other.id, third.id, chain.id], "a chain of merges")
+        }
+    }
+
     func testAMergeIsOneLineInThePatientJournalAndDeletesNothing() throws {
         let store = try openStore()
         let (keep, other, _) = try twoRecords(store)
