@@ -141,12 +141,42 @@ final class CheckPlan {
         for n in 0..<Store.refShards {
             new.files[shardKey(n)] = VerificationCache.whole(store.shardPath(n))
         }
+        try checkRecall(verified: verified)
         do {
             try store.files.replace(store.checkCachePath, with: Data(new.text.utf8))
         } catch {
             // Only a cache: the next check reads everything again.
         }
     }
+
+    /// The recall index (`lots/recall/*.txt`, one file per lot, appended as sessions record lots).
+    /// Rebuilt from every day's sessions, unless the last check recorded it and every file it
+    /// recorded still begins with the bytes it had then (appends since are how it grows): then only
+    /// the days this check read again are added. A full check always rebuilds it.
+    func checkRecall(verified: [ClinicDay: [SessionSummary]]) throws(StoreError) {
+        let folder = store.recallFolder
+        let recorded = old.files.filter { $0.key.hasPrefix("lots/recall/") && $0.key.hasSuffix(".txt") }
+        let intact =
+            !full && old.files[Self.recallMark] != nil
+            && recorded.allSatisfy {
+                VerificationCache.prefix(of: store.root + "/" + $0.key, length: $0.value.length) == $0.value
+            }
+        if intact {
+            try store.addRecallUses(of: verified.values.flatMap { $0 })
+        } else {
+            try store.rebuildRecallIndex()
+        }
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter {
+            $0.hasSuffix(".txt")
+        }
+        for name in names {
+            new.files["lots/recall/" + name] = VerificationCache.whole(folder + "/" + name)
+        }
+        new.files[Self.recallMark] = VerificationCache.File(length: names.count, digest: "recorded")
+    }
+
+    /// Says the cache records the recall index (a cache from before it did not).
+    static let recallMark = "lots/recall/"
 
     private func shardKey(_ n: Int) -> String { String(format: "patients/refs/%02x.json", n) }
 

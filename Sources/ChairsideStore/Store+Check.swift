@@ -59,8 +59,8 @@ extension Store {
             done += count
             progress(CheckProgress(checked: done, total: total))
         }
+        try checkLotJournal()
         try plan.finish(verified: verified)
-        try checkLots()
         lastCheckCounts = plan.counts
         progress(CheckProgress(checked: total, total: total))
         return report

@@ -171,12 +171,28 @@ extension Store {
         }
     }
 
+    /// Makes sure each of these sessions is in the recall file of every lot it recorded (the
+    /// incremental check's share, for the days it read again; see `CheckPlan.checkRecall`).
+    func addRecallUses(of sessions: [SessionSummary]) throws(StoreError) {
+        var uses: [String: [String]] = [:]
+        for s in sessions { for key in s.lots { uses[key, default: []].append(s.id) } }
+        for (key, ids) in uses {
+            let path = recallFile(key)
+            let onDisk = (try? files.read(path, limit: Self.maxIndexBytes)).map {
+                Set(String(decoding: $0, as: UTF8.self).split(separator: "\n").map(String.init))
+            }
+            let missing = ids.filter { !(onDisk?.contains($0) ?? false) }
+            guard !missing.isEmpty else { continue }
+            if onDisk != nil { report.add(.indexRebuilt(path: files.display(path))) }
+            for id in missing.sorted() { try noteLotUse([key], sessionID: id) }
+        }
+    }
+
     /// `check`'s share for lots: the journal is read with repair (torn tail cut, damage named,
     /// chain verified) and the recall index rebuilt from the sessions.
-    func checkLots() throws(StoreError) {
+    func checkLotJournal() throws(StoreError) {
         if files.kind(lotJournal) != nil {
             _ = try recoverJournal(lotJournal, decode: { decodeLots($0).unreadable })
         }
-        try rebuildRecallIndex()
     }
 }

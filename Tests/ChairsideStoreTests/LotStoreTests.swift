@@ -105,6 +105,27 @@ final class LotStoreTests: XCTestCase {
         XCTAssertFalse(try openStore().check().findings.contains { if case .indexRebuilt = $0 { true } else { false } })
     }
 
+    /// A daily check adds the sessions of the days it reads again to the recall index and trusts the
+    /// files the last check recorded while they only grew; a file cut or removed since is rebuilt.
+    func testTheDailyCheckKeepsTheRecallIndexWithoutReadingEveryDay() throws {
+        let store = try openStore()
+        let a = try recordSession(store, lot: "NB-1")
+        XCTAssertFalse(try openStore().check().hasDamage)
+        let b = try recordSession(store, lot: "NB-1", cartridge: "NC-2")
+        let file = store.recallFile(LotRegister.key("NB-1"))
+        // The entry of the new session lost (as if its append never happened): the check puts it back.
+        try Data((a + "\n").utf8).write(to: URL(fileURLWithPath: file))
+        let report = try openStore().check()
+        XCTAssertTrue(
+            report.findings.contains(.indexRebuilt(path: "lots/recall/" + (file as NSString).lastPathComponent)))
+        XCTAssertEqual(Set(try openStore().recall(lot: "NB-1").map(\.sessionID)), [a, b])
+        // A recorded file emptied: not a file that only grew, so every day is read again.
+        try Data().write(to: URL(fileURLWithPath: file))
+        _ = try openStore().check()
+        XCTAssertEqual(Set(try openStore().recall(lot: "NB-1").map(\.sessionID)), [a, b])
+        XCTAssertFalse(try openStore().check().findings.contains { if case .indexRebuilt = $0 { true } else { false } })
+    }
+
     func testRecallGivesThePatientsPhoneToCallInTextCSVAndJSONAndBlankWhenNone() throws {
         let store = try openStore()
         let called = try recordSession(store, lot: "NB-7", phone: "+44 20 7946 0018")
