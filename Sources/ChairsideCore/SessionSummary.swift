@@ -39,6 +39,17 @@ public struct SessionSummary: Codable, Equatable, Sendable {
     public var chartedAt: Date?
     /// Every lot the session recorded, by register key (issue 17); what a recall matches.
     public var lots: [String] = []
+    /// The journal's end is unknown (issue 14): the last event read is #this, anything after it may
+    /// have been recorded. Nil (absent from old indexes) when the journal reads to its end.
+    public var endUnreadableAfter: Int?
+    /// The closed status the day index had recorded for the lines now unreadable, if any.
+    public var endStatusPerIndex: SessionStatus?
+    /// Events before which the hash chain breaks (a line before each was edited, deleted or reordered).
+    public var chainBreaks: [Int] = []
+
+    public var endUnreadable: Bool { endUnreadableAfter != nil }
+    /// In progress (or paused) and its end reads: a session whose end is unreadable is never open.
+    public var isOpen: Bool { status == .inProgress && !endUnreadable }
 
     public init?(state: SessionState, journalBytes: Int) {
         // A session whose start line is unreadable is still listed (the day review flags it):
@@ -80,10 +91,14 @@ public struct SessionSummary: Codable, Equatable, Sendable {
         unreadableLines = state.unreadable.count
         chartedAt = state.isLateEntry ? state.events.first?.recordedAt : nil
         lots = state.usedLots
+        endUnreadableAfter = state.endUnreadable ? state.endUnreadableAfterSeq : nil
+        endStatusPerIndex = state.endUnreadable ? state.endStatusPerIndex : nil
+        chainBreaks = state.chainBreaks
     }
 
     public var statusLabel: String {
-        switch status {
+        if endUnreadable { return endStatusPerIndex.map { "\($0.rawValue) per the day index" } ?? "end unreadable" }
+        return switch status {
         case .inProgress: paused ? "paused" : "in progress"
         default: status.rawValue
         }
@@ -105,6 +120,7 @@ public struct SessionSummary: Codable, Equatable, Sendable {
         case lastSeq, journalBytes, unreadableLines, head
         case chartedAt
         case lots
+        case endUnreadableAfter, endStatusPerIndex, chainBreaks
     }
 
     /// Day indexes written before a field existed still read: the missing ones start empty, and the
@@ -139,6 +155,9 @@ public struct SessionSummary: Codable, Equatable, Sendable {
         head = try c.decodeIfPresent(String.self, forKey: .head)
         chartedAt = try c.decodeIfPresent(Date.self, forKey: .chartedAt)
         lots = try c.decodeIfPresent([String].self, forKey: .lots) ?? []
+        endUnreadableAfter = try c.decodeIfPresent(Int.self, forKey: .endUnreadableAfter)
+        endStatusPerIndex = try c.decodeIfPresent(SessionStatus.self, forKey: .endStatusPerIndex)
+        chainBreaks = try c.decodeIfPresent([Int].self, forKey: .chainBreaks) ?? []
     }
 }
 

@@ -288,6 +288,13 @@ public final class Store {
             present.insert(id)
             let path = dir + "/" + name
             if let cached = index[id], cached.journalBytes == files.size(path), !verifyWhole { continue }
+            if !checking, prechecked[path] == nil, let size = files.size(path), Self.tooLargeToList(size, index[id]) {
+                // Judged from its size alone: a huge junk file costs a `stat`, not a read (issue 14, point 5).
+                // Its index entry, if any, stands; `check` reads it up to the cap.
+                report.add(
+                    .notReadWhenListing(path: files.display(path), bytes: size, recordedBytes: index[id]?.journalBytes))
+                continue
+            }
             changed = true
             let summary: SessionSummary
             if let known = prechecked[path], known.journalBytes == files.size(path) {
@@ -295,7 +302,8 @@ public final class Store {
             } else {
                 // What the store recorded of this journal: it may not be longer than what is read.
                 let recorded = [recordedByID[id]?.journalBytes, index[id]?.journalBytes].compactMap { $0 }.max()
-                guard let loaded = try readSession(id: id, path: path, recorded: recorded) else {
+                let prior = index[id] ?? recordedByID[id]
+                guard let loaded = try readSession(id: id, path: path, recorded: recorded, prior: prior) else {
                     index[id] = nil
                     continue
                 }
@@ -333,6 +341,12 @@ public final class Store {
             if recordRefs(refs) && !same { writeDayIndex(day) }
         }
         return list
+    }
+
+    /// A session journal is tens of kilobytes: one over the cap, or grown by more than the longest
+    /// line past what its index entry recorded, is junk (or holds it) and is not read when listing.
+    static func tooLargeToList(_ size: Int, _ entry: SessionSummary?) -> Bool {
+        size > maxJournalBytes || entry.map { size > $0.journalBytes + JournalLine.maxLength } ?? false
     }
 
     /// Reports a session that no longer matches its day's recorded anchor; when repairing, keeps the
@@ -519,16 +533,16 @@ public final class Store {
 
     /// A session's journal read (and, when writing, repaired): its state with the unreadable
     /// lines named, its summary, and the scan.
-    func readSession(id: String, path: String, holdingLock: Bool = false, recorded: Int? = nil) throws(StoreError)
-        -> (state: SessionState, summary: SessionSummary, scan: JournalScan)?
-    {
+    func readSession(
+        id: String, path: String, holdingLock: Bool = false, recorded: Int? = nil, prior: SessionSummary? = nil
+    ) throws(StoreError) -> (state: SessionState, summary: SessionSummary, scan: JournalScan)? {
         let unreadable = { (scan: JournalScan) in self.decodeSession(id: id, scan: scan).unreadable }
         guard
             var scan = try recoverJournal(
                 path, holdingLock: holdingLock, recorded: recorded ?? recordedJournalBytes[path], decode: unreadable)
         else { return nil }
         if scans != nil { scans?[path] = scan }
-        guard let state = sessionState(id: id, path: path, scan: &scan),
+        guard let state = sessionState(id: id, path: path, scan: &scan, prior: prior),
             var summary = SessionSummary(state: state, journalBytes: scan.goodLength)
         else { return nil }
         summary.head = scan.head
@@ -537,7 +551,9 @@ public final class Store {
 
     /// The state of a scanned journal: its readable events replayed in sequence order, and every
     /// line it could not read named in `unreadable`. Nil when not one event could be read.
-    func sessionState(id: String, path: String, scan: inout JournalScan) -> SessionState? {
+    func sessionState(id: String, path: String, scan: inout JournalScan, prior: SessionSummary? = nil)
+        -> SessionState?
+    {
         let decoded = decodeSession(id: id, scan: scan)
         scan.markUnreadable(lines: decoded.unreadable)
         guard var state = decoded.state else { return nil }
@@ -546,7 +562,50 @@ public final class Store {
                 firstSeq: $0.firstSeq, lastSeq: $0.lastSeq, line: $0.line, keptIn: files.display(path),
                 openEnded: $0.openEnded)
         }
+        state.chainBreaks = scan.chainBreaks
+        markEnd(of: &state, path: path, scan: scan, prior: prior ?? priorSummary(id: id))
         return state
+    }
+
+    /// The summary the store had of a session before this read (the day's index as loaded).
+    func priorSummary(id: String) -> SessionSummary? {
+        SessionID.day(of: id).flatMap { days[$0]?[id] }
+    }
+
+    /// Whether the journal's end is unknown (issue 14): its last line damaged, lines missing from its
+    /// end, or a damaged tail cut by a repair (now or, as the day index says, before). A session
+    /// continued after such an end (a `continuedAfterUnreadableEnd` event) reads on as usual.
+    func markEnd(of state: inout SessionState, path: String, scan: JournalScan, prior: SessionSummary?) {
+        let rel = files.display(path)
+        let lastEntryLine = scan.entries.last?.line ?? 0
+        var after: Int?
+        if let open = scan.damaged.last(where: \.openEnded), open.line > lastEntryLine {
+            after = open.firstSeq - 1
+        }
+        let continued = state.events.contains { if case .continuedAfterUnreadableEnd = $0.kind { true } else { false } }
+        for finding in report.findings {
+            switch finding {
+            case .linesMissing(let p, let s, _, _) where p == rel && !continued: after = min(after ?? s, s)
+            case .damagedTailCut(let p, _, let s, _) where p == rel: after = min(after ?? s - 1, s - 1)
+            case .acknowledgedTailCut(let p, _, let s, _) where p == rel: after = min(after ?? s - 1, s - 1)
+            default: break
+            }
+        }
+        // Remembered by the day index (a tail cut earlier leaves a journal that reads clean), unless the
+        // journal has grown past what that index entry saw (a good copy put back).
+        if after == nil, let prior, let known = prior.endUnreadableAfter, scan.goodLength <= prior.journalBytes {
+            after = known
+        }
+        guard let after else { return }
+        state.endUnreadableAfterSeq = after
+        // The day index may have recorded a closed status from lines now unreadable: said, never taken.
+        if let prior, prior.status == .completed || prior.status == .aborted, prior.lastSeq > after,
+            prior.endUnreadableAfter == nil
+        {
+            state.endStatusPerIndex = prior.status
+        } else {
+            state.endStatusPerIndex = prior?.endStatusPerIndex
+        }
     }
 
     /// Replays every intact line in sequence order (two lines swapped still both count; a

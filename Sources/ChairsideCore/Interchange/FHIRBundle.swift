@@ -287,6 +287,8 @@ public enum FHIRBundle {
                     case .warning(_, let message): text = "Warning: " + message
                     case .lotOverridden(let lot, let problem, let reason):
                         text = "Lot \(lot) used despite: \(problem) Reason: \(reason)"
+                    case .continuedAfterUnreadableEnd(let after):
+                        text = "Continued after an unreadable last line (last event read #\(after))"
                     default: return nil
                     }
                     return .object([

@@ -61,6 +61,11 @@ public enum RecordJSON {
             "abort_reason": .optional(s.abortReason),
             // Lines of the journal that could not be read: the record has a gap there.
             "unreadable_lines": .integer(s.unreadableLines),
+            // The journal's end is unreadable (issue 14): the status is as replayed; the day index may
+            // have recorded a closed one, given beside it. Chain breaks: events a line before was changed.
+            "end_unreadable": .bool(s.endUnreadable),
+            "end_status_per_index": .optional(s.endStatusPerIndex?.rawValue),
+            "chain_breaks": .array(s.chainBreaks.map(JSONValue.integer)),
             "late_entry": .bool(s.chartedAt != nil),
             "charted_at": time(s.chartedAt),
         ])

@@ -48,6 +48,7 @@ public enum SessionExport {
         "warnings", "adverse_events", "overridden", "amendments", "aftercare", "abort_reason", "day_anchor",
         "unreadable_lines",
         "charted_at",
+        "end_unreadable", "chain_breaks",
     ]
 
     /// `dayAnchor` is the anchor of the session's day (its Merkle root), so a spreadsheet carries
@@ -68,6 +69,9 @@ public enum SessionExport {
             // A receiving system must know the record has a gap (`chairside show` names the lines).
             String(s.unreadableLines),
             s.chartedAt.map { "\(ClinicDay($0, timeZone: timeZone)) \(Clock.hhmm($0, timeZone: timeZone))" } ?? "",
+            // The journal's end is unreadable: the status is as replayed, a completion may be unreadable.
+            s.endUnreadable ? "yes" : "no",
+            s.chainBreaks.map(String.init).joined(separator: ";"),
         ]
     }
 

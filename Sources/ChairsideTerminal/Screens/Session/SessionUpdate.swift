@@ -23,7 +23,7 @@ extension SessionScreen {
                 m.say("The sheet is still printing: wait for it before leaving the session.", .warning)
                 return []
             }
-            if st.isClosed {
+            if st.isClosed || st.endUnreadable {
                 m.status = nil
                 return leave(&m)
             }
@@ -31,6 +31,7 @@ extension SessionScreen {
                 Confirmation(
                     text: "Leave this session? It stays open and can be resumed from Today.",
                     action: .leaveSession))
+        case .continueAfterUnreadableEnd: return Recording.record(.continueAfterUnreadableEnd, &m, now: now)
         case .panel(let track): m.session?.panel = track
         case .nextPanel: m.session?.panel = Track(rawValue: s.panel.rawValue % 7 + 1)!
         case .previousPanel: m.session?.panel = Track(rawValue: (s.panel.rawValue + 5) % 7 + 1)!
