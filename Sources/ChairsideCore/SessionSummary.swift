@@ -104,6 +104,12 @@ public struct SessionSummary: Codable, Equatable, Sendable {
         }
     }
 
+    /// The status in a narrow column: "unknown", or "completed?" when the day index had recorded it.
+    public var shortStatusLabel: String {
+        guard endUnreadable else { return isOpen ? (paused ? "paused" : "in progress") : statusLabel }
+        return endStatusPerIndex.map { "\($0.rawValue)?" } ?? "unknown"
+    }
+
     public var ref: SessionRef { SessionRef(sessionID: id, startedAt: startedAt, status: status) }
 
     /// Chair time: start to end, or to `now` while the session is open.

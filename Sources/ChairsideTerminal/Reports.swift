@@ -90,8 +90,8 @@ public enum Reports {
             case .unreadable(let gap): out += "  !! \(gap.text)\n"
             case .notice(let text): out += "  !! \(text)\n"
             case .event(let e):
-                var line =
-                    "  \(Clock.hhmm(e.at, timeZone: timeZone)) #\(e.seq) \(Visible.text(e.by)): \(Visible.text(EventDescription.line(e.kind, proto: proto)))"
+                let what = Visible.text(EventDescription.line(e.kind, proto: proto))
+                var line = "  \(Clock.hhmm(e.at, timeZone: timeZone)) #\(e.seq) \(Visible.text(e.by)): \(what)"
                 if let reason = st.voided[e.seq] { line += " [VOIDED: \(Visible.text(reason))]" }
                 if let late = EventDescription.lateNote(e, timeZone: timeZone) { line += " [\(late)]" }
                 out += line + "\n"

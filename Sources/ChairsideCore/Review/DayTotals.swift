@@ -26,6 +26,7 @@ public struct DayTotals: Equatable, Sendable {
 
     public var line: String {
         "\(sessions) session\(sessions == 1 ? "" : "s") · \(completed) completed · \(aborted) aborted · \(open) open"
+            + (endUnknown > 0 ? " · \(endUnknown) end unreadable" : "")
             + " · chair time \(Clock.hmm(chairSeconds)) · PRP \(String(format: "%.1f", prpAppliedML)) mL"
     }
 }

@@ -91,7 +91,7 @@ enum DayReviewView {
         for (row, s) in list.enumerated().dropFirst(first).prefix(visible) {
             let zones = (s.zoneDepths.isEmpty ? s.plannedZones : s.zoneDepths.map(\.zone)).map(proto.zoneName).joined(
                 separator: ", ")
-            let status = s.isOpen ? (s.paused ? "paused" : s.step) : s.statusLabel
+            let status = s.isOpen ? (s.paused ? "paused" : s.step) : s.shortStatusLabel
             let flag = flags(s)
             let cells = [
                 Clock.hhmm(s.startedAt, timeZone: m.timeZone), Clock.hmm(s.durationSeconds(now: now)),
@@ -109,7 +109,9 @@ enum DayReviewView {
             }
         }
         c.put(DayTotals(list, now: now).line, x: x0, y: area.maxY - 1, role: .header, maxWidth: area.width - 2)
-        let legend = "Flags: D damaged (line, end or hash chain) · O override · W warning · A adverse event · + amended"
+        // D covers an unreadable line, an unreadable end and a hash chain break; said in full where it fits.
+        let damage = area.width >= 100 ? "D damage (line/end/chain)" : "D damage"
+        let legend = "Flags: \(damage) · O override · W warning · A adverse event · + amended"
         c.put(legend, x: x0, y: area.maxY, role: .muted, maxWidth: area.width - 2)
         if let anchor = m.today.anchor {
             // The day's anchor (a digest over its sessions' heads), to compare with an export or `chairside anchor`.
