@@ -144,7 +144,8 @@ public struct SessionState: Equatable, Sendable {
         let place = unreadable.last(where: \.openEnded).map { "line \($0.line) of \($0.keptIn)" }
         let per = endStatusPerIndex.map { "\($0.rawValue) (per the day index; the line is unreadable)" }
         return "last event unreadable — " + (per ?? "status unknown: it may have been completed or voided")
-            + (place.map { "; see the original in \($0)" } ?? "; see `chairside check` for where the original is kept")
+            + (place.map { "; see the original in \($0)" }
+                ?? "; lines are missing from the journal's end (`chairside check` names them and any copy kept)")
     }
 
     public var lastSeq: Int {
@@ -313,7 +314,9 @@ public struct SessionState: Equatable, Sendable {
 
     public func elapsedSeconds(now: Date) -> Int {
         guard let start else { return 0 }
-        return Int((endedAt ?? now).timeIntervalSince(start.at))
+        // An unreadable end: the clock stops at the last event read, not now.
+        let lastRead = endUnreadable ? events.map(\.at).max() : nil
+        return Int((endedAt ?? lastRead ?? now).timeIntervalSince(start.at))
     }
 
     /// Seconds the numbing has been on (or was on, once removed).

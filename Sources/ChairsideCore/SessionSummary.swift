@@ -47,7 +47,12 @@ public struct SessionSummary: Codable, Equatable, Sendable {
     /// Events before which the hash chain breaks (a line before each was edited, deleted or reordered).
     public var chainBreaks: [Int] = []
 
+    /// With an unreadable end: the time of the last event read (chair time runs to it, not to now).
+    public var lastReadAt: Date?
+
     public var endUnreadable: Bool { endUnreadableAfter != nil }
+    /// The status in an export: as replayed, or "end-unreadable" (it may have been completed or voided).
+    public var exportStatus: String { endUnreadable ? "end-unreadable" : status.rawValue }
     /// In progress (or paused) and its end reads: a session whose end is unreadable is never open.
     public var isOpen: Bool { status == .inProgress && !endUnreadable }
 
@@ -72,8 +77,9 @@ public struct SessionSummary: Codable, Equatable, Sendable {
         startedAt = start.at
         endedAt = state.endedAt
         status = state.status
-        paused = state.pausedAt != nil
-        step = state.isClosed ? state.statusLabel : state.currentStep().title
+        // A session whose end is unreadable is neither paused nor at a step: its end is unknown.
+        paused = state.pausedAt != nil && !state.endUnreadable
+        step = state.isClosed || state.endUnreadable ? state.statusLabel : state.currentStep().title
         passes = state.passTotal
         prpAppliedML = state.totalPRPAppliedML
         warnings = state.warnings.count
@@ -92,6 +98,7 @@ public struct SessionSummary: Codable, Equatable, Sendable {
         chartedAt = state.isLateEntry ? state.events.first?.recordedAt : nil
         lots = state.usedLots
         endUnreadableAfter = state.endUnreadable ? state.endUnreadableAfterSeq : nil
+        lastReadAt = state.endUnreadable ? state.events.map(\.at).max() : nil
         endStatusPerIndex = state.endUnreadable ? state.endStatusPerIndex : nil
         chainBreaks = state.chainBreaks
     }
@@ -113,7 +120,9 @@ public struct SessionSummary: Codable, Equatable, Sendable {
     public var ref: SessionRef { SessionRef(sessionID: id, startedAt: startedAt, status: status) }
 
     /// Chair time: start to end, or to `now` while the session is open.
-    public func durationSeconds(now: Date) -> Int { max(0, Int((endedAt ?? now).timeIntervalSince(startedAt))) }
+    public func durationSeconds(now: Date) -> Int {
+        max(0, Int((endedAt ?? lastReadAt ?? now).timeIntervalSince(startedAt)))
+    }
 
     public var deepest: Double? { zoneDepths.filter(\.depthKnown).map(\.max).max() }
 
@@ -126,7 +135,7 @@ public struct SessionSummary: Codable, Equatable, Sendable {
         case lastSeq, journalBytes, unreadableLines, head
         case chartedAt
         case lots
-        case endUnreadableAfter, endStatusPerIndex, chainBreaks
+        case endUnreadableAfter, endStatusPerIndex, chainBreaks, lastReadAt
     }
 
     /// Day indexes written before a field existed still read: the missing ones start empty, and the
@@ -164,6 +173,7 @@ public struct SessionSummary: Codable, Equatable, Sendable {
         endUnreadableAfter = try c.decodeIfPresent(Int.self, forKey: .endUnreadableAfter)
         endStatusPerIndex = try c.decodeIfPresent(SessionStatus.self, forKey: .endStatusPerIndex)
         chainBreaks = try c.decodeIfPresent([Int].self, forKey: .chainBreaks) ?? []
+        lastReadAt = try c.decodeIfPresent(Date.self, forKey: .lastReadAt)
     }
 }
 

@@ -18,7 +18,7 @@ public enum Reports {
                 trimmed(
                     table.row([
                         Clock.hhmm(s.startedAt, timeZone: timeZone), Visible.text(s.room), Visible.text(s.patientName),
-                        s.isOpen ? s.step : "—", Clock.hmm(s.durationSeconds(now: now)), s.statusLabel,
+                        s.isOpen ? s.step : "—", Clock.hmm(s.durationSeconds(now: now)), s.shortStatusLabel,
                         s.id,
                     ])) + "\n"
         }
@@ -50,7 +50,7 @@ public enum Reports {
                     table.row([
                         ClinicDay(s.startedAt, timeZone: timeZone).description,
                         row.intervalDays.map(String.init) ?? "—",
-                        row.seriesLabel, s.statusLabel, Visible.text(s.technician), s.id,
+                        row.seriesLabel, s.shortStatusLabel, Visible.text(s.technician), s.id,
                         Visible.text(depths.isEmpty ? "—" : depths),
                     ])) + "\n"
         }

@@ -98,6 +98,25 @@ final class UnreadableEndTests: XCTestCase {
         XCTAssertEqual(again.endStatusPerIndex, .completed)
     }
 
+    func testALastLineCutShortAfterItWasRecordedStaysAnUnreadableEndAfterTheCut() throws {
+        let events = try recordCompletedSession()
+        let data = try Data(contentsOf: URL(fileURLWithPath: journalPath))
+        try data.dropLast(10).write(to: URL(fileURLWithPath: journalPath))
+        let store = try openStore(.write)  // opening for writing cuts the tail, keeping a copy
+        XCTAssertTrue(
+            store.report.findings.contains { if case .acknowledgedTailCut(rel, _, _, _) = $0 { true } else { false } },
+            "\(store.report.findings)")
+        let summary = try XCTUnwrap(try store.sessions(on: today).first)
+        XCTAssertTrue(summary.endUnreadable)
+        XCTAssertEqual(summary.endUnreadableAfter, events.count - 1)
+        // The journal now reads clean to its end: the day index remembers that its end was lost.
+        XCTAssertEqual(JournalScan(try Data(contentsOf: URL(fileURLWithPath: journalPath))).damaged, [])
+        let later = try XCTUnwrap(try openStore(.read).sessions(on: today).first)
+        XCTAssertTrue(later.endUnreadable)
+        XCTAssertEqual(later.endStatusPerIndex, .completed)
+        XCTAssertTrue(try openStore(.read).loadSession(id: id).endUnreadable)
+    }
+
     func testGoingOnNeedsTheRecordedConfirmationAndThenCompletionWorksAsUsual() throws {
         let events = try recordCompletedSession()
         try flipBitInLastLine()

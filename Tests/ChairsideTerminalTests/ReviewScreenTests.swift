@@ -161,6 +161,8 @@ final class UnreadableEndScreenTests: XCTestCase {
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
         h.press(.char("t"), .char("n"), .char("C"))
         XCTAssertNil(h.app.model.overlay, "no form opened")
+        XCTAssertTrue(
+            h.status.contains("C: read-only, its last event is unreadable. K continues it (recorded)"), h.status)
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), before, "nothing written")
         h.press(.char("K"))
         XCTAssertTrue(h.status.contains("Recorded: Continued after an unreadable last line"), h.status)

@@ -204,7 +204,8 @@ public enum FHIRBundle {
                 "identifier": .array([
                     .object(["system": .string(FHIRBundle.sessionIDSystem), "value": .string(state.id)])
                 ]),
-                "status": .string(Self.status(state.status)),
+                // A journal whose end is unreadable may hold a completion or a void: FHIR's "unknown".
+                "status": .string(state.endUnreadable ? "unknown" : Self.status(state.status)),
                 "code": .object([
                     "coding": .array([
                         .object([

@@ -32,7 +32,7 @@ public enum RecordJSON {
             "started_at": time(s.startedAt),
             "ended_at": time(s.endedAt),
             "duration_min": .integer(s.durationSeconds(now: now) / 60),
-            "status": .string(s.status.rawValue),
+            "status": .string(s.exportStatus),
             "paused": .bool(s.paused),
             "step": .string(s.step),
             "patient_id": .string(s.patientID),

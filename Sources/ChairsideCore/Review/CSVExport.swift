@@ -60,7 +60,7 @@ public enum SessionExport {
         [
             s.id, ClinicDay(s.startedAt, timeZone: timeZone).description, Clock.hhmm(s.startedAt, timeZone: timeZone),
             s.endedAt.map { Clock.hhmm($0, timeZone: timeZone) } ?? "",
-            String(s.durationSeconds(now: now) / 60), s.status.rawValue, s.patientID, CSV.text(s.patientName),
+            String(s.durationSeconds(now: now) / 60), s.exportStatus, s.patientID, CSV.text(s.patientName),
             CSV.text(chartNumber), CSV.text(s.technician), CSV.text(s.room), s.plannedZones.joined(separator: ";"),
             s.zoneDepths.map(\.zone).joined(separator: ";"), String(s.passes),
             s.deepest.map { String(format: "%.2f", $0) } ?? "", String(format: "%.1f", s.prpAppliedML),
