@@ -47,6 +47,9 @@ public struct SessionSummary: Codable, Equatable, Sendable {
     /// Events before which the hash chain breaks (a line before each was edited, deleted or reordered).
     public var chainBreaks: [Int] = []
 
+    /// Journal length the store knows was acknowledged (synced by an append), as opposed to
+    /// `journalBytes`, which may include a damaged last line a read found. Nil in older indexes.
+    public var acknowledgedBytes: Int?
     /// With an unreadable end: the time of the last event read (chair time runs to it, not to now).
     public var lastReadAt: Date?
 
@@ -117,7 +120,9 @@ public struct SessionSummary: Codable, Equatable, Sendable {
         return endStatusPerIndex.map { "\($0.rawValue)?" } ?? "unknown"
     }
 
-    public var ref: SessionRef { SessionRef(sessionID: id, startedAt: startedAt, status: status) }
+    public var ref: SessionRef {
+        SessionRef(sessionID: id, startedAt: startedAt, status: status, endUnreadable: endUnreadable ? true : nil)
+    }
 
     /// Chair time: start to end, or to `now` while the session is open.
     public func durationSeconds(now: Date) -> Int {
@@ -135,7 +140,7 @@ public struct SessionSummary: Codable, Equatable, Sendable {
         case lastSeq, journalBytes, unreadableLines, head
         case chartedAt
         case lots
-        case endUnreadableAfter, endStatusPerIndex, chainBreaks, lastReadAt
+        case endUnreadableAfter, endStatusPerIndex, chainBreaks, lastReadAt, acknowledgedBytes
     }
 
     /// Day indexes written before a field existed still read: the missing ones start empty, and the
@@ -174,6 +179,7 @@ public struct SessionSummary: Codable, Equatable, Sendable {
         endStatusPerIndex = try c.decodeIfPresent(SessionStatus.self, forKey: .endStatusPerIndex)
         chainBreaks = try c.decodeIfPresent([Int].self, forKey: .chainBreaks) ?? []
         lastReadAt = try c.decodeIfPresent(Date.self, forKey: .lastReadAt)
+        acknowledgedBytes = try c.decodeIfPresent(Int.self, forKey: .acknowledgedBytes)
     }
 }
 

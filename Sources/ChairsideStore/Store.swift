@@ -437,8 +437,7 @@ public final class Store {
             guard let loaded = try readSession(id: id, path: path, holdingLock: true, recorded: recorded) else {
                 throw StoreError.corrupt(path: files.display(path), reason: "no readable events")
             }
-            refreshSummary(
-                id: id, day: day, state: loaded.state, length: loaded.scan.goodLength, head: loaded.scan.head)
+            refreshSummary(id: id, day: day, summary: loaded.summary)
             return SessionWriter(
                 id: id, day: day, path: path, fd: fd, length: loaded.scan.goodLength,
                 state: loaded.state, head: loaded.scan.head)
@@ -450,10 +449,8 @@ public final class Store {
 
     /// A journal read whole for writing may tell more than the day index trusted by length (a line
     /// that rotted in place keeps the length): the day's entry follows what was read.
-    private func refreshSummary(id: String, day: ClinicDay, state: SessionState, length: Int, head: String?) {
-        guard days[day] != nil, var summary = SessionSummary(state: state, journalBytes: length) else { return }
-        summary.head = head
-        guard days[day]?[id] != summary else { return }
+    private func refreshSummary(id: String, day: ClinicDay, summary: SessionSummary) {
+        guard days[day] != nil, days[day]?[id] != summary else { return }
         days[day]?[id] = summary
         writeDayIndex(day)
     }
@@ -490,6 +487,7 @@ public final class Store {
         writer.state = events.reduce(writer.state) { $0.evolve($1) }
         guard var summary = SessionSummary(state: writer.state, journalBytes: writer.length) else { return }
         summary.head = head
+        summary.acknowledgedBytes = writer.length  // synced: this is what the store acknowledged
         let before = days[writer.day]?[writer.id]
         days[writer.day, default: [:]][writer.id] = summary
         // References before day index, for the reason given in `sessions(on:)`.
@@ -542,10 +540,12 @@ public final class Store {
                 path, holdingLock: holdingLock, recorded: recorded ?? recordedJournalBytes[path], decode: unreadable)
         else { return nil }
         if scans != nil { scans?[path] = scan }
+        let prior = prior ?? priorSummary(id: id)
         guard let state = sessionState(id: id, path: path, scan: &scan, prior: prior),
             var summary = SessionSummary(state: state, journalBytes: scan.goodLength)
         else { return nil }
         summary.head = scan.head
+        summary.acknowledgedBytes = Self.acknowledgedLength(prior: prior, scan: scan)
         return (state, summary, scan)
     }
 
@@ -572,21 +572,31 @@ public final class Store {
         SessionID.day(of: id).flatMap { days[$0]?[id] }
     }
 
+    /// How much of a journal the store knows was acknowledged (synced): what its last append recorded,
+    /// else the length its day-index entry was made from, else up to its last intact line.
+    static func acknowledgedLength(prior: SessionSummary?, scan: JournalScan) -> Int {
+        prior?.acknowledgedBytes ?? prior?.journalBytes ?? scan.entries.last?.end ?? 0
+    }
+
     /// Whether the journal's end is unknown (issue 14): its last line damaged, lines missing from its
     /// end, or a damaged tail cut by a repair (now or, as the day index says, before). A session
     /// continued after such an end (a `continuedAfterUnreadableEnd` event) reads on as usual.
     func markEnd(of state: inout SessionState, path: String, scan: JournalScan, prior: SessionSummary?) {
         let rel = files.display(path)
         let lastEntryLine = scan.entries.last?.line ?? 0
+        // Only what the store had acknowledged can be an unreadable end: a damaged last line past that
+        // length is a write that never returned (garbled by a power loss), not a lost event.
+        let acknowledged = Self.acknowledgedLength(prior: prior, scan: scan)
         var after: Int?
-        if let open = scan.damaged.last(where: \.openEnded), open.line > lastEntryLine {
+        if let open = scan.damaged.last(where: \.openEnded), open.line > lastEntryLine, open.start < acknowledged {
             after = open.firstSeq - 1
         }
         let continued = state.events.contains { if case .continuedAfterUnreadableEnd = $0.kind { true } else { false } }
         for finding in report.findings {
             switch finding {
             case .linesMissing(let p, let s, _, _) where p == rel && !continued: after = min(after ?? s, s)
-            case .damagedTailCut(let p, _, let s, _) where p == rel: after = min(after ?? s - 1, s - 1)
+            case .damagedTailCut(let p, _, let s, _) where p == rel && scan.goodLength < acknowledged:
+                after = min(after ?? s - 1, s - 1)
             case .acknowledgedTailCut(let p, _, let s, _) where p == rel: after = min(after ?? s - 1, s - 1)
             default: break
             }

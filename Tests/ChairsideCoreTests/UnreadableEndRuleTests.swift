@@ -107,4 +107,19 @@ final class UnreadableEndRuleTests: XCTestCase {
         XCTAssertEqual(
             DayTotals([try XCTUnwrap(SessionSummary(state: d.state, journalBytes: 10))], now: d.clock).open, 1)
     }
+
+    func testTheDueListCountsItAsItReplaysButNeverAsSomeoneInTheChair() {
+        let last = SessionRef(
+            sessionID: "s0", startedAt: ClinicDay(string: "2026-10-01")!.start(in: Fixture.utc), status: .completed)
+        let unknownEnd = SessionRef(sessionID: "s1", startedAt: Fixture.t0, status: .inProgress, endUnreadable: true)
+        let entry = DueList.entry(
+            Fixture.patient(), history: [last, unknownEnd], today: ClinicDay(string: "2026-11-21")!,
+            timeZone: Fixture.utc, proto: .standard, settings: .standard)
+        XCTAssertEqual(entry?.lastSession, ClinicDay(string: "2026-10-01"), "not completed, not in the chair")
+        let inChair = SessionRef(sessionID: "s1", startedAt: Fixture.t0, status: .inProgress)
+        XCTAssertNil(
+            DueList.entry(
+                Fixture.patient(), history: [last, inChair], today: ClinicDay(string: "2026-11-21")!,
+                timeZone: Fixture.utc, proto: .standard, settings: .standard))
+    }
 }

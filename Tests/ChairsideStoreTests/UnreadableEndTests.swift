@@ -117,6 +117,28 @@ final class UnreadableEndTests: XCTestCase {
         XCTAssertTrue(try openStore(.read).loadSession(id: id).endUnreadable)
     }
 
+    func testADamagedLastLinePastWhatTheStoreAcknowledgedIsNotAnUnreadableEnd() throws {
+        let events = try recordCompletedSession()
+        var all = try lines()
+        let completion = all.removeLast()
+        try write(all)
+        // The journal as if the completion had never been written (a store that acknowledged only this much).
+        let store = try openStore(.write)
+        let before = try XCTUnwrap(try store.sessions(on: today).first)
+        XCTAssertTrue(before.endUnreadable, "lines missing from what the index recorded")
+        // A fresh store whose index knows only the shorter journal: then a garbled write lands after it.
+        try FileManager.default.removeItem(atPath: "\(dir!)/days/2026-11-21/index.json")
+        _ = try openStore(.write).sessions(on: today)
+        var garbled = completion
+        garbled[garbled.count / 2] ^= 0x04
+        try write(all + [garbled])
+        let summary = try XCTUnwrap(try openStore(.write).sessions(on: today).first)
+        XCTAssertEqual(summary.unreadableLines, 1, "named all the same")
+        XCTAssertFalse(summary.endUnreadable, "never acknowledged: a write that never returned")
+        XCTAssertEqual(summary.lastSeq, events.count)
+        XCTAssertFalse(try openStore(.read).loadSession(id: id).endUnreadable)
+    }
+
     func testGoingOnNeedsTheRecordedConfirmationAndThenCompletionWorksAsUsual() throws {
         let events = try recordCompletedSession()
         try flipBitInLastLine()
