@@ -297,7 +297,11 @@ public final class Store {
             }
             changed = true
             let summary: SessionSummary
-            if let known = prechecked[path], known.journalBytes == files.size(path) {
+            // A journal whose end the index says is unreadable reads clean after a tail cut: only the
+            // ordered read carries that over (`markEnd`).
+            if let known = prechecked[path], known.journalBytes == files.size(path),
+                (index[id] ?? recordedByID[id])?.endUnreadableAfter == nil
+            {
                 summary = known  // a full check's parallel pass read it clean to its end, chain and all
             } else {
                 // What the store recorded of this journal: it may not be longer than what is read.
@@ -572,10 +576,10 @@ public final class Store {
         SessionID.day(of: id).flatMap { days[$0]?[id] }
     }
 
-    /// How much of a journal the store knows was acknowledged (synced): what its last append recorded,
-    /// else the length its day-index entry was made from, else up to its last intact line.
+    /// How much of a journal the store knows was acknowledged (synced): what its last append recorded
+    /// (else the length its day-index entry was made from), or up to its last intact line if further.
     static func acknowledgedLength(prior: SessionSummary?, scan: JournalScan) -> Int {
-        prior?.acknowledgedBytes ?? prior?.journalBytes ?? scan.entries.last?.end ?? 0
+        max(prior?.acknowledgedBytes ?? prior?.journalBytes ?? 0, scan.entries.last?.end ?? 0)
     }
 
     /// Whether the journal's end is unknown (issue 14): its last line damaged, lines missing from its

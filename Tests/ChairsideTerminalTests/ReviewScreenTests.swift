@@ -176,4 +176,32 @@ final class UnreadableEndScreenTests: XCTestCase {
         XCTAssertEqual(h.app.model.session?.state.isOpen, true, "it goes on as usual")
         XCTAssertFalse(h.text.contains("READ-ONLY"), h.text)
     }
+
+    func testAnEditedLineWithARecomputedCheckShowsTheChainBreakInPlaceAndFlagsTheDay() throws {
+        let h = try ConsoleHarness(width: 120, height: 40)
+        h.walkToNeedling()
+        let id = try XCTUnwrap(h.app.model.session?.state.id)
+        h.press(.char("q"), .char("y"))
+        let path = h.dir + "/days/\(ClinicDay(h.now, timeZone: Fixture.utc))/\(id).jsonl"
+        var lines = try Data(contentsOf: URL(fileURLWithPath: path)).split(separator: 0x0A).map { Data($0) }
+        let edited = try XCTUnwrap(JournalLine.decode([UInt8](lines[2])[...]))
+        let payload = Data(
+            String(decoding: edited.payload, as: UTF8.self).replacingOccurrences(of: "\"by\":\"", with: "\"by\":\"X")
+                .utf8)
+        lines[2] = JournalLine.encode(seq: edited.seq, payload: payload, more: edited.more, prev: edited.prev)
+            .dropLast()
+        try Data(lines.map { $0 + [0x0A] }.joined()).write(to: URL(fileURLWithPath: path))
+
+        h.store = try Store(root: h.dir, timeZone: Fixture.utc, today: ClinicDay(h.now, timeZone: Fixture.utc))
+        h.start(width: 120, height: 40)
+        XCTAssertEqual(h.app.model.today.sessions.first?.chainBreaks, [4])
+        let row = h.screen.lines().first { $0.contains("José Müller") } ?? ""
+        XCTAssertTrue(row.hasSuffix("D    ") || row.contains(" D"), row)
+        h.press(.enter, .char("t"))
+        XCTAssertTrue(h.text.contains("hash chain breaks before #4"), h.text)
+        XCTAssertTrue(
+            h.text.contains("!! the hash chain breaks before event #4: a line before it was edited, deleted or"), h.text
+        )
+        XCTAssertEqual(h.app.model.session?.state.isOpen, true, "an intact end: the session goes on as usual")
+    }
 }
