@@ -126,6 +126,9 @@ public struct SessionState: Equatable, Sendable {
     /// Sequence numbers of events before which the journal's hash chain breaks: a line before each
     /// was edited, deleted or reordered (issue 14).
     public var chainBreaks: [Int] = []
+    /// The highest event number the day index had recorded, when lines are missing from the journal's
+    /// end: new events are numbered after it, so no number of a lost event is ever used again.
+    public var lastSeqPerIndex: Int?
 
     public init(id: String) { self.id = id }
 
@@ -149,7 +152,9 @@ public struct SessionState: Equatable, Sendable {
     }
 
     public var lastSeq: Int {
-        max(events.last?.seq ?? 0, unreadable.map { max($0.firstSeq - 1, $0.lastSeq) }.max() ?? 0)
+        max(
+            events.last?.seq ?? 0, unreadable.map { max($0.firstSeq - 1, $0.lastSeq) }.max() ?? 0,
+            lastSeqPerIndex ?? 0)
     }
     public var isOpen: Bool { status == .inProgress && !endUnreadable }
     public var isClosed: Bool { status == .completed || status == .aborted }
@@ -243,6 +248,7 @@ public struct SessionState: Equatable, Sendable {
         fresh.endUnreadableAfterSeq = endUnreadableAfterSeq
         fresh.endStatusPerIndex = endStatusPerIndex
         fresh.chainBreaks = chainBreaks
+        fresh.lastSeqPerIndex = lastSeqPerIndex
         // A warning is recorded right after the step that raised it; voiding the step takes its warnings too.
         var causeVoided = false
         for e in events {

@@ -612,6 +612,8 @@ public final class Store {
         }
         guard let after else { return }
         state.endUnreadableAfterSeq = after
+        // Numbers the index saw and the journal lost are never reused (a replica holds them already).
+        if let prior, prior.lastSeq > state.lastSeq { state.lastSeqPerIndex = prior.lastSeq }
         // The day index may have recorded a closed status from lines now unreadable: said, never taken.
         if let prior, prior.status == .completed || prior.status == .aborted, prior.lastSeq > after,
             prior.endUnreadableAfter == nil

@@ -96,6 +96,13 @@ final class UnreadableEndTests: XCTestCase {
         let again = try XCTUnwrap(try openStore(.read).sessions(on: today).first)
         XCTAssertTrue(again.endUnreadable)
         XCTAssertEqual(again.endStatusPerIndex, .completed)
+        // Going on numbers the confirmation after the lost events: a replica may hold #\(events.count) already.
+        let writer = try openStore(.write).openSession(id: id)
+        defer { writer.close() }
+        let context = DecisionContext(protocolSettings: Fixture.proto, actor: "Alex Rivera", timeZone: Fixture.utc)
+        let confirm = try Decider.decide(
+            .continueAfterUnreadableEnd, state: writer.state, context: context, now: Fixture.minutes(90))
+        XCTAssertEqual(confirm.first?.seq, events.count + 1)
     }
 
     func testALastLineCutShortAfterItWasRecordedStaysAnUnreadableEndAfterTheCut() throws {
