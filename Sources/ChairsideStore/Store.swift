@@ -373,7 +373,14 @@ public final class Store {
     static func indexAgrees(_ file: [SessionSummary], _ list: [SessionSummary]) -> Bool {
         let onDisk = Dictionary(file.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         guard onDisk.count == list.count else { return false }
-        return list.allSatisfy { s in onDisk[s.id].map { $0 == s || $0.journalBytes < s.journalBytes } ?? false }
+        return list.allSatisfy { s in
+            onDisk[s.id].map { disk in
+                // An index from before `acknowledgedBytes` is not out of date for lacking it (issue 14, round 4).
+                var same = disk
+                if disk.acknowledgedBytes == nil { same.acknowledgedBytes = s.acknowledgedBytes }
+                return same == s || disk.journalBytes < s.journalBytes
+            } ?? false
+        }
     }
 
     func writeDayIndex(_ day: ClinicDay) {

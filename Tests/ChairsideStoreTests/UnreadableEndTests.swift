@@ -146,6 +146,18 @@ final class UnreadableEndTests: XCTestCase {
         XCTAssertFalse(try openStore(.read).loadSession(id: id).endUnreadable)
     }
 
+    func testAnIndexFromBeforeThisRoundIsNotReportedOutOfDate() throws {
+        _ = try recordCompletedSession()
+        let indexPath = "\(dir!)/days/2026-11-21/index.json"
+        let entries = try XCTUnwrap(
+            JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: indexPath))) as? [[String: Any]])
+        XCTAssertNotNil(entries.first?["acknowledgedBytes"])
+        let old = entries.map { $0.filter { !["acknowledgedBytes", "chainBreaks"].contains($0.key) } }
+        try JSONSerialization.data(withJSONObject: old).write(to: URL(fileURLWithPath: indexPath))
+        let findings = try openStore(.write).check(full: true).findings
+        XCTAssertFalse(findings.contains(.indexRebuilt(path: "days/2026-11-21/index.json")), "\(findings)")
+    }
+
     func testGoingOnNeedsTheRecordedConfirmationAndThenCompletionWorksAsUsual() throws {
         let events = try recordCompletedSession()
         try flipBitInLastLine()
