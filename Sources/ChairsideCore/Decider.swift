@@ -40,6 +40,19 @@ public enum Decider {
             throw .stepBeforeLastStep(Clock.hhmm(last, timeZone: context.timeZone))
         }
 
+        // A journal whose end is unreadable may already hold a completion or a void: nothing is recorded
+        // until someone confirms going on, and that confirmation is itself recorded (issue 14).
+        switch command {
+        case .continueAfterUnreadableEnd:
+            guard state.endUnreadable, let after = state.endUnreadableAfterSeq else { throw .endReadable }
+            return [
+                SessionEvent(
+                    seq: state.lastSeq + 1, at: now, by: context.actor,
+                    kind: .continuedAfterUnreadableEnd(afterSeq: after))
+            ]
+        default: if state.endUnreadable { throw .endUnreadable }
+        }
+
         // A session imported from paper records is history: its aftercare was handed out on paper at the time.
         switch command {
         case .recordAftercare, .reissueAftercare: if state.isPaperRecord { throw .paperHistory }

@@ -65,6 +65,9 @@ public enum EventDescription {
         case .needleCartridgeRecorded(let c): return "Needle cartridge: \(c.summary)"
         case .lotOverridden(let lot, let problem, let reason):
             return "Lot \(lot) used despite: \(problem) Reason: \(reason)"
+        case .continuedAfterUnreadableEnd(let after):
+            return "Continued after an unreadable last line (the last event read was #\(after)): "
+                + "an earlier completion or void may be in the unreadable part"
         }
     }
 }

@@ -56,12 +56,19 @@ public struct SessionRef: Codable, Equatable, Sendable {
     public var sessionID: String
     public var startedAt: Date
     public var status: SessionStatus
+    /// The session journal's end is unreadable (issue 14): `status` is as replayed, and the session is
+    /// never taken as someone in the chair. Nil (absent from older reference files) when it reads.
+    public var endUnreadable: Bool?
 
-    public init(sessionID: String, startedAt: Date, status: SessionStatus) {
+    public init(sessionID: String, startedAt: Date, status: SessionStatus, endUnreadable: Bool? = nil) {
         self.sessionID = sessionID
         self.startedAt = startedAt
         self.status = status
+        self.endUnreadable = endUnreadable
     }
+
+    /// In progress as far as anyone can tell: its end reads.
+    public var isOpen: Bool { status == .inProgress && endUnreadable != true }
 }
 
 public enum PatientError: Error, Equatable, Sendable, CustomStringConvertible {

@@ -38,6 +38,8 @@ public enum SessionCommand: Equatable, Sendable {
     case recordNeedleCartridge(NeedleCartridge)
     /// Using a lot the register refuses (`LotProblem`), with the technician's reason; recorded first.
     case overrideLot(lot: String, problem: String, reason: String)
+    /// The explicit yes to go on recording a session whose journal's end is unreadable (issue 14).
+    case continueAfterUnreadableEnd
 }
 
 /// Why the decider said no, in words a technician can act on.
@@ -83,6 +85,10 @@ public enum Refusal: Error, Equatable, Sendable, CustomStringConvertible {
     /// A late entry's step timed before the session's last recorded step (given as HH:MM).
     case stepBeforeLastStep(String)
     case paperHistory
+    /// The journal's end is unreadable: the session may have been completed or voided already.
+    case endUnreadable
+    /// Nothing to confirm: the session's end reads.
+    case endReadable
 
     public var description: String {
         switch self {
@@ -133,6 +139,10 @@ public enum Refusal: Error, Equatable, Sendable, CustomStringConvertible {
             "\(Depth.text(d)) is not on the device's \(Depth.text(step)) steps; choose \(Depth.text(Depth.snapped(d, step: step, up: false)))"
                 + " or \(Depth.text(Depth.snapped(d, step: step, up: true)))."
         case .depthUnchanged(let z, let d): "\(z) is already at \(Depth.text(d))."
+        case .endUnreadable:
+            "This session's last event is unreadable: it may have been completed or voided already. "
+                + "Confirm that you are continuing it first."
+        case .endReadable: "This session's journal reads to its end: there is nothing to confirm."
         case .paperHistory:
             "This session was imported from paper records: it is history, and its aftercare was given at the time, "
                 + "so Chairside writes no sheet for it. Write the sheet from the patient's latest Chairside session."

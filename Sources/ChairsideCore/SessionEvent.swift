@@ -129,6 +129,9 @@ public enum EventKind: Codable, Equatable, Sendable {
     case needleCartridgeRecorded(cartridge: NeedleCartridge)
     /// A lot the register refused (expired, withdrawn …) used anyway, with the technician's reason.
     case lotOverridden(lot: String, problem: String, reason: String)
+    /// Someone chose to go on recording a session whose journal's end could not be read (its last
+    /// line damaged, or lines missing from its end): the record says why a second completion may exist.
+    case continuedAfterUnreadableEnd(afterSeq: Int)
 }
 
 /// One zone of a session from paper records; the depth is nil when the chart did not give one.
@@ -169,7 +172,8 @@ extension EventKind {
     /// amendments, completion, abort and voids themselves stand as recorded.
     public var isVoidable: Bool {
         switch self {
-        case .started, .voided, .completed, .aborted, .warning, .paused, .resumed, .note, .amended, .paperRecord:
+        case .started, .voided, .completed, .aborted, .warning, .paused, .resumed, .note, .amended, .paperRecord,
+            .continuedAfterUnreadableEnd:
             false
         default: true
         }

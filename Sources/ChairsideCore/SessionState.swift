@@ -116,13 +116,47 @@ public struct SessionState: Equatable, Sendable {
     /// Lines of the journal that could not be read: the events around them are replayed, and new
     /// events continue after the highest number, read or not.
     public var unreadable: [UnreadableLine] = []
+    /// Set by the store when the journal's end is unknown (its last line is damaged, lines are missing
+    /// from its end, or a damaged tail was cut): the last event read is this one, and anything after
+    /// it (a completion, a void) may have been recorded. Nil when the journal reads to its end.
+    public var endUnreadableAfterSeq: Int?
+    /// The status the day index recorded for the lines now unreadable (completed, aborted), when it
+    /// covers them: said as "per the day index", never taken as the status.
+    public var endStatusPerIndex: SessionStatus?
+    /// Sequence numbers of events before which the journal's hash chain breaks: a line before each
+    /// was edited, deleted or reordered (issue 14).
+    public var chainBreaks: [Int] = []
+    /// The highest event number the day index had recorded, when lines are missing from the journal's
+    /// end: new events are numbered after it, so no number of a lost event is ever used again.
+    public var lastSeqPerIndex: Int?
 
     public init(id: String) { self.id = id }
 
-    public var lastSeq: Int {
-        max(events.last?.seq ?? 0, unreadable.map { max($0.firstSeq - 1, $0.lastSeq) }.max() ?? 0)
+    /// The journal's end is unknown and nobody has confirmed going on after it: the session is never
+    /// taken as open (or paused), and nothing is recorded until `continuedAfterUnreadableEnd`.
+    public var endUnreadable: Bool {
+        guard let after = endUnreadableAfterSeq else { return false }
+        return !events.contains { e in
+            if case .continuedAfterUnreadableEnd = e.kind { e.seq > after } else { false }
+        }
     }
-    public var isOpen: Bool { status == .inProgress }
+
+    /// "last event unreadable — it may have been completed or voided; see the original in …".
+    public var endUnreadableText: String? {
+        guard endUnreadable else { return nil }
+        let place = unreadable.last(where: \.openEnded).map { "line \($0.line) of \($0.keptIn)" }
+        let per = endStatusPerIndex.map { "\($0.rawValue) (per the day index; the line is unreadable)" }
+        return "last event unreadable — " + (per ?? "status unknown: it may have been completed or voided")
+            + (place.map { "; see the original in \($0)" }
+                ?? "; lines are missing from the journal's end (`chairside check` names them and any copy kept)")
+    }
+
+    public var lastSeq: Int {
+        max(
+            events.last?.seq ?? 0, unreadable.map { max($0.firstSeq - 1, $0.lastSeq) }.max() ?? 0,
+            lastSeqPerIndex ?? 0)
+    }
+    public var isOpen: Bool { status == .inProgress && !endUnreadable }
     public var isClosed: Bool { status == .completed || status == .aborted }
 
     /// What an undo may void now, newest first.
@@ -179,7 +213,8 @@ public struct SessionState: Equatable, Sendable {
     }
 
     public var statusLabel: String {
-        switch status {
+        if endUnreadable { return endStatusPerIndex.map { "\($0.rawValue) per the day index" } ?? "end unreadable" }
+        return switch status {
         case .notStarted: "new"
         case .inProgress: pausedAt == nil ? "in progress" : "paused"
         case .completed: "completed"
@@ -218,6 +253,11 @@ public struct SessionState: Equatable, Sendable {
         var fresh = SessionState(id: id)
         fresh.events = events
         fresh.voided = voided
+        fresh.unreadable = unreadable
+        fresh.endUnreadableAfterSeq = endUnreadableAfterSeq
+        fresh.endStatusPerIndex = endStatusPerIndex
+        fresh.chainBreaks = chainBreaks
+        fresh.lastSeqPerIndex = lastSeqPerIndex
         // A warning is recorded right after the step that raised it; voiding the step takes its warnings too.
         var causeVoided = false
         for e in events {
@@ -281,7 +321,7 @@ public struct SessionState: Equatable, Sendable {
             pausedAt = nil
         case .warning(_, let message): warnings.append(message)
         case .needleCartridgeRecorded(let c): cartridge = c
-        case .lotOverridden: break
+        case .lotOverridden, .continuedAfterUnreadableEnd: break
         }
     }
 
@@ -289,7 +329,9 @@ public struct SessionState: Equatable, Sendable {
 
     public func elapsedSeconds(now: Date) -> Int {
         guard let start else { return 0 }
-        return Int((endedAt ?? now).timeIntervalSince(start.at))
+        // An unreadable end: the clock stops at the last event read, not now.
+        let lastRead = endUnreadable ? events.map(\.at).max() : nil
+        return Int((endedAt ?? lastRead ?? now).timeIntervalSince(start.at))
     }
 
     /// Seconds the numbing has been on (or was on, once removed).

@@ -39,6 +39,25 @@ public struct SessionSummary: Codable, Equatable, Sendable {
     public var chartedAt: Date?
     /// Every lot the session recorded, by register key (issue 17); what a recall matches.
     public var lots: [String] = []
+    /// The journal's end is unknown (issue 14): the last event read is #this, anything after it may
+    /// have been recorded. Nil (absent from old indexes) when the journal reads to its end.
+    public var endUnreadableAfter: Int?
+    /// The closed status the day index had recorded for the lines now unreadable, if any.
+    public var endStatusPerIndex: SessionStatus?
+    /// Events before which the hash chain breaks (a line before each was edited, deleted or reordered).
+    public var chainBreaks: [Int] = []
+
+    /// Journal length the store knows was acknowledged (synced by an append), as opposed to
+    /// `journalBytes`, which may include a damaged last line a read found. Nil in older indexes.
+    public var acknowledgedBytes: Int?
+    /// With an unreadable end: the time of the last event read (chair time runs to it, not to now).
+    public var lastReadAt: Date?
+
+    public var endUnreadable: Bool { endUnreadableAfter != nil }
+    /// The status in an export: as replayed, or "end-unreadable" (it may have been completed or voided).
+    public var exportStatus: String { endUnreadable ? "end-unreadable" : status.rawValue }
+    /// In progress (or paused) and its end reads: a session whose end is unreadable is never open.
+    public var isOpen: Bool { status == .inProgress && !endUnreadable }
 
     public init?(state: SessionState, journalBytes: Int) {
         // A session whose start line is unreadable is still listed (the day review flags it):
@@ -61,8 +80,9 @@ public struct SessionSummary: Codable, Equatable, Sendable {
         startedAt = start.at
         endedAt = state.endedAt
         status = state.status
-        paused = state.pausedAt != nil
-        step = state.isClosed ? state.statusLabel : state.currentStep().title
+        // A session whose end is unreadable is neither paused nor at a step: its end is unknown.
+        paused = state.pausedAt != nil && !state.endUnreadable
+        step = state.isClosed || state.endUnreadable ? state.statusLabel : state.currentStep().title
         passes = state.passTotal
         prpAppliedML = state.totalPRPAppliedML
         warnings = state.warnings.count
@@ -80,19 +100,34 @@ public struct SessionSummary: Codable, Equatable, Sendable {
         unreadableLines = state.unreadable.count
         chartedAt = state.isLateEntry ? state.events.first?.recordedAt : nil
         lots = state.usedLots
+        endUnreadableAfter = state.endUnreadable ? state.endUnreadableAfterSeq : nil
+        lastReadAt = state.endUnreadable ? state.events.map(\.at).max() : nil
+        endStatusPerIndex = state.endUnreadable ? state.endStatusPerIndex : nil
+        chainBreaks = state.chainBreaks
     }
 
     public var statusLabel: String {
-        switch status {
+        if endUnreadable { return endStatusPerIndex.map { "\($0.rawValue) per the day index" } ?? "end unreadable" }
+        return switch status {
         case .inProgress: paused ? "paused" : "in progress"
         default: status.rawValue
         }
     }
 
-    public var ref: SessionRef { SessionRef(sessionID: id, startedAt: startedAt, status: status) }
+    /// The status in a narrow column: "unknown", or "completed?" when the day index had recorded it.
+    public var shortStatusLabel: String {
+        guard endUnreadable else { return isOpen ? (paused ? "paused" : "in progress") : statusLabel }
+        return endStatusPerIndex.map { "\($0.rawValue)?" } ?? "unknown"
+    }
+
+    public var ref: SessionRef {
+        SessionRef(sessionID: id, startedAt: startedAt, status: status, endUnreadable: endUnreadable ? true : nil)
+    }
 
     /// Chair time: start to end, or to `now` while the session is open.
-    public func durationSeconds(now: Date) -> Int { max(0, Int((endedAt ?? now).timeIntervalSince(startedAt))) }
+    public func durationSeconds(now: Date) -> Int {
+        max(0, Int((endedAt ?? lastReadAt ?? now).timeIntervalSince(startedAt)))
+    }
 
     public var deepest: Double? { zoneDepths.filter(\.depthKnown).map(\.max).max() }
 
@@ -105,6 +140,7 @@ public struct SessionSummary: Codable, Equatable, Sendable {
         case lastSeq, journalBytes, unreadableLines, head
         case chartedAt
         case lots
+        case endUnreadableAfter, endStatusPerIndex, chainBreaks, lastReadAt, acknowledgedBytes
     }
 
     /// Day indexes written before a field existed still read: the missing ones start empty, and the
@@ -139,6 +175,11 @@ public struct SessionSummary: Codable, Equatable, Sendable {
         head = try c.decodeIfPresent(String.self, forKey: .head)
         chartedAt = try c.decodeIfPresent(Date.self, forKey: .chartedAt)
         lots = try c.decodeIfPresent([String].self, forKey: .lots) ?? []
+        endUnreadableAfter = try c.decodeIfPresent(Int.self, forKey: .endUnreadableAfter)
+        endStatusPerIndex = try c.decodeIfPresent(SessionStatus.self, forKey: .endStatusPerIndex)
+        chainBreaks = try c.decodeIfPresent([Int].self, forKey: .chainBreaks) ?? []
+        lastReadAt = try c.decodeIfPresent(Date.self, forKey: .lastReadAt)
+        acknowledgedBytes = try c.decodeIfPresent(Int.self, forKey: .acknowledgedBytes)
     }
 }
 

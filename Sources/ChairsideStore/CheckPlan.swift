@@ -243,6 +243,7 @@ final class CheckPlan {
         }
         guard var summary = SessionSummary(state: state, journalBytes: scan.goodLength) else { return nil }
         summary.head = scan.head
+        summary.acknowledgedBytes = scan.goodLength  // every line intact: all of it was written and kept
         return summary
     }
 

@@ -42,6 +42,9 @@ public struct RecoveryReport: Sendable, Equatable {
         case overCap(path: String, bytes: Int, readBytes: Int)
         /// Where a hostile file (not a regular file, or over the size cap) was moved, with its report.
         case quarantineReport(path: String, report: String)
+        /// A journal over the size cap, or far longer than its day index recorded, seen from its size
+        /// alone when listing the day: not read (its index entry, if any, stands); `check` reads it.
+        case notReadWhenListing(path: String, bytes: Int, recordedBytes: Int?)
 
         public var text: String {
             switch self {
@@ -79,6 +82,12 @@ public struct RecoveryReport: Sendable, Equatable {
                 "\(p): \(n) bytes, over the \(r / 1_048_576) MiB a journal may hold: the lines in its first "
                     + "\(r / 1_048_576) MiB are read, the rest is damage (`check` cuts it, keeping a copy)"
             case .quarantineReport(let p, let r): "\(p): moved aside; what, where, when, why and what to do: \(r)"
+            case .notReadWhenListing(let p, let n, let r):
+                "\(p): \(n) bytes, "
+                    + (n > 16 * 1_048_576
+                        ? "over the 16 MiB a journal may hold"
+                        : "far more than the \(r ?? 0) bytes the day index recorded")
+                    + ": not read when listing the day; run `chairside check` to read it and move the junk aside"
             }
         }
 
@@ -89,7 +98,7 @@ public struct RecoveryReport: Sendable, Equatable {
         public var isDamage: Bool {
             switch self {
             case .damagedLine, .chainBroken, .anchorMismatch, .notAFile, .quarantined, .lineTerminated, .damagedTailCut,
-                .newlineRestored, .linesMissing, .overCap, .acknowledgedTailCut:
+                .newlineRestored, .linesMissing, .overCap, .acknowledgedTailCut, .notReadWhenListing:
                 true
             default: false
             }

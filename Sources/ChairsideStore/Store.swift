@@ -307,14 +307,26 @@ public final class Store {
                     if scan.clean, scan.chainBreaks.isEmpty, scan.preChainLines == 0, scan.head == head { continue }
                 }
             }
+            if !checking, prechecked[path] == nil, let size = files.size(path), Self.tooLargeToList(size, index[id]) {
+                // Judged from its size alone: a huge junk file costs a `stat`, not a read (issue 14, point 5).
+                // Its index entry, if any, stands; `check` reads it up to the cap.
+                report.add(
+                    .notReadWhenListing(path: files.display(path), bytes: size, recordedBytes: index[id]?.journalBytes))
+                continue
+            }
             changed = true
             let summary: SessionSummary
-            if let known = prechecked[path], known.journalBytes == files.size(path) {
+            // A journal whose end the index says is unreadable reads clean after a tail cut: only the
+            // ordered read carries that over (`markEnd`).
+            if let known = prechecked[path], known.journalBytes == files.size(path),
+                (index[id] ?? recordedByID[id])?.endUnreadableAfter == nil
+            {
                 summary = known  // a full check's parallel pass read it clean to its end, chain and all
             } else {
                 // What the store recorded of this journal: it may not be longer than what is read.
                 let recorded = [recordedByID[id]?.journalBytes, index[id]?.journalBytes].compactMap { $0 }.max()
-                guard let loaded = try readSession(id: id, path: path, recorded: recorded) else {
+                let prior = index[id] ?? recordedByID[id]
+                guard let loaded = try readSession(id: id, path: path, recorded: recorded, prior: prior) else {
                     index[id] = nil
                     continue
                 }
@@ -355,6 +367,12 @@ public final class Store {
         return list
     }
 
+    /// A session journal is tens of kilobytes: one over the cap, or grown by more than the longest
+    /// line past what its index entry recorded, is junk (or holds it) and is not read when listing.
+    static func tooLargeToList(_ size: Int, _ entry: SessionSummary?) -> Bool {
+        size > maxJournalBytes || entry.map { size > $0.journalBytes + JournalLine.maxLength } ?? false
+    }
+
     /// Reports a session that no longer matches its day's recorded anchor; when repairing, keeps the
     /// index as it was (evidence) and records the finding until someone accepts it.
     func anchorNoLongerMatches(_ day: ClinicDay, session: String) throws(StoreError) {
@@ -375,7 +393,14 @@ public final class Store {
     static func indexAgrees(_ file: [SessionSummary], _ list: [SessionSummary]) -> Bool {
         let onDisk = Dictionary(file.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         guard onDisk.count == list.count else { return false }
-        return list.allSatisfy { s in onDisk[s.id].map { $0 == s || $0.journalBytes < s.journalBytes } ?? false }
+        return list.allSatisfy { s in
+            onDisk[s.id].map { disk in
+                // An index from before `acknowledgedBytes` is not out of date for lacking it (issue 14, round 4).
+                var same = disk
+                if disk.acknowledgedBytes == nil { same.acknowledgedBytes = s.acknowledgedBytes }
+                return same == s || disk.journalBytes < s.journalBytes
+            } ?? false
+        }
     }
 
     func writeDayIndex(_ day: ClinicDay) {
@@ -443,8 +468,7 @@ public final class Store {
             guard let loaded = try readSession(id: id, path: path, holdingLock: true, recorded: recorded) else {
                 throw StoreError.corrupt(path: files.display(path), reason: "no readable events")
             }
-            refreshSummary(
-                id: id, day: day, state: loaded.state, length: loaded.scan.goodLength, head: loaded.scan.head)
+            refreshSummary(id: id, day: day, summary: loaded.summary)
             return SessionWriter(
                 id: id, day: day, path: path, fd: fd, length: loaded.scan.goodLength,
                 state: loaded.state, head: loaded.scan.head)
@@ -456,10 +480,8 @@ public final class Store {
 
     /// A journal read whole for writing may tell more than the day index trusted by length (a line
     /// that rotted in place keeps the length): the day's entry follows what was read.
-    private func refreshSummary(id: String, day: ClinicDay, state: SessionState, length: Int, head: String?) {
-        guard days[day] != nil, var summary = SessionSummary(state: state, journalBytes: length) else { return }
-        summary.head = head
-        guard days[day]?[id] != summary else { return }
+    private func refreshSummary(id: String, day: ClinicDay, summary: SessionSummary) {
+        guard days[day] != nil, days[day]?[id] != summary else { return }
         days[day]?[id] = summary
         writeDayIndex(day)
     }
@@ -496,6 +518,7 @@ public final class Store {
         for e in events { writer.state.record(e) }
         guard var summary = SessionSummary(state: writer.state, journalBytes: writer.length) else { return }
         summary.head = head
+        summary.acknowledgedBytes = writer.length  // synced: this is what the store acknowledged
         let before = days[writer.day]?[writer.id]
         days[writer.day, default: [:]][writer.id] = summary
         // References before day index, for the reason given in `sessions(on:)`.
@@ -539,9 +562,9 @@ public final class Store {
 
     /// A session's journal read (and, when writing, repaired): its state with the unreadable
     /// lines named, its summary, and the scan.
-    func readSession(id: String, path: String, holdingLock: Bool = false, recorded: Int? = nil) throws(StoreError)
-        -> (state: SessionState, summary: SessionSummary, scan: JournalScan)?
-    {
+    func readSession(
+        id: String, path: String, holdingLock: Bool = false, recorded: Int? = nil, prior: SessionSummary? = nil
+    ) throws(StoreError) -> (state: SessionState, summary: SessionSummary, scan: JournalScan)? {
         // The last decode recovery made is of the lines it keeps (it marks the others unreadable):
         // its state is the session's, so the journal is decoded once, not twice.
         var decoded: (state: SessionState?, unreadable: Set<Int>)?
@@ -554,10 +577,12 @@ public final class Store {
                 path, holdingLock: holdingLock, recorded: recorded ?? recordedJournalBytes[path], decode: unreadable)
         else { return nil }
         if scans != nil { scans?[path] = scan }
-        guard let state = sessionState(id: id, path: path, scan: &scan, decoded: decoded),
+        let prior = prior ?? priorSummary(id: id)
+        guard let state = sessionState(id: id, path: path, scan: &scan, prior: prior, decoded: decoded),
             var summary = SessionSummary(state: state, journalBytes: scan.goodLength)
         else { return nil }
         summary.head = scan.head
+        summary.acknowledgedBytes = Self.acknowledgedLength(prior: prior, scan: scan)
         return (state, summary, scan)
     }
 
@@ -565,7 +590,7 @@ public final class Store {
     /// line it could not read named in `unreadable`. Nil when not one event could be read.
     /// `decoded`: this scan's lines already decoded (by recovery), when they were.
     func sessionState(
-        id: String, path: String, scan: inout JournalScan,
+        id: String, path: String, scan: inout JournalScan, prior: SessionSummary? = nil,
         decoded known: (state: SessionState?, unreadable: Set<Int>)? = nil
     ) -> SessionState? {
         let decoded = known ?? decodeSession(id: id, scan: scan)
@@ -576,7 +601,62 @@ public final class Store {
                 firstSeq: $0.firstSeq, lastSeq: $0.lastSeq, line: $0.line, keptIn: files.display(path),
                 openEnded: $0.openEnded)
         }
+        state.chainBreaks = scan.chainBreaks
+        markEnd(of: &state, path: path, scan: scan, prior: prior ?? priorSummary(id: id))
         return state
+    }
+
+    /// The summary the store had of a session before this read (the day's index as loaded).
+    func priorSummary(id: String) -> SessionSummary? {
+        SessionID.day(of: id).flatMap { days[$0]?[id] }
+    }
+
+    /// How much of a journal the store knows was acknowledged (synced): what its last append recorded
+    /// (else the length its day-index entry was made from), or up to its last intact line if further.
+    static func acknowledgedLength(prior: SessionSummary?, scan: JournalScan) -> Int {
+        max(prior?.acknowledgedBytes ?? prior?.journalBytes ?? 0, scan.entries.last?.end ?? 0)
+    }
+
+    /// Whether the journal's end is unknown (issue 14): its last line damaged, lines missing from its
+    /// end, or a damaged tail cut by a repair (now or, as the day index says, before). A session
+    /// continued after such an end (a `continuedAfterUnreadableEnd` event) reads on as usual.
+    func markEnd(of state: inout SessionState, path: String, scan: JournalScan, prior: SessionSummary?) {
+        let rel = files.display(path)
+        let lastEntryLine = scan.entries.last?.line ?? 0
+        // Only what the store had acknowledged can be an unreadable end: a damaged last line past that
+        // length is a write that never returned (garbled by a power loss), not a lost event.
+        let acknowledged = Self.acknowledgedLength(prior: prior, scan: scan)
+        var after: Int?
+        if let open = scan.damaged.last(where: \.openEnded), open.line > lastEntryLine, open.start < acknowledged {
+            after = open.firstSeq - 1
+        }
+        let continued = state.events.contains { if case .continuedAfterUnreadableEnd = $0.kind { true } else { false } }
+        for finding in report.findings {
+            switch finding {
+            case .linesMissing(let p, let s, _, _) where p == rel && !continued: after = min(after ?? s, s)
+            case .damagedTailCut(let p, _, let s, _) where p == rel && scan.goodLength < acknowledged:
+                after = min(after ?? s - 1, s - 1)
+            case .acknowledgedTailCut(let p, _, let s, _) where p == rel: after = min(after ?? s - 1, s - 1)
+            default: break
+            }
+        }
+        // Remembered by the day index (a tail cut earlier leaves a journal that reads clean), unless the
+        // journal has grown past what that index entry saw (a good copy put back).
+        if after == nil, let prior, let known = prior.endUnreadableAfter, scan.goodLength <= prior.journalBytes {
+            after = known
+        }
+        guard let after else { return }
+        state.endUnreadableAfterSeq = after
+        // Numbers the index saw and the journal lost are never reused (a replica holds them already).
+        if let prior, prior.lastSeq > state.lastSeq { state.lastSeqPerIndex = prior.lastSeq }
+        // The day index may have recorded a closed status from lines now unreadable: said, never taken.
+        if let prior, prior.status == .completed || prior.status == .aborted, prior.lastSeq > after,
+            prior.endUnreadableAfter == nil
+        {
+            state.endStatusPerIndex = prior.status
+        } else {
+            state.endStatusPerIndex = prior?.endStatusPerIndex
+        }
     }
 
     /// Replays every intact line in sequence order (two lines swapped still both count; a

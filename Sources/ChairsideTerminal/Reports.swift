@@ -18,7 +18,7 @@ public enum Reports {
                 trimmed(
                     table.row([
                         Clock.hhmm(s.startedAt, timeZone: timeZone), Visible.text(s.room), Visible.text(s.patientName),
-                        s.status == .inProgress ? s.step : "—", Clock.hmm(s.durationSeconds(now: now)), s.statusLabel,
+                        s.isOpen ? s.step : "—", Clock.hmm(s.durationSeconds(now: now)), s.shortStatusLabel,
                         s.id,
                     ])) + "\n"
         }
@@ -50,7 +50,7 @@ public enum Reports {
                     table.row([
                         ClinicDay(s.startedAt, timeZone: timeZone).description,
                         row.intervalDays.map(String.init) ?? "—",
-                        row.seriesLabel, s.statusLabel, Visible.text(s.technician), s.id,
+                        row.seriesLabel, s.shortStatusLabel, Visible.text(s.technician), s.id,
                         Visible.text(depths.isEmpty ? "—" : depths),
                     ])) + "\n"
         }
@@ -83,20 +83,20 @@ public enum Reports {
     /// The events in order, each unreadable line in its place before the first event numbered after it.
     static func timeline(_ st: SessionState, proto: ClinicProtocol, timeZone: TimeZone) -> String {
         var out = ""
-        // An unreadable line stands in its place, before the first event numbered after it.
-        var gaps = st.unreadable.sorted { ($0.firstSeq, $0.line) < ($1.firstSeq, $1.line) }[...]
-        for e in st.eventsByRealTime {
-            while let gap = gaps.first, gap.firstSeq <= e.seq {
-                out += "  !! \(gap.text)\n"
-                gaps = gaps.dropFirst()
+        // An unreadable line stands in its place, before the first event numbered after it; a chain
+        // break before the event it precedes; an unreadable end last (TimelineRow).
+        for row in TimelineRow.rows(st) {
+            switch row {
+            case .unreadable(let gap): out += "  !! \(gap.text)\n"
+            case .notice(let text): out += "  !! \(text)\n"
+            case .event(let e):
+                let what = Visible.text(EventDescription.line(e.kind, proto: proto))
+                var line = "  \(Clock.hhmm(e.at, timeZone: timeZone)) #\(e.seq) \(Visible.text(e.by)): \(what)"
+                if let reason = st.voided[e.seq] { line += " [VOIDED: \(Visible.text(reason))]" }
+                if let late = EventDescription.lateNote(e, timeZone: timeZone) { line += " [\(late)]" }
+                out += line + "\n"
             }
-            var line =
-                "  \(Clock.hhmm(e.at, timeZone: timeZone)) #\(e.seq) \(Visible.text(e.by)): \(Visible.text(EventDescription.line(e.kind, proto: proto)))"
-            if let reason = st.voided[e.seq] { line += " [VOIDED: \(Visible.text(reason))]" }
-            if let late = EventDescription.lateNote(e, timeZone: timeZone) { line += " [\(late)]" }
-            out += line + "\n"
         }
-        for gap in gaps { out += "  !! \(gap.text)\n" }
         return out
     }
 

@@ -57,6 +57,8 @@ struct Check: ParsableCommand {
         let report = try store.check(full: full, progress: meter.show)
         meter.finish()
         var merged = opening
+        // What opening only saw from its size, the check itself has read: its findings say what it is.
+        merged.findings.removeAll { if case .notReadWhenListing = $0 { true } else { false } }
         for f in report.findings { merged.add(f) }
         let findings = merged.findings
         for f in findings { print(f.text) }

@@ -77,6 +77,19 @@ struct Today: ParsableCommand {
                     "! \(s.id): \(lines), kept in place; "
                         + "`chairside show \(s.id)` names them, `chairside check` reports them.")
             }
+            for s in sessions where s.endUnreadable {
+                let per = s.endStatusPerIndex.map { "\($0.rawValue) (per the day index; the line is unreadable)" }
+                print(
+                    "! \(s.id): last event unreadable — "
+                        + (per ?? "status unknown: it may have been completed or voided")
+                        + "; `chairside show \(s.id)` says where the original is.")
+            }
+            for s in sessions where !s.chainBreaks.isEmpty {
+                print(
+                    "! \(s.id): the hash chain breaks before event #"
+                        + s.chainBreaks.map(String.init).joined(separator: ", #")
+                        + ": a line before it was edited, deleted or reordered; `chairside check` reports it.")
+            }
         }
         options.warnAboutDamage(store)
     }

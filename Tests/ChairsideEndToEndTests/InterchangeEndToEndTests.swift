@@ -303,6 +303,57 @@ final class InterchangeEndToEndTests: EndToEndCase {
         XCTAssertTrue(bundle.contains("Record incomplete: event #2 unreadable"), bundle)
     }
 
+    /// Issue 14: a rotted last line and an edited line (recomputed check) in every export, valid against the schema.
+    func testAnUnreadableEndAndAChainBreakAreInEveryExportAndFollowTheSchema() throws {
+        try requireJSONSchema()
+        try requireFHIRLibrary()
+        let id = try completedSession(name: "José Müller", chart: "C-1")
+        let day = try XCTUnwrap(SessionID.day(of: id))
+        let path = "\(store)/days/\(day)/\(id).jsonl"
+        var lines = try Data(contentsOf: URL(fileURLWithPath: path)).split(separator: 0x0A).map { Data($0) }
+        // Line 3 edited with a fresh checksum: only the chain sees it.
+        let edited = try XCTUnwrap(JournalLine.decode([UInt8](lines[2])[...]))
+        let payload = Data(
+            String(decoding: edited.payload, as: UTF8.self).replacingOccurrences(of: "\"by\":\"", with: "\"by\":\"X")
+                .utf8)
+        lines[2] = JournalLine.encode(seq: edited.seq, payload: payload, more: edited.more, prev: edited.prev)
+            .dropLast()
+        lines[lines.count - 1][lines[lines.count - 1].count / 2] ^= 0x04
+        try Data(lines.map { $0 + [0x0A] }.joined()).write(to: URL(fileURLWithPath: path))
+
+        let show = cli("show", id, "--json")
+        try validateJSON(show.out, kind: "session")
+        let session = try XCTUnwrap(try json(show.out)["session"] as? [String: Any])
+        XCTAssertEqual(session["end_unreadable"] as? Bool, true)
+        XCTAssertEqual(session["status"] as? String, "end-unreadable")
+        XCTAssertEqual(session["chain_breaks"] as? [Int], [4])
+        let today = cli("today", "--date", day.description, "--json")
+        try validateJSON(today.out, kind: "day")
+        let listed = try XCTUnwrap((try json(today.out)["sessions"] as? [[String: Any]])?.first)
+        XCTAssertEqual(listed["end_status_per_index"] as? String, "completed")
+        XCTAssertEqual(listed["chain_breaks"] as? [Int], [4])
+        try validateJSON(cli("history", "C-1", "--json").out, kind: "patient_history")
+        let text = cli("show", id).out
+        XCTAssertTrue(text.contains("!! the hash chain breaks before event #4"), text)
+        XCTAssertTrue(text.contains("!! last event unreadable — completed (per the day index"), text)
+        XCTAssertFalse(text.contains("in progress"), text)
+        let csv = cli("today", "--date", day.description, "--csv").out.split(whereSeparator: \.isNewline)
+        XCTAssertEqual(csv.count, 2, "\(csv)")
+        let header = csv[0].split(separator: ",", omittingEmptySubsequences: false)
+        let row = csv[1].split(separator: ",", omittingEmptySubsequences: false)
+        XCTAssertEqual(row[try XCTUnwrap(header.firstIndex(of: "end_unreadable"))], "yes")
+        XCTAssertEqual(row[try XCTUnwrap(header.firstIndex(of: "chain_breaks"))], "4")
+        XCTAssertEqual(row[try XCTUnwrap(header.firstIndex(of: "status"))], "end-unreadable")
+        let output = dir + "/end.json"
+        let r = cli(
+            "export", "--format", "fhir", "--from", day.description, "--to", day.description, "--output", output)
+        XCTAssertEqual(r.status, 0, r.err)
+        _ = try validateFHIR(output)
+        let bundle = try String(contentsOfFile: output, encoding: .utf8)
+        XCTAssertTrue(bundle.contains("Record altered: the hash chain breaks before event #4"), bundle)
+        XCTAssertTrue(bundle.contains("\"status\" : \"unknown\""), bundle)
+    }
+
     func testTheSchemaRejectsAnUndocumentedField() throws {
         try requireJSONSchema()
         let id = try completedSession(name: "José Müller", chart: "C-1")

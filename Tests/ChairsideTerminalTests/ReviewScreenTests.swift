@@ -120,7 +120,7 @@ final class DamagedSessionScreenTests: XCTestCase {
 
         h.store = try Store(root: h.dir, timeZone: Fixture.utc, today: ClinicDay(h.now, timeZone: Fixture.utc))
         h.start(width: 120, height: 40)
-        XCTAssertTrue(h.text.contains("D damaged line"), h.text)
+        XCTAssertTrue(h.text.contains("D damage (line/end/chain)"), h.text)
         h.press(.enter)
         XCTAssertTrue(h.text.contains("!! event #3 unreadable — original kept in place"), h.text)
         h.press(.char("q"), .char("y"))
@@ -131,5 +131,77 @@ final class DamagedSessionScreenTests: XCTestCase {
         h.press(.enter, .char("t"))
         XCTAssertTrue(h.text.contains("1 unreadable"), h.text)
         XCTAssertTrue(h.text.contains("!! event #3 unreadable"), h.text)
+    }
+}
+
+final class UnreadableEndScreenTests: XCTestCase {
+    func testASessionWhoseLastLineRottedOpensReadOnlyAndGoesOnOnlyAfterARecordedConfirmation() throws {
+        let h = try ConsoleHarness(width: 120, height: 40)
+        h.walkToNeedling()
+        let id = try XCTUnwrap(h.app.model.session?.state.id)
+        let technician = try XCTUnwrap(h.app.model.session?.state.start?.technician)
+        h.press(.char("q"), .char("y"))
+        let path = h.dir + "/days/\(ClinicDay(h.now, timeZone: Fixture.utc))/\(id).jsonl"
+        var data = try Data(contentsOf: URL(fileURLWithPath: path))
+        let lastStart = try XCTUnwrap(data.dropLast().lastIndex(of: 0x0A)) + 1
+        data[(lastStart + data.count) / 2] ^= 0x04  // one bit in the last line; its newline stays
+        try data.write(to: URL(fileURLWithPath: path))
+
+        h.store = try Store(root: h.dir, timeZone: Fixture.utc, today: ClinicDay(h.now, timeZone: Fixture.utc))
+        h.start(width: 120, height: 40)
+        let row = h.screen.lines().first { $0.contains("José Müller") } ?? ""
+        XCTAssertTrue(row.contains("unknown") && row.hasSuffix("D    "), row)
+        XCTAssertFalse(row.contains("in progress") || row.contains("Needling"), row)
+        XCTAssertTrue(h.text.contains("end unreadable"), "the day totals count it apart from open: \(h.text)")
+        h.press(.enter)
+        XCTAssertEqual(h.app.model.session?.detail, true, "opens on the read-only detail")
+        XCTAssertTrue(h.text.contains("READ-ONLY: its last event is unreadable. Press K to continue it anyway"), h.text)
+        XCTAssertTrue(h.text.contains("!! last event unreadable — status unknown"), h.text)
+        // Nothing is recorded without the confirmation: the recording keys are not there.
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        h.press(.char("t"), .char("n"), .char("C"))
+        XCTAssertNil(h.app.model.overlay, "no form opened")
+        XCTAssertTrue(
+            h.status.contains("C: read-only, its last event is unreadable. K continues it (recorded)"), h.status)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: path)), before, "nothing written")
+        h.press(.char("K"))
+        XCTAssertTrue(h.status.contains("Recorded: Continued after an unreadable last line"), h.status)
+        let written = try Data(contentsOf: URL(fileURLWithPath: path))
+        let last = try XCTUnwrap(
+            JournalLine.decode(written.dropLast().split(separator: 0x0A).last.map { [UInt8]($0)[...] } ?? []))
+        let event = try JSONCoding.decoder().decode(SessionEvent.self, from: last.payload)
+        guard case .continuedAfterUnreadableEnd = event.kind else { return XCTFail("\(event.kind)") }
+        XCTAssertEqual(event.by, technician, "who")
+        XCTAssertEqual(event.at, Timestamp.truncated(h.now), "when")
+        XCTAssertEqual(h.app.model.session?.state.isOpen, true, "it goes on as usual")
+        XCTAssertFalse(h.text.contains("READ-ONLY"), h.text)
+    }
+
+    func testAnEditedLineWithARecomputedCheckShowsTheChainBreakInPlaceAndFlagsTheDay() throws {
+        let h = try ConsoleHarness(width: 120, height: 40)
+        h.walkToNeedling()
+        let id = try XCTUnwrap(h.app.model.session?.state.id)
+        h.press(.char("q"), .char("y"))
+        let path = h.dir + "/days/\(ClinicDay(h.now, timeZone: Fixture.utc))/\(id).jsonl"
+        var lines = try Data(contentsOf: URL(fileURLWithPath: path)).split(separator: 0x0A).map { Data($0) }
+        let edited = try XCTUnwrap(JournalLine.decode([UInt8](lines[2])[...]))
+        let payload = Data(
+            String(decoding: edited.payload, as: UTF8.self).replacingOccurrences(of: "\"by\":\"", with: "\"by\":\"X")
+                .utf8)
+        lines[2] = JournalLine.encode(seq: edited.seq, payload: payload, more: edited.more, prev: edited.prev)
+            .dropLast()
+        try Data(lines.map { $0 + [0x0A] }.joined()).write(to: URL(fileURLWithPath: path))
+
+        h.store = try Store(root: h.dir, timeZone: Fixture.utc, today: ClinicDay(h.now, timeZone: Fixture.utc))
+        h.start(width: 120, height: 40)
+        XCTAssertEqual(h.app.model.today.sessions.first?.chainBreaks, [4])
+        let row = h.screen.lines().first { $0.contains("José Müller") } ?? ""
+        XCTAssertTrue(row.hasSuffix("D    ") || row.contains(" D"), row)
+        h.press(.enter, .char("t"))
+        XCTAssertTrue(h.text.contains("hash chain breaks before #4"), h.text)
+        XCTAssertTrue(
+            h.text.contains("!! the hash chain breaks before event #4: a line before it was edited, deleted or"), h.text
+        )
+        XCTAssertEqual(h.app.model.session?.state.isOpen, true, "an intact end: the session goes on as usual")
     }
 }

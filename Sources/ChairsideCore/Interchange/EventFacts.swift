@@ -122,6 +122,8 @@ enum EventFacts {
             )
         case .lotOverridden(let lot, let problem, let reason):
             return ("lot_overridden", ["lot": .string(lot), "problem": .string(problem), "reason": .string(reason)])
+        case .continuedAfterUnreadableEnd(let after):
+            return ("continued_after_unreadable_end", ["after_seq": .integer(after)])
         }
     }
 }

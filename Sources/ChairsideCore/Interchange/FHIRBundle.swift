@@ -204,7 +204,8 @@ public enum FHIRBundle {
                 "identifier": .array([
                     .object(["system": .string(FHIRBundle.sessionIDSystem), "value": .string(state.id)])
                 ]),
-                "status": .string(Self.status(state.status)),
+                // A journal whose end is unreadable may hold a completion or a void: FHIR's "unknown".
+                "status": .string(state.endUnreadable ? "unknown" : Self.status(state.status)),
                 "code": .object([
                     "coding": .array([
                         .object([
@@ -269,8 +270,19 @@ public enum FHIRBundle {
         /// events (and the voids themselves) are left out.
         static func notes(_ state: SessionState) -> [JSONValue] {
             // A line of the journal that could not be read: the receiver must know the record has a gap.
-            let gaps = state.unreadable.map { u -> JSONValue in
+            var gaps = state.unreadable.map { u -> JSONValue in
                 .object(["text": .string("Record incomplete: \(u.text)")])
+            }
+            // An edited, deleted or reordered line and an unreadable end are gaps a receiver must know too.
+            gaps += state.chainBreaks.map { seq -> JSONValue in
+                .object([
+                    "text": .string(
+                        "Record altered: the hash chain breaks before event #\(seq): "
+                            + "a line before it was edited, deleted or reordered")
+                ])
+            }
+            if let end = state.endUnreadableText {
+                gaps.append(.object(["text": .string("Record incomplete: " + end)]))
             }
             return gaps
                 + state.events.compactMap { e -> JSONValue? in
@@ -287,6 +299,8 @@ public enum FHIRBundle {
                     case .warning(_, let message): text = "Warning: " + message
                     case .lotOverridden(let lot, let problem, let reason):
                         text = "Lot \(lot) used despite: \(problem) Reason: \(reason)"
+                    case .continuedAfterUnreadableEnd(let after):
+                        text = "Continued after an unreadable last line (last event read #\(after))"
                     default: return nil
                     }
                     return .object([

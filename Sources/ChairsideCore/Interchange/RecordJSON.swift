@@ -32,7 +32,7 @@ public enum RecordJSON {
             "started_at": time(s.startedAt),
             "ended_at": time(s.endedAt),
             "duration_min": .integer(s.durationSeconds(now: now) / 60),
-            "status": .string(s.status.rawValue),
+            "status": .string(s.exportStatus),
             "paused": .bool(s.paused),
             "step": .string(s.step),
             "patient_id": .string(s.patientID),
@@ -61,6 +61,11 @@ public enum RecordJSON {
             "abort_reason": .optional(s.abortReason),
             // Lines of the journal that could not be read: the record has a gap there.
             "unreadable_lines": .integer(s.unreadableLines),
+            // The journal's end is unreadable (issue 14): the status is as replayed; the day index may
+            // have recorded a closed one, given beside it. Chain breaks: events a line before was changed.
+            "end_unreadable": .bool(s.endUnreadable),
+            "end_status_per_index": .optional(s.endStatusPerIndex?.rawValue),
+            "chain_breaks": .array(s.chainBreaks.map(JSONValue.integer)),
             "late_entry": .bool(s.chartedAt != nil),
             "charted_at": time(s.chartedAt),
         ])

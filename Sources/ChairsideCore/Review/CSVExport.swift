@@ -48,6 +48,7 @@ public enum SessionExport {
         "warnings", "adverse_events", "overridden", "amendments", "aftercare", "abort_reason", "day_anchor",
         "unreadable_lines",
         "charted_at",
+        "end_unreadable", "chain_breaks",
     ]
 
     /// `dayAnchor` is the anchor of the session's day (its Merkle root), so a spreadsheet carries
@@ -59,7 +60,7 @@ public enum SessionExport {
         [
             s.id, ClinicDay(s.startedAt, timeZone: timeZone).description, Clock.hhmm(s.startedAt, timeZone: timeZone),
             s.endedAt.map { Clock.hhmm($0, timeZone: timeZone) } ?? "",
-            String(s.durationSeconds(now: now) / 60), s.status.rawValue, s.patientID, CSV.text(s.patientName),
+            String(s.durationSeconds(now: now) / 60), s.exportStatus, s.patientID, CSV.text(s.patientName),
             CSV.text(chartNumber), CSV.text(s.technician), CSV.text(s.room), s.plannedZones.joined(separator: ";"),
             s.zoneDepths.map(\.zone).joined(separator: ";"), String(s.passes),
             s.deepest.map { String(format: "%.2f", $0) } ?? "", String(format: "%.1f", s.prpAppliedML),
@@ -68,6 +69,9 @@ public enum SessionExport {
             // A receiving system must know the record has a gap (`chairside show` names the lines).
             String(s.unreadableLines),
             s.chartedAt.map { "\(ClinicDay($0, timeZone: timeZone)) \(Clock.hhmm($0, timeZone: timeZone))" } ?? "",
+            // The journal's end is unreadable: the status is as replayed, a completion may be unreadable.
+            s.endUnreadable ? "yes" : "no",
+            s.chainBreaks.map(String.init).joined(separator: ";"),
         ]
     }
 

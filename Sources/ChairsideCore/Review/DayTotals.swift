@@ -8,6 +8,8 @@ public struct DayTotals: Equatable, Sendable {
     public var open = 0
     public var chairSeconds = 0
     public var prpAppliedML = 0.0
+    /// Sessions whose journal's end is unreadable (issue 14): never counted as open.
+    public var endUnknown = 0
 
     public init(_ list: [SessionSummary], now: Date) {
         for s in list {
@@ -15,7 +17,7 @@ public struct DayTotals: Equatable, Sendable {
             switch s.status {
             case .completed: completed += 1
             case .aborted: aborted += 1
-            case .inProgress, .notStarted: open += 1
+            case .inProgress, .notStarted: if s.endUnreadable { endUnknown += 1 } else { open += 1 }
             }
             chairSeconds += s.durationSeconds(now: now)
             prpAppliedML += s.prpAppliedML
@@ -24,6 +26,7 @@ public struct DayTotals: Equatable, Sendable {
 
     public var line: String {
         "\(sessions) session\(sessions == 1 ? "" : "s") · \(completed) completed · \(aborted) aborted · \(open) open"
+            + (endUnknown > 0 ? " · \(endUnknown) end unreadable" : "")
             + " · chair time \(Clock.hmm(chairSeconds)) · PRP \(String(format: "%.1f", prpAppliedML)) mL"
     }
 }

@@ -48,7 +48,8 @@ public enum DueList {
         let completed = history.filter { $0.status == .completed }
         guard let last = completed.max(by: { $0.startedAt < $1.startedAt }) else { return nil }
         // Someone in the chair now is not called.
-        if history.contains(where: { $0.status == .inProgress && $0.startedAt > last.startedAt }) { return nil }
+        // A session whose journal's end is unreadable counts as it replays (not completed) but never as open.
+        if history.contains(where: { $0.isOpen && $0.startedAt > last.startedAt }) { return nil }
         let lastDay = ClinicDay(last.startedAt, timeZone: timeZone)
         if let stop = patient.seriesStop, stop.on >= lastDay { return nil }
         let series = SeriesPosition(

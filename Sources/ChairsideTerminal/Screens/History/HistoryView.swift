@@ -64,7 +64,7 @@ enum HistoryView {
                 [
                     ClinicDay(s.startedAt, timeZone: m.timeZone).description, row.intervalDays.map(String.init) ?? "—",
                     series,
-                    s.status == .inProgress ? "open" : s.statusLabel, Visible.text(s.technician),
+                    s.isOpen ? "open" : s.shortStatusLabel, Visible.text(s.technician),
                 ]
                 + zones.map { h.history.depth(row, zone: $0)?.range ?? "·" }
             let y = y0 + 4 + i - first

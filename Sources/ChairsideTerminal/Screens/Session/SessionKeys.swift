@@ -17,6 +17,8 @@ extension SessionScreen {
         case applyPRP, postCare
         case previewSheet, handedSheet, declinedSheet
         case stepTime
+        // A session whose journal's end is unreadable: the explicit, recorded yes to go on.
+        case continueAfterUnreadableEnd
     }
 
     typealias Binding = KeyBinding<Action>
@@ -26,6 +28,19 @@ extension SessionScreen {
     static func keys(_ s: SessionScreen) -> KeyTable<Action> {
         let st = s.state
         var list: [Binding]
+        if st.endUnreadable {
+            // Read-only: nothing is recorded until K says to go on (the decider refuses anything else).
+            return KeyTable([
+                Binding(
+                    "↑↓ PgUp PgDn", "scroll",
+                    [(.up, .scrollUp), (.down, .scrollDown), (.pageUp, .pageUp), (.pageDown, .pageDown)]),
+                Binding(.char("K"), "K", "continue it anyway (recorded)", .continueAfterUnreadableEnd),
+                Binding(.char("H"), "H", "patient history", .history),
+                CommonKeys.theme(.theme),
+                CommonKeys.help(.help),
+                Binding("q", "leave", [(.char("q"), .leave), (.escape, .leave)]),
+            ])
+        }
         if s.detail {
             list = [
                 Binding(

@@ -39,7 +39,7 @@ public struct SessionScreen: Sendable {
         panel = opened.state.currentStep()
         patient = opened.patient
         history = opened.history.filter { $0.sessionID != opened.state.id }
-        detail = opened.state.isClosed
+        detail = opened.state.isClosed || opened.state.endUnreadable
         // An alert that would have rung before a restart is not rung again.
         if let n = state.numbing, let dwell = state.numbingDwellSeconds(now: now), dwell >= n.dwellTargetMinutes * 60 {
             numbingAlerted = true

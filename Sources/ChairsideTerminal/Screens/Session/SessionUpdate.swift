@@ -5,7 +5,12 @@ extension SessionScreen {
     static func update(_ key: Key, _ m: inout AppModel, now: Date) -> [Effect] {
         guard let s = m.session else { return [] }
         guard let action = keys(s).action(for: key) else {
-            if case .char = key {
+            if s.state.endUnreadable {
+                // The refusal without confirmation: nothing is recorded until K.
+                m.say(
+                    "\(key.label): read-only, its last event is unreadable. K continues it (recorded), q leaves.",
+                    .warning)
+            } else if case .char = key {
                 let hint = s.detail ? "t goes back to the panels, ? lists the keys" : "press ? for this screen's keys"
                 m.say("\(key.label) does nothing here; \(hint).")
             }
@@ -23,7 +28,7 @@ extension SessionScreen {
                 m.say("The sheet is still printing: wait for it before leaving the session.", .warning)
                 return []
             }
-            if st.isClosed {
+            if st.isClosed || st.endUnreadable {
                 m.status = nil
                 return leave(&m)
             }
@@ -31,6 +36,7 @@ extension SessionScreen {
                 Confirmation(
                     text: "Leave this session? It stays open and can be resumed from Today.",
                     action: .leaveSession))
+        case .continueAfterUnreadableEnd: return Recording.record(.continueAfterUnreadableEnd, &m, now: now)
         case .panel(let track): m.session?.panel = track
         case .nextPanel: m.session?.panel = Track(rawValue: s.panel.rawValue % 7 + 1)!
         case .previousPanel: m.session?.panel = Track(rawValue: (s.panel.rawValue + 5) % 7 + 1)!
@@ -297,6 +303,9 @@ extension SessionScreen {
             } else {
                 m.say("Session started. Begin with the screening.", .ok)
             }
+        } else if st.endUnreadable {
+            // Never resumed silently: it may already have been completed or voided.
+            m.say("Not resumed: its last event is unreadable. Read it here; K continues it (recorded).", .warning)
         } else {
             m.say(
                 st.isClosed

@@ -349,6 +349,7 @@ enum SessionView {
     {
         guard case .event(let e) = row else {
             if case .unreadable(let gap) = row { return ("!! " + gap.text, .danger, 3) }
+            if case .notice(let text) = row { return ("!! " + text, .danger, 3) }
             return ("", .normal, 0)
         }
         let time = "\(Clock.hhmm(e.at, timeZone: timeZone)) #\(e.seq) "

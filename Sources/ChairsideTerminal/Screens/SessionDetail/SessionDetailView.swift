@@ -16,8 +16,16 @@ enum SessionDetailView {
             st.aftercare.map { "aftercare " + $0.kindLabel },
             st.voided.isEmpty ? nil : "\(st.voided.count) voided",
             st.unreadable.isEmpty ? nil : "\(st.unreadable.count) unreadable",
+            st.chainBreaks.isEmpty
+                ? nil : "hash chain breaks before #" + st.chainBreaks.map(String.init).joined(separator: ", #"),
         ].compactMap { $0 }.joined(separator: " · ")
         c.put("SESSION DETAIL · " + summary, x: x0, y: y0 + 1, role: .header, maxWidth: area.width - 2)
+        if st.endUnreadable {
+            // Read-only until someone says to go on: a completion or void may be in the unreadable part.
+            c.put(
+                "!! READ-ONLY: its last event is unreadable. Press K to continue it anyway (recorded in the journal).",
+                x: x0, y: y0 + 2, role: .danger, maxWidth: area.width - 2)
+        }
         let table = TextTable(
             columns: [
                 .init("Time", width: 5), .init("#", width: 3, alignRight: true),
@@ -55,6 +63,7 @@ enum SessionDetailView {
         -> ([String], StyleRole)
     {
         guard case .event(let e) = row else {
+            if case .notice(let text) = row { return (["", "", "", "!! " + text], .danger) }
             guard case .unreadable(let gap) = row else { return (["", "", "", ""], .normal) }
             let seq = gap.lastSeq < gap.firstSeq ? "" : "\(gap.firstSeq)"
             return (["", seq, "", "!! " + gap.text], .danger)

@@ -4,10 +4,16 @@ import Foundation
 /// The day review: any date's sessions with who, where, what and how long, flags for what a
 /// reviewer must look at, and the day's totals. Today is simply the date it opens on.
 enum DayReviewView {
-    /// D damaged (a line unreadable) · O provider override · W warnings · A adverse event · + amended.
+    /// D damaged (a line unreadable, the end unreadable, or the hash chain broken) · O provider override ·
+    /// W warnings · A adverse event · + amended.
     static func flags(_ s: SessionSummary) -> String {
-        (s.unreadableLines > 0 ? "D" : "") + (s.overridden ? "O" : "") + (s.warnings > 0 ? "W" : "")
+        (damaged(s) ? "D" : "") + (s.overridden ? "O" : "") + (s.warnings > 0 ? "W" : "")
             + (s.adverseEvents > 0 ? "A" : "") + (s.amendments > 0 ? "+" : "")
+    }
+
+    /// What the D flag stands for: any line unreadable, the journal's end unreadable, a hash chain break.
+    static func damaged(_ s: SessionSummary) -> Bool {
+        s.unreadableLines > 0 || s.endUnreadable || !s.chainBreaks.isEmpty
     }
 
     /// Lots that expire within the clinic's warning days ([lots] expiry_warning_days): the open ones by
@@ -85,7 +91,7 @@ enum DayReviewView {
         for (row, s) in list.enumerated().dropFirst(first).prefix(visible) {
             let zones = (s.zoneDepths.isEmpty ? s.plannedZones : s.zoneDepths.map(\.zone)).map(proto.zoneName).joined(
                 separator: ", ")
-            let status = s.status == .inProgress ? (s.paused ? "paused" : s.step) : s.statusLabel
+            let status = s.isOpen ? (s.paused ? "paused" : s.step) : s.shortStatusLabel
             let flag = flags(s)
             let cells = [
                 Clock.hhmm(s.startedAt, timeZone: m.timeZone), Clock.hmm(s.durationSeconds(now: now)),
@@ -99,11 +105,13 @@ enum DayReviewView {
             if !flag.isEmpty && !selected {
                 c.put(
                     flag, x: x0 + table.offset(ofColumn: table.columns.count - 1), y: y,
-                    role: s.adverseEvents > 0 || s.overridden || s.unreadableLines > 0 ? .danger : .warning)
+                    role: s.adverseEvents > 0 || s.overridden || damaged(s) ? .danger : .warning)
             }
         }
         c.put(DayTotals(list, now: now).line, x: x0, y: area.maxY - 1, role: .header, maxWidth: area.width - 2)
-        let legend = "Flags: D damaged line · O override · W warning · A adverse event · + amended"
+        // D covers an unreadable line, an unreadable end and a hash chain break; said in full where it fits.
+        let damage = area.width >= 100 ? "D damage (line/end/chain)" : "D damage"
+        let legend = "Flags: \(damage) · O override · W warning · A adverse event · + amended"
         c.put(legend, x: x0, y: area.maxY, role: .muted, maxWidth: area.width - 2)
         if let anchor = m.today.anchor {
             // The day's anchor (a digest over its sessions' heads), to compare with an export or `chairside anchor`.
