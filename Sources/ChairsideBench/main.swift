@@ -8,7 +8,7 @@ import Foundation
 // in the same run. Prints a Markdown report; docs/BENCHMARKS.md holds the last one with notes.
 //
 //   swift build -c release && swift run -c release chairside-bench \
-//       [--years 0,1,5,10] [--keys 10000] [--work DIR] [--reuse] [--generate-only] [--recall-only]
+//       [--years 0,1,5,10] [--keys 10000] [--work DIR] [--reuse] [--generate-only] [--start-only] [--recall-only]
 
 var yearsList: [Double] = [0, 1, 5, 10]
 var keyCount = 10_000
@@ -19,6 +19,8 @@ var reuse = false
 var recallOnly = false
 /// Generate (or keep) the stores and stop: to make them once, then measure with `--reuse`.
 var generateOnly = false
+/// Measure only the start (floor, first frame, peak memory): a quick look at what issue 16 targets.
+var startOnly = false
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let a = arguments.next() {
     switch a {
@@ -28,11 +30,12 @@ while let a = arguments.next() {
     case "--reuse": reuse = true
     case "--recall-only": recallOnly = true
     case "--generate-only": generateOnly = true
+    case "--start-only": startOnly = true
     default:
         FileHandle.standardError.write(
             Data(
                 ("usage: chairside-bench [--years 0,1,5,10] [--keys 10000] [--work DIR] [--reuse] "
-                    + "[--generate-only] [--recall-only]\n").utf8))
+                    + "[--generate-only] [--start-only] [--recall-only]\n").utf8))
         exit(2)
     }
 }
@@ -143,8 +146,10 @@ for years in yearsList {
         "TERM": "xterm-256color", "LANG": "C.UTF-8", "CHAIRSIDE_STORE": root, "XDG_CONFIG_HOME": work + "/config",
         "HOME": work, "TZ": timeZone.identifier,
     ]
-    log("   recall of the most used lot: in process, the CLI, and a brute-force scan to compare")
-    r.recall = try RecallBench(root: root, binary: binary, environment: env, timeZone: timeZone).run()
+    if !startOnly {
+        log("   recall of the most used lot: in process, the CLI, and a brute-force scan to compare")
+        r.recall = try RecallBench(root: root, binary: binary, environment: env, timeZone: timeZone).run()
+    }
     if recallOnly {
         results.append(r)
         continue
@@ -185,6 +190,14 @@ for years in yearsList {
         _ = Child.wait(pid)
     }
 
+    if startOnly {
+        log(
+            String(
+                format: "   first frame %.2f ms, floor %.2f ms: %.2fx; peak %.1f MiB", r.firstFrame.p50, r.floor.p50,
+                r.firstFrame.p50 / r.floor.p50, r.peakMiB))
+        results.append(r)
+        continue
+    }
     log("   day review, history, type-ahead, key to frame")
     let busy = r.summary.busyDay?.description ?? ClinicDay(Date(), timeZone: timeZone).description
     for _ in 0..<15 {

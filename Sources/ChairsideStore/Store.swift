@@ -261,6 +261,7 @@ public final class Store {
             return []
         }
         let indexPath = dir + "/index.json"
+        if opening, days[day] == nil, openingFindsNothingToRecover(dir: dir, indexPath: indexPath) { return [] }
         var fromFile: [SessionSummary]?
         if days[day] == nil, let kind = files.kind(indexPath) {
             if kind != "file" {
@@ -373,6 +374,41 @@ public final class Store {
         size > maxJournalBytes || entry.map { size > $0.journalBytes + JournalLine.maxLength } ?? false
     }
 
+    /// What opening the store compares of a day index entry: recovery needs no more.
+    private struct RecordedLength: Decodable {
+        var id: String
+        var journalBytes: Int
+        var unreadableLines: Int?
+        var endUnreadableAfter: Int?
+        var chainBreaks: [Int]?
+    }
+
+    /// Opening the store, today: true when a crash left nothing to recover (every journal is a plain
+    /// file exactly as long as the index recorded, the index names every one and no damage, no
+    /// temporary file is left). Then the index is not decoded whole before the console's first
+    /// frame; the first listing of today does that (and verifies the journals' bytes) beside the
+    /// loop. Anything else: false, and the listing recovers as always.
+    private func openingFindsNothingToRecover(dir: String, indexPath: String) -> Bool {
+        guard files.kind(indexPath) == "file", let data = try? files.read(indexPath, limit: Self.maxDayIndexBytes),
+            let entries = try? decoder.decode([RecordedLength].self, from: data)
+        else { return false }
+        var recorded: [String: Int] = [:]
+        for e in entries {
+            guard (e.unreadableLines ?? 0) == 0, e.endUnreadableAfter == nil, e.chainBreaks?.isEmpty ?? true,
+                recorded.updateValue(e.journalBytes, forKey: e.id) == nil
+            else { return false }
+        }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
+        var journals = 0
+        for name in names where name != "index.json" {
+            guard name.hasSuffix(".jsonl"), !name.hasPrefix("."), let bytes = recorded[String(name.dropLast(6))],
+                files.kind(dir + "/" + name) == "file", files.size(dir + "/" + name) == bytes
+            else { return false }
+            journals += 1
+        }
+        return journals == recorded.count
+    }
+
     /// Reports a session that no longer matches its day's recorded anchor; when repairing, keeps the
     /// index as it was (evidence) and records the finding until someone accepts it.
     func anchorNoLongerMatches(_ day: ClinicDay, session: String) throws(StoreError) {
@@ -420,6 +456,8 @@ public final class Store {
     public func loadSession(id: String) throws(StoreError) -> SessionState {
         let (day, path) = try journalPath(id)
         guard files.kind(path) != nil else { throw .sessionNotFound(id) }
+        // What the day's index recorded of this journal (its length, its end) is what damage is judged against.
+        if days[day] == nil { _ = try sessions(on: day) }
         let (data, size) = try files.readPrefix(path, count: Self.maxJournalBytes)
         // Junk past the length on record is one tail, ignored here (no reading of thousands of "lines").
         var scan = JournalScan(data, acknowledged: days[day]?[id]?.journalBytes ?? recordedJournalBytes[path])
@@ -458,6 +496,9 @@ public final class Store {
         try requireWritable()
         let (day, path) = try journalPath(id)
         guard files.kind(path) != nil else { throw StoreError.sessionNotFound(id) }
+        // The day's list first: the index says how long this journal was acknowledged, and the
+        // writer's appends update the list (written whole as the day's index).
+        if days[day] == nil { _ = try sessions(on: day) }
         let fd = try files.openJournal(path)
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)

@@ -1,4 +1,5 @@
 import ChairsideStore
+import Foundation
 
 /// One theme the console can offer: where it came from and whether it can be used.
 public struct ThemeEntry: Equatable, Sendable {
@@ -11,34 +12,71 @@ public struct ThemeEntry: Equatable, Sendable {
     public var theme: Result<Theme, ThemeError>
 }
 
-/// All themes by name: files found by `ThemeFiles`, parsed, plus the compiled-in default and
-/// monochrome for any name no file provides.
+/// All themes by name: files found by `ThemeFiles`, plus the compiled-in default and monochrome
+/// for any name no file provides. A file is parsed when its theme is first asked for (the console
+/// starts with one theme; the picker and `chairside themes` ask for all), once.
 public struct ThemeLibrary: Sendable {
-    public private(set) var entries: [ThemeEntry]
-
-    public init(sources: [ThemeSource]) {
-        entries = sources.map { source in
-            let theme: Result<Theme, ThemeError> =
-                switch source.text {
-                case .success(let text): ThemeFile.parse(text, name: source.name, file: source.path)
-                case .failure(let error):
-                    .failure(
-                        ThemeError(problems: [
-                            ThemeProblem(file: source.path, line: 0, role: nil, message: error.message)
-                        ]))
-                }
-            return ThemeEntry(
-                name: source.name, origin: source.origin.rawValue, path: source.path,
-                shadows: source.shadows.map(\.rawValue), theme: theme)
-        }
-        for builtIn in [Theme.standard, Theme.monochrome] where !entries.contains(where: { $0.name == builtIn.name }) {
-            entries.append(
-                ThemeEntry(name: builtIn.name, origin: "built-in", path: nil, shadows: [], theme: .success(builtIn)))
-        }
-        entries.sort { $0.name < $1.name }
+    /// One theme's origin and either its file's text (parsed on first use) or a built-in theme.
+    private struct Source: Sendable {
+        var name: String
+        var origin: String
+        var path: String?
+        var shadows: [String]
+        var text: Result<String, ThemeReadError>?
+        var builtIn: Theme?
     }
 
-    public func entry(named name: String) -> ThemeEntry? { entries.first { $0.name == name } }
+    /// Themes parsed so far, by index into `sources`.
+    private final class Parsed: @unchecked Sendable {
+        private let lock = NSLock()
+        private var themes: [Int: Result<Theme, ThemeError>] = [:]
+        func theme(_ i: Int, parse: () -> Result<Theme, ThemeError>) -> Result<Theme, ThemeError> {
+            if let known = lock.withLock({ themes[i] }) { return known }
+            let result = parse()
+            lock.withLock { themes[i] = result }
+            return result
+        }
+    }
+
+    private let sources: [Source]
+    private let parsed = Parsed()
+
+    public init(sources found: [ThemeSource]) {
+        var list = found.map {
+            Source(
+                name: $0.name, origin: $0.origin.rawValue, path: $0.path, shadows: $0.shadows.map(\.rawValue),
+                text: $0.text)
+        }
+        for builtIn in [Theme.standard, Theme.monochrome] where !list.contains(where: { $0.name == builtIn.name }) {
+            list.append(Source(name: builtIn.name, origin: "built-in", path: nil, shadows: [], builtIn: builtIn))
+        }
+        sources = list.sorted { $0.name < $1.name }
+    }
+
+    /// Every theme, parsed.
+    public var entries: [ThemeEntry] { sources.indices.map(entry(at:)) }
+
+    public func entry(named name: String) -> ThemeEntry? {
+        sources.firstIndex { $0.name == name }.map(entry(at:))
+    }
+
+    private func entry(at i: Int) -> ThemeEntry {
+        let source = sources[i]
+        let theme = parsed.theme(i) {
+            if let builtIn = source.builtIn { return .success(builtIn) }
+            switch source.text {
+            case .success(let text)?: return ThemeFile.parse(text, name: source.name, file: source.path ?? "")
+            case .failure(let error)?:
+                return .failure(
+                    ThemeError(problems: [
+                        ThemeProblem(file: source.path ?? "", line: 0, role: nil, message: error.message)
+                    ]))
+            case nil: return .success(.standard)
+            }
+        }
+        return ThemeEntry(
+            name: source.name, origin: source.origin, path: source.path, shadows: source.shadows, theme: theme)
+    }
 
     /// The theme for a name, or the built-in default and a notice saying why not.
     public func resolve(_ name: String) -> (theme: Theme, notice: String?) {
