@@ -1011,7 +1011,9 @@ extension Store {
         var out: [SessionSummary] = []
         for day in days {
             let wanted = Set(refs.filter { SessionID.day(of: $0.sessionID) == day }.map(\.sessionID))
-            if let indexed = indexedSummaries(wanted, on: day) {
+            // Today's list is read whole (its journals verified by their bytes at its first listing,
+            // so a line changed in place shows); other days trust their index entries.
+            if day != today, let indexed = indexedSummaries(wanted, on: day) {
                 out += indexed
             } else {
                 out += try sessions(on: day).filter { ids.contains($0.id) }
