@@ -112,8 +112,8 @@ public final class DirectoryBytes: @unchecked Sendable {
 
         init(source: any DirectoryPageSource) {
             self.source = source
-            storage = .allocate(byteCount: DirectoryBytes.cachePages * DirectoryBytes.pageSize, alignment: 16)
-            storage.initializeMemory(as: UInt8.self, repeating: 0)
+            // Not touched here: a slot's memory becomes resident when a page is first read into it.
+            storage = .allocate(byteCount: DirectoryBytes.cachePages * DirectoryBytes.pageSize, alignment: 4096)
             pageOfSlot = [Int](repeating: -1, count: DirectoryBytes.cachePages)
         }
 
