@@ -56,7 +56,7 @@ final class CheckPlan {
             for id in ids {
                 let path = dir + "/" + id + ".jsonl"
                 guard let entry = old.journals[rel + id + ".jsonl"],
-                    let now = digests[path] ?? nil,
+                    let now = digests[path],
                     now.length == entry.length, now.digest == entry.tail,
                     (now.head ?? (try? store.lastLineHash(path, length: now.length))) == entry.head
                 else { break }
@@ -180,21 +180,9 @@ final class CheckPlan {
 
     private func shardKey(_ n: Int) -> String { String(format: "patients/refs/%02x.json", n) }
 
-    /// `VerificationCache.journal` of every path, on every core (nil where it cannot be read).
-    static func digestInParallel(_ paths: [String]) -> [String: (length: Int, digest: String, head: String?)?] {
-        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let lock = NSLock()
-        nonisolated(unsafe) var all: [String: (length: Int, digest: String, head: String?)?] = [:]
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
-            var local: [String: (length: Int, digest: String, head: String?)?] = [:]
-            var i = w
-            while i < paths.count {
-                local[paths[i]] = VerificationCache.journal(paths[i])
-                i += workers
-            }
-            lock.withLock { all.merge(local) { a, _ in a } }
-        }
-        return all
+    /// `VerificationCache.journal` of every path, on every core (left out where it cannot be read).
+    static func digestInParallel(_ paths: [String]) -> [String: (length: Int, digest: String, head: String?)] {
+        inParallel(paths, context: {}, work: { _, path in (path, VerificationCache.journal(path)) })
     }
 
     /// Reads and decodes journals on every core. Only journals that read clean come back; the
@@ -202,20 +190,29 @@ final class CheckPlan {
     static func decodeInParallel(_ jobs: [(path: String, id: String)], files: DurableFiles)
         -> [String: SessionSummary]
     {
+        inParallel(
+            jobs, context: { JSONCoding.decoder() },
+            work: { decoder, job in
+                let data = try? files.read(job.path, limit: Store.maxJournalBytes)
+                return (job.path, data.flatMap { summarize(id: job.id, data: $0, decoder: decoder) })
+            })
+    }
+
+    /// `work` on every item, the items dealt out to one worker per core, each worker with a context of
+    /// its own (a decoder); the results keyed by path, nil results left out.
+    private static func inParallel<Item: Sendable, Context, Value>(
+        _ items: [Item], context: @Sendable () -> Context,
+        work: @Sendable (Context, Item) -> (path: String, value: Value?)
+    ) -> [String: Value] {
         let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        let results = Results()
-        let total = jobs.count
+        let results = Results<Value>()
         DispatchQueue.concurrentPerform(iterations: workers) { w in
-            let decoder = JSONCoding.decoder()
-            var local: [String: SessionSummary] = [:]
+            let context = context()
+            var local: [String: Value] = [:]
             var i = w
-            while i < total {
-                let job = jobs[i]
-                if let data = try? files.read(job.path, limit: Store.maxJournalBytes),
-                    let summary = summarize(id: job.id, data: data, decoder: decoder)
-                {
-                    local[job.path] = summary
-                }
+            while i < items.count {
+                let (path, value) = work(context, items[i])
+                if let value { local[path] = value }
                 i += workers
             }
             results.merge(local)
@@ -247,11 +244,11 @@ final class CheckPlan {
         return summary
     }
 
-    private final class Results: @unchecked Sendable {
+    private final class Results<Value>: @unchecked Sendable {
         private let lock = NSLock()
-        private var all: [String: SessionSummary] = [:]
-        func merge(_ part: [String: SessionSummary]) { lock.withLock { all.merge(part) { a, _ in a } } }
-        var value: [String: SessionSummary] { lock.withLock { all } }
+        private var all: [String: Value] = [:]
+        func merge(_ part: [String: Value]) { lock.withLock { all.merge(part) { a, _ in a } } }
+        var value: [String: Value] { lock.withLock { all } }
     }
 }
 

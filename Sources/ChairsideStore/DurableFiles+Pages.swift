@@ -13,18 +13,7 @@ extension DurableFiles {
     /// Not a memory map: mapped, a few dozen lookups made almost all of a 5 MB directory resident
     /// (the kernel brings a mapped file in 64 KiB or a page-cache folio at a time; docs/BENCHMARKS.md).
     public func openPages(_ path: String, limit: Int) throws(StoreError) -> any DirectoryPageSource {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | noFollow)
-        if fd < 0 { throw fail("open", path) }
-        var st = stat()
-        if fstat(fd, &st) != 0 {
-            close(fd)
-            throw fail("inspect", path)
-        }
-        guard (st.st_mode & S_IFMT) == S_IFREG else {
-            close(fd)
-            throw .notAFile(path: display(path), kind: Self.kindName(st.st_mode))
-        }
-        let size = Int(st.st_size)
+        let (fd, size) = try openRegular(path)
         if size > limit {
             close(fd)
             throw .tooLarge(path: display(path), limit: limit)
@@ -53,21 +42,10 @@ extension DurableFiles {
     public func readPrefix(_ path: String, from offset: Int = 0, count: Int) throws(StoreError) -> (
         data: Data, size: Int
     ) {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | noFollow)
-        if fd < 0 {
-            if errno == ELOOP || errno == ENXIO, let kind = kind(path), kind != "file" {
-                throw .notAFile(path: display(path), kind: kind)
-            }
-            throw fail("open", path)
-        }
+        let (fd, fileSize) = try openRegular(path)
         defer { close(fd) }
-        var st = stat()
-        if fstat(fd, &st) != 0 { throw fail("inspect", path) }
-        guard (st.st_mode & S_IFMT) == S_IFREG else {
-            throw .notAFile(path: display(path), kind: Self.kindName(st.st_mode))
-        }
-        let size = max(0, min(Int(st.st_size) - offset, count))
-        return (try readFully(fd, count: size, at: offset, path: path), Int(st.st_size))
+        let size = max(0, min(fileSize - offset, count))
+        return (try readFully(fd, count: size, at: offset, path: path), fileSize)
     }
 
     /// `count` bytes of an open file from `offset` (fewer if it ends sooner), retrying interrupted reads.

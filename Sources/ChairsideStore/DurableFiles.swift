@@ -215,19 +215,10 @@ public struct DurableFiles: Sendable {
     /// checked before any read: a FIFO, socket, device or folder in its place is reported
     /// (`notAFile`), never waited on; a file over `limit` is refused from its size alone.
     public func read(_ path: String, limit: Int) throws(StoreError) -> Data {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | noFollow)
-        if fd < 0 {
-            if errno == ELOOP || errno == ENXIO, let kind = kind(path), kind != "file" {
-                throw .notAFile(path: display(path), kind: kind)
-            }
-            throw fail("open", path)
-        }
+        let (fd, fileSize) = try openRegular(path)
         defer { close(fd) }
-        var st = stat()
-        if fstat(fd, &st) != 0 { throw fail("inspect", path) }
-        try requireRegular(fd, path)
-        if Int(st.st_size) > limit { throw .tooLarge(path: display(path), limit: limit) }
-        var data = Data(count: Int(st.st_size))
+        if fileSize > limit { throw .tooLarge(path: display(path), limit: limit) }
+        var data = Data(count: fileSize)
         var total = 0
         let size = data.count
         while total < size {
@@ -274,6 +265,29 @@ public struct DurableFiles: Sendable {
         case S_IFLNK: "symbolic link"
         default: "special file"
         }
+    }
+
+    /// Opens a regular file for reading, non-blocking and without following links, and gives its
+    /// size; anything else in its place (a FIFO, socket, device, folder or link) is `notAFile`,
+    /// reported before any read. The caller closes the descriptor.
+    func openRegular(_ path: String) throws(StoreError) -> (fd: Int32, size: Int) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | noFollow)
+        if fd < 0 {
+            if errno == ELOOP || errno == ENXIO, let kind = kind(path), kind != "file" {
+                throw .notAFile(path: display(path), kind: kind)
+            }
+            throw fail("open", path)
+        }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            close(fd)
+            throw fail("inspect", path)
+        }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            close(fd)
+            throw .notAFile(path: display(path), kind: Self.kindName(st.st_mode))
+        }
+        return (fd, Int(st.st_size))
     }
 
     private func requireRegular(_ fd: Int32, _ path: String) throws(StoreError) {

@@ -29,8 +29,14 @@ extension Store {
     static func recordedTime(_ date: Date) -> Date { Timestamp.parse(Timestamp.format(date)) ?? date }
 
     /// Every room's patients as one clinic (see `ClinicView`).
-    public func clinicView() -> ClinicView {
-        let rooms = RoomArea.open(storeRoot: root, timeZone: timeZone, today: ClinicDay(Date(), timeZone: timeZone))
+    public func clinicView() -> ClinicView { clinicView(rooms: pulledRooms()) }
+
+    /// The rooms pulled from the replica, opened read-only.
+    private func pulledRooms() -> [(id: String, store: Store)] {
+        RoomArea.open(storeRoot: root, timeZone: timeZone, today: ClinicDay(Date(), timeZone: timeZone))
+    }
+
+    private func clinicView(rooms: [(id: String, store: Store)]) -> ClinicView {
         let stores: [(room: String?, patients: [Patient])] =
             [(nil, directory.patients)] + rooms.map { ($0.id, $0.store.directory.patients) }
         return ClinicView(patients: ClinicPatients(stores: stores), local: self, rooms: rooms)
@@ -43,8 +49,8 @@ extension Store {
     /// canonicalize and gather the patient's records, without decoding every patient (40,000 at
     /// ten years, a quarter of a second).
     public func clinicView(lookingUp query: String) -> ClinicView {
-        let rooms = RoomArea.open(storeRoot: root, timeZone: timeZone, today: ClinicDay(Date(), timeZone: timeZone))
-        guard rooms.isEmpty else { return clinicView() }
+        let rooms = pulledRooms()
+        guard rooms.isEmpty else { return clinicView(rooms: rooms) }
         let dir = directory
         let trimmed = query.trimmingCharacters(in: .whitespaces)
         var reached: [Patient] = []
