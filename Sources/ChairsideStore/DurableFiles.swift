@@ -156,6 +156,36 @@ public struct DurableFiles: Sendable {
         return fd
     }
 
+    /// Opens a journal's acknowledgement mark (`JournalMark`) for overwriting in place, creating it
+    /// if need be. Anything but a regular file in its place is `notAFile`.
+    public func openMark(_ path: String) throws(StoreError) -> Int32 {
+        let exists = kind(path) != nil
+        if !exists { try point(.create, path) }
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NONBLOCK | noFollow, Self.fileMode)
+        if fd < 0 {
+            if errno == ELOOP || errno == ENXIO, let kind = kind(path), kind != "file" {
+                throw .notAFile(path: display(path), kind: kind)
+            }
+            throw fail("create", path)
+        }
+        if !exists { done(.create, path, fd: fd) }
+        do throws(StoreError) {
+            try requireRegular(fd, path)
+        } catch {
+            close(fd)
+            throw error
+        }
+        return fd
+    }
+
+    /// Overwrites a mark from its first byte. Not synced, on purpose: see `JournalMark`.
+    public func writeMark(_ fd: Int32, _ data: Data, path: String) throws(StoreError) {
+        try point(.write, path, fd: fd, pending: data)
+        let n = data.withUnsafeBytes { pwrite(fd, $0.baseAddress!, data.count, 0) }
+        if n != data.count { throw fail("write", path) }
+        done(.write, path, fd: fd)
+    }
+
     /// Appends bytes and fsyncs. The caller shows nothing as recorded unless this returns.
     /// When a write fails (a full disk) the file is cut back to `knownLength`, so a retry appends
     /// to a clean end. When the sync fails, nothing here is trusted any more: the error says so

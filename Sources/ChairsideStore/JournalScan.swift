@@ -88,6 +88,26 @@ public struct JournalScan {
     /// The bytes after the last intact line past the recorded length are junk (see `init`): one tail.
     public private(set) var junkTail = false
 
+    /// The journal's acknowledgement mark as the store read it beside the journal, if it reads.
+    var mark: JournalMark?
+
+    /// Whether the line the mark names is still the last intact line, where the mark says it ends, with
+    /// its bytes: the journal's acknowledged end is intact (what is missing, if anything, is inside).
+    func endsAsMarked(_ mark: JournalMark) -> Bool {
+        guard let last = entries.last, last.seq == mark.seq else { return false }
+        return hashOfLine(endingAt: last.end) == mark.head
+    }
+
+    /// Numbers up to `upTo` that no line of the journal stands for, read or damaged (`#6`, `#6–#8`).
+    func missingNumbers(upTo last: Int) -> [ClosedRange<Int>] {
+        var present = IndexSet(entries.map(\.seq))
+        for d in damaged where d.firstSeq <= d.lastSeq { present.insert(integersIn: d.firstSeq...d.lastSeq) }
+        guard last >= 1 else { return [] }
+        var missing = IndexSet(integersIn: 1...last)
+        missing.subtract(present)
+        return missing.rangeView.map { $0.lowerBound...($0.upperBound - 1) }
+    }
+
     private var lineEnds: [Int: String] = [:]
 
     /// The hash of the kept line that ends exactly at byte `offset` (newline included), if any.

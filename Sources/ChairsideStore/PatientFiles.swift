@@ -124,12 +124,15 @@ extension Store {
                 }
             }
         }
-        if let snapshot, snapshot.stamp.journalBytes == journalSize {
+        // A journal shorter than its last append acknowledged lost lines: read it whole, which names them.
+        let lostLines = readMark(of: patientJournal).map { $0.bytes > journalSize } ?? false
+        if let snapshot, snapshot.stamp.journalBytes == journalSize, !lostLines {
             install(PatientDirectory(snapshot: snapshot), stamp: snapshot.stamp)
             patientState.snapshotOnDisk = true
             return
         }
-        if let snapshot, snapshot.stamp.journalBytes < journalSize, let tail = journalTail(after: snapshot.stamp),
+        if let snapshot, !lostLines, snapshot.stamp.journalBytes < journalSize,
+            let tail = journalTail(after: snapshot.stamp),
             tail.stamp.journalBytes == journalSize
         {
             var dir = PatientDirectory(snapshot: snapshot, overlay: tail.patients)

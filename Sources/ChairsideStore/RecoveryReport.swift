@@ -35,6 +35,10 @@ public struct RecoveryReport: Sendable, Equatable {
         /// cache or the patient directory knew a longer journal): acknowledged lines after `afterSeq`
         /// are missing. What remains is kept; `recordedBytes` is the length on record.
         case linesMissing(path: String, afterSeq: Int, bytes: Int, recordedBytes: Int)
+        /// The journal is shorter than the store acknowledged, but its acknowledged last line is still
+        /// there, intact: lines were deleted from inside it, not from its end. `seqs` names the numbers
+        /// no line stands for any more (`#6`, `#6–#8`), or is empty when the numbering shows no gap.
+        case linesMissingInside(path: String, seqs: String, bytes: Int, recordedBytes: Int)
         /// An unterminated last line inside what the store had recorded of the journal: acknowledged
         /// bytes cut short (by hand, by a copy), not a torn write. Cut so the journal can go on; a copy is in `keptAs`.
         case acknowledgedTailCut(path: String, bytes: Int, seq: Int, keptAs: String)
@@ -75,6 +79,12 @@ public struct RecoveryReport: Sendable, Equatable {
             case .linesMissing(let p, let s, let n, let r):
                 "\(p): \(Self.noun(p))s after #\(s) are missing: the journal is \(n) bytes but \(r) were recorded "
                     + "(lines deleted or cut from its end); what remains is kept"
+            case .linesMissingInside(let p, let s, let n, let r):
+                "\(p): the journal is \(n) bytes but \(r) were recorded, and its last recorded line is intact: "
+                    + (s.isEmpty
+                        ? "lines were deleted from inside it"
+                        : "\(Self.noun(p)) \(s) \(s.contains(",") || s.contains("–") ? "were" : "was") deleted from inside it")
+                    + "; what remains is kept"
             case .acknowledgedTailCut(let p, let n, let s, let q):
                 "\(p): the last line (\(Self.noun(p)) #\(s), \(n) bytes) was cut short after it had been recorded: "
                     + "unreadable, cut off so the journal can go on, original kept in \(q)"
@@ -91,14 +101,17 @@ public struct RecoveryReport: Sendable, Equatable {
             }
         }
 
-        /// "event" in a session journal, "patient record" in the patient journal.
-        static func noun(_ path: String) -> String { path.hasPrefix("patients/") ? "patient record" : "event" }
+        /// "event" in a session journal, "patient record" in the patient journal, "lot record" in the lot register.
+        static func noun(_ path: String) -> String {
+            path.hasPrefix("patients/") ? "patient record" : path.hasPrefix("lots/") ? "lot record" : "event"
+        }
 
         /// Damage means data needed attention beyond routine crash clean-up.
         public var isDamage: Bool {
             switch self {
             case .damagedLine, .chainBroken, .anchorMismatch, .notAFile, .quarantined, .lineTerminated, .damagedTailCut,
-                .newlineRestored, .linesMissing, .overCap, .acknowledgedTailCut, .notReadWhenListing:
+                .newlineRestored, .linesMissing, .overCap, .acknowledgedTailCut, .notReadWhenListing,
+                .linesMissingInside:
                 true
             default: false
             }
@@ -108,7 +121,7 @@ public struct RecoveryReport: Sendable, Equatable {
         /// every check reports it again; everything else is a repair done once.
         public var isStanding: Bool {
             switch self {
-            case .damagedLine, .chainBroken, .predatesChain, .anchorMismatch, .linesMissing: true
+            case .damagedLine, .chainBroken, .predatesChain, .anchorMismatch, .linesMissing, .linesMissingInside: true
             case .notAFile(_, _, let moved): moved == nil
             default: false
             }

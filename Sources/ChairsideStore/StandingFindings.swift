@@ -39,7 +39,11 @@ struct StandingFinding: Codable, Equatable, Sendable {
     }
 
     /// What `--accept` names: the day (`2026-11-21`) or `patients`.
-    var scope: String { path.hasPrefix("patients/") ? "patients" : (day ?? String(path.dropFirst(5).prefix(10))) }
+    var scope: String {
+        if path.hasPrefix("patients/") { return "patients" }
+        if path.hasPrefix("lots/") { return "lots" }
+        return day ?? String(path.dropFirst(5).prefix(10))
+    }
 
     init?(_ finding: RecoveryReport.Finding, detectedAt: String, evidence: String?) {
         switch finding {

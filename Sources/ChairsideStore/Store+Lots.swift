@@ -49,13 +49,14 @@ extension Store {
         // Numbered after any line, read or damaged, so a damaged line's number is never reused.
         let events = try register.decide(command, by: by, now: now)
         let lines = try events.map { ($0.seq, try encoder.encode($0)) }
-        let (data, _) = JournalLine.encodeBatch(lines, prev: head)
+        let (data, last) = JournalLine.encodeBatch(lines, prev: head)
         do throws(StoreError) {
             try files.append(fd, data, knownLength: length, path: lotJournal)
         } catch {
             if error.isSyncFailure { try? files.truncate(lotJournal, to: length) }
             throw error
         }
+        writeMark(JournalMark(bytes: length + data.count, seq: lines.last?.0 ?? 0, head: last), of: lotJournal)
         return events
     }
 

@@ -207,6 +207,8 @@ public final class Store {
             if error.isSyncFailure { try? files.truncate(patientJournal, to: length) }
             throw error
         }
+        writeMark(
+            JournalMark(bytes: length + line.count, seq: seq, head: JournalLine.hash(line)), of: patientJournal)
         // The snapshot is rarely rewritten: the next opening replays this line from the journal's tail.
         patientState.lastSeq = seq
         patientState.journalBytes = length + line.count
@@ -302,7 +304,7 @@ public final class Store {
                 // Verified by its bytes: every line's own check, the chain, and the head the index
                 // recorded. Decoding the events again would only give the summary the index holds.
                 if let head = cached.head, let data = try? files.read(path, limit: Self.maxJournalBytes),
-                    data.count == cached.journalBytes
+                    data.count == cached.journalBytes, readMark(of: path).map({ $0.bytes <= data.count }) ?? true
                 {
                     let scan = JournalScan(data)
                     if scan.clean, scan.chainBreaks.isEmpty, scan.preChainLines == 0, scan.head == head { continue }
@@ -400,9 +402,10 @@ public final class Store {
         }
         let names = (try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []
         var journals = 0
-        for name in names where name != "index.json" {
+        for name in names where name != "index.json" && !name.hasSuffix(".ack") {
             guard name.hasSuffix(".jsonl"), !name.hasPrefix("."), let bytes = recorded[String(name.dropLast(6))],
-                files.kind(dir + "/" + name) == "file", files.size(dir + "/" + name) == bytes
+                files.kind(dir + "/" + name) == "file", files.size(dir + "/" + name) == bytes,
+                readMark(of: dir + "/" + name).map({ $0.bytes <= bytes }) ?? true
             else { return false }
             journals += 1
         }
@@ -460,7 +463,10 @@ public final class Store {
         if days[day] == nil { _ = try sessions(on: day) }
         let (data, size) = try files.readPrefix(path, count: Self.maxJournalBytes)
         // Junk past the length on record is one tail, ignored here (no reading of thousands of "lines").
-        var scan = JournalScan(data, acknowledged: days[day]?[id]?.journalBytes ?? recordedJournalBytes[path])
+        let mark = readMark(of: path)
+        let recorded = [days[day]?[id]?.journalBytes ?? recordedJournalBytes[path], mark?.bytes].compactMap { $0 }.max()
+        var scan = JournalScan(data, acknowledged: recorded)
+        scan.mark = mark
         if size > data.count { scan.extendTail(to: size) }
         guard let state = sessionState(id: id, path: path, scan: &scan) else {
             throw .corrupt(path: files.display(path), reason: "no readable events")
@@ -556,6 +562,8 @@ public final class Store {
         }
         writer.length += data.count
         writer.head = head
+        writer.markFD = writeMark(
+            JournalMark(bytes: writer.length, seq: lines.last?.0 ?? 0, head: head), of: writer.path, fd: writer.markFD)
         for e in events { writer.state.record(e) }
         guard var summary = SessionSummary(state: writer.state, journalBytes: writer.length) else { return }
         summary.head = head
@@ -613,12 +621,13 @@ public final class Store {
             decoded = self.decodeSession(id: id, scan: scan)
             return decoded!.unreadable
         }
+        let prior = prior ?? priorSummary(id: id)
         guard
             var scan = try recoverJournal(
-                path, holdingLock: holdingLock, recorded: recorded ?? recordedJournalBytes[path], decode: unreadable)
+                path, holdingLock: holdingLock, recorded: recorded ?? recordedJournalBytes[path],
+                recordedEnd: prior.flatMap(Self.recordedEnd), decode: unreadable)
         else { return nil }
         if scans != nil { scans?[path] = scan }
-        let prior = prior ?? priorSummary(id: id)
         guard let state = sessionState(id: id, path: path, scan: &scan, prior: prior, decoded: decoded),
             var summary = SessionSummary(state: state, journalBytes: scan.goodLength)
         else { return nil }
@@ -655,7 +664,12 @@ public final class Store {
     /// How much of a journal the store knows was acknowledged (synced): what its last append recorded
     /// (else the length its day-index entry was made from), or up to its last intact line if further.
     static func acknowledgedLength(prior: SessionSummary?, scan: JournalScan) -> Int {
-        max(prior?.acknowledgedBytes ?? prior?.journalBytes ?? 0, scan.entries.last?.end ?? 0)
+        max(prior?.acknowledgedBytes ?? prior?.journalBytes ?? 0, scan.mark?.bytes ?? 0, scan.entries.last?.end ?? 0)
+    }
+
+    /// How a day-index entry says its journal ended: its length, last number and last line's hash.
+    static func recordedEnd(_ entry: SessionSummary) -> JournalMark? {
+        entry.head.map { JournalMark(bytes: entry.journalBytes, seq: entry.lastSeq, head: $0) }
     }
 
     /// Whether the journal's end is unknown (issue 14): its last line damaged, lines missing from its
@@ -681,6 +695,12 @@ public final class Store {
             default: break
             }
         }
+        // Shorter than its mark and not ending in the marked line: the acknowledged end is gone, whatever
+        // the report of this read says (a read-only load reports nothing).
+        let kept = scan.goodLength + (scan.missingNewline ? 1 : 0)
+        if let mark = scan.mark, mark.bytes > kept, !scan.endsAsMarked(mark), !continued {
+            after = min(after ?? scan.lastSeq, scan.lastSeq)
+        }
         // Remembered by the day index (a tail cut earlier leaves a journal that reads clean), unless the
         // journal has grown past what that index entry saw (a good copy put back).
         if after == nil, let prior, let known = prior.endUnreadableAfter, scan.goodLength <= prior.journalBytes {
@@ -689,7 +709,8 @@ public final class Store {
         guard let after else { return }
         state.endUnreadableAfterSeq = after
         // Numbers the index saw and the journal lost are never reused (a replica holds them already).
-        if let prior, prior.lastSeq > state.lastSeq { state.lastSeqPerIndex = prior.lastSeq }
+        let recordedLast = max(prior?.lastSeq ?? 0, scan.mark?.seq ?? 0)
+        if recordedLast > state.lastSeq { state.lastSeqPerIndex = recordedLast }
         // The day index may have recorded a closed status from lines now unreadable: said, never taken.
         if let prior, prior.status == .completed || prior.status == .aborted, prior.lastSeq > after,
             prior.endUnreadableAfter == nil
@@ -767,11 +788,14 @@ public final class Store {
     ///
     /// `unreadable` says which intact lines the caller cannot read (they are damage too).
     func recoverJournal(
-        _ path: String, holdingLock: Bool = false, recorded: Int? = nil,
+        _ path: String, holdingLock: Bool = false, recorded: Int? = nil, recordedEnd: JournalMark? = nil,
         decode unreadable: (JournalScan) -> Set<Int>
     ) throws(StoreError) -> JournalScan? {
         let rel = files.display(path)
         let repair = repairing || holdingLock
+        // What the last append acknowledged bounds what may be cut, like any length on record.
+        let mark = readMark(of: path)
+        let recorded = [recorded, mark?.bytes].compactMap { $0 }.max()
         let data: Data
         let size: Int
         do {
@@ -798,6 +822,7 @@ public final class Store {
             return nil
         }
         var scan = JournalScan(data, acknowledged: recorded)
+        scan.mark = mark
         let overCap = size > data.count
         if overCap {
             scan.extendTail(to: size)
@@ -816,12 +841,14 @@ public final class Store {
             if scan.missingNewline, let last = scan.entries.last {
                 try files.appendNewline(path)
                 report.add(.newlineRestored(path: rel, line: last.line, seq: last.seq))
-                return try recoverJournal(path, holdingLock: holdingLock, recorded: recorded, decode: unreadable)
+                return try recoverJournal(
+                    path, holdingLock: holdingLock, recorded: recorded, recordedEnd: recordedEnd, decode: unreadable)
             }
             if scan.needsTerminator, let line = scan.damaged.last?.line {
                 try files.appendNewline(path)
                 report.add(.lineTerminated(path: rel, line: line))
-                return try recoverJournal(path, holdingLock: holdingLock, recorded: recorded, decode: unreadable)
+                return try recoverJournal(
+                    path, holdingLock: holdingLock, recorded: recorded, recordedEnd: recordedEnd, decode: unreadable)
             }
             if scan.tornTail {
                 // Kept before it is cut: nothing the store removes is lost, even what only looks torn.
@@ -855,10 +882,12 @@ public final class Store {
         }
         let kept = scan.goodLength + (scan.missingNewline ? 1 : 0)
         if acknowledged > kept {
-            let missing = RecoveryReport.Finding.linesMissing(
-                path: rel, afterSeq: scan.lastSeq, bytes: kept, recordedBytes: acknowledged)
+            // The record that says how long the journal was also says how it ended (the mark, or the
+            // day index's entry): with that end intact, the lines went from inside, not from the end.
+            let end = [mark, recordedEnd].compactMap { $0 }.first { $0.bytes == acknowledged }
+            let missing = missingLines(scan, path: rel, kept: kept, recorded: acknowledged, end: end)
             report.add(missing)
-            if repair { recordStanding(missing) }
+            if repair, case .linesMissing = missing { recordStanding(missing) }
             if checking { reported.insert(rel) }
         }
         for d in scan.damaged { report.add(.damagedLine(path: rel, line: d.line, seqs: d.seqText)) }
@@ -961,6 +990,8 @@ public final class SessionWriter {
     public fileprivate(set) var head: String
     /// Set for a session begun as a late entry, until its first line carries the mark.
     fileprivate(set) var lateEntry = false
+    /// The journal's acknowledgement mark, open for overwriting after each append (-1 until then).
+    fileprivate(set) var markFD: Int32 = -1
 
     init(id: String, day: ClinicDay, path: String, fd: Int32, length: Int, state: SessionState, head: String) {
         self.id = id
@@ -983,6 +1014,10 @@ public final class SessionWriter {
         if fd >= 0 {
             Glibc.close(fd)
             fd = -1
+        }
+        if markFD >= 0 {
+            Glibc.close(markFD)
+            markFD = -1
         }
     }
 

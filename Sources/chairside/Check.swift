@@ -31,13 +31,15 @@ struct Check: ParsableCommand {
     @Option(
         help: ArgumentHelp(
             "Record that someone looked at the standing damage of a day (its anchor no longer matches, lines "
-                + "missing from its journals) or of the patient journal; check then stops reporting it.",
-            valueName: "YYYY-MM-DD|patients"))
+                + "missing from its journals), of the patient journal or of the lot register; check then stops "
+                + "reporting it.",
+            valueName: "YYYY-MM-DD|patients|lots"))
     var accept: String?
 
     func validate() throws {
-        if let accept, accept != "patients", ClinicDay(string: accept) == nil {
-            throw ValidationError("--accept takes a day (YYYY-MM-DD) or the word patients, not '\(accept)'.")
+        if let accept, accept != "patients", accept != "lots", ClinicDay(string: accept) == nil {
+            throw ValidationError(
+                "--accept takes a day (YYYY-MM-DD) or the word patients or lots, not '\(accept)'.")
         }
     }
 

@@ -64,6 +64,8 @@ final class HostileFileTests: XCTestCase {
             ("quarantine", true, 1, 1),
             (day, true, 0, 1), (journal, false, 0, 1), ("\(day)/index.json", false, 1, 1),
             ("patients/journal.jsonl", false, 1, 0), ("patients/directory.bin", false, 1, 1),
+            // Acknowledgement marks (issue 14, fifth round): evidence only, so everything still reads.
+            ("\(day)/\(Probe.sessionID).ack", false, 1, 1), ("patients/journal.ack", false, 1, 1),
         ]
         var cases = 0
         var skipped: Set<String> = []

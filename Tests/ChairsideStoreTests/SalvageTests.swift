@@ -188,8 +188,9 @@ final class SalvageTests: XCTestCase {
         }
         try write(old, journalPath)
         // An old store's day index was made from its old journal (a newer index would record a
-        // longer journal, and lines missing).
+        // longer journal, and lines missing), and it had no acknowledgement marks.
         try FileManager.default.removeItem(atPath: dir + "/days/2026-11-21/index.json")
+        try FileManager.default.removeItem(atPath: JournalMark.path(of: journalPath))
         let store = try openStore(.write)
         let report = try store.check()
         XCTAssertEqual(try store.loadSession(id: id).events, events)

@@ -133,8 +133,12 @@ final class UnreadableEndTests: XCTestCase {
         let store = try openStore(.write)
         let before = try XCTUnwrap(try store.sessions(on: today).first)
         XCTAssertTrue(before.endUnreadable, "lines missing from what the index recorded")
-        // A fresh store whose index knows only the shorter journal: then a garbled write lands after it.
+        // A fresh store whose index and mark know only the shorter journal (the completion's append never
+        // returned): then a garbled write lands after it.
         try FileManager.default.removeItem(atPath: "\(dir!)/days/2026-11-21/index.json")
+        let shorter = JournalMark(
+            bytes: all.reduce(0) { $0 + $1.count }, seq: events.count - 1, head: JournalLine.hash(all.last!))
+        try shorter.encoded.write(to: URL(fileURLWithPath: "\(dir!)/days/2026-11-21/\(id).ack"))
         _ = try openStore(.write).sessions(on: today)
         var garbled = completion
         garbled[garbled.count / 2] ^= 0x04

@@ -1,0 +1,189 @@
+import ChairsideCore
+import Foundation
+import TestSupport
+import XCTest
+
+@testable import ChairsideStore
+
+/// Issue 14, fifth round: every append leaves a mark of what it acknowledged beside the journal
+/// (`JournalMark`), so a rotted or cut last line is told from a torn write even when the day index
+/// is behind, lines deleted from the end of the patient or lot journal are found at the next open,
+/// and a line deleted from inside a journal is not taken for lines lost from its end.
+final class AcknowledgementMarkTests: XCTestCase {
+    var dir: String!
+    let today = ClinicDay(string: "2026-11-21")!
+    let id = "20261121-090000-0b0b"
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("chairside-mark-\(UUID().uuidString)").path
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
+    func openStore(_ access: StoreAccess = .create) throws -> Store {
+        try Store(root: dir, timeZone: Fixture.utc, today: today, access: access)
+    }
+
+    var journalPath: String { "\(dir!)/days/2026-11-21/\(id).jsonl" }
+    var markPath: String { "\(dir!)/days/2026-11-21/\(id).ack" }
+    var rel: String { "days/2026-11-21/\(id).jsonl" }
+
+    /// A session in progress whose last events (passes) were appended after the day index was last
+    /// written: the index is behind the journal, as it is for most of a real session.
+    func recordSessionWithPassesAfterTheLastIndexWrite(passes: Int = 3) throws -> (events: [SessionEvent], indexed: Int)
+    {
+        let store = try openStore()
+        let p = try store.savePatient(Fixture.patient(id: ""))
+        var d = SessionDriver(id: id)
+        let start = try d.run(
+            .start(patient: p, technician: "Alex Rivera", room: "Room 1", plannedZones: ["forehead"]), after: 0)
+        let writer = try store.beginSession(id: id, events: start)
+        defer { writer.close() }
+        let before = d.state.events.count
+        _ = try d.preparedForNeedling()
+        for event in d.state.events[before...] { try store.append([event], to: writer) }
+        let indexed = try XCTUnwrap(try openStore(.read).sessions(on: today).first).journalBytes
+        for _ in 0..<passes {
+            let pass = try d.run(
+                .logPass(
+                    Pass(zone: "forehead", depth: 0.5, count: 3, pattern: .horizontal, endpoint: .erythema),
+                    confirmAboveProtocol: false), after: 2)
+            try store.append(pass, to: writer)
+        }
+        return (d.state.events, indexed)
+    }
+
+    func lines(_ path: String? = nil) throws -> [Data] {
+        try Data(contentsOf: URL(fileURLWithPath: path ?? journalPath)).split(
+            separator: 0x0A, omittingEmptySubsequences: false
+        ).dropLast().map { Data($0) + [0x0A] }
+    }
+
+    func write(_ lines: [Data], to path: String? = nil) throws {
+        try lines.reduce(Data(), +).write(to: URL(fileURLWithPath: path ?? journalPath))
+    }
+
+    func testEveryAppendLeavesAMarkOfWhatItAcknowledged() throws {
+        let (events, _) = try recordSessionWithPassesAfterTheLastIndexWrite()
+        let all = try lines()
+        let mark = try XCTUnwrap(JournalMark(try Data(contentsOf: URL(fileURLWithPath: markPath))))
+        XCTAssertEqual(mark.bytes, all.reduce(0) { $0 + $1.count })
+        XCTAssertEqual(mark.seq, events.count)
+        XCTAssertEqual(mark.head, JournalLine.hash(try XCTUnwrap(all.last)))
+        XCTAssertEqual(JournalMark(mark.encoded), mark, "reads back")
+        var garbled = mark.encoded
+        garbled[30] ^= 0x01
+        XCTAssertNil(JournalMark(garbled), "a mark carries its own check")
+    }
+
+    func testARottedLastLineIsAnUnknownEndEvenWhenTheDayIndexIsBehind() throws {
+        let (events, indexed) = try recordSessionWithPassesAfterTheLastIndexWrite()
+        var all = try lines()
+        XCTAssertLessThan(indexed, all.reduce(0) { $0 + $1.count }, "the index is behind the journal")
+        all[all.count - 1][all[all.count - 1].count / 2] ^= 0x04
+        try write(all)
+        let summary = try XCTUnwrap(try openStore(.read).sessions(on: today).first)
+        XCTAssertTrue(summary.endUnreadable, "the mark acknowledged the last pass: its end is unknown")
+        XCTAssertEqual(summary.endUnreadableAfter, events.count - 1)
+        XCTAssertFalse(summary.isOpen, "never resumed silently as in progress")
+        XCTAssertTrue(try openStore(.read).loadSession(id: id).endUnreadable)
+        // Without the mark (a store from before it) the old rule holds: past the index, not acknowledged.
+        try FileManager.default.removeItem(atPath: markPath)
+        XCTAssertFalse(try XCTUnwrap(try openStore(.read).sessions(on: today).first).endUnreadable)
+    }
+
+    func testAnAcknowledgedLastLineCutShortIsDamageAndItsNumberIsNeverReused() throws {
+        let (events, _) = try recordSessionWithPassesAfterTheLastIndexWrite()
+        let data = try Data(contentsOf: URL(fileURLWithPath: journalPath))
+        try data.dropLast(10).write(to: URL(fileURLWithPath: journalPath))
+        let store = try openStore(.write)
+        let summary = try XCTUnwrap(try store.sessions(on: today).first)
+        XCTAssertTrue(
+            store.report.findings.contains { if case .acknowledgedTailCut(rel, _, _, _) = $0 { true } else { false } },
+            "cut as damage, with a copy kept, never as a torn write: \(store.report.findings)")
+        XCTAssertFalse(
+            store.report.findings.contains { if case .tornTailCut = $0 { true } else { false } })
+        XCTAssertTrue(store.report.hasDamage)
+        XCTAssertTrue(summary.endUnreadable)
+        let writer = try store.openSession(id: id)
+        defer { writer.close() }
+        let context = DecisionContext(protocolSettings: Fixture.proto, actor: "Alex Rivera", timeZone: Fixture.utc)
+        let confirm = try Decider.decide(
+            .continueAfterUnreadableEnd, state: writer.state, context: context, now: Fixture.minutes(90))
+        XCTAssertEqual(confirm.first?.seq, events.count + 1, "#\(events.count) was acknowledged: never reused")
+    }
+
+    func testALineDeletedFromInsideAJournalIsNamedAsSuchNotAsALostEnd() throws {
+        let (events, _) = try recordSessionWithPassesAfterTheLastIndexWrite()
+        var all = try lines()
+        all.remove(at: 3)  // event #4
+        try write(all)
+        let store = try openStore(.write)
+        let summary = try XCTUnwrap(try store.sessions(on: today).first)
+        let findings = store.report.findings
+        XCTAssertTrue(
+            findings.contains { if case .linesMissingInside(rel, "#4", _, _) = $0 { true } else { false } },
+            "\(findings)")
+        XCTAssertFalse(findings.contains { if case .linesMissing = $0 { true } else { false } }, "\(findings)")
+        XCTAssertTrue(findings.contains(.chainBroken(path: rel, seq: 5)))
+        XCTAssertFalse(summary.endUnreadable, "its end is intact")
+        XCTAssertEqual(summary.lastSeq, events.count)
+        XCTAssertTrue(
+            findings.first { if case .linesMissingInside = $0 { true } else { false } }!.text.contains(
+                "event #4 was deleted from inside it"))
+    }
+
+    func testLinesDeletedFromTheEndOfThePatientJournalAreFoundAtTheNextOpen() throws {
+        let store = try openStore()
+        for n in 1...4 { try store.savePatient(Fixture.patient("Patient \(n)", id: "", chart: "C-\(n)")) }
+        let path = "\(dir!)/patients/journal.jsonl"
+        try write(Array(try lines(path).dropLast(2)), to: path)
+        let reopened = try openStore(.write)
+        XCTAssertEqual(reopened.directory.count, 2, "the two patients that remain")
+        XCTAssertTrue(
+            reopened.report.findings.contains {
+                if case .linesMissing("patients/journal.jsonl", 2, _, _) = $0 { true } else { false }
+            }, "\(reopened.report.findings)")
+        // It stands: the directory rebuilt from the shorter journal no longer remembers.
+        let findings = try openStore(.write).check().findings
+        XCTAssertTrue(
+            findings.contains { if case .linesMissing("patients/journal.jsonl", _, _, _) = $0 { true } else { false } })
+    }
+
+    func testLinesDeletedFromTheEndOfTheLotJournalAreFoundAndAcceptedAsLots() throws {
+        let store = try openStore()
+        let expiry = ClinicDay(string: "2027-06-30")!
+        try store.recordLot(
+            .add(lot: "NB-2611", kind: .anaesthetic, product: "BLT cream", expires: expiry), by: "Alex", now: Fixture.t0
+        )
+        try store.recordLot(.withdraw(lot: "NB-2611", reason: "maker's recall"), by: "Alex", now: Fixture.t0)
+        let path = "\(dir!)/lots/journal.jsonl"
+        try write(Array(try lines(path).dropLast()), to: path)
+        let reader = try openStore(.read)
+        _ = try reader.lotRegister()
+        XCTAssertTrue(
+            reader.report.findings.contains {
+                if case .linesMissing("lots/journal.jsonl", 1, _, _) = $0 { true } else { false }
+            }, "the recall that was recorded is missing, and said so: \(reader.report.findings)")
+        let checker = try openStore(.write)
+        XCTAssertTrue(try checker.check().hasDamage)
+        XCTAssertEqual(try checker.acceptStandingFindings("lots"), 1)
+    }
+
+    func testAMarkThatIsNotAFileNeverBlocksAnAppendOrARead() throws {
+        let store = try openStore()
+        let p = try store.savePatient(Fixture.patient(id: ""))
+        try FileManager.default.createDirectory(atPath: "\(dir!)/days/2026-11-21", withIntermediateDirectories: true)
+        XCTAssertEqual(mkfifo(markPath, 0o600), 0)
+        var d = SessionDriver(id: id)
+        let start = try d.run(
+            .start(patient: p, technician: "Alex Rivera", room: "Room 1", plannedZones: ["forehead"]), after: 0)
+        let writer = try store.beginSession(id: id, events: start)
+        try store.append(try d.run(.note("a note")), to: writer)
+        writer.close()
+        XCTAssertEqual(try openStore(.read).loadSession(id: id).events.count, d.state.events.count)
+        XCTAssertEqual(try XCTUnwrap(try openStore(.read).sessions(on: today).first).lastSeq, d.state.events.count)
+    }
+}
