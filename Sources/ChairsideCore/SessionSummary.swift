@@ -60,15 +60,16 @@ public struct SessionSummary: Codable, Equatable, Sendable {
     public var isOpen: Bool { status == .inProgress && !endUnreadable }
 
     public init?(state: SessionState, journalBytes: Int) {
-        // A session whose start line is unreadable is still listed (the day review flags it):
-        // the patient is unknown, the start is its first readable event.
+        // A session whose start line is unreadable, or gone (deleted: the chain breaks at the next
+        // line), is still listed (the day review flags it): the patient is unknown, the start is its
+        // first readable event.
         let unknownStart =
-            state.unreadable.isEmpty
+            state.start != nil
             ? nil
             : state.events.first.map {
                 StartInfo(
-                    patientID: "", patientName: "(start unreadable)", technician: $0.by, room: "", plannedZones: [],
-                    at: $0.at)
+                    patientID: "", patientName: state.unreadable.isEmpty ? "(start missing)" : "(start unreadable)",
+                    technician: $0.by, room: "", plannedZones: [], at: $0.at)
             }
         guard let start = state.start ?? unknownStart else { return nil }
         id = state.id

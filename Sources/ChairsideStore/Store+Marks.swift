@@ -21,20 +21,26 @@ extension Store {
         }
     }
 
-    /// Records what an append that just returned acknowledged. `fd` is an open mark (kept by a
-    /// session's writer), or -1 to open and close one here. A mark that cannot be written costs
-    /// evidence, never the append: the events are recorded already, so nothing is thrown.
-    @discardableResult
-    func writeMark(_ mark: JournalMark, of journal: String, fd: Int32 = -1) -> Int32 {
+    /// Records what an append that just returned acknowledged, opening and closing the mark. A mark
+    /// that cannot be written costs evidence, never the append: the events are recorded already.
+    func writeMark(_ mark: JournalMark, of journal: String) {
         let path = JournalMark.path(of: journal)
-        var handle = fd
-        if handle < 0 { handle = (try? files.openMark(path)) ?? -1 }
+        guard let fd = try? files.openMark(path) else { return }
+        defer { close(fd) }
+        try? files.writeMark(fd, mark.encoded, path: path)
+    }
+
+    /// The same for a session's writer, which keeps its mark open across appends: `fd` is the open
+    /// mark or -1; what comes back is the descriptor to keep (-1 when the mark could not be opened or
+    /// written, so the next append tries afresh).
+    func writeMark(_ mark: JournalMark, of journal: String, keeping fd: Int32) -> Int32 {
+        let path = JournalMark.path(of: journal)
+        let handle = fd >= 0 ? fd : ((try? files.openMark(path)) ?? -1)
         guard handle >= 0 else { return -1 }
-        if (try? files.writeMark(handle, mark.encoded, path: path)) == nil {
-            if fd < 0 { close(handle) }
+        guard (try? files.writeMark(handle, mark.encoded, path: path)) != nil else {
+            close(handle)
             return -1
         }
-        if fd < 0 { close(handle) }
         return handle
     }
 

@@ -563,7 +563,8 @@ public final class Store {
         writer.length += data.count
         writer.head = head
         writer.markFD = writeMark(
-            JournalMark(bytes: writer.length, seq: lines.last?.0 ?? 0, head: head), of: writer.path, fd: writer.markFD)
+            JournalMark(bytes: writer.length, seq: lines.last?.0 ?? 0, head: head), of: writer.path,
+            keeping: writer.markFD)
         for e in events { writer.state.record(e) }
         guard var summary = SessionSummary(state: writer.state, journalBytes: writer.length) else { return }
         summary.head = head

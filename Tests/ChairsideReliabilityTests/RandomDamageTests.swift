@@ -41,6 +41,8 @@ final class RandomDamageTests: XCTestCase {
         case deleteEndLines
         /// `truncate -s -1`: only the final newline gone.
         case missingNewline
+        /// One whole line deleted from inside (never the last): named by its number, not as a lost end.
+        case deleteMiddleLine
         /// 17 MiB of junk appended (over a session journal's 16 MiB cap), with a few newlines in it.
         case hugeJunk
     }
@@ -48,6 +50,7 @@ final class RandomDamageTests: XCTestCase {
     struct Tally {
         var cases = 0, byKind: [String: Int] = [:], linesKeptIntact = 0, linesNamed = 0, tornCuts = 0, chainBreaks = 0
         var quarantinedWhole = 0, indexOrMarker = 0, linesMissingNamed = 0, newlinesRestored = 0, junkCut = 0
+        var deletedInsideNamed = 0
     }
 
     /// Journals of the store, relative; the patient journal last.
@@ -108,6 +111,10 @@ final class RandomDamageTests: XCTestCase {
             d = lines.prefix(lines.count - 1 - pick(min(lines.count - 1, 5))).reduce(Data(), +)
         case .missingNewline:
             d = d.dropLast()
+        case .deleteMiddleLine:
+            guard lines.count > 2 else { return damage(.bitFlip, data, rng: &rng) }
+            lines.remove(at: pick(lines.count - 1))
+            d = lines.reduce(Data(), +)
         case .hugeJunk:
             var junk = Data(repeating: UInt8(ascii: "j"), count: 17 * 1_048_576)
             for _ in 0..<pick(4) { junk[pick(junk.count)] = 0x0A }
@@ -150,6 +157,8 @@ final class RandomDamageTests: XCTestCase {
             + files.compactMap { f in
                 f.hasPrefix("days/") ? (f as NSString).deletingLastPathComponent + "/index.json" : nil
             }
+            // Acknowledgement marks: evidence only; damaging one loses nothing.
+            + files.map { JournalMark.path(of: $0) }
         var tally = Tally()
         let started = Date()
         let first = env["CHAIRSIDE_DAMAGE_FIRST"].flatMap(Int.init) ?? 0
@@ -197,7 +206,8 @@ final class RandomDamageTests: XCTestCase {
                 + "\(tally.linesNamed) damaged lines all named and kept, \(tally.tornCuts) torn tails cut, \(tally.chainBreaks) chain breaks named, "
                 + "\(tally.quarantinedWhole) journals with no intact line moved to quarantine whole, \(tally.indexOrMarker) index or marker cases, "
                 + "\(tally.linesMissingNamed) journals shorter than recorded named, \(tally.newlinesRestored) lost newlines written back, "
-                + "\(tally.junkCut) junk tails over the cap cut with a copy"
+                + "\(tally.junkCut) junk tails over the cap cut with a copy, "
+                + "\(tally.deletedInsideNamed) lines deleted from inside a journal named by number"
         )
     }
 
@@ -281,6 +291,12 @@ final class RandomDamageTests: XCTestCase {
                 }
             }
             if tail.isEmpty { problems.append("cut silently") }
+            // Every line of the undamaged store was acknowledged (its mark says so): a cut one is damage.
+            if kind == .truncate,
+                findings.contains(where: { if case .tornTailCut(path: target, _, _, _) = $0 { true } else { false } })
+            {
+                problems.append("an acknowledged line cut short was taken for a torn write")
+            }
             if let kept = tail.first, FileManager.default.contents(atPath: root + "/" + kept) != gone {
                 problems.append("the cut bytes are not kept")
             }
@@ -310,6 +326,36 @@ final class RandomDamageTests: XCTestCase {
             if !report.hasDamage { problems.append("check did not report the missing lines as damage") }
             if missingAfter != nil { tally.linesMissingNamed += 1 }
         }
+        // A line deleted from inside is named by its number, and the journal's end still reads.
+        var deletedInside: Int?
+        if kind == .deleteMiddleLine {
+            let gone = before.firstIndex { !intact.contains($0) }.map { $0 + 1 }
+            deletedInside = gone
+            let named = findings.contains {
+                if case .linesMissingInside(path: target, let seqs, _, _) = $0 {
+                    seqs.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.contains("#\(gone ?? 0)")
+                } else {
+                    false
+                }
+            }
+            if named {
+                tally.deletedInsideNamed += 1
+            } else {
+                problems.append("the line deleted from inside is not named")
+            }
+            if missingAfter != nil {
+                problems.append("a line deleted from inside was named as lines lost from the end")
+            }
+            if !report.hasDamage { problems.append("check did not report the deleted line as damage") }
+            if let sessionID, let day = SessionID.day(of: sessionID),
+                let s = try Store(root: root, timeZone: tz, today: today, access: .read).sessions(on: day).first(
+                    where: {
+                        $0.id == sessionID
+                    }), s.endUnreadable
+            {
+                problems.append("a line deleted from inside made the end unreadable")
+            }
+        }
         if kind == .missingNewline {
             let restored = findings.contains {
                 if case .newlineRestored(path: target, _, _) = $0 { true } else { false }
@@ -330,7 +376,7 @@ final class RandomDamageTests: XCTestCase {
             // A truncation takes the lines past its cut with it; the last part line is a torn tail.
             let inTornTail = end > after.count && (kind == .truncate || cut)
             let namedMissing = end > after.count && missingAfter.map { $0 < seq } == true
-            if named || namedMissing {
+            if named || namedMissing || deletedInside == seq {
                 tally.linesNamed += 1
             } else if !inTornTail {
                 problems.append("changed line #\(seq) is not named")
@@ -386,7 +432,7 @@ final class RandomDamageTests: XCTestCase {
             XCTAssertTrue(check.out.contains("Checked "), "\(what): \(check.out)")
             XCTAssertEqual(today.status, 0, "\(what): \(today.err)")
             let scan = JournalScan(FileManager.default.contents(atPath: root + "/" + target) ?? Data())
-            if [.deleteEndLines, .truncate, .hugeJunk].contains(kind) {
+            if [.deleteEndLines, .truncate, .hugeJunk, .deleteMiddleLine].contains(kind) {
                 XCTAssertEqual(check.status, 1, "\(what): lines missing or junk over the cap is damage: \(check.out)")
             }
             if !scan.damaged.isEmpty {

@@ -51,6 +51,10 @@ final class AcknowledgementMarkTests: XCTestCase {
                     Pass(zone: "forehead", depth: 0.5, count: 3, pattern: .horizontal, endpoint: .erythema),
                     confirmAboveProtocol: false), after: 2)
             try store.append(pass, to: writer)
+            // Every append, not only the first or the last, leaves its mark.
+            let mark = JournalMark(try Data(contentsOf: URL(fileURLWithPath: markPath)))
+            XCTAssertEqual(mark?.bytes, try FileManager.default.attributesOfItem(atPath: journalPath)[.size] as? Int)
+            XCTAssertEqual(mark?.seq, d.state.lastSeq)
         }
         return (d.state.events, indexed)
     }
