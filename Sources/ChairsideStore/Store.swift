@@ -888,7 +888,14 @@ public final class Store {
             let end = [mark, recordedEnd].compactMap { $0 }.first { $0.bytes == acknowledged }
             let missing = missingLines(scan, path: rel, kept: kept, recorded: acknowledged, end: end)
             report.add(missing)
-            if repair, case .linesMissing = missing { recordStanding(missing) }
+            if repair, case .linesMissing = missing {
+                recordStanding(missing)
+                // The standing finding keeps the evidence; the mark follows the repair, as the indexes
+                // do, so accepting the finding ends the report. Its number stays: never reused.
+                if let mark, canRepair(path, holdingLock: holdingLock) {
+                    writeMark(JournalMark(bytes: kept, seq: max(mark.seq, scan.lastSeq), head: scan.head), of: path)
+                }
+            }
             if checking { reported.insert(rel) }
         }
         for d in scan.damaged { report.add(.damagedLine(path: rel, line: d.line, seqs: d.seqText)) }

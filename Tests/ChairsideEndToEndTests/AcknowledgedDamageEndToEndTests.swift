@@ -64,6 +64,46 @@ final class AcknowledgedDamageEndToEndTests: EndToEndCase {
         XCTAssertEqual(cli("check").status, 1, "still reported")
     }
 
+    /// Issue 14, fifth round: no earlier `check` recorded any length; the acknowledgement marks did.
+    func testWithoutAnEarlierCheckLinesDeletedFromThePatientAndLotJournalsAreDamage() throws {
+        XCTAssertEqual(cli("demo").status, 0)
+        XCTAssertEqual(
+            cli("lots", "add", "NB-1", "--kind", "anaesthetic", "--product", "Cream", "--expires", "2030-01").status, 0)
+        XCTAssertEqual(cli("lots", "withdraw", "NB-1", "--reason", "maker's recall").status, 0)
+        let patients = store + "/patients/journal.jsonl"
+        let lots = store + "/lots/journal.jsonl"
+        let people = try lines(patients)
+        try people.dropLast().reduce(Data(), +).write(to: URL(fileURLWithPath: patients))
+        try (try lines(lots)).dropLast().reduce(Data(), +).write(to: URL(fileURLWithPath: lots))
+        let check = cli("check")
+        XCTAssertEqual(check.status, 1, check.out)
+        XCTAssertTrue(
+            check.out.contains("patients/journal.jsonl: patient records after #\(people.count - 1) are missing"),
+            check.out)
+        XCTAssertTrue(check.out.contains("lots/journal.jsonl: lot records after #1 are missing"), check.out)
+        XCTAssertEqual(cli("check").status, 1, "still reported")
+        XCTAssertEqual(cli("check", "--accept", "patients").status, 1, "the lots' finding still stands")
+        XCTAssertEqual(cli("check", "--accept", "lots").status, 0)
+        XCTAssertEqual(cli("check").status, 0)
+    }
+
+    func testALineDeletedFromInsideAJournalIsNamedByItsNumberNotAsALostEnd() throws {
+        let (id, path) = try checkedDemo()
+        var all = try lines(path)
+        all.remove(at: 5)
+        try all.reduce(Data(), +).write(to: URL(fileURLWithPath: path))
+        let rel = "days/\(day)/\(id).jsonl"
+        let check = cli("check")
+        XCTAssertEqual(check.status, 1, check.out)
+        XCTAssertTrue(check.out.contains("\(rel): the journal is"), check.out)
+        XCTAssertTrue(check.out.contains("event #6 was deleted from inside it"), check.out)
+        XCTAssertTrue(check.out.contains("the hash chain breaks at event #7"), check.out)
+        XCTAssertFalse(check.out.contains("events after #"), check.out)
+        let show = cli("show", id)
+        XCTAssertEqual(show.status, 0, show.err)
+        XCTAssertFalse(show.out.contains("end unreadable"), show.out)
+    }
+
     func testThePatientJournalsLastLineDeletedIsDamage() throws {
         _ = try checkedDemo()
         let path = store + "/patients/journal.jsonl"
