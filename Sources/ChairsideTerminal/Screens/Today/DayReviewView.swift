@@ -94,7 +94,7 @@ enum DayReviewView {
             let status = s.isOpen ? (s.paused ? "paused" : s.step) : s.shortStatusLabel
             let flag = flags(s)
             let cells = [
-                Clock.hhmm(s.startedAt, timeZone: m.timeZone), Clock.hmm(s.durationSeconds(now: now)),
+                Clock.hhmm(s.startedAt, timeZone: m.timeZone), s.chairTimeText(now: now),
                 Visible.text(s.patientName), Visible.text(s.technician), Visible.text(s.room), Visible.text(zones),
                 s.prpAppliedML > 0 ? String(format: "%.1f", s.prpAppliedML) : "—", status, flag,
             ]
