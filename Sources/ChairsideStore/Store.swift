@@ -421,7 +421,8 @@ public final class Store {
             evidence = try keepCopy(
                 data, of: indexPath, suffix: "", reason: "the day's anchor no longer matches its journals")
         }
-        recordStanding(finding, evidence: evidence)
+        recordStanding(
+            finding, evidence: evidence, recordedIndex: try? files.read(indexPath, limit: Self.maxDayIndexBytes))
     }
 
     /// The index on disk lists the same sessions as the journals, each entry either current or

@@ -98,7 +98,9 @@ public struct OpenedSession: Equatable, Sendable {
 /// The answer to an effect.
 public enum EffectResult: Equatable, Sendable {
     /// The day's sessions and its anchor (short form; nil without sessions).
-    case dayLoaded(ClinicDay, [SessionSummary], anchor: String?)
+    /// `anchorMismatches`: standing findings that the day's journals no longer match the anchor
+    /// recorded before a repair rebuilt its index (issue 14).
+    case dayLoaded(ClinicDay, [SessionSummary], anchor: String?, anchorMismatches: [AnchorMismatch] = [])
     case patientsFound(query: String, [Patient])
     case patientSaved(Patient)
     case sessionOpened(OpenedSession)

@@ -26,7 +26,9 @@ public final class EffectRunner: @unchecked Sendable {
         case .loadDay(let day):
             return attempt(.loadDay) {
                 let sessions = try store.sessions(on: day)
-                return .dayLoaded(day, sessions, anchor: sessions.isEmpty ? nil : try store.anchor(on: day).short)
+                return .dayLoaded(
+                    day, sessions, anchor: sessions.isEmpty ? nil : try store.anchor(on: day).short,
+                    anchorMismatches: try store.anchorMismatches(on: day))
             }
         case .loadDayAllRooms(let day):
             return attempt(.loadDay) { .dayLoaded(day, try store.sessionsInAllRooms(on: day), anchor: nil) }

@@ -132,7 +132,9 @@ public enum ConsoleUpdate {
 
     private static func apply(_ result: EffectResult, _ m: inout AppModel, now: Date) -> [Effect] {
         switch result {
-        case .dayLoaded(let day, let sessions, let anchor): TodayScreen.loaded(day, sessions, anchor: anchor, &m)
+        case .dayLoaded(let day, let sessions, let anchor, let mismatches):
+            TodayScreen.loaded(day, sessions, anchor: anchor, &m)
+            m.today.anchorMismatches = mismatches
         case .patientsFound(let query, let patients): NewSessionScreen.found(query, patients, &m)
         case .patientSaved(let patient):
             m.newSession.query = patient.chartNumber
