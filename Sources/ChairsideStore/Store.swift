@@ -750,9 +750,13 @@ public final class Store {
             var scan = try recoverJournal(
                 patientJournal, holdingLock: holdingLock, recorded: recorded,
                 decode: { decodePatients($0).unreadable })
-        else { return PatientIndexFile() }
+        else {
+            notePatientJournalRead(nil, patients: [])
+            return PatientIndexFile()
+        }
         let decoded = decodePatients(scan)
         scan.markUnreadable(lines: decoded.unreadable)
+        notePatientJournalRead(scan, patients: decoded.file.patients)
         var file = decoded.file
         file.lastSeq = scan.lastSeq
         file.journalBytes = scan.goodLength

@@ -101,7 +101,8 @@ public enum EffectResult: Equatable, Sendable {
     /// `anchorMismatches`: standing findings that the day's journals no longer match the anchor
     /// recorded before a repair rebuilt its index (issue 14).
     case dayLoaded(ClinicDay, [SessionSummary], anchor: String?, anchorMismatches: [AnchorMismatch] = [])
-    case patientsFound(query: String, [Patient])
+    /// `damage`: what the store knows of damage in the patient journal (issue 14).
+    case patientsFound(query: String, [Patient], damage: RecordDamage? = nil)
     case patientSaved(Patient)
     case sessionOpened(OpenedSession)
     /// The events are on disk; `state` is the session as the store now has it.
@@ -116,8 +117,8 @@ public enum EffectResult: Equatable, Sendable {
     case replicaStatus(String)
     /// `note` says what differed from the plan (the text sheet went out because there is no typesetter).
     case printed(PrintJob, note: String?)
-    case lotsLoaded(LotRegister)
-    case lotRecorded(LotRegister, events: [LotEvent])
+    case lotsLoaded(LotRegister, damage: RecordDamage? = nil)
+    case lotRecorded(LotRegister, events: [LotEvent], damage: RecordDamage? = nil)
     case recallLoaded(lot: String, entries: [RecallEntry])
     case failed(Failure)
 }
