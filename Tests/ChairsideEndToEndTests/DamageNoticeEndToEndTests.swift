@@ -69,4 +69,62 @@ final class DamageNoticeEndToEndTests: EndToEndCase {
         XCTAssertTrue(accepted.out.contains("(accepted at "), accepted.out)
         XCTAssertTrue(accepted.out.contains("anchor recorded before the damage: \(recorded)"), accepted.out)
     }
+
+    /// Flips one bit just inside `field`'s value on line `index` (0-based; negative from the end).
+    func garble(_ path: String, line index: Int, inside field: String) throws {
+        var all = try Data(contentsOf: URL(fileURLWithPath: path)).split(separator: 0x0A).map { Data($0) + [0x0A] }
+        let i = index < 0 ? all.count + index : index
+        guard all.indices.contains(i) else { return XCTFail("\(path) has no line \(index)") }
+        let at = try XCTUnwrap(all[i].range(of: Data("\"\(field)\":\"".utf8))).upperBound + 1
+        all[i][at] ^= 0x04
+        try all.reduce(Data(), +).write(to: URL(fileURLWithPath: path))
+    }
+
+    func testPatientAndLotDamageIsSaidByHistoryLotsAndTheConsoleNotOnlyByCheck() throws {
+        _ = try checkedDemo()
+        // A merge line names two patients; then a lot withdrawn.
+        XCTAssertEqual(cli("merge-patients", "C-1001", "C-1004", "--yes").status, 0)
+        let added = cli(
+            "lots", "add", "NB-2611", "--kind", "needle-cartridge", "--product", "12-pin", "--expires", "2027-05")
+        XCTAssertEqual(added.status, 0, added.err)
+        XCTAssertEqual(cli("lots", "withdraw", "nb-2611", "--reason", "maker recall").status, 0)
+        try garble(store + "/patients/journal.jsonl", line: -1, inside: "name")
+        try garble(store + "/lots/journal.jsonl", line: -1, inside: "reason")
+        let lines = try Data(contentsOf: URL(fileURLWithPath: store + "/patients/journal.jsonl")).split(
+            separator: 0x0A
+        ).count
+        XCTAssertEqual(cli("check").status, 1)
+
+        let history = cli("history", "C-1001")
+        XCTAssertEqual(history.status, 0, history.err)
+        XCTAssertTrue(
+            history.err.contains(
+                "!! patient record #\(lines) and any after it unreadable (line \(lines) of patients/journal.jsonl, "
+                    + "original kept in place) — a patient or a change may be missing. Run `chairside check`."),
+            history.err)
+        XCTAssertTrue(history.err.contains("an unreadable line names this patient"), history.err)
+        for name in ["José", "Müller", "Amara", "C-1001", "p-"] {
+            XCTAssertFalse(history.err.contains(name), "no patient data on stderr: \(history.err)")
+        }
+        let lots = cli("lots", "list")
+        XCTAssertEqual(lots.status, 0, lots.err)
+        XCTAssertTrue(lots.out.contains("unknown: a line about it is unreadable (replayed: in stock)"), lots.out)
+        XCTAssertTrue(
+            lots.err.contains("!! lot record #2 and any after it unreadable (line 2 of lots/journal.jsonl"), lots.err)
+        let listed = try XCTUnwrap((try json(cli("lots", "list", "--json").out)["lots"] as? [[String: Any]])?.first)
+        XCTAssertEqual(listed["status_unknown"] as? Bool, true)
+
+        tmux.start(consoleLine(), width: 100, height: 30)
+        tmux.waitFor("Today")
+        tmux.send("n")
+        tmux.waitFor("!! patient records damaged: line \(lines) unreadable (kept in place)")
+        let search = tmux.waitFor("!! record damaged")
+        XCTAssertTrue(search.contains("José Müller  !! record damaged"), search)
+        tmux.send("Escape")
+        tmux.waitFor("Today")
+        tmux.send("L")
+        tmux.waitFor("!! lot records")
+        let register = tmux.waitFor("NB-2611")
+        XCTAssertTrue(register.contains("unknown!") || register.contains("unknown: line unreadable"), register)
+    }
 }
