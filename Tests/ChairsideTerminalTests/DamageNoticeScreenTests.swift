@@ -79,6 +79,8 @@ final class DamageNoticeScreenTests: XCTestCase {
         try reopen(h, width: 80, height: 24)
         let accepted = h.screen.lines().first { $0.contains("!! The day's anchor was") } ?? ""
         XCTAssertTrue(accepted.contains("\(recorded.prefix(8)), now \(now.prefix(8)) (accepted)"), h.text)
+        let acceptedRow = h.screen.lines().firstIndex { $0.contains("!! The day's anchor was") } ?? 0
+        XCTAssertEqual(h.screen.role(of: "!!", onRow: acceptedRow), .warning, "accepted: a fact, not an alarm")
     }
 
     /// Flips one bit just inside `field`'s value on line `index` (0-based) of a journal: the line fails

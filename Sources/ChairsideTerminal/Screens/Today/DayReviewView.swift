@@ -95,7 +95,10 @@ enum DayReviewView {
             ], totalWidth: area.width - 2)
         // The lines above the table: an anchor that no longer matches, then lots expiring (today only).
         var banners: [(String, StyleRole)] = []
-        if let line = anchorMismatchLine(m, width: area.width - 2) { banners.append((line, .danger)) }
+        if let line = anchorMismatchLine(m, width: area.width - 2) {
+            // Once someone accepted it, it is a recorded fact rather than an alarm.
+            banners.append((line, m.today.anchorMismatches.allSatisfy(\.accepted) ? .warning : .danger))
+        }
         if day == today, let line = expiringLots(m, today: today, width: area.width - 2) {
             banners.append((line, .warning))
         }
