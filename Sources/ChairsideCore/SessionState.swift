@@ -331,7 +331,32 @@ public struct SessionState: Equatable, Sendable {
         guard let start else { return 0 }
         // An unreadable end: the clock stops at the last event read, not now.
         let lastRead = endUnreadable ? events.map(\.at).max() : nil
-        return Int((endedAt ?? lastRead ?? now).timeIntervalSince(start.at))
+        return max(0, Int((endedAt ?? lastRead ?? now).timeIntervalSince(start.at)) - uncountedSeconds)
+    }
+
+    /// The stretches chair time does not count: from the last event read before an unreadable end to
+    /// the `continuedAfterUnreadableEnd` that went on after it. What happened in between is unknown
+    /// (the session may have ended there), so it is never counted as time in the chair.
+    public var uncountedStretches: [(from: Date, to: Date)] {
+        var out: [(from: Date, to: Date)] = []
+        for e in events {
+            guard case .continuedAfterUnreadableEnd(let after) = e.kind else { continue }
+            let lastRead = events.filter { $0.seq <= after }.map(\.at).max()
+            if let lastRead, e.at > lastRead { out.append((lastRead, e.at)) }
+        }
+        return out
+    }
+
+    /// "chair time ≥ 0:42 (an unreadable stretch of 0:15 is not counted)"; nil without such a stretch.
+    public func chairTimeNote(now: Date) -> String? {
+        guard !uncountedStretches.isEmpty else { return nil }
+        return "chair time ≥ \(Clock.hmm(elapsedSeconds(now: now))) (an unreadable stretch of "
+            + "\(Clock.hmm(uncountedSeconds)) is not counted)"
+    }
+
+    /// Seconds of `uncountedStretches`; 0 when the record has none.
+    public var uncountedSeconds: Int {
+        uncountedStretches.reduce(0) { $0 + Int($1.to.timeIntervalSince($1.from)) }
     }
 
     /// Seconds the numbing has been on (or was on, once removed).

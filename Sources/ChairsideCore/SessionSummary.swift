@@ -52,6 +52,10 @@ public struct SessionSummary: Codable, Equatable, Sendable {
     public var acknowledgedBytes: Int?
     /// With an unreadable end: the time of the last event read (chair time runs to it, not to now).
     public var lastReadAt: Date?
+    /// Seconds between the last event read before an unreadable end and the confirmation that went
+    /// on after it (`SessionState.uncountedStretches`): not chair time, so the time shown is a lower
+    /// bound. Nil (absent from indexes) when there is no such stretch.
+    public var uncountedSeconds: Int?
 
     public var endUnreadable: Bool { endUnreadableAfter != nil }
     /// The status in an export: as replayed, or "end-unreadable" (it may have been completed or voided).
@@ -105,6 +109,7 @@ public struct SessionSummary: Codable, Equatable, Sendable {
         lastReadAt = state.endUnreadable ? state.events.map(\.at).max() : nil
         endStatusPerIndex = state.endUnreadable ? state.endStatusPerIndex : nil
         chainBreaks = state.chainBreaks
+        uncountedSeconds = state.uncountedStretches.isEmpty ? nil : state.uncountedSeconds
     }
 
     public var statusLabel: String {
@@ -125,9 +130,17 @@ public struct SessionSummary: Codable, Equatable, Sendable {
         SessionRef(sessionID: id, startedAt: startedAt, status: status, endUnreadable: endUnreadable ? true : nil)
     }
 
-    /// Chair time: start to end, or to `now` while the session is open.
+    /// Chair time: start to end, or to `now` while the session is open, less any unreadable stretch.
     public func durationSeconds(now: Date) -> Int {
-        max(0, Int((endedAt ?? lastReadAt ?? now).timeIntervalSince(startedAt)))
+        max(0, Int((endedAt ?? lastReadAt ?? now).timeIntervalSince(startedAt)) - (uncountedSeconds ?? 0))
+    }
+
+    /// Chair time is at least what is shown: an unreadable stretch is not counted.
+    public var chairTimeIsLowerBound: Bool { uncountedSeconds != nil }
+
+    /// Chair time as a table shows it: "0:42", or "≥0:42" when an unreadable stretch is not counted.
+    public func chairTimeText(now: Date) -> String {
+        (chairTimeIsLowerBound ? "≥" : "") + Clock.hmm(durationSeconds(now: now))
     }
 
     public var deepest: Double? { zoneDepths.filter(\.depthKnown).map(\.max).max() }
@@ -142,6 +155,7 @@ public struct SessionSummary: Codable, Equatable, Sendable {
         case chartedAt
         case lots
         case endUnreadableAfter, endStatusPerIndex, chainBreaks, lastReadAt, acknowledgedBytes
+        case uncountedSeconds
     }
 
     /// Day indexes written before a field existed still read: the missing ones start empty, and the
@@ -181,6 +195,7 @@ public struct SessionSummary: Codable, Equatable, Sendable {
         chainBreaks = try c.decodeIfPresent([Int].self, forKey: .chainBreaks) ?? []
         lastReadAt = try c.decodeIfPresent(Date.self, forKey: .lastReadAt)
         acknowledgedBytes = try c.decodeIfPresent(Int.self, forKey: .acknowledgedBytes)
+        uncountedSeconds = try c.decodeIfPresent(Int.self, forKey: .uncountedSeconds)
     }
 }
 

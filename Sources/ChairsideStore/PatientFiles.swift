@@ -29,6 +29,8 @@ struct PatientStoreState {
     /// A read-only store whose shards are missing or unreadable: every reference, worked out in memory
     /// (it never writes them).
     var memoryRefs: [String: [SessionRef]]?
+    /// What the last full read of the journal (or `patients/damage.json`) said was damaged.
+    var damage: PatientDamageFile?
 }
 
 extension Store {

@@ -28,6 +28,10 @@ struct StandingFinding: Codable, Equatable, Sendable {
     /// Where the evidence was kept (a copy of the index as it was), if anywhere.
     var evidence: String?
     var acceptedAt: String?
+    /// For `anchorMismatch`: the day's Merkle root over the heads the day index recorded before it
+    /// was rebuilt, and this session's head there. Absent in findings recorded before they were kept.
+    var recordedRoot: String?
+    var recordedHead: String?
 
     var finding: RecoveryReport.Finding {
         switch kind {
@@ -94,10 +98,18 @@ extension Store {
 
     /// Records a finding whose evidence a repair is about to erase (only while repairing; a reader
     /// reports it and changes nothing). An open entry for the same thing is not repeated.
-    func recordStanding(_ finding: RecoveryReport.Finding, evidence: String? = nil) {
+    /// `recordedIndex`: the day index as it was, for an anchor mismatch (its root and the session's
+    /// head are kept with the finding: the index is rebuilt next).
+    func recordStanding(_ finding: RecoveryReport.Finding, evidence: String? = nil, recordedIndex: Data? = nil) {
         guard repairing, access != .read,
-            let entry = StandingFinding(finding, detectedAt: Timestamp.format(Date()), evidence: evidence)
+            var entry = StandingFinding(finding, detectedAt: Timestamp.format(Date()), evidence: evidence)
         else { return }
+        if let recordedIndex, let day = entry.day.flatMap(ClinicDay.init(string:)),
+            let recorded = recordedAnchor(day, indexData: recordedIndex)
+        {
+            entry.recordedRoot = recorded.root
+            entry.recordedHead = recorded.heads.first { $0.id == entry.session }?.head
+        }
         var all = standingFindings()
         guard !all.contains(where: { $0.acceptedAt == nil && $0.finding == finding }) else { return }
         all.append(entry)
@@ -139,4 +151,50 @@ extension Store {
             throw .corrupt(path: Self.standingFileName, reason: "could not be encoded")
         }
     }
+}
+
+extension Store {
+    /// The anchor a day index recorded: the root over the heads its entries hold.
+    func recordedAnchor(_ day: ClinicDay, indexData: Data) -> DayAnchor? {
+        guard let entries = try? decoder.decode([SessionSummary].self, from: indexData) else { return nil }
+        return DayAnchor(day: day, heads: entries.compactMap { e in e.head.map { (e.id, $0) } })
+    }
+
+    /// Every anchor mismatch recorded for `day` (accepted or not), grouped by when it was found, with
+    /// the root recorded before the damage and the root now. Empty for a day that never mismatched.
+    /// A finding from before the recorded root was kept gets it from its copy of the index, if that
+    /// copy is still in quarantine.
+    public func anchorMismatches(on day: ClinicDay) throws(StoreError) -> [AnchorMismatch] {
+        let standing = standingFindings().filter { $0.kind == .anchorMismatch && $0.day == day.description }
+        guard !standing.isEmpty else { return [] }
+        let now = try anchor(on: day).root
+        var out: [AnchorMismatch] = []
+        for entry in standing {
+            var recordedRoot = entry.recordedRoot
+            var head = entry.recordedHead
+            if recordedRoot == nil, let evidence = entry.evidence, files.kind(storePath(evidence)) == "file",
+                let data = try? files.read(storePath(evidence), limit: Self.maxDayIndexBytes),
+                let recorded = recordedAnchor(day, indexData: data)
+            {
+                recordedRoot = recorded.root
+                head = recorded.heads.first { $0.id == entry.session }?.head
+            }
+            let session = AnchorMismatch.Session(id: entry.session ?? "", recordedHead: head)
+            if let i = out.firstIndex(where: {
+                $0.detectedAt == entry.detectedAt && $0.recordedRoot == recordedRoot
+                    && $0.acceptedAt == entry.acceptedAt
+            }) {
+                out[i].sessions.append(session)
+            } else {
+                out.append(
+                    AnchorMismatch(
+                        day: day, sessions: [session], recordedRoot: recordedRoot, rootNow: now,
+                        detectedAt: entry.detectedAt,
+                        acceptedAt: entry.acceptedAt, evidence: entry.evidence))
+            }
+        }
+        return out
+    }
+
+    private func storePath(_ relative: String) -> String { root + "/" + relative }
 }

@@ -105,7 +105,8 @@ extension Store {
                 reason: "the day's anchor no longer matches its journals")
             // The index is rebuilt next: the finding and its evidence are kept until someone accepts them.
             for case .anchorMismatch(let d, let session) in report.findings where d == day.description {
-                recordStanding(.anchorMismatch(day: d, session: session), evidence: evidence)
+                recordStanding(
+                    .anchorMismatch(day: d, session: session), evidence: evidence, recordedIndex: recorded.data)
             }
         }
     }

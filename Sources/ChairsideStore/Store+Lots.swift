@@ -77,7 +77,7 @@ extension Store {
         try files.replace(lotJournal, with: all)
     }
 
-    private func decodeLots(_ scan: JournalScan) -> (events: [LotEvent], unreadable: Set<Int>) {
+    func decodeLots(_ scan: JournalScan) -> (events: [LotEvent], unreadable: Set<Int>) {
         var events: [LotEvent] = []
         var unreadable = Set<Int>()
         var seen = Set<Int>()

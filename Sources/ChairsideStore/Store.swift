@@ -424,7 +424,8 @@ public final class Store {
             evidence = try keepCopy(
                 data, of: indexPath, suffix: "", reason: "the day's anchor no longer matches its journals")
         }
-        recordStanding(finding, evidence: evidence)
+        recordStanding(
+            finding, evidence: evidence, recordedIndex: try? files.read(indexPath, limit: Self.maxDayIndexBytes))
     }
 
     /// The index on disk lists the same sessions as the journals, each entry either current or
@@ -771,9 +772,13 @@ public final class Store {
             var scan = try recoverJournal(
                 patientJournal, holdingLock: holdingLock, recorded: recorded,
                 decode: { decodePatients($0).unreadable })
-        else { return PatientIndexFile() }
+        else {
+            notePatientJournalRead(nil, patients: [])
+            return PatientIndexFile()
+        }
         let decoded = decodePatients(scan)
         scan.markUnreadable(lines: decoded.unreadable)
+        notePatientJournalRead(scan, patients: decoded.file.patients)
         var file = decoded.file
         file.lastSeq = scan.lastSeq
         file.journalBytes = scan.goodLength

@@ -18,9 +18,12 @@ public enum Reports {
                 trimmed(
                     table.row([
                         Clock.hhmm(s.startedAt, timeZone: timeZone), Visible.text(s.room), Visible.text(s.patientName),
-                        s.isOpen ? s.step : "—", Clock.hmm(s.durationSeconds(now: now)), s.shortStatusLabel,
+                        s.isOpen ? s.step : "—", s.chairTimeText(now: now), s.shortStatusLabel,
                         s.id,
                     ])) + "\n"
+        }
+        if sessions.contains(where: \.chairTimeIsLowerBound) {
+            out += "≥: an unreadable stretch (before a session was continued after its unreadable end) is not counted\n"
         }
         return out + DayTotals(sessions, now: now).line + "\n"
     }
@@ -71,6 +74,7 @@ public enum Reports {
         out += "Technician: \(Visible.text(start.technician)) · Room: \(Visible.text(start.room))\n"
         out +=
             "Started \(Clock.hhmm(start.at, timeZone: timeZone))\(st.endedAt.map { " · ended \(Clock.hhmm($0, timeZone: timeZone))" } ?? "") · elapsed \(Clock.mmss(st.elapsedSeconds(now: now)))\n"
+        if let note = st.chairTimeNote(now: now) { out += note.prefix(1).uppercased() + note.dropFirst() + "\n" }
         out += "Planned zones: \(start.plannedZones.map(proto.zoneName).joined(separator: ", "))\n"
         out += String(format: "Passes: %d · PRP applied: %.1f mL", st.passTotal, st.totalPRPAppliedML) + "\n"
         if let written = st.events.first.flatMap({ EventDescription.lateNote($0, timeZone: timeZone) }) {

@@ -23,7 +23,14 @@ struct History: ParsableCommand {
         // Every room's patients, merges applied: a patient registered in another room is found, and a
         // merged patient's history holds the sessions of all their records.
         let clinic = store.clinicView(lookingUp: patient)
+        // Said before the search, which fails when the patient's record is the damaged line.
+        let damage = store.journalDamage(.patients)
+        damage.warn()
         let found = try Self.find(patient, in: clinic.patients)
+        if damage.flagged.contains(found.id) {
+            FileHandle.standardError.write(
+                Data("!! an unreadable line names this patient: a change to their record may be missing.\n".utf8))
+        }
         let history = PatientHistory(
             sessions: try clinic.sessions(of: found.id), protocolSettings: config.protocolSettings,
             aftercare: config.aftercare, timeZone: options.timeZone)

@@ -143,14 +143,18 @@ struct LotsList: ParsableCommand {
         let config = try options.loadConfig()
         let store = try options.openStore(access: .read)
         options.warnAboutDamage(store)
-        let register = try store.lotRegister()
+        let (register, damage) = try store.lotRegisterAndDamage()
+        // Damage in the lot journal on stderr (file, line, event numbers only); the listing goes on.
+        damage.warn()
         let today = ClinicDay(Date(), timeZone: options.timeZone)
         let within = days ?? config.lotExpiryWarningDays
         let lots = expiring ? register.expiring(within: within, on: today) : register.all
         if json {
-            print(try LotListing.json(lots, today: today), terminator: "")
+            print(try LotListing.json(lots, today: today, inDoubt: damage.flagged), terminator: "")
         } else {
-            print(LotListing.table(lots, today: today, expiringWithin: expiring ? within : nil), terminator: "")
+            print(
+                LotListing.table(lots, today: today, expiringWithin: expiring ? within : nil, inDoubt: damage.flagged),
+                terminator: "")
         }
     }
 }

@@ -34,7 +34,13 @@ struct Recall: ParsableCommand {
         let store = try options.openStore(access: .read)
         options.warnAboutDamage(store)
         let entries = try store.recall(lot: lot)
-        let registered = try store.lotRegister().lot(lot)
+        let (register, damage) = try store.lotRegisterAndDamage()
+        let registered = register.lot(lot)
+        damage.warn()
+        if damage.flagged.contains(LotRegister.key(lot)) {
+            FileHandle.standardError.write(
+                Data("!! an unreadable line names this lot: its status in the register may be wrong.\n".utf8))
+        }
         if csv {
             let text = RecallReport.csv(entries, timeZone: options.timeZone)
             print(excel ? CSV.excel(text) : text, terminator: "")

@@ -133,3 +133,11 @@ enum ClinicTimeZone {
         }
     }
 }
+
+extension RecordDamage {
+    /// Says the damage on stderr, one line per finding (no patient data: file, line, numbers).
+    func warn() {
+        guard !isEmpty else { return }
+        FileHandle.standardError.write(Data(lines.map { $0 + "\n" }.joined().utf8))
+    }
+}

@@ -122,4 +122,57 @@ final class UnreadableEndRuleTests: XCTestCase {
                 Fixture.patient(), history: [last, inChair], today: ClinicDay(string: "2026-11-21")!,
                 timeZone: Fixture.utc, proto: .standard, settings: .standard))
     }
+
+    /// Issue 14, fifth round: after K, chair time is (last event read − start) + (end − the confirmation).
+    func testChairTimeLeavesOutTheUnknownStretchBetweenTheLastEventReadAndGoingOn() throws {
+        var d = try unreadableEnd()
+        let start = try XCTUnwrap(d.state.start?.at)
+        let lastRead = try XCTUnwrap(d.state.events.map(\.at).max())
+        try d.run(.continueAfterUnreadableEnd, after: 30)
+        try d.run(.complete, after: 12)
+        let counted = Int(lastRead.timeIntervalSince(start)) + 12 * 60
+        XCTAssertEqual(d.state.uncountedSeconds, 30 * 60)
+        XCTAssertEqual(d.state.elapsedSeconds(now: d.clock.addingTimeInterval(3600)), counted)
+        XCTAssertEqual(
+            d.state.chairTimeNote(now: d.clock),
+            "chair time ≥ \(Clock.hmm(counted)) (an unreadable stretch of 0:30 is not counted)")
+        let summary = try XCTUnwrap(SessionSummary(state: d.state, journalBytes: 10))
+        XCTAssertEqual(summary.durationSeconds(now: d.clock), counted, "not to the new end")
+        XCTAssertEqual(summary.chairTimeText(now: d.clock), "≥" + Clock.hmm(counted))
+        XCTAssertTrue(DayTotals([summary], now: d.clock).line.contains("chair time ≥ \(Clock.hmm(counted))"))
+        let decoded = try JSONCoding.decoder().decode(SessionSummary.self, from: JSONCoding.encoder().encode(summary))
+        XCTAssertEqual(decoded.uncountedSeconds, 30 * 60, "kept in the day index")
+        let row = SessionExport.sessionRow(
+            summary, chartNumber: "C", dayAnchor: "a", timeZone: Fixture.utc, now: d.clock)
+        XCTAssertEqual(row[SessionExport.sessionColumns.firstIndex(of: "duration_min")!], String(counted / 60))
+        XCTAssertEqual(row[SessionExport.sessionColumns.firstIndex(of: "uncounted_min")!], "30")
+        let json = RecordJSON.session(
+            summary, chartNumber: "C", proto: .standard, timeZone: Fixture.utc, now: d.clock)
+        guard case .object(let fields) = json else { return XCTFail("an object") }
+        XCTAssertEqual(fields["uncounted_min"], .integer(30))
+        XCTAssertEqual(fields["duration_min"], .integer(counted / 60))
+    }
+
+    func testAnOpenSessionAfterGoingOnCountsToNowLessTheStretch() throws {
+        var d = try unreadableEnd()
+        let start = try XCTUnwrap(d.state.start?.at)
+        let lastRead = try XCTUnwrap(d.state.events.map(\.at).max())
+        try d.run(.continueAfterUnreadableEnd, after: 20)
+        let now = d.clock.addingTimeInterval(5 * 60)
+        XCTAssertEqual(d.state.elapsedSeconds(now: now), Int(lastRead.timeIntervalSince(start)) + 5 * 60)
+    }
+
+    func testChairTimeWithoutAnUnreadableStretchIsUnchanged() throws {
+        var d = SessionDriver()
+        _ = try d.readyToNeedle()
+        let start = try XCTUnwrap(d.state.start?.at)
+        let summary = try XCTUnwrap(SessionSummary(state: d.state, journalBytes: 10))
+        XCTAssertNil(summary.uncountedSeconds)
+        XCTAssertNil(d.state.chairTimeNote(now: d.clock))
+        XCTAssertEqual(summary.chairTimeText(now: d.clock), Clock.hmm(Int(d.clock.timeIntervalSince(start))))
+        XCTAssertFalse(DayTotals([summary], now: d.clock).line.contains("≥"))
+        let row = SessionExport.sessionRow(
+            summary, chartNumber: "C", dayAnchor: "a", timeZone: Fixture.utc, now: d.clock)
+        XCTAssertEqual(row.last, "", "uncounted_min is empty")
+    }
 }

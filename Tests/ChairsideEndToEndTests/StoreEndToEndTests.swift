@@ -111,9 +111,15 @@ final class StoreEndToEndTests: EndToEndCase {
         XCTAssertTrue(check.out.contains("Damage found"), check.out)
         let today = cli("today")
         XCTAssertTrue(today.out.contains("! \(id): 1 unreadable line"), today.out)
+        // The edit made the journal longer than the day index recorded, so `check` found the day no longer
+        // matching its anchor: `anchor` says the root recorded before and exits 1 until accepted (issue 14).
         let anchor = cli("anchor", "--date", day)
-        XCTAssertEqual(anchor.status, 0, anchor.err)
+        XCTAssertEqual(anchor.status, 1, anchor.err)
         XCTAssertTrue(anchor.out.hasPrefix("\(day)  "), anchor.out)
+        XCTAssertTrue(anchor.out.contains("anchor recorded before the damage: "), anchor.out)
+        // `check` still exits 1 after accepting: the damaged line stays in place, named every time.
+        XCTAssertTrue(cli("check", "--accept", day).out.contains("Accepted 1 standing finding"))
+        XCTAssertEqual(cli("anchor", "--date", day).status, 0)
     }
 
     func testTheConsoleStartsWithAFIFOAFolderAndAHundredMegabyteFileInTodaysFolder() throws {

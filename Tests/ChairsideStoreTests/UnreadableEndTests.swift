@@ -192,6 +192,32 @@ final class UnreadableEndTests: XCTestCase {
         XCTAssertFalse(summary.endUnreadable)
     }
 
+    /// Issue 14, fifth round: a second completion's chair time leaves out the unknown stretch.
+    func testChairTimeAfterGoingOnLeavesOutTheStretchBeforeTheConfirmation() throws {
+        let events = try recordCompletedSession()
+        try flipBitInLastLine()
+        let start = try XCTUnwrap(events.first?.at)
+        let lastRead = try XCTUnwrap(events.dropLast().map(\.at).max())
+        let store = try openStore(.write)
+        let writer = try store.openSession(id: id)
+        let context = DecisionContext(protocolSettings: Fixture.proto, actor: "Alex Rivera", timeZone: Fixture.utc)
+        let goOn = Fixture.minutes(120)
+        try store.append(
+            try Decider.decide(.continueAfterUnreadableEnd, state: writer.state, context: context, now: goOn),
+            to: writer)
+        try store.append(
+            try Decider.decide(.complete, state: writer.state, context: context, now: goOn.addingTimeInterval(600)),
+            to: writer)
+        writer.close()
+        let counted = Int(lastRead.timeIntervalSince(start)) + 600
+        let summary = try XCTUnwrap(try openStore(.read).sessions(on: today).first)
+        XCTAssertEqual(summary.uncountedSeconds, Int(goOn.timeIntervalSince(lastRead)))
+        XCTAssertEqual(summary.durationSeconds(now: Fixture.minutes(500)), counted)
+        XCTAssertEqual(summary.chairTimeText(now: Fixture.minutes(500)), "≥" + Clock.hmm(counted))
+        let reread = try openStore(.read).loadSession(id: id)
+        XCTAssertEqual(reread.elapsedSeconds(now: Fixture.minutes(500)), counted)
+    }
+
     func testAnEditWithARecomputedChecksumIsCarriedIntoTheSessionAndItsSummary() throws {
         _ = try recordCompletedSession()
         var all = try lines()

@@ -66,6 +66,8 @@ public enum RecordJSON {
             "end_unreadable": .bool(s.endUnreadable),
             "end_status_per_index": .optional(s.endStatusPerIndex?.rawValue),
             "chain_breaks": .array(s.chainBreaks.map(JSONValue.integer)),
+            // Left out of `duration_min` (a lower bound then): the stretch before going on after an unreadable end.
+            "uncounted_min": s.uncountedSeconds.map { .integer($0 / 60) } ?? .null,
             "late_entry": .bool(s.chartedAt != nil),
             "charted_at": time(s.chartedAt),
         ])

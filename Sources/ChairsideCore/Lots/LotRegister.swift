@@ -149,6 +149,9 @@ public enum LotProblem: Equatable, Sendable, CustomStringConvertible {
     case withdrawn(lot: String, reason: String)
     case finished(lot: String)
     case otherKind(lot: String, registered: LotKind, wanted: [LotKind])
+    /// A line of the lot journal that names this lot is unreadable (issue 14): its status (a
+    /// withdrawal, a recall) may be missing from the register.
+    case statusUnknown(lot: String)
 
     public var description: String {
         switch self {
@@ -157,6 +160,9 @@ public enum LotProblem: Equatable, Sendable, CustomStringConvertible {
         case .finished(let lot): "Lot \(Visible.text(lot)) is recorded as finished."
         case .otherKind(let lot, let registered, let wanted):
             "Lot \(Visible.text(lot)) is registered as \(registered.label), not \(wanted.map(\.label).joined(separator: " or "))."
+        case .statusUnknown(let lot):
+            "Lot \(Visible.text(lot))'s status is unknown: a line about it in the lot register is unreadable "
+                + "(it may have been withdrawn; run `chairside check`)."
         }
     }
 
@@ -167,6 +173,7 @@ public enum LotProblem: Equatable, Sendable, CustomStringConvertible {
         case .withdrawn: "lot-withdrawn"
         case .finished: "lot-finished"
         case .otherKind: "lot-other-kind"
+        case .statusUnknown: "lot-status-unknown"
         }
     }
 }

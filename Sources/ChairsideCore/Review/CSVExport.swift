@@ -49,6 +49,7 @@ public enum SessionExport {
         "unreadable_lines",
         "charted_at",
         "end_unreadable", "chain_breaks",
+        "uncounted_min",
     ]
 
     /// `dayAnchor` is the anchor of the session's day (its Merkle root), so a spreadsheet carries
@@ -72,6 +73,9 @@ public enum SessionExport {
             // The journal's end is unreadable: the status is as replayed, a completion may be unreadable.
             s.endUnreadable ? "yes" : "no",
             s.chainBreaks.map(String.init).joined(separator: ";"),
+            // Minutes between the last event read before an unreadable end and going on after it:
+            // left out of `duration_min`, which is then a lower bound. Empty when there is none.
+            s.uncountedSeconds.map { String($0 / 60) } ?? "",
         ]
     }
 

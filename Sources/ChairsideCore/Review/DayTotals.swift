@@ -10,6 +10,8 @@ public struct DayTotals: Equatable, Sendable {
     public var prpAppliedML = 0.0
     /// Sessions whose journal's end is unreadable (issue 14): never counted as open.
     public var endUnknown = 0
+    /// Some session's chair time leaves an unreadable stretch out: the total is a lower bound.
+    public var chairTimeIsLowerBound = false
 
     public init(_ list: [SessionSummary], now: Date) {
         for s in list {
@@ -20,6 +22,7 @@ public struct DayTotals: Equatable, Sendable {
             case .inProgress, .notStarted: if s.endUnreadable { endUnknown += 1 } else { open += 1 }
             }
             chairSeconds += s.durationSeconds(now: now)
+            if s.chairTimeIsLowerBound { chairTimeIsLowerBound = true }
             prpAppliedML += s.prpAppliedML
         }
     }
@@ -27,6 +30,6 @@ public struct DayTotals: Equatable, Sendable {
     public var line: String {
         "\(sessions) session\(sessions == 1 ? "" : "s") · \(completed) completed · \(aborted) aborted · \(open) open"
             + (endUnknown > 0 ? " · \(endUnknown) end unreadable" : "")
-            + " · chair time \(Clock.hmm(chairSeconds)) · PRP \(String(format: "%.1f", prpAppliedML)) mL"
+            + " · chair time \(chairTimeIsLowerBound ? "≥ " : "")\(Clock.hmm(chairSeconds)) · PRP \(String(format: "%.1f", prpAppliedML)) mL"
     }
 }

@@ -72,6 +72,8 @@ public struct AppModel {
     /// The lot register as last read: the lots screen, Today's expiry flag.
     public var lotRegister = LotRegister()
     public var lotsLoaded = false
+    /// Damage in the lot journal as the last read of the register found it (issue 14).
+    public var lotDamage: RecordDamage?
     public var overlay: Overlay?
     /// `?` help over whatever is on screen; any key closes it.
     public var helpOpen = false
@@ -124,7 +126,7 @@ public struct AppModel {
     func formContext(now: Date) -> FormContext {
         FormContext(
             config: config, session: session?.state, now: now, timeZone: timeZone,
-            workingDirectory: env.workingDirectory, lots: lotRegister)
+            workingDirectory: env.workingDirectory, lots: lotRegister, lotsInDoubt: lotDamage?.flagged ?? [])
     }
 }
 

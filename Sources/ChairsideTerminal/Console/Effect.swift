@@ -98,8 +98,11 @@ public struct OpenedSession: Equatable, Sendable {
 /// The answer to an effect.
 public enum EffectResult: Equatable, Sendable {
     /// The day's sessions and its anchor (short form; nil without sessions).
-    case dayLoaded(ClinicDay, [SessionSummary], anchor: String?)
-    case patientsFound(query: String, [Patient])
+    /// `anchorMismatches`: standing findings that the day's journals no longer match the anchor
+    /// recorded before a repair rebuilt its index (issue 14).
+    case dayLoaded(ClinicDay, [SessionSummary], anchor: String?, anchorMismatches: [AnchorMismatch] = [])
+    /// `damage`: what the store knows of damage in the patient journal (issue 14).
+    case patientsFound(query: String, [Patient], damage: RecordDamage? = nil)
     case patientSaved(Patient)
     case sessionOpened(OpenedSession)
     /// The events are on disk; `state` is the session as the store now has it.
@@ -114,8 +117,8 @@ public enum EffectResult: Equatable, Sendable {
     case replicaStatus(String)
     /// `note` says what differed from the plan (the text sheet went out because there is no typesetter).
     case printed(PrintJob, note: String?)
-    case lotsLoaded(LotRegister)
-    case lotRecorded(LotRegister, events: [LotEvent])
+    case lotsLoaded(LotRegister, damage: RecordDamage? = nil)
+    case lotRecorded(LotRegister, events: [LotEvent], damage: RecordDamage? = nil)
     case recallLoaded(lot: String, entries: [RecallEntry])
     case failed(Failure)
 }

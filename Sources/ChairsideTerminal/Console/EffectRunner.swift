@@ -26,7 +26,9 @@ public final class EffectRunner: @unchecked Sendable {
         case .loadDay(let day):
             return attempt(.loadDay) {
                 let sessions = try store.sessions(on: day)
-                return .dayLoaded(day, sessions, anchor: sessions.isEmpty ? nil : try store.anchor(on: day).short)
+                return .dayLoaded(
+                    day, sessions, anchor: sessions.isEmpty ? nil : try store.anchor(on: day).short,
+                    anchorMismatches: try store.anchorMismatches(on: day))
             }
         case .loadDayAllRooms(let day):
             return attempt(.loadDay) { .dayLoaded(day, try store.sessionsInAllRooms(on: day), anchor: nil) }
@@ -36,7 +38,8 @@ public final class EffectRunner: @unchecked Sendable {
         case .searchPatients(let query):
             // Patients another process added since the directory was built are found too.
             store.refreshDirectoryIfJournalGrew()
-            return .patientsFound(query: query, store.directory.search(query))
+            return .patientsFound(
+                query: query, store.directory.search(query), damage: store.journalDamage(.patients))
         case .savePatient(let patient):
             return attempt(.savePatient) { .patientSaved(try store.savePatient(patient)) }
         case .beginSession(let id, let events):
@@ -58,11 +61,15 @@ public final class EffectRunner: @unchecked Sendable {
         case .append(let id, let events):
             return append(events, to: id)
         case .loadLots:
-            return attempt(.loadLots) { .lotsLoaded(try store.lotRegister()) }
+            return attempt(.loadLots) {
+                let read = try store.lotRegisterAndDamage()
+                return .lotsLoaded(read.register, damage: read.damage)
+            }
         case .recordLot(let command, let by):
             return attempt(.recordLot) {
                 let events = try store.recordLot(command, by: by, now: Date())
-                return .lotRecorded(try store.lotRegister(), events: events)
+                let read = try store.lotRegisterAndDamage()
+                return .lotRecorded(read.register, events: events, damage: read.damage)
             }
         case .recall(let lot):
             return attempt(.recall) { .recallLoaded(lot: lot, entries: try store.recall(lot: lot)) }

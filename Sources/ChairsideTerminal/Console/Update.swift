@@ -132,8 +132,12 @@ public enum ConsoleUpdate {
 
     private static func apply(_ result: EffectResult, _ m: inout AppModel, now: Date) -> [Effect] {
         switch result {
-        case .dayLoaded(let day, let sessions, let anchor): TodayScreen.loaded(day, sessions, anchor: anchor, &m)
-        case .patientsFound(let query, let patients): NewSessionScreen.found(query, patients, &m)
+        case .dayLoaded(let day, let sessions, let anchor, let mismatches):
+            TodayScreen.loaded(day, sessions, anchor: anchor, &m)
+            m.today.anchorMismatches = mismatches
+        case .patientsFound(let query, let patients, let damage):
+            NewSessionScreen.found(query, patients, &m)
+            if query == m.newSession.query { m.newSession.damage = damage }
         case .patientSaved(let patient):
             m.newSession.query = patient.chartNumber
             m.say("Patient saved.", .ok)
@@ -154,8 +158,12 @@ public enum ConsoleUpdate {
         case .aftercareSaved(let path): return SheetPreview.saved(path, &m, now: now)
         case .replicaStatus(let text): m.replica = text
         case .printed(let job, let note): return SheetPreview.printed(job, note: note, &m, now: now)
-        case .lotsLoaded(let register): LotsScreen.loaded(register, &m)
-        case .lotRecorded(let register, let events): LotsScreen.recorded(register, events: events, &m)
+        case .lotsLoaded(let register, let damage):
+            m.lotDamage = damage
+            LotsScreen.loaded(register, &m)
+        case .lotRecorded(let register, let events, let damage):
+            m.lotDamage = damage
+            LotsScreen.recorded(register, events: events, &m)
         case .recallLoaded(let lot, let entries): RecallScreen.loaded(lot: lot, entries: entries, &m)
         case .failed(let failure): failed(failure, &m)
         }

@@ -138,6 +138,8 @@ public struct FormContext: Sendable {
     public var workingDirectory: String
     /// The lot register, for forms that take a lot (issue 17).
     public var lots = LotRegister()
+    /// Keys of lots a damaged line of the lot journal names: their status is unknown (issue 14).
+    public var lotsInDoubt: Set<String> = []
 
     var proto: ClinicProtocol { config.protocolSettings }
 }

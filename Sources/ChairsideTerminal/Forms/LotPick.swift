@@ -55,6 +55,10 @@ public struct LotPick: Equatable, Sendable {
             if !kinds.contains(known.kind) {
                 problems.append(.otherKind(lot: known.number, registered: known.kind, wanted: kinds))
             }
+            // A damaged line names it: it may have been withdrawn, so it is never taken as plainly usable.
+            if context.lotsInDoubt.contains(LotRegister.key(known.number)) {
+                problems.append(.statusUnknown(lot: known.number))
+            }
         } else {
             // A new lot is added to the register; without its expiry it is still recorded (the room
             // is not held up) and the register flags it until someone records the date.

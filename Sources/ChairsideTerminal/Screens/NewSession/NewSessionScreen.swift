@@ -6,6 +6,8 @@ public struct NewSessionScreen: Sendable {
     public var query = ""
     public var results: [Patient] = []
     public var selected = 0
+    /// Damage in the patient journal, as the store knew it at the last search (issue 14).
+    public var damage: RecordDamage?
 
     /// The longest search a technician types; longer input is ignored.
     static let maxQueryLength = 100
@@ -106,6 +108,10 @@ enum NewSessionView {
                 .init("Skin", width: 4),
             ], totalWidth: area.width - 2)
         c.put(table.row(table.columns.map(\.title)), x: x0, y: y0 + 4, role: .header)
+        let damage = m.newSession.damage
+        if let banner = damage?.banner(width: area.width - 2) {
+            c.put(banner, x: x0, y: y0 + 3, role: .danger, maxWidth: area.width - 2)
+        }
         let results = m.newSession.results
         if results.isEmpty {
             let hint =
@@ -120,11 +126,13 @@ enum NewSessionView {
             let y = y0 + 5 + i - first
             let selected = i == m.newSession.selected
             if selected { c.fill(x: area.x, y: y, width: area.width, height: 1, role: .selected) }
+            // A damaged line of the patient journal still names this patient: a change may be missing.
+            let damaged = damage?.flagged.contains(p.id) ?? false
             let cells = [
-                Visible.text(p.name), Visible.text(p.chartNumber), p.dateOfBirth?.description ?? "",
-                p.fitzpatrick.map(Roman.numeral) ?? "",
+                Visible.text(p.name) + (damaged ? "  !! record damaged" : ""), Visible.text(p.chartNumber),
+                p.dateOfBirth?.description ?? "", p.fitzpatrick.map(Roman.numeral) ?? "",
             ]
-            c.put(table.row(cells), x: x0, y: y, role: selected ? .selected : .normal)
+            c.put(table.row(cells), x: x0, y: y, role: selected ? .selected : damaged ? .danger : .normal)
         }
     }
 }

@@ -16,8 +16,12 @@ enum RecallView {
             var line =
                 "\(lot.kind.label) · \(Visible.text(lot.product)) · expires \(lot.expiryText) · \(lot.status.label)"
             if case .withdrawn(let reason) = lot.status { line += ": " + Visible.text(reason) }
+            // A damaged line of the lot journal names it: the status shown is only as replayed.
+            let inDoubt = m.lotDamage?.flagged.contains(LotRegister.key(lot.number)) ?? false
+            if inDoubt { line += " · !! status unknown: a line about it is unreadable" }
             c.put(
-                line, x: x0, y: y0 + 1, role: lot.status == .open || lot.status == .inStock ? .muted : .warning,
+                line, x: x0, y: y0 + 1,
+                role: inDoubt ? .danger : lot.status == .open || lot.status == .inStock ? .muted : .warning,
                 maxWidth: area.width - 2)
         } else {
             c.put("not in the lot register", x: x0, y: y0 + 1, role: .muted)

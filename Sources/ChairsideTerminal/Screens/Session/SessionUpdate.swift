@@ -204,8 +204,12 @@ extension SessionScreen {
     }
 
     /// The register's open lots of these kinds on the session's day, for a form to offer (issue 17).
+    /// A lot a damaged line of the lot journal names is never offered: its status is unknown (issue 14).
     static func offered(_ kinds: [LotKind], _ m: AppModel, _ now: Date) -> [Lot] {
-        LotPick.offered(kinds, register: m.lotRegister, on: ClinicDay(now, timeZone: m.timeZone))
+        let inDoubt = m.lotDamage?.flagged ?? []
+        return LotPick.offered(kinds, register: m.lotRegister, on: ClinicDay(now, timeZone: m.timeZone)).filter {
+            !inDoubt.contains(LotRegister.key($0.number))
+        }
     }
 
     static func openForm(_ content: some FormContent, _ m: inout AppModel) {

@@ -21,7 +21,10 @@ enum SessionView {
                 let date = day == ClinicDay(m.lastKeyAt, timeZone: m.timeZone) ? "" : "\(day) "
                 return "LATE ENTRY · next step \(date)\(Clock.hhmm(at, timeZone: m.timeZone)) (W) · "
             } ?? ""
-        AppView.header(who, right: late + "Total \(Clock.mmss(st.elapsedSeconds(now: now)))", in: area, into: &c)
+        AppView.header(
+            who,
+            right: late + "Total \(st.uncountedStretches.isEmpty ? "" : "≥")\(Clock.mmss(st.elapsedSeconds(now: now)))",
+            in: area, into: &c)
         if s.detail {
             SessionDetailView.draw(m, s, now: now, in: area, into: &c)
             return

@@ -18,6 +18,7 @@ enum SessionDetailView {
             st.unreadable.isEmpty ? nil : "\(st.unreadable.count) unreadable",
             st.chainBreaks.isEmpty
                 ? nil : "hash chain breaks before #" + st.chainBreaks.map(String.init).joined(separator: ", #"),
+            st.chairTimeNote(now: now),
         ].compactMap { $0 }.joined(separator: " · ")
         c.put("SESSION DETAIL · " + summary, x: x0, y: y0 + 1, role: .header, maxWidth: area.width - 2)
         if st.endUnreadable {

@@ -43,6 +43,28 @@ enum DayReviewView {
         return line(heads[1], 0)
     }
 
+    /// The day's journals no longer match the anchor recorded before a repair rebuilt its index:
+    /// both roots (short) and what to do, the first finding not yet accepted before accepted ones.
+    static func anchorMismatchLine(_ m: AppModel, width: Int) -> String? {
+        let all = m.today.anchorMismatches
+        guard let first = all.first(where: { !$0.accepted }) ?? all.first else { return nil }
+        func stamp(_ s: String) -> String { s.prefix(16).replacingOccurrences(of: "T", with: " ") + " UTC" }
+        let when = stamp(first.detectedAt)
+        func was(_ k: Int) -> String { first.recordedRoot.map { String($0.prefix(k)) } ?? "not known" }
+        func now(_ k: Int) -> String { String(first.rootNow.prefix(k)) }
+        let verb = first.differs ? "no longer matches" : "matches again"
+        let tail = first.acceptedAt.map { " (accepted at \(stamp($0)))" } ?? ". Run `chairside check`."
+        let short = first.accepted ? " (accepted)" : ": run `chairside check`"
+        // Longest first; the roots and what to do are the last things given up.
+        let lines = [
+            "!! The day \(verb) its anchor recorded before \(when): recorded \(was(16)), now \(now(16))" + tail,
+            "!! The day \(verb) its anchor recorded before \(when): recorded \(was(8)), now \(now(8))" + tail,
+            "!! The day \(verb) its anchor of \(when): was \(was(8)), now \(now(8))" + tail,
+            "!! The day's anchor was \(was(8)), now \(now(8))" + short,
+        ]
+        return lines.first { DisplayWidth.of($0) <= width } ?? lines[lines.count - 1]
+    }
+
     static func draw(_ m: AppModel, now: Date, in area: Rect, into c: inout Canvas) {
         let today = ClinicDay(now, timeZone: m.timeZone)
         let day = m.today.day
@@ -71,22 +93,32 @@ enum DayReviewView {
                 .init("PRP", width: 4, alignRight: true), .init("Status", width: wide ? 11 : 9),
                 .init("Flag", width: 4),
             ], totalWidth: area.width - 2)
-        c.put(table.row(table.columns.map(\.title)), x: x0, y: y0 + 2, role: .header)
-        if day == today, let line = expiringLots(m, today: today, width: area.width - 2) {
-            c.put(line, x: x0, y: y0 + 1, role: .warning, maxWidth: area.width - 2)
+        // The lines above the table: an anchor that no longer matches, then lots expiring (today only).
+        var banners: [(String, StyleRole)] = []
+        if let line = anchorMismatchLine(m, width: area.width - 2) {
+            // Once someone accepted it, it is a recorded fact rather than an alarm.
+            banners.append((line, m.today.anchorMismatches.allSatisfy(\.accepted) ? .warning : .danger))
         }
+        if day == today, let line = expiringLots(m, today: today, width: area.width - 2) {
+            banners.append((line, .warning))
+        }
+        let shift = max(0, banners.count - 1)
+        for (i, banner) in banners.enumerated() {
+            c.put(banner.0, x: x0, y: y0 + 1 + i, role: banner.1, maxWidth: area.width - 2)
+        }
+        c.put(table.row(table.columns.map(\.title)), x: x0, y: y0 + 2 + shift, role: .header)
         let list = m.today.sessions
         if m.today.loading {
-            c.put("Loading the day…", x: x0, y: y0 + 4, role: .muted)
+            c.put("Loading the day…", x: x0, y: y0 + 4 + shift, role: .muted)
         } else if list.isEmpty {
             let hint =
                 day == today
                 ? "No sessions yet today. Press n to start one."
                 : "No sessions on \(day). ← → change the day, g goes to a date."
-            c.put(hint, x: x0, y: y0 + 4, role: .muted)
+            c.put(hint, x: x0, y: y0 + 4 + shift, role: .muted)
         }
         let proto = m.config.protocolSettings
-        let visible = area.height - 5
+        let visible = area.height - 5 - shift
         let first = max(0, m.today.selected - visible + 1)
         for (row, s) in list.enumerated().dropFirst(first).prefix(visible) {
             let zones = (s.zoneDepths.isEmpty ? s.plannedZones : s.zoneDepths.map(\.zone)).map(proto.zoneName).joined(
@@ -94,12 +126,12 @@ enum DayReviewView {
             let status = s.isOpen ? (s.paused ? "paused" : s.step) : s.shortStatusLabel
             let flag = flags(s)
             let cells = [
-                Clock.hhmm(s.startedAt, timeZone: m.timeZone), Clock.hmm(s.durationSeconds(now: now)),
+                Clock.hhmm(s.startedAt, timeZone: m.timeZone), s.chairTimeText(now: now),
                 Visible.text(s.patientName), Visible.text(s.technician), Visible.text(s.room), Visible.text(zones),
                 s.prpAppliedML > 0 ? String(format: "%.1f", s.prpAppliedML) : "—", status, flag,
             ]
             let selected = row == m.today.selected
-            let y = y0 + 3 + row - first
+            let y = y0 + 3 + shift + row - first
             if selected { c.fill(x: area.x, y: y, width: area.width, height: 1, role: .selected) }
             c.put(table.row(cells), x: x0, y: y, role: selected ? .selected : (s.status == .aborted ? .muted : .normal))
             if !flag.isEmpty && !selected {

@@ -8,6 +8,8 @@ public struct TodayScreen: Sendable {
     public var selected = 0
     /// The day's anchor, short form (nil for a day without sessions).
     public var anchor: String?
+    /// The day's journals no longer matched the anchor recorded before a repair (standing findings).
+    public var anchorMismatches: [AnchorMismatch] = []
     /// Every room's sessions (pulled from the replica), not only this room's.
     public var allRooms = false
     /// The day's list has not come from the store yet.
