@@ -34,6 +34,8 @@ public struct RecordDamage: Equatable, Sendable {
     public var unreadable: [UnreadableLine]
     /// Records after this number are missing: lines deleted or cut from the journal's end.
     public var missingAfterSeq: Int?
+    /// Lines were deleted from inside the journal (its end is intact; the chain breaks after the gap).
+    public var linesDeletedInside = false
     /// Records before which the hash chain breaks (an edit, a deleted line or a reordering before each).
     public var chainBreaks: [Int]
     /// The journal itself was not a file (a FIFO, a folder…): nothing in it was read.
@@ -54,7 +56,9 @@ public struct RecordDamage: Equatable, Sendable {
         self.flagged = flagged
     }
 
-    public var isEmpty: Bool { unreadable.isEmpty && missingAfterSeq == nil && chainBreaks.isEmpty && notAFile == nil }
+    public var isEmpty: Bool {
+        unreadable.isEmpty && missingAfterSeq == nil && !linesDeletedInside && chainBreaks.isEmpty && notAFile == nil
+    }
 
     /// One line per finding, for stderr: file, line and sequence numbers only.
     public var lines: [String] {
@@ -72,6 +76,10 @@ public struct RecordDamage: Equatable, Sendable {
             out.append(
                 "!! \(noun)s after #\(after) are missing from \(journal.path) (lines deleted or cut from its end) — "
                     + "\(journal.consequence). Run `chairside check`.")
+        }
+        if linesDeletedInside {
+            out.append(
+                "!! lines were deleted from inside \(journal.path) — \(journal.consequence). Run `chairside check`.")
         }
         if !chainBreaks.isEmpty {
             let at = chainBreaks.map { "#\($0)" }.joined(separator: ", ")
@@ -94,6 +102,7 @@ public struct RecordDamage: Equatable, Sendable {
             parts.append("line\(unreadable.count == 1 ? "" : "s") \(which) unreadable (kept in place)")
         }
         if let after = missingAfterSeq { parts.append("records after #\(after) missing") }
+        if linesDeletedInside { parts.append("lines deleted") }
         if !chainBreaks.isEmpty { parts.append("hash chain broken") }
         let long =
             "!! \(journal.noun)s: " + parts.joined(separator: "; ") + " — \(journal.consequence). "

@@ -127,7 +127,12 @@ extension Store {
             }
         }
         // A journal shorter than its last append acknowledged lost lines: read it whole, which names them.
-        let lostLines = readMark(of: patientJournal).map { $0.bytes > journalSize } ?? false
+        // Its last line is checked against the mark's hash too (one small read): a patient line that rotted
+        // there is found at this start, not only by `check`. Lines before it are `check`'s (the start is
+        // constant-time: it never reads the whole journal when the snapshot covers it).
+        let mark = readMark(of: patientJournal)
+        let lostLines =
+            mark.map { $0.bytes > journalSize || ($0.bytes == journalSize && lastLineChanged(from: $0)) } ?? false
         if let snapshot, snapshot.stamp.journalBytes == journalSize, !lostLines {
             install(PatientDirectory(snapshot: snapshot), stamp: snapshot.stamp)
             patientState.snapshotOnDisk = true

@@ -42,6 +42,8 @@ public struct RecoveryReport: Sendable, Equatable {
         /// An unterminated last line inside what the store had recorded of the journal: acknowledged
         /// bytes cut short (by hand, by a copy), not a torn write. Cut so the journal can go on; a copy is in `keptAs`.
         case acknowledgedTailCut(path: String, bytes: Int, seq: Int, keptAs: String)
+        /// Where the bytes a repair cut from a journal's end are kept (with a standing `linesMissing`).
+        case keptCopy(path: String, keptAs: String)
         /// A journal over the size cap: the lines in its first `readBytes` are read, the rest is damage.
         case overCap(path: String, bytes: Int, readBytes: Int)
         /// Where a hostile file (not a regular file, or over the size cap) was moved, with its report.
@@ -92,6 +94,7 @@ public struct RecoveryReport: Sendable, Equatable {
                 "\(p): \(n) bytes, over the \(r / 1_048_576) MiB a journal may hold: the lines in its first "
                     + "\(r / 1_048_576) MiB are read, the rest is damage (`check` cuts it, keeping a copy)"
             case .quarantineReport(let p, let r): "\(p): moved aside; what, where, when, why and what to do: \(r)"
+            case .keptCopy(let p, let q): "\(p): what was kept as evidence is in \(q)"
             case .notReadWhenListing(let p, let n, let r):
                 "\(p): \(n) bytes, "
                     + (n > 16 * 1_048_576

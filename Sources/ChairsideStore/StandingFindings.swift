@@ -117,8 +117,12 @@ extension Store {
     }
 
     /// The findings no one has accepted yet: reported by every `check`.
+    /// Lines missing whose cut bytes a repair kept also say where the copy is.
     func openStandingFindings() -> [RecoveryReport.Finding] {
-        standingFindings().filter { $0.acceptedAt == nil }.map(\.finding)
+        standingFindings().filter { $0.acceptedAt == nil }.flatMap { entry -> [RecoveryReport.Finding] in
+            guard entry.kind == .linesMissing, let copy = entry.evidence else { return [entry.finding] }
+            return [entry.finding, .keptCopy(path: entry.path, keptAs: copy)]
+        }
     }
 
     /// Records that someone looked at the standing findings of `scope` (a day `YYYY-MM-DD`, or

@@ -19,6 +19,7 @@ extension Store {
     /// The register as the journal has it now. A read: repairs nothing (a torn tail is ignored,
     /// a damaged line is skipped and named in `report`).
     public func lotRegister() throws(StoreError) -> LotRegister {
+        noteJournalGone(lotJournal)
         guard (files.size(lotJournal) ?? 0) > 0 else { return LotRegister() }
         guard let scan = try recoverJournal(lotJournal, decode: { decodeLots($0).unreadable }) else {
             return LotRegister()
@@ -192,6 +193,7 @@ extension Store {
     /// `check`'s share for lots: the journal is read with repair (torn tail cut, damage named,
     /// chain verified) and the recall index rebuilt from the sessions.
     func checkLotJournal() throws(StoreError) {
+        noteJournalGone(lotJournal)
         if files.kind(lotJournal) != nil {
             _ = try recoverJournal(lotJournal, decode: { decodeLots($0).unreadable })
         }

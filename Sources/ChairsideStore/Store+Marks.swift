@@ -58,4 +58,50 @@ extension Store {
         let named = gaps.count > 4 ? gaps.prefix(4).joined(separator: ", ") + " and more" : gaps.joined(separator: ", ")
         return .linesMissingInside(path: rel, seqs: named, bytes: kept, recordedBytes: recorded)
     }
+
+    /// A journal that is gone while its mark says it held acknowledged lines (deleted whole): lines
+    /// missing, standing until accepted. When repairing, the mark goes to quarantine as the evidence, so
+    /// accepting ends the report. True when that is what was found.
+    @discardableResult
+    func noteJournalGone(_ journal: String) -> Bool {
+        guard files.kind(journal) == nil, let mark = readMark(of: journal), mark.bytes > 0 else { return false }
+        let missing = RecoveryReport.Finding.linesMissing(
+            path: files.display(journal), afterSeq: 0, bytes: 0, recordedBytes: mark.bytes)
+        report.add(missing)
+        if checking { reported.insert(files.display(journal)) }
+        guard repairing, access != .read, files.kind(root + "/quarantine") == "folder" else { return true }
+        let markPath = JournalMark.path(of: journal)
+        let name = quarantineName(markPath)
+        guard (try? files.move(markPath, to: root + "/" + name)) != nil else { return true }
+        recordStanding(missing, evidence: name)
+        return true
+    }
+
+    /// A journal moved aside whole (quarantined, or a hostile file in its place) takes its mark along,
+    /// so the mark left behind is not taken for a journal deleted. With acknowledged lines on record the
+    /// move stands until accepted (`evidence`: where the journal went).
+    func moveMarkAlong(of journal: String, journalMovedTo evidence: String?) {
+        let markPath = JournalMark.path(of: journal)
+        guard StoreJournals.isJournalPath(files.display(journal)), files.kind(markPath) != nil else { return }
+        let mark = readMark(of: journal)
+        try? files.move(markPath, to: root + "/" + quarantineName(markPath))
+        if let mark, mark.bytes > 0 {
+            recordStanding(
+                .linesMissing(path: files.display(journal), afterSeq: 0, bytes: 0, recordedBytes: mark.bytes),
+                evidence: evidence)
+        }
+    }
+
+    /// Whether the patient journal's last line no longer hashes to what its mark recorded. Reads the
+    /// last 4 KiB only (a patient line is far shorter); a last line longer than that is left to `check`.
+    func lastLineChanged(from mark: JournalMark) -> Bool {
+        guard mark.bytes > 0, let tail = try? files.tail(patientJournal, length: mark.bytes, count: 4_096) else {
+            return false
+        }
+        let body = tail.dropLast()
+        guard let nl = body.lastIndex(of: 0x0A) else {
+            return tail.count == mark.bytes && JournalLine.hash(tail) != mark.head
+        }
+        return JournalLine.hash(tail[(nl + 1)...]) != mark.head
+    }
 }

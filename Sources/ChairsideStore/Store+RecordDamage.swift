@@ -36,17 +36,26 @@ extension Store {
     /// The register and what reading it found, from one read of the journal (as `lotRegister()`).
     public func lotRegisterAndDamage() throws(StoreError) -> (register: LotRegister, damage: RecordDamage) {
         var damage = RecordDamage(journal: .lots)
-        defer {
-            for finding in report.findings { damage.noteEnd(finding, path: Self.lotJournalPath) }
-        }
         if let kind = files.kind(lotJournal), kind != "file" {
             damage.notAFile = kind
             return (LotRegister(), damage)
         }
-        guard (files.size(lotJournal) ?? 0) > 0,
-            let scan = try recoverJournal(lotJournal, decode: { decodeLots($0).unreadable })
-        else { return (LotRegister(), damage) }
+        noteJournalGone(lotJournal)
+        let scan =
+            (files.size(lotJournal) ?? 0) > 0
+            ? try recoverJournal(lotJournal, decode: { decodeLots($0).unreadable }) : nil
+        // What this read found about the journal's end, and what stands from earlier repairs (a repair
+        // rewrites the mark, so only the standing finding remembers lines lost before it).
+        for finding in report.findings + openStandingFindings() {
+            damage.noteEnd(finding, path: Self.lotJournalPath)
+        }
+        guard let scan else { return (LotRegister(), damage) }
         let register = LotRegister(events: decodeLots(scan).events)
+        if damage.missingAfterSeq != nil || damage.linesDeletedInside {
+            // Which lot the lost lines were about is unknown: a recall or a use-up may be among them, so
+            // no lot's status is taken as known until someone reconciles and accepts (`check --accept lots`).
+            damage.flagged = Set(register.all.map { LotRegister.key($0.number) })
+        }
         damage.unreadable = scan.damaged.map { .init(line: $0.line, seqs: $0.seqText) }
         damage.chainBreaks = scan.chainBreaks
         for line in scan.damaged {
@@ -126,6 +135,7 @@ extension RecoveryReport.Finding {
     func isAbout(_ path: String) -> Bool {
         switch self {
         case .damagedLine(let p, _, _), .chainBroken(let p, _), .linesMissing(let p, _, _, _),
+            .linesMissingInside(let p, _, _, _),
             .notAFile(let p, _, _), .damagedTailCut(let p, _, _, _), .acknowledgedTailCut(let p, _, _, _):
             p == path
         default: false
@@ -143,6 +153,7 @@ extension RecordDamage {
         case .acknowledgedTailCut(_, _, let seq, _), .damagedTailCut(_, _, let seq, _):
             missingAfterSeq = min(missingAfterSeq ?? (seq - 1), seq - 1)
         case .notAFile(_, let kind, _): notAFile = kind
+        case .linesMissingInside: linesDeletedInside = true
         default: break
         }
     }

@@ -142,7 +142,11 @@ public final class Store {
         report.add(found)
         // A journal moved aside is recorded lines gone from the indexes: standing until accepted.
         let rel = files.display(path)
-        if moved != nil, StoreJournals.isJournalPath(rel), rel != StoreJournals.lotJournal { recordStanding(found) }
+        if moved != nil, StoreJournals.isJournalPath(rel) {
+            recordStanding(found)
+            let markPath = JournalMark.path(of: path)
+            if files.kind(markPath) != nil { try? files.move(markPath, to: root + "/" + quarantineName(markPath)) }
+        }
     }
 
     func requireWritable() throws(StoreError) {
@@ -292,6 +296,10 @@ public final class Store {
         for name in names.sorted() {
             if name.hasPrefix(".") && name.contains(".tmp-") {
                 removeIfStale(dir + "/" + name)
+                continue
+            }
+            if name.hasSuffix(".ack"), !names.contains(String(name.dropLast(4)) + ".jsonl") {
+                noteJournalGone(dir + "/" + String(name.dropLast(4)) + ".jsonl")
                 continue
             }
             guard name.hasSuffix(".jsonl") else { continue }
@@ -761,6 +769,7 @@ public final class Store {
     func patientsFromJournal(holdingLock: Bool = false, recorded: Int? = nil) throws(StoreError) -> PatientIndexFile {
         let recorded = [recorded, recordedJournalBytes[patientJournal]].compactMap { $0 }.max()
         let kind = files.kind(patientJournal)
+        if kind == nil { noteJournalGone(patientJournal) }
         if (files.size(patientJournal) ?? 0) == 0, let recorded, recorded > 0, kind == "file" {
             let missing = RecoveryReport.Finding.linesMissing(
                 path: "patients/journal.jsonl", afterSeq: 0, bytes: 0, recordedBytes: recorded)
@@ -837,6 +846,8 @@ public final class Store {
         scan.markUnreadable(lines: unreadable(scan))
         // Acknowledged bytes the store recorded that the journal no longer holds are damage, never a torn tail.
         let acknowledged = recorded ?? 0
+        // Where the bytes a repair cut from the end are kept: evidence for lines missing.
+        var cutCopy: String?
         if scan.entries.isEmpty {
             if repair && canRepair(path, holdingLock: holdingLock) {
                 try quarantine(path, reason: "no readable line")
@@ -875,6 +886,7 @@ public final class Store {
                 let kept = try keepCopy(Data(copied), of: path, suffix: ".tail", reason: reason)
                 let bytes = scan.totalLength - scan.goodLength
                 if acknowledged > scan.goodLength {
+                    cutCopy = kept
                     report.add(.acknowledgedTailCut(path: rel, bytes: bytes, seq: seq, keptAs: kept))
                 } else {
                     report.add(
@@ -894,7 +906,7 @@ public final class Store {
             let missing = missingLines(scan, path: rel, kept: kept, recorded: acknowledged, end: end)
             report.add(missing)
             if repair, case .linesMissing = missing {
-                recordStanding(missing)
+                recordStanding(missing, evidence: cutCopy)
                 // The standing finding keeps the evidence; the mark follows the repair, as the indexes
                 // do, so accepting the finding ends the report. Its number stays: never reused.
                 if let mark, canRepair(path, holdingLock: holdingLock) {
@@ -934,6 +946,7 @@ public final class Store {
     func quarantine(_ path: String, reason: String) throws(StoreError) {
         let name = quarantineName(path)
         try files.move(path, to: root + "/" + name)
+        moveMarkAlong(of: path, journalMovedTo: name)
         let note = try writeQuarantineReport(for: name, was: files.display(path), kind: "file", why: reason)
         report.add(.quarantined(path: files.display(path), as: name, reason: reason))
         report.add(.quarantineReport(path: files.display(path), report: note))

@@ -26,7 +26,15 @@ struct History: ParsableCommand {
         // Said before the search, which fails when the patient's record is the damaged line.
         let damage = store.journalDamage(.patients)
         damage.warn()
-        let found = try Self.find(patient, in: clinic.patients)
+        let found: Patient
+        do {
+            found = try Self.find(patient, in: clinic.patients)
+        } catch let failure as Failure where !damage.isEmpty && failure.description.hasPrefix("No patient matches") {
+            throw Failure(
+                failure.description + " The patient journal is damaged (see above): the record looked for may be "
+                    + "the unreadable part; `chairside check` names it, and `chairside show SESSION-ID` still "
+                    + "reads that patient's sessions.")
+        }
         if damage.flagged.contains(found.id) {
             FileHandle.standardError.write(
                 Data("!! an unreadable line names this patient: a change to their record may be missing.\n".utf8))
@@ -52,7 +60,8 @@ struct History: ParsableCommand {
         let hits = clinic.search(trimmed, limit: 10).map(\.patient)
         switch hits.count {
         case 0:
-            throw Failure("No patient matches \"\(Visible.text(trimmed))\". Give the chart number or part of the name.")
+            // The query is not echoed: it is a patient's name or chart number, and this goes to stderr.
+            throw Failure("No patient matches that search. Give the chart number or part of the name.")
         case 1: return hits[0]
         default:
             let list = hits.map { "  \(Visible.text($0.chartNumber))  \(Visible.text($0.name))" }.joined(

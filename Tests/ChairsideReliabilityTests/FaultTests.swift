@@ -202,8 +202,13 @@ final class FaultTests: XCTestCase {
         var d = driver
         let batch =
             try d.run(.note("one")) + [SessionEvent(seq: 5, at: d.clock, by: "Alex Rivera", kind: .note(text: "two"))]
+        // The mark as it was before the batch: a torn batch is an append that never returned, so it was
+        // never acknowledged (cutting an acknowledged one is damage, tested in AcknowledgementMarkTests).
+        let mark = URL(fileURLWithPath: JournalMark.path(of: journal))
+        let before = try Data(contentsOf: mark)
         try store.append(batch, to: writer)
         writer.close()
+        try before.write(to: mark)
         let data = try Data(contentsOf: URL(fileURLWithPath: journal))
         let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         XCTAssertTrue(String(decoding: lines[3], as: UTF8.self).contains(#""more":true"#))

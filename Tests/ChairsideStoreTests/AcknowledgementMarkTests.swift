@@ -191,3 +191,124 @@ final class AcknowledgementMarkTests: XCTestCase {
         XCTAssertEqual(try XCTUnwrap(try openStore(.read).sessions(on: today).first).lastSeq, d.state.events.count)
     }
 }
+
+/// Issue 14, fifth round, after the new user's trial: whole journals gone, lots in doubt, the copy
+/// of a cut named, the patient journal's last line verified at the start.
+final class JournalGoneTests: XCTestCase {
+    var dir: String!
+    let today = ClinicDay(string: "2026-11-21")!
+    let id = "20261121-090000-0c0c"
+
+    override func setUpWithError() throws {
+        dir = FileManager.default.temporaryDirectory.appendingPathComponent("chairside-gone-\(UUID().uuidString)").path
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: dir)
+    }
+
+    func openStore(_ access: StoreAccess = .create) throws -> Store {
+        try Store(root: dir, timeZone: Fixture.utc, today: today, access: access)
+    }
+
+    func recordSession() throws {
+        let store = try openStore()
+        let p = try store.savePatient(Fixture.patient(id: ""))
+        var d = SessionDriver(id: id)
+        let start = try d.run(
+            .start(patient: p, technician: "Alex Rivera", room: "Room 1", plannedZones: ["forehead"]), after: 0)
+        let writer = try store.beginSession(id: id, events: start)
+        defer { writer.close() }
+        try store.append(try d.run(.note("a note")), to: writer)
+    }
+
+    func lines(_ path: String) throws -> [Data] {
+        try Data(contentsOf: URL(fileURLWithPath: path)).split(separator: 0x0A).map { Data($0) + [0x0A] }
+    }
+
+    func testASessionJournalDeletedWholeStandsUntilAccepted() throws {
+        try recordSession()
+        let rel = "days/2026-11-21/\(id).jsonl"
+        try FileManager.default.removeItem(atPath: "\(dir!)/\(rel)")
+        let reader = try openStore(.read)
+        _ = try reader.sessions(on: today)
+        XCTAssertTrue(
+            reader.report.findings.contains { if case .linesMissing(rel, 0, 0, _) = $0 { true } else { false } },
+            "a reader names it: \(reader.report.findings)")
+        for round in 1...2 {
+            let report = try openStore(.write).check()
+            XCTAssertTrue(report.hasDamage, "round \(round): \(report.findings)")
+            XCTAssertTrue(
+                report.findings.contains { if case .linesMissing(rel, 0, 0, _) = $0 { true } else { false } },
+                "round \(round): \(report.findings)")
+        }
+        let store = try openStore(.write)
+        XCTAssertEqual(try store.acceptStandingFindings("2026-11-21"), 1)
+        XCTAssertFalse(try openStore(.write).check().hasDamage)
+    }
+
+    func testThePatientJournalDeletedWholeIsLinesMissing() throws {
+        try recordSession()
+        try FileManager.default.removeItem(atPath: "\(dir!)/patients/journal.jsonl")
+        let report = try openStore(.write).check()
+        XCTAssertTrue(
+            report.findings.contains {
+                if case .linesMissing("patients/journal.jsonl", 0, 0, _) = $0 { true } else { false }
+            }, "\(report.findings)")
+        XCTAssertTrue(try openStore(.write).check().hasDamage, "still reported")
+    }
+
+    func testLotRecordsMissingPutEveryLotInDoubtUntilAccepted() throws {
+        let store = try openStore()
+        let expiry = ClinicDay(string: "2027-06-30")!
+        for lot in ["A-1", "B-2"] {
+            try store.recordLot(
+                .add(lot: lot, kind: .anaesthetic, product: "Cream", expires: expiry), by: "Alex", now: Fixture.t0)
+        }
+        try store.recordLot(.withdraw(lot: "B-2", reason: "maker's recall"), by: "Alex", now: Fixture.t0)
+        let path = "\(dir!)/lots/journal.jsonl"
+        try (try lines(path)).dropLast().reduce(Data(), +).write(to: URL(fileURLWithPath: path))
+        let before = try openStore(.read).lotRegisterAndDamage().damage
+        XCTAssertEqual(before.flagged, ["A-1", "B-2"], "which lot the lost line was about is unknown")
+        XCTAssertEqual(before.missingAfterSeq, 2)
+        XCTAssertTrue(try openStore(.write).check().hasDamage)
+        // The repair rewrote the mark; the standing finding keeps every lot in doubt.
+        XCTAssertEqual(try openStore(.read).lotRegisterAndDamage().damage.flagged, ["A-1", "B-2"])
+        XCTAssertEqual(try openStore(.write).acceptStandingFindings("lots"), 1)
+        XCTAssertEqual(try openStore(.read).lotRegisterAndDamage().damage.flagged, [])
+    }
+
+    func testTheCopyOfAnAcknowledgedCutIsNamedByEveryCheck() throws {
+        try recordSession()
+        let path = "\(dir!)/days/2026-11-21/\(id).jsonl"
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        try data.dropLast(10).write(to: URL(fileURLWithPath: path))
+        _ = try openStore(.write).sessions(on: today)  // a writer's listing cuts it, keeping a copy
+        let findings = try openStore(.write).check().findings
+        let copy = findings.compactMap { f -> String? in
+            if case .keptCopy("days/2026-11-21/\(id).jsonl", let q) = f { q } else { nil }
+        }.first
+        // The copy is what was cut: the rest of the last line, cut short.
+        let cutShort = data.dropLast(10)
+        let lastLineStart = try XCTUnwrap(cutShort.lastIndex(of: 0x0A)) + 1
+        XCTAssertEqual(
+            copy.flatMap { FileManager.default.contents(atPath: "\(dir!)/\($0)") }, Data(cutShort[lastLineStart...]),
+            "\(findings)")
+    }
+
+    func testAPatientLineRottedAtTheEndIsFoundAtTheNextStartWithoutACheck() throws {
+        let store = try openStore()
+        for n in 1...3 { try store.savePatient(Fixture.patient("Patient \(n)", id: "", chart: "C-\(n)")) }
+        _ = try openStore(.write).check()  // the directory's snapshot covers the whole journal
+        let path = "\(dir!)/patients/journal.jsonl"
+        var all = try lines(path)
+        all[2][all[2].count / 2] ^= 0x04
+        try all.reduce(Data(), +).write(to: URL(fileURLWithPath: path))
+        let next = try openStore(.read)
+        XCTAssertEqual(next.directory.count, 2)
+        XCTAssertTrue(
+            next.report.findings.contains {
+                if case .damagedLine("patients/journal.jsonl", 3, _) = $0 { true } else { false }
+            }, "\(next.report.findings)")
+    }
+}
