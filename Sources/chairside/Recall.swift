@@ -53,7 +53,8 @@ struct Recall: ParsableCommand {
             print(
                 RecallReport.table(
                     lot: lot, register: registered, entries: entries, proto: config.protocolSettings,
-                    timeZone: options.timeZone), terminator: "")
+                    timeZone: options.timeZone, statusInDoubt: damage.flagged.contains(LotRegister.key(lot))),
+                terminator: "")
         }
     }
 }

@@ -271,6 +271,12 @@ final class JournalGoneTests: XCTestCase {
         let before = try openStore(.read).lotRegisterAndDamage().damage
         XCTAssertEqual(before.flagged, ["A-1", "B-2"], "which lot the lost line was about is unknown")
         XCTAssertEqual(before.missingAfterSeq, 2)
+        let (register, _) = try openStore(.read).lotRegisterAndDamage()
+        let table = RecallReport.table(
+            lot: "B-2", register: register.lot("B-2"), entries: [], proto: .standard, timeZone: Fixture.utc,
+            statusInDoubt: before.flagged.contains("B-2"))
+        XCTAssertTrue(table.contains("status unknown: the lot register is damaged"), table)
+        XCTAssertFalse(table.contains("in stock"), "the recall line was lost: never plainly in stock: \(table)")
         XCTAssertTrue(try openStore(.write).check().hasDamage)
         // The repair rewrote the mark; the standing finding keeps every lot in doubt.
         XCTAssertEqual(try openStore(.read).lotRegisterAndDamage().damage.flagged, ["A-1", "B-2"])

@@ -55,12 +55,14 @@ public enum RecallReport {
 
     /// The table `chairside recall` prints: one line per session, the patient's chart number to call them by.
     public static func table(
-        lot: String, register: Lot?, entries: [RecallEntry], proto: ClinicProtocol, timeZone: TimeZone
+        lot: String, register: Lot?, entries: [RecallEntry], proto: ClinicProtocol, timeZone: TimeZone,
+        statusInDoubt: Bool = false
     ) -> String {
         var out = "Recall of lot \(Visible.text(lot))"
         if let register {
             out += " (\(register.kind.label), \(Visible.text(register.product)), expires \(register.expiryText)"
-            out += ", \(register.status.label))"
+            // A lot a damaged or lost line may be about: its status is not given as known (issue 14).
+            out += statusInDoubt ? ", status unknown: the lot register is damaged)" : ", \(register.status.label))"
         } else {
             out += " (not in the lot register)"
         }
