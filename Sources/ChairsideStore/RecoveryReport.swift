@@ -78,6 +78,9 @@ public struct RecoveryReport: Sendable, Equatable {
             case .newlineRestored(let p, let l, let s):
                 "\(p): \(Self.noun(p)) #\(s) (line \(l)) was whole but had lost its final newline; "
                     + "the newline was written back and the line kept"
+            case .linesMissing(let p, 0, 0, let r):
+                "\(p): nothing of the journal is left (emptied, deleted or moved aside: see any report in "
+                    + "quarantine/), though \(r) bytes of it were recorded: every \(Self.noun(p)) in it is missing"
             case .linesMissing(let p, let s, let n, let r):
                 "\(p): \(Self.noun(p))s after #\(s) are missing: the journal is \(n) bytes but \(r) were recorded "
                     + "(lines deleted or cut from its end); what remains is kept"

@@ -117,6 +117,15 @@ extension Store {
     }
 
     /// The findings no one has accepted yet: reported by every `check`.
+    /// Whether the loss of a whole journal is on record already (moved aside, or gone), open or accepted:
+    /// a journal whose derived files still remember it must not be reported again once accepted.
+    func wholeJournalLossRecorded(_ path: String) -> Bool {
+        standingFindings().contains { entry in
+            guard entry.path == path else { return false }
+            return entry.kind == .movedAside || (entry.kind == .linesMissing && entry.bytes == 0)
+        }
+    }
+
     /// Lines missing whose cut bytes a repair kept also say where the copy is.
     func openStandingFindings() -> [RecoveryReport.Finding] {
         standingFindings().filter { $0.acceptedAt == nil }.flatMap { entry -> [RecoveryReport.Finding] in

@@ -40,13 +40,22 @@ extension Store {
         var register = LotRegister()
         var head = JournalLine.genesis
         var length = 0
+        // A writer's read repairs (it holds the lock), and what it repairs stands as evidence: lines lost
+        // before this append stay reported after it, and their numbers are never reused.
+        let wasRepairing = repairing
+        repairing = access != .read
+        defer { repairing = wasRepairing }
+        noteJournalGone(lotJournal)
+        let mark = readMark(of: lotJournal)
         if (files.size(lotJournal) ?? 0) > 0,
             let scan = try recoverJournal(lotJournal, holdingLock: true, decode: { decodeLots($0).unreadable })
         {
             register = LotRegister(events: decodeLots(scan).events)
+            register.numbersTaken(through: scan.lastSeq)
             head = scan.head
             length = scan.goodLength
         }
+        register.numbersTaken(through: mark?.seq ?? 0)
         // Numbered after any line, read or damaged, so a damaged line's number is never reused.
         let events = try register.decide(command, by: by, now: now)
         let lines = try events.map { ($0.seq, try encoder.encode($0)) }

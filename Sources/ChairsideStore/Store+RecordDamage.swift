@@ -51,20 +51,24 @@ extension Store {
         }
         guard let scan else { return (LotRegister(), damage) }
         let register = LotRegister(events: decodeLots(scan).events)
-        if damage.missingAfterSeq != nil || damage.linesDeletedInside {
-            // Which lot the lost lines were about is unknown: a recall or a use-up may be among them, so
-            // no lot's status is taken as known until someone reconciles and accepts (`check --accept lots`).
-            damage.flagged = Set(register.all.map { LotRegister.key($0.number) })
-        }
         damage.unreadable = scan.damaged.map { .init(line: $0.line, seqs: $0.seqText) }
         damage.chainBreaks = scan.chainBreaks
+        var unidentified = false
         for line in scan.damaged {
             // The damaged line's bytes, in place: a lot it still names has a status that may be wrong.
             let count = min(line.end - line.start, JournalLine.maxLength + 2)
-            guard let bytes = try? files.tail(lotJournal, length: line.start + count, count: count) else { continue }
-            for lot in register.all where RecordDamage.namesLot(lot.number, in: bytes) {
-                damage.flagged.insert(LotRegister.key(lot.number))
+            guard let bytes = try? files.tail(lotJournal, length: line.start + count, count: count) else {
+                unidentified = true
+                continue
             }
+            let named = register.all.filter { RecordDamage.namesLot($0.number, in: bytes) }
+            if named.isEmpty { unidentified = true }  // damage in the lot number itself: could be any lot
+            for lot in named { damage.flagged.insert(LotRegister.key(lot.number)) }
+        }
+        if damage.missingAfterSeq != nil || damage.linesDeletedInside || unidentified {
+            // Which lot the lost or unreadable lines were about is unknown: a recall or a use-up may be among them, so
+            // no lot's status is taken as known until someone reconciles and accepts (`check --accept lots`).
+            damage.flagged = Set(register.all.map { LotRegister.key($0.number) })
         }
         return (register, damage)
     }

@@ -201,7 +201,8 @@ public final class Store {
                 length = patientState.journalBytes
             }
         }
-        let seq = patientState.lastSeq + 1
+        // After any number the journal's mark holds: a patient line lost from the end keeps its number.
+        let seq = max(patientState.lastSeq, readMark(of: patientJournal)?.seq ?? 0) + 1
         let prev = try lastLineHash(patientJournal, length: length)
         let line = JournalLine.encode(seq: seq, payload: try encoder.encode(patient), prev: prev)
         do throws(StoreError) {
@@ -358,6 +359,18 @@ public final class Store {
             index[id] = summary
         }
         for id in index.keys where !present.contains(id) {
+            // A session the day index recorded whose journal (and mark) are gone: its acknowledged lines are.
+            let rel = "days/\(day)/\(id).jsonl"
+            let namedByMark = report.findings.contains {
+                if case .linesMissing(rel, 0, 0, _) = $0 { true } else { false }
+            }
+            if let entry = recordedByID[id] ?? index[id], entry.journalBytes > 0, !namedByMark {
+                let missing = RecoveryReport.Finding.linesMissing(
+                    path: rel, afterSeq: 0, bytes: 0, recordedBytes: entry.journalBytes)
+                report.add(missing)
+                recordStanding(missing)
+                if checking { reported.insert(rel) }
+            }
             index[id] = nil
             changed = true
         }
@@ -769,7 +782,15 @@ public final class Store {
     func patientsFromJournal(holdingLock: Bool = false, recorded: Int? = nil) throws(StoreError) -> PatientIndexFile {
         let recorded = [recorded, recordedJournalBytes[patientJournal]].compactMap { $0 }.max()
         let kind = files.kind(patientJournal)
-        if kind == nil { noteJournalGone(patientJournal) }
+        if kind == nil, !noteJournalGone(patientJournal), let recorded, recorded > 0,
+            !wholeJournalLossRecorded(StoreJournals.patientJournal)
+        {
+            // Journal and mark both gone, but the directory (or the last check) recorded patients.
+            let missing = RecoveryReport.Finding.linesMissing(
+                path: "patients/journal.jsonl", afterSeq: 0, bytes: 0, recordedBytes: recorded)
+            report.add(missing)
+            recordStanding(missing)
+        }
         if (files.size(patientJournal) ?? 0) == 0, let recorded, recorded > 0, kind == "file" {
             let missing = RecoveryReport.Finding.linesMissing(
                 path: "patients/journal.jsonl", afterSeq: 0, bytes: 0, recordedBytes: recorded)

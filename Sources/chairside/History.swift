@@ -64,9 +64,9 @@ struct History: ParsableCommand {
             throw Failure("No patient matches that search. Give the chart number or part of the name.")
         case 1: return hits[0]
         default:
-            let list = hits.map { "  \(Visible.text($0.chartNumber))  \(Visible.text($0.name))" }.joined(
-                separator: "\n")
-            throw Failure("\"\(Visible.text(trimmed))\" matches several patients; give the chart number:\n\(list)")
+            // The candidates are the answer the user asked for: on stdout, never in an error on stderr.
+            for p in hits { print("  \(Visible.text(p.chartNumber))  \(Visible.text(p.name))") }
+            throw Failure("That search matches the \(hits.count) patients listed above; give the chart number.")
         }
     }
 }

@@ -317,4 +317,62 @@ final class JournalGoneTests: XCTestCase {
                 if case .damagedLine("patients/journal.jsonl", 3, _) = $0 { true } else { false }
             }, "\(next.report.findings)")
     }
+
+    func addTwoLotsAndWithdrawOne(_ store: Store) throws {
+        let expiry = ClinicDay(string: "2027-06-30")!
+        for lot in ["A-1", "B-2"] {
+            try store.recordLot(
+                .add(lot: lot, kind: .anaesthetic, product: "Cream", expires: expiry), by: "Alex", now: Fixture.t0)
+        }
+        try store.recordLot(.withdraw(lot: "B-2", reason: "maker's recall"), by: "Alex", now: Fixture.t0)
+    }
+
+    func testALotRecordedAfterLostLinesKeepsTheFindingAndNeverReusesTheirNumber() throws {
+        try addTwoLotsAndWithdrawOne(try openStore())
+        let path = "\(dir!)/lots/journal.jsonl"
+        try (try lines(path)).dropLast().reduce(Data(), +).write(to: URL(fileURLWithPath: path))
+        let expiry = ClinicDay(string: "2027-06-30")!
+        let events = try openStore(.write).recordLot(
+            .add(lot: "C-3", kind: .serum, product: "Serum", expires: expiry), by: "Alex", now: Fixture.t0)
+        XCTAssertEqual(events.map(\.seq), [4], "#3 (the lost withdrawal) is never reused")
+        let damage = try openStore(.read).lotRegisterAndDamage().damage
+        XCTAssertEqual(damage.missingAfterSeq, 2, "the loss stands after the new line")
+        XCTAssertEqual(damage.flagged, ["A-1", "B-2", "C-3"])
+        XCTAssertTrue(try openStore(.write).check().hasDamage)
+    }
+
+    func testAnUnreadableLotLineThatNamesNoKnownLotPutsEveryLotInDoubt() throws {
+        try addTwoLotsAndWithdrawOne(try openStore())
+        let path = "\(dir!)/lots/journal.jsonl"
+        var all = try lines(path)
+        let text = String(decoding: all[2], as: UTF8.self).replacingOccurrences(of: "B-2", with: "B-6")
+        all[2] = Data(text.utf8)  // one bit in the lot number: its check fails, and it names no known lot
+        try all.reduce(Data(), +).write(to: URL(fileURLWithPath: path))
+        XCTAssertEqual(try openStore(.read).lotRegisterAndDamage().damage.flagged, ["A-1", "B-2"])
+    }
+
+    func testAPatientRecordedAfterLostLinesNeverReusesTheirNumber() throws {
+        let store = try openStore()
+        for n in 1...3 { try store.savePatient(Fixture.patient("Patient \(n)", id: "", chart: "C-\(n)")) }
+        let path = "\(dir!)/patients/journal.jsonl"
+        try (try lines(path)).dropLast().reduce(Data(), +).write(to: URL(fileURLWithPath: path))
+        try openStore(.write).savePatient(Fixture.patient("Patient 4", id: "", chart: "C-4"))
+        let seqs = try lines(path).compactMap { JournalChain.decodeWhole($0)?.seq }
+        XCTAssertEqual(seqs, [1, 2, 4], "#3 was acknowledged, then lost: never reused")
+    }
+
+    func testASessionJournalDeletedWithItsMarkIsFoundFromTheDayIndex() throws {
+        try recordSession()
+        let rel = "days/2026-11-21/\(id).jsonl"
+        // A status change wrote the index after the start: make sure the index names the session.
+        XCTAssertNotNil(try openStore(.read).sessions(on: today).first)
+        try FileManager.default.removeItem(atPath: "\(dir!)/\(rel)")
+        try FileManager.default.removeItem(atPath: "\(dir!)/days/2026-11-21/\(id).ack")
+        let opened = try openStore(.write)
+        _ = try opened.sessions(on: today)  // the console's listing rebuilds the index
+        XCTAssertTrue(
+            opened.report.findings.contains { if case .linesMissing(rel, 0, 0, _) = $0 { true } else { false } },
+            "\(opened.report.findings)")
+        XCTAssertTrue(try openStore(.write).check().hasDamage, "it stands after the index was rebuilt")
+    }
 }

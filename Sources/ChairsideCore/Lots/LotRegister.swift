@@ -214,6 +214,9 @@ public struct LotRegister: Equatable, Sendable {
     /// Every lot, in the order added.
     public var all: [Lot] { order.compactMap { lots[$0] } }
 
+    /// Numbers up to `seq` are taken, by lines that could not be read or are lost: never reused.
+    public mutating func numbersTaken(through seq: Int) { lastSeq = max(lastSeq, seq) }
+
     public mutating func evolve(_ e: LotEvent) {
         lastSeq = max(lastSeq, e.seq)
         let key = Self.key(e.kind.lot)
