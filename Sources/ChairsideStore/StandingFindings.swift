@@ -126,6 +126,9 @@ extension Store {
         }
     }
 
+    /// How many standing findings no one has accepted yet.
+    public var openStandingCount: Int { standingFindings().filter { $0.acceptedAt == nil }.count }
+
     /// Lines missing whose cut bytes a repair kept also say where the copy is.
     func openStandingFindings() -> [RecoveryReport.Finding] {
         standingFindings().filter { $0.acceptedAt == nil }.flatMap { entry -> [RecoveryReport.Finding] in

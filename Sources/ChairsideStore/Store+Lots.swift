@@ -33,6 +33,13 @@ extension Store {
     public func recordLot(_ command: LotCommand, by: String, now: Date) throws -> [LotEvent] {
         try requireWritable()
         try files.makeDirectory(root + "/lots")
+        // A writer's read repairs (it holds the lock), and what it repairs stands as evidence: lines lost
+        // before this append stay reported after it, and their numbers are never reused. A register deleted
+        // whole is found before a new journal is created in its place.
+        let wasRepairing = repairing
+        repairing = access != .read
+        defer { repairing = wasRepairing }
+        noteJournalGone(lotJournal)
         let exists = files.kind(lotJournal) != nil
         let fd = exists ? try files.openJournal(lotJournal) : try files.createJournal(lotJournal)
         defer { close(fd) }
@@ -40,12 +47,6 @@ extension Store {
         var register = LotRegister()
         var head = JournalLine.genesis
         var length = 0
-        // A writer's read repairs (it holds the lock), and what it repairs stands as evidence: lines lost
-        // before this append stay reported after it, and their numbers are never reused.
-        let wasRepairing = repairing
-        repairing = access != .read
-        defer { repairing = wasRepairing }
-        noteJournalGone(lotJournal)
         let mark = readMark(of: lotJournal)
         if (files.size(lotJournal) ?? 0) > 0,
             let scan = try recoverJournal(lotJournal, holdingLock: true, decode: { decodeLots($0).unreadable })

@@ -60,8 +60,9 @@ extension Store {
     }
 
     /// A journal that is gone while its mark says it held acknowledged lines (deleted whole): lines
-    /// missing, standing until accepted. When repairing, the mark goes to quarantine as the evidence, so
-    /// accepting ends the report. True when that is what was found.
+    /// missing, standing until accepted. When repairing, the mark is then rewritten as the mark of an
+    /// empty journal that keeps the highest number (so accepting ends the report, and a journal begun
+    /// again there never reuses a lost number). True when that is what was found.
     @discardableResult
     func noteJournalGone(_ journal: String) -> Bool {
         guard files.kind(journal) == nil, let mark = readMark(of: journal), mark.bytes > 0 else { return false }
@@ -69,23 +70,19 @@ extension Store {
             path: files.display(journal), afterSeq: 0, bytes: 0, recordedBytes: mark.bytes)
         report.add(missing)
         if checking { reported.insert(files.display(journal)) }
-        guard repairing, access != .read, files.kind(root + "/quarantine") == "folder" else { return true }
-        let markPath = JournalMark.path(of: journal)
-        let name = quarantineName(markPath)
-        guard (try? files.move(markPath, to: root + "/" + name)) != nil else { return true }
-        recordStanding(missing, evidence: name)
+        guard repairing, access != .read else { return true }
+        recordStanding(missing)
+        writeMark(JournalMark(bytes: 0, seq: mark.seq, head: JournalLine.genesis), of: journal)
         return true
     }
 
-    /// A journal moved aside whole (quarantined, or a hostile file in its place) takes its mark along,
-    /// so the mark left behind is not taken for a journal deleted. With acknowledged lines on record the
-    /// move stands until accepted (`evidence`: where the journal went).
+    /// A journal moved aside whole (quarantined, or a hostile file in its place): its mark is emptied (it
+    /// keeps the highest number) so it is not taken for a journal deleted. With acknowledged lines on
+    /// record the move stands until accepted (`evidence`: where the journal went).
     func moveMarkAlong(of journal: String, journalMovedTo evidence: String?) {
-        let markPath = JournalMark.path(of: journal)
-        guard StoreJournals.isJournalPath(files.display(journal)), files.kind(markPath) != nil else { return }
-        let mark = readMark(of: journal)
-        try? files.move(markPath, to: root + "/" + quarantineName(markPath))
-        if let mark, mark.bytes > 0 {
+        guard StoreJournals.isJournalPath(files.display(journal)), let mark = readMark(of: journal) else { return }
+        writeMark(JournalMark(bytes: 0, seq: mark.seq, head: JournalLine.genesis), of: journal)
+        if mark.bytes > 0, let evidence {
             recordStanding(
                 .linesMissing(path: files.display(journal), afterSeq: 0, bytes: 0, recordedBytes: mark.bytes),
                 evidence: evidence)

@@ -65,7 +65,8 @@ extension Store {
             if named.isEmpty { unidentified = true }  // damage in the lot number itself: could be any lot
             for lot in named { damage.flagged.insert(LotRegister.key(lot.number)) }
         }
-        if damage.missingAfterSeq != nil || damage.linesDeletedInside || unidentified {
+        // A chain break: a line before it was edited, deleted or reordered; which lot it was about is unknown.
+        if damage.missingAfterSeq != nil || damage.linesDeletedInside || unidentified || !scan.chainBreaks.isEmpty {
             // Which lot the lost or unreadable lines were about is unknown: a recall or a use-up may be among them, so
             // no lot's status is taken as known until someone reconciles and accepts (`check --accept lots`).
             damage.flagged = Set(register.all.map { LotRegister.key($0.number) })

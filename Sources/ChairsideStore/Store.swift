@@ -144,8 +144,7 @@ public final class Store {
         let rel = files.display(path)
         if moved != nil, StoreJournals.isJournalPath(rel) {
             recordStanding(found)
-            let markPath = JournalMark.path(of: path)
-            if files.kind(markPath) != nil { try? files.move(markPath, to: root + "/" + quarantineName(markPath)) }
+            moveMarkAlong(of: path, journalMovedTo: nil)  // the move itself stands (above)
         }
     }
 

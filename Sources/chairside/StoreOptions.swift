@@ -106,8 +106,16 @@ extension StoreOptions {
     /// so the output stays clean, with what to do.
     func warnAboutDamage(_ store: Store) {
         let damage = store.report.findings.filter(\.isDamage)
-        guard !damage.isEmpty else { return }
+        // Damage an earlier repair recorded (its evidence erased from the journals) until someone accepts it.
+        let standing = store.openStandingCount
+        guard !damage.isEmpty || standing > 0 else { return }
         var text = damage.map { "warning: \($0.text)\n" }.joined()
+        if standing > 0 {
+            text +=
+                "warning: \(standing) finding\(standing == 1 ? "" : "s") of damage found earlier "
+                + "\(standing == 1 ? "is" : "are") not yet accepted (`chairside check` lists them; "
+                + "`chairside check --accept DAY|patients|lots` records that someone looked).\n"
+        }
         text += "warning: run `chairside check` to see the whole store and move aside what does not belong.\n"
         FileHandle.standardError.write(Data(text.utf8))
     }

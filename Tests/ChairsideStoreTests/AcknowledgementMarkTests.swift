@@ -375,4 +375,44 @@ final class JournalGoneTests: XCTestCase {
             "\(opened.report.findings)")
         XCTAssertTrue(try openStore(.write).check().hasDamage, "it stands after the index was rebuilt")
     }
+
+    func testALotRegisterDeletedWholeThenWrittenAgainKeepsTheFindingAndTheNumbers() throws {
+        try addTwoLotsAndWithdrawOne(try openStore())
+        try FileManager.default.removeItem(atPath: "\(dir!)/lots/journal.jsonl")
+        let expiry = ClinicDay(string: "2027-06-30")!
+        let events = try openStore(.write).recordLot(
+            .add(lot: "C-3", kind: .serum, product: "Serum", expires: expiry), by: "Alex", now: Fixture.t0)
+        XCTAssertEqual(events.map(\.seq), [4], "numbered after the lost register's last line")
+        let report = try openStore(.write).check()
+        XCTAssertTrue(
+            report.findings.contains {
+                if case .linesMissing("lots/journal.jsonl", 0, 0, _) = $0 { true } else { false }
+            },
+            "\(report.findings)")
+        XCTAssertEqual(try openStore(.write).acceptStandingFindings("lots"), 1)
+        XCTAssertFalse(try openStore(.write).check().hasDamage)
+    }
+
+    func testALotLineDeletedFromInsideKeepsEveryLotInDoubtAfterANewLine() throws {
+        try addTwoLotsAndWithdrawOne(try openStore())
+        let path = "\(dir!)/lots/journal.jsonl"
+        var all = try lines(path)
+        all.remove(at: 2)  // the withdrawal
+        try all.reduce(Data(), +).write(to: URL(fileURLWithPath: path))
+        let expiry = ClinicDay(string: "2027-06-30")!
+        try openStore(.write).recordLot(
+            .add(lot: "C-3", kind: .serum, product: "Serum", expires: expiry), by: "Alex", now: Fixture.t0)
+        let damage = try openStore(.read).lotRegisterAndDamage().damage
+        XCTAssertEqual(damage.flagged, ["A-1", "B-2", "C-3"], "the chain break after the gap stays in the journal")
+    }
+
+    func testAPatientJournalDeletedWholeThenWrittenAgainNeverReusesANumber() throws {
+        let store = try openStore()
+        for n in 1...3 { try store.savePatient(Fixture.patient("Patient \(n)", id: "", chart: "C-\(n)")) }
+        let path = "\(dir!)/patients/journal.jsonl"
+        try FileManager.default.removeItem(atPath: path)
+        try openStore(.write).savePatient(Fixture.patient("Patient 4", id: "", chart: "C-4"))
+        XCTAssertEqual(try lines(path).compactMap { JournalChain.decodeWhole($0)?.seq }, [4])
+        XCTAssertTrue(try openStore(.write).check().hasDamage)
+    }
 }
