@@ -49,7 +49,7 @@ extension DurableFiles {
     }
 
     /// `count` bytes of an open file from `offset` (fewer if it ends sooner), retrying interrupted reads.
-    private func readFully(_ fd: Int32, count: Int, at offset: Int, path: String) throws(StoreError) -> Data {
+    func readFully(_ fd: Int32, count: Int, at offset: Int, path: String) throws(StoreError) -> Data {
         var data = Data(count: count)
         var total = 0
         while total < count {

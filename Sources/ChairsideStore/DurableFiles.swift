@@ -248,20 +248,7 @@ public struct DurableFiles: Sendable {
         let (fd, fileSize) = try openRegular(path)
         defer { close(fd) }
         if fileSize > limit { throw .tooLarge(path: display(path), limit: limit) }
-        var data = Data(count: fileSize)
-        var total = 0
-        let size = data.count
-        while total < size {
-            let n = data.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + total, size - total) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw fail("read", path)
-            }
-            if n == 0 { break }
-            total += n
-        }
-        if total < size { data.removeSubrange(total...) }
-        return data
+        return try readFully(fd, count: fileSize, at: 0, path: path)
     }
 
     /// A symbolic link inside the store: never followed (the store's own root may be one).

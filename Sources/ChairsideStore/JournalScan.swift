@@ -228,6 +228,13 @@ public struct JournalScan {
         nameDamage()
     }
 
+    /// A damaged line's bytes as read, in place (its first MiB when longer: no line the store writes is).
+    func lineBytes(of line: DamagedLine) -> Data {
+        let start = bytes.startIndex + line.start
+        let end = min(bytes.endIndex, start + min(line.end - line.start, JournalLine.maxLength + 2))
+        return start < end ? bytes.subdata(in: start..<end) : Data()
+    }
+
     /// Intact lines in sequence order (file order among equal numbers), for replay.
     var inSequence: [Entry] { entries.sorted { ($0.seq, $0.line) < ($1.seq, $1.line) } }
 

@@ -52,6 +52,11 @@ public struct RecoveryReport: Sendable, Equatable {
         /// alone when listing the day: not read (its index entry, if any, stands); `check` reads it.
         case notReadWhenListing(path: String, bytes: Int, recordedBytes: Int?)
 
+        /// Nothing of a journal is left (emptied, deleted, moved aside) though `recordedBytes` of it were on record.
+        static func nothingLeft(of path: String, recordedBytes: Int) -> Finding {
+            .linesMissing(path: path, afterSeq: 0, bytes: 0, recordedBytes: recordedBytes)
+        }
+
         public var text: String {
             switch self {
             case .tornTailCut(let p, let n, let s, let q):

@@ -47,16 +47,17 @@ extension Store {
         var register = LotRegister()
         var head = JournalLine.genesis
         var length = 0
-        let mark = readMark(of: lotJournal)
+        // Numbers up to the mark's are taken too: lost lines (or a register deleted whole) keep theirs.
         if (files.size(lotJournal) ?? 0) > 0,
             let scan = try recoverJournal(lotJournal, holdingLock: true, decode: { decodeLots($0).unreadable })
         {
             register = LotRegister(events: decodeLots(scan).events)
-            register.numbersTaken(through: scan.lastSeq)
+            register.numbersTaken(through: max(scan.lastSeq, scan.mark?.seq ?? 0))
             head = scan.head
             length = scan.goodLength
+        } else {
+            register.numbersTaken(through: readMark(of: lotJournal)?.seq ?? 0)
         }
-        register.numbersTaken(through: mark?.seq ?? 0)
         // Numbered after any line, read or damaged, so a damaged line's number is never reused.
         let events = try register.decide(command, by: by, now: now)
         let lines = try events.map { ($0.seq, try encoder.encode($0)) }

@@ -66,8 +66,7 @@ extension Store {
     @discardableResult
     func noteJournalGone(_ journal: String) -> Bool {
         guard files.kind(journal) == nil, let mark = readMark(of: journal), mark.bytes > 0 else { return false }
-        let missing = RecoveryReport.Finding.linesMissing(
-            path: files.display(journal), afterSeq: 0, bytes: 0, recordedBytes: mark.bytes)
+        let missing = RecoveryReport.Finding.nothingLeft(of: files.display(journal), recordedBytes: mark.bytes)
         report.add(missing)
         if checking { reported.insert(files.display(journal)) }
         guard repairing, access != .read else { return true }
@@ -84,7 +83,7 @@ extension Store {
         writeMark(JournalMark(bytes: 0, seq: mark.seq, head: JournalLine.genesis), of: journal)
         if mark.bytes > 0, let evidence {
             recordStanding(
-                .linesMissing(path: files.display(journal), afterSeq: 0, bytes: 0, recordedBytes: mark.bytes),
+                .nothingLeft(of: files.display(journal), recordedBytes: mark.bytes),
                 evidence: evidence)
         }
     }

@@ -56,11 +56,7 @@ extension Store {
         var unidentified = false
         for line in scan.damaged {
             // The damaged line's bytes, in place: a lot it still names has a status that may be wrong.
-            let count = min(line.end - line.start, JournalLine.maxLength + 2)
-            guard let bytes = try? files.tail(lotJournal, length: line.start + count, count: count) else {
-                unidentified = true
-                continue
-            }
+            let bytes = scan.lineBytes(of: line)
             let named = register.all.filter { RecordDamage.namesLot($0.number, in: bytes) }
             if named.isEmpty { unidentified = true }  // damage in the lot number itself: could be any lot
             for lot in named { damage.flagged.insert(LotRegister.key(lot.number)) }
@@ -115,11 +111,7 @@ extension Store {
             var flagged = Set<String>()
             for line in scan.damaged {
                 // The line's bytes as they are in place (a line over the longest one is junk: its first MiB).
-                let count = min(line.end - line.start, JournalLine.maxLength + 2)
-                guard let bytes = try? files.tail(patientJournal, length: line.start + count, count: count) else {
-                    continue
-                }
-                flagged.formUnion(RecordDamage.idsNamed(in: bytes, among: ids.contains))
+                flagged.formUnion(RecordDamage.idsNamed(in: scan.lineBytes(of: line), among: ids.contains))
             }
             file.flagged = flagged.sorted()
         }

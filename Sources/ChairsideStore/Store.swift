@@ -364,8 +364,7 @@ public final class Store {
                 if case .linesMissing(rel, 0, 0, _) = $0 { true } else { false }
             }
             if let entry = recordedByID[id] ?? index[id], entry.journalBytes > 0, !namedByMark {
-                let missing = RecoveryReport.Finding.linesMissing(
-                    path: rel, afterSeq: 0, bytes: 0, recordedBytes: entry.journalBytes)
+                let missing = RecoveryReport.Finding.nothingLeft(of: rel, recordedBytes: entry.journalBytes)
                 report.add(missing)
                 recordStanding(missing)
                 if checking { reported.insert(rel) }
@@ -781,18 +780,13 @@ public final class Store {
     func patientsFromJournal(holdingLock: Bool = false, recorded: Int? = nil) throws(StoreError) -> PatientIndexFile {
         let recorded = [recorded, recordedJournalBytes[patientJournal]].compactMap { $0 }.max()
         let kind = files.kind(patientJournal)
-        if kind == nil, !noteJournalGone(patientJournal), let recorded, recorded > 0,
-            !wholeJournalLossRecorded(StoreJournals.patientJournal)
-        {
-            // Journal and mark both gone, but the directory (or the last check) recorded patients.
-            let missing = RecoveryReport.Finding.linesMissing(
-                path: "patients/journal.jsonl", afterSeq: 0, bytes: 0, recordedBytes: recorded)
-            report.add(missing)
-            recordStanding(missing)
-        }
-        if (files.size(patientJournal) ?? 0) == 0, let recorded, recorded > 0, kind == "file" {
-            let missing = RecoveryReport.Finding.linesMissing(
-                path: "patients/journal.jsonl", afterSeq: 0, bytes: 0, recordedBytes: recorded)
+        // Nothing of the journal left while the directory (or the last check) recorded patients: emptied,
+        // or gone with its mark (a mark left behind says so itself, and an accepted loss is not said again).
+        let emptied = kind == "file" && (files.size(patientJournal) ?? 0) == 0
+        let gone =
+            kind == nil && !noteJournalGone(patientJournal) && !wholeJournalLossRecorded(StoreJournals.patientJournal)
+        if emptied || gone, let recorded, recorded > 0 {
+            let missing = RecoveryReport.Finding.nothingLeft(of: StoreJournals.patientJournal, recordedBytes: recorded)
             report.add(missing)
             recordStanding(missing)
         }
@@ -847,8 +841,7 @@ public final class Store {
         }
         if data.isEmpty {
             if let recorded, recorded > 0 {
-                let missing = RecoveryReport.Finding.linesMissing(
-                    path: rel, afterSeq: 0, bytes: 0, recordedBytes: recorded)
+                let missing = RecoveryReport.Finding.nothingLeft(of: rel, recordedBytes: recorded)
                 report.add(missing)
                 if repair { recordStanding(missing) }
             } else {
